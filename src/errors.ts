@@ -1,0 +1,48 @@
+/**
+ * The one error class of ndmmap. Like Node's own `fs` errors, OS failures keep the OS name as
+ * `code` (`ENOENT`, `EACCES`) with `syscall` and `path`; ndmmap's own failures use `ERR_*` codes.
+ */
+export class NdmmapError extends Error {
+  /** Machine-readable reason: an errno name or one of the `ERR_*` codes in the README. */
+  readonly code: string;
+  /** The system call that failed, for OS errors. */
+  readonly syscall?: string;
+  /** The file concerned, when there is one. */
+  readonly path?: string;
+
+  constructor(code: string, message: string, extra: { syscall?: string; path?: string; cause?: unknown } = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'NdmmapError';
+    this.code = code;
+    if (extra.syscall !== undefined) this.syscall = extra.syscall;
+    if (extra.path !== undefined) this.path = extra.path;
+  }
+}
+
+/** Throw an `NdmmapError` with `code`; `message` says what was expected, then what came. */
+export function fail(code: string, message: string, extra?: { syscall?: string; path?: string; cause?: unknown }): never {
+  throw new NdmmapError(code, message, extra);
+}
+
+/** Show a user value in a message the way numpy would quote it. */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return `(${v.map(show).join(', ')}${v.length === 1 ? ',' : ''})`;
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/**
+ * Re-attach `path` to an OS error from the addon or `fs`, keeping `code` and `syscall`.
+ */
+export function osError(err: unknown, path: string): NdmmapError {
+  const e = err as { code?: string; syscall?: string; message?: string };
+  if (e instanceof NdmmapError) return e;
+  const code = typeof e?.code === 'string' ? e.code : 'EIO';
+  const msg = String(e?.message ?? err).replace(/, '.*'$/, '');
+  return new NdmmapError(code, msg.includes(path) ? msg : `${msg}, '${path}'`, { syscall: e?.syscall, path, cause: err });
+}

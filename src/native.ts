@@ -1,0 +1,36 @@
+/**
+ * Loads the addon built by `npm install` (binding.gyp). Every thread that imports this gets its own
+ * instance of the addon; the mapping registry behind it is process-wide.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** The addon's functions (native/addon.cc). Positions and lengths are file bytes. */
+export interface Native {
+  map(fd: number, mode: number, fileStart: number, length: number): number;
+  unmap(id: number): boolean;
+  sync(id: number, position: number, length: number): void;
+  advise(id: number, position: number, length: number, advice: number): void;
+  fallocate(fd: number, offset: number, length: number): void;
+  window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
+  detach(handle: object, buffer: ArrayBuffer): void;
+  liveMappings(): number;
+  reduce(
+    id: number, op: number, dtype: number, swap: boolean, position: number,
+    outShape: Float64Array, outStrides: Float64Array, outIndexMul: Float64Array,
+    redShape: Float64Array, redStrides: Float64Array, redIndexMul: Float64Array,
+    indexBase: number, out: Float64Array,
+  ): void;
+  apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
+}
+
+/** Map modes of native/registry.h. */
+export const MAP_READ = 0;
+export const MAP_SHARED = 1;
+export const MAP_COPY = 2;
+
+/** madvise hints, by index in native/addon.cc. */
+export const ADVICE = { normal: 0, sequential: 1, random: 2, willneed: 3, dontneed: 4 } as const;
+
+export const native: Native = require('../../build/Release/ndmmap.node');

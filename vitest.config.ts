@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Native addons and worker threads: 'forks' isolates each test file in a child process, the
+// documented choice for addons. Tests import the built JS (dist/) so workers run real files.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
