@@ -75,7 +75,7 @@ function make(name: DTypeName, order: '<' | '>'): DType {
  * @example dtype('>i4').byteorder // '>'
  */
 export function dtype(spec: string | DType): DType {
-  if (typeof spec === 'object' && spec !== null && typeof (spec as DType).name === 'string' && (spec as DType).name in KIND) {
+  if (typeof spec === 'object' && spec !== null && typeof (spec as DType).name === 'string' && Object.hasOwn(KIND, (spec as DType).name)) {
     const d = spec as DType;
     return make(d.name, d.byteorder === '>' ? '>' : '<');
   }
@@ -91,7 +91,7 @@ export function dtype(spec: string | DType): DType {
   const name: DTypeName | undefined =
     prefixed && !/^[a-zA-Z?]\d*$/.test(body) ? undefined
       : prefixed && body.length > 3 ? undefined
-        : body in KIND ? (body as DTypeName) : ALIASES[body];
+        : Object.hasOwn(KIND, body) ? (body as DTypeName) : Object.hasOwn(ALIASES, body) ? ALIASES[body] : undefined;
   if (name === undefined) {
     const hint = /^[<>=|]?(c\d*|G|F|D)$|complex/.test(spec) ? ' (complex types are not supported yet)' : '';
     fail('ERR_NDMMAP_DTYPE', `data type ${show(spec)} not understood${hint}`);

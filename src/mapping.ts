@@ -1,0 +1,107 @@
+/**
+ * One open file mapping as the main thread sees it: the native registry id plus the windows
+ * (ArrayBuffers) handed to JS. Every view of a memmap shares one Mapping.
+ */
+import fs from 'node:fs';
+import { fail } from './errors.js';
+import { native } from './native.js';
+
+/** numpy's modes after aliases are resolved. */
+export type Mode = 'r' | 'r+' | 'w+' | 'c';
+
+/** Span of one cached element window: 1 GiB keeps every window far below Node 20's 4 GiB cap. */
+const WINDOW = 2 ** 30;
+/** Windows overlap by this much so an element (≤ 8 bytes) never straddles two of them. */
+const WINDOW_SLACK = 64;
+
+interface Tracked { handle: object; buffer: WeakRef<ArrayBuffer> }
+
+const leaked = new FinalizationRegistry<{ id: number; fd: number }>(({ id, fd }) => {
+  native.unmap(id);
+  try { fs.closeSync(fd); } catch { /* already closed */ }
+});
+
+export class Mapping {
+  /** Windows for get/set, by index: [view, file position of view byte 0]. */
+  private readonly views = new Map<number, [DataView, number]>();
+  private readonly tracked = new Set<Tracked>();
+  private open = true;
+
+  constructor(
+    readonly id: number,
+    private readonly fd: number,
+    readonly mode: Mode,
+    readonly filename: string,
+    /** First mapped file byte (page-aligned). */
+    readonly fileStart: number,
+    /** Mapped bytes from fileStart. */
+    readonly length: number,
+  ) {
+    leaked.register(this, { id, fd }, this);
+  }
+
+  get closed(): boolean {
+    return !this.open;
+  }
+
+  /** @throws `ERR_NDMMAP_CLOSED` once closed. */
+  check(): void {
+    if (!this.open) fail('ERR_NDMMAP_CLOSED', `memmap of '${this.filename}' is closed`, { path: this.filename });
+  }
+
+  /** A DataView holding file byte `pos` (and the 8 after it), and the file position of its byte 0. */
+  dataViewAt(pos: number): [DataView, number] {
+    this.check();
+    const k = Math.floor((pos - this.fileStart) / WINDOW);
+    let v = this.views.get(k);
+    if (v === undefined) {
+      const start = this.fileStart + k * WINDOW;
+      const len = Math.min(this.fileStart + this.length, start + WINDOW + WINDOW_SLACK) - start;
+      v = [new DataView(this.window(start, len)), start];
+      this.views.set(k, v);
+    }
+    return v;
+  }
+
+  /**
+   * An ArrayBuffer over file bytes [pos, pos + len), detached when the mapping closes. For mode 'r'
+   * it is a private copy-on-write remap, so a store through it can never fault.
+   */
+  window(pos: number, len: number): ArrayBuffer {
+    this.check();
+    const { buffer, handle } = native.window(this.id, pos, len);
+    if (this.tracked.size > 64) for (const t of this.tracked) if (t.buffer.deref() === undefined) this.tracked.delete(t);
+    this.tracked.add({ handle, buffer: new WeakRef(buffer) });
+    return buffer;
+  }
+
+  /** msync the byte range (whole pages around it); no-op for 'r' and 'c'. */
+  sync(pos = this.fileStart, len = this.length): void {
+    this.check();
+    if (this.mode === 'r+' || this.mode === 'w+') native.sync(this.id, pos, len);
+  }
+
+  /** Current size of the file on disk (a truncation by another process shows here). */
+  fileSize(): number {
+    this.check();
+    return fs.fstatSync(this.fd).size;
+  }
+
+  /**
+   * Detach every window (typed arrays over it become empty), then drop the mapping. Work already
+   * running in workers holds its own reference and finishes first; the memory goes after it.
+   */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    for (const t of this.tracked) {
+      const b = t.buffer.deref();
+      if (b !== undefined) native.detach(t.handle, b);
+    }
+    this.tracked.clear();
+    this.views.clear();
+    leaked.unregister(this);
+    native.unmap(this.id);
+    fs.closeSync(this.fd);
+  }
+}

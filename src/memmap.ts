@@ -1,0 +1,239 @@
+/**
+ * MemMap: an n-d array over a mapped file with numpy.memmap's semantics. A MemMap is a layout plus
+ * the shared Mapping; views share the Mapping and write through to the same memory.
+ */
+import { type DType, type Scalar, castScalar, readScalar, typedArrayClass, writeScalar } from './dtype.js';
+import { fail, show } from './errors.js';
+import { elementPositions, toNested } from './access.js';
+import { type Layout, type Order, byteExtent, contiguousStrides, isContiguous, makeLayout, sizeOf } from './layout.js';
+import { type Mapping, type Mode } from './mapping.js';
+import { type OpenOptions, checkOpenOptions, openChecked } from './open.js';
+import { type IndexSpec, indexLayout, reshapeLayout, transposeLayout } from './view.js';
+
+/** Options of `memmap()`, numpy's names and defaults. */
+export interface MemmapOptions extends OpenOptions {
+  /** numpy dtype name or code (`'float64'`, `'<f8'`, `'>i4'`, `'B'`); default `'uint8'`. */
+  dtype?: string | DType;
+  /** `'r'`, `'r+'` (default), `'w+'`, `'c'` or their long aliases. */
+  mode?: string;
+  /** Byte position of the first element in the file; default 0; need not be aligned. */
+  offset?: number;
+  /** Array shape; default: 1-D from the file size. Required for `'w+'`. */
+  shape?: number | readonly number[];
+  /** `'C'` (default) or `'F'`. */
+  order?: string;
+}
+
+/** Any typed array ndmmap hands out. */
+export type TypedArray =
+  | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+
+/** A nested JS array as `toArray()` returns it. */
+export type NestedArray = Scalar | NestedArray[];
+
+/**
+ * Map a file as an n-d array, like `numpy.memmap(filename, dtype, mode, offset, shape, order)`.
+ * @param filename path of the file; `'w+'` creates or overwrites it
+ * @param options dtype (default `'uint8'`), mode (default `'r+'`), offset (bytes, default 0), shape, order
+ * @throws `ENOENT`/`EACCES`… from the OS, `ERR_NDMMAP_MODE`, `ERR_NDMMAP_DTYPE`, `ERR_NDMMAP_SHAPE`,
+ *   `ERR_NDMMAP_SIZE`, `ERR_OUT_OF_RANGE` — always before the file is created or changed.
+ * @example
+ * const a = memmap('data.f8', { dtype: 'float64', mode: 'w+', shape: [1000, 3] });
+ * a.set([0, 1], 2.5);
+ * a.flush();
+ */
+export function memmap(filename: string, options: MemmapOptions = {}): MemMap {
+  const c = checkOpenOptions(filename, options);
+  const { mapping, shape } = openChecked(c);
+  const layout = makeLayout(c.dtype, shape, contiguousStrides(shape, c.order), c.offset);
+  return new MemMap(mapping, layout, c.offset);
+}
+
+/** An n-d array over a memory-mapped file. Create with `memmap()` or `openNpy()`. */
+export class MemMap {
+  /** @internal use memmap() */
+  constructor(
+    /** The shared file mapping (one per memmap() call, shared by every view). */
+    readonly mapping: Mapping,
+    /** Where the elements are: plain data, what workers receive. */
+    readonly layout: Layout,
+    /** numpy's `offset`: the byte offset the file was opened at. */
+    readonly offset: number,
+  ) {}
+
+  get shape(): number[] { return [...this.layout.shape]; }
+  get dtype(): DType { return this.layout.dtype; }
+  get ndim(): number { return this.layout.shape.length; }
+  get size(): number { return sizeOf(this.layout.shape); }
+  get itemsize(): number { return this.layout.dtype.itemsize; }
+  get nbytes(): number { return this.size * this.itemsize; }
+  /** Byte strides, as numpy's `ndarray.strides` (the layout keeps element strides). */
+  get strides(): number[] { return this.layout.strides.map((s) => s * this.itemsize); }
+  get mode(): Mode { return this.mapping.mode; }
+  get filename(): string { return this.mapping.filename; }
+  /** `'C'` or `'F'` when the view is contiguous in that order (C wins for 1-D), else `'K'`. */
+  get order(): Order | 'K' {
+    return isContiguous(this.layout, 'C') ? 'C' : isContiguous(this.layout, 'F') ? 'F' : 'K';
+  }
+  get closed(): boolean { return this.mapping.closed; }
+
+  /**
+   * Read one element; every axis needs an integer index (negative counts from the end).
+   * @throws `ERR_NDMMAP_INDEX` when out of bounds, `ERR_NDMMAP_CLOSED` after close().
+   * @example a.get(0, -1)
+   */
+  get(...index: number[]): Scalar {
+    const pos = this.position(index);
+    const [view, base] = this.mapping.dataViewAt(pos);
+    return readScalar(view, pos - base, this.dtype);
+  }
+
+  /**
+   * Write one element with numpy's casting for `a[i] = value`.
+   * @param index one integer per axis (a plain number for 1-D)
+   * @throws `ERR_NDMMAP_READONLY` in mode 'r', `ERR_OUT_OF_RANGE` for an integer out of the dtype's bounds.
+   */
+  set(index: number | readonly number[], value: Scalar): void {
+    this.checkWritable();
+    const pos = this.position(typeof index === 'number' ? [index] : index);
+    const v = castScalar(value, this.dtype);
+    const [view, base] = this.mapping.dataViewAt(pos);
+    writeScalar(view, pos - base, this.dtype, v);
+  }
+
+  /**
+   * A view by numpy's basic indexing: integers drop an axis, slices as `'1:10:2'`, `'::-1'`,
+   * `{ start, stop, step }`, `null` or `':'` for a whole axis, `'...'`. Never copies.
+   * @example a.slice('::-1', 0) // numpy a[::-1, 0]
+   */
+  slice(...index: IndexSpec[]): MemMap {
+    this.mapping.check();
+    return new MemMap(this.mapping, indexLayout(this.layout, index), this.offset);
+  }
+
+  /** Axes permuted (reversed by default), like `ndarray.transpose`. */
+  transpose(...axes: number[]): MemMap {
+    return new MemMap(this.mapping, transposeLayout(this.layout, axes.length ? axes : undefined), this.offset);
+  }
+
+  /** The transposed view, like `ndarray.T`. */
+  get T(): MemMap { return this.transpose(); }
+
+  /** A new shape for a contiguous view (one dim may be -1); never copies. */
+  reshape(shape: number | readonly number[], order: Order = 'C'): MemMap {
+    const dims = typeof shape === 'number' ? [shape] : [...shape];
+    return new MemMap(this.mapping, reshapeLayout(this.layout, dims, order), this.offset);
+  }
+
+  /**
+   * `a[...] = value`: a scalar, a nested array or typed array (C order) of the same shape, or another
+   * MemMap of the same shape. Synchronous; for large arrays use the engine's `fill`/`apply`.
+   */
+  assign(value: Scalar | NestedArray | TypedArray | MemMap): void {
+    this.checkWritable();
+    const positions = elementPositions(this.layout);
+    const n = positions.length;
+    let read: (i: number) => unknown;
+    if (value instanceof MemMap) {
+      if (value.shape.join() !== this.shape.join()) fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${show(value.shape)} into shape ${show(this.shape)}`);
+      const src = elementPositions(value.layout);
+      read = (i) => { const [v, b] = value.mapping.dataViewAt(src[i]); return readScalar(v, src[i] - b, value.dtype); };
+    } else if (ArrayBuffer.isView(value)) {
+      if ((value as TypedArray).length !== n) fail('ERR_NDMMAP_SHAPE', `typed array of length ${(value as TypedArray).length} does not match size ${n}`);
+      read = (i) => (value as TypedArray)[i];
+    } else if (Array.isArray(value)) {
+      const flat = flattenChecked(value, this.layout.shape);
+      read = (i) => flat[i];
+    } else {
+      const v = castScalar(value, this.dtype);
+      for (const p of positions) { const [view, b] = this.mapping.dataViewAt(p); writeScalar(view, p - b, this.dtype, v); }
+      return;
+    }
+    const vals = Array.from({ length: n }, (_, i) => castScalar(read(i), this.dtype));
+    positions.forEach((p, i) => { const [view, b] = this.mapping.dataViewAt(p); writeScalar(view, p - b, this.dtype, vals[i]); });
+  }
+
+  /** A copy of the view as nested JS arrays (a scalar for 0-d). */
+  toArray(): NestedArray {
+    const positions = elementPositions(this.layout);
+    const values = positions.map((p) => { const [v, b] = this.mapping.dataViewAt(p); return readScalar(v, p - b, this.dtype); });
+    return toNested(values, this.layout.shape) as NestedArray;
+  }
+
+  /**
+   * Zero-copy typed array over a contiguous view in native byte order, elements [start, stop) in
+   * memory order. Node 20 caps one buffer at 4 GiB: pass a range for larger views. The array is
+   * emptied (detached) by close(). In mode 'r' it is a private copy-on-write window: writes through
+   * it stay in that array and never reach the file.
+   * @throws `ERR_NDMMAP_LAYOUT` (not contiguous, big-endian or float16), `ERR_OUT_OF_RANGE` (range).
+   */
+  typedArray(start = 0, stop = this.size): TypedArray {
+    const Ctor = typedArrayClass(this.dtype);
+    if (Ctor === undefined || this.dtype.byteorder === '>')
+      fail('ERR_NDMMAP_LAYOUT', `no typed array for dtype ${this.dtype.str}: use get()/toArray()`);
+    if (!isContiguous(this.layout, 'C') && !isContiguous(this.layout, 'F'))
+      fail('ERR_NDMMAP_LAYOUT', 'typedArray() needs a contiguous view');
+    if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.size || start > stop)
+      fail('ERR_OUT_OF_RANGE', `range must satisfy 0 <= start <= stop <= ${this.size}, got ${start}, ${stop}`);
+    if ((stop - start) * this.itemsize > 2 ** 32)
+      fail('ERR_OUT_OF_RANGE', `a typed array is at most 4 GiB on Node 20; ask for a range of at most ${Math.floor(2 ** 32 / this.itemsize)} elements`);
+    const [lo] = byteExtent(this.layout);
+    const buf = this.mapping.window(lo + start * this.itemsize, (stop - start) * this.itemsize);
+    return new Ctor(buf) as TypedArray;
+  }
+
+  /** Write changes to disk (msync); when it returns the data is in the file. No-op for 'r' and 'c'. */
+  flush(): void {
+    this.mapping.sync();
+  }
+
+  /**
+   * Unmap the file. Every view of this memmap is closed with it; later use throws `ERR_NDMMAP_CLOSED`
+   * and typed arrays handed out become empty. Reductions already running finish first.
+   */
+  close(): void {
+    this.mapping.close();
+  }
+
+  /** @internal byte position of one element */
+  position(index: readonly number[]): number {
+    const l = this.layout;
+    if (index.length !== l.shape.length)
+      fail('ERR_NDMMAP_INDEX', `expected ${l.shape.length} indices for a ${l.shape.length}-d array, got ${index.length}`);
+    let pos = l.byteOffset;
+    for (let k = 0; k < index.length; k++) {
+      let i = index[k];
+      const n = l.shape[k];
+      if (!Number.isInteger(i)) fail('ERR_NDMMAP_INDEX', `index must be an integer, got ${show(i)}`);
+      if (i < -n || i >= n) fail('ERR_NDMMAP_INDEX', `index ${i} is out of bounds for axis ${k} with size ${n}`);
+      if (i < 0) i += n;
+      pos += i * l.strides[k] * l.dtype.itemsize;
+    }
+    return pos;
+  }
+
+  /** @internal */
+  checkWritable(): void {
+    this.mapping.check();
+    if (this.mode === 'r') fail('ERR_NDMMAP_READONLY', 'assignment destination is read-only', { path: this.filename });
+  }
+}
+
+function flattenChecked(value: NestedArray[], shape: readonly number[]): unknown[] {
+  const out: unknown[] = [];
+  const walk = (v: unknown, k: number): void => {
+    if (k === shape.length) {
+      if (Array.isArray(v)) fail('ERR_NDMMAP_SHAPE', `nested array is deeper than shape ${show([...shape])}`);
+      out.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[k])
+      fail('ERR_NDMMAP_SHAPE', `could not broadcast input array into shape ${show([...shape])}`);
+    for (const x of v) walk(x, k + 1);
+  };
+  walk(value, 0);
+  return out;
+}
+
+

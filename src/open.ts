@@ -1,0 +1,109 @@
+/**
+ * Opening a file the way numpy.memmap.__new__ does: validate everything first, then open, size and
+ * map. Nothing is created, truncated or extended before every argument has been checked.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type DType, dtype as parseDtype } from './dtype.js';
+import { fail, osError, show } from './errors.js';
+import { MAX_SIZE, type Order, checkShape, sizeOf } from './layout.js';
+import { type Mode, Mapping } from './mapping.js';
+import { MAP_COPY, MAP_READ, MAP_SHARED, native } from './native.js';
+
+/** mmap offsets must be multiples of the page size; numpy maps from the page below `offset`. */
+export const PAGE = 4096;
+
+/** numpy's mode names and their long aliases. */
+const MODES: Record<string, Mode> = { r: 'r', 'r+': 'r+', 'w+': 'w+', c: 'c', readonly: 'r', readwrite: 'r+', write: 'w+', copyonwrite: 'c' };
+const MODE_LIST = "'r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'";
+
+export interface OpenOptions {
+  dtype?: string | DType;
+  mode?: string;
+  offset?: number;
+  shape?: number | readonly number[];
+  order?: string;
+}
+
+export interface Checked {
+  filename: string;
+  dtype: DType;
+  mode: Mode;
+  offset: number;
+  shape: number[] | undefined;
+  order: Order;
+}
+
+/** Validate memmap()'s arguments without touching the file system. */
+export function checkOpenOptions(filename: unknown, opts: OpenOptions): Checked {
+  if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
+  if (opts === null || typeof opts !== 'object') fail('ERR_INVALID_ARG_TYPE', `options must be an object, got ${show(opts)}`);
+  const m = opts.mode ?? 'r+';
+  const mode = typeof m === 'string' && Object.hasOwn(MODES, m) ? MODES[m] : undefined;
+  if (mode === undefined)
+    fail('ERR_NDMMAP_MODE', `mode must be one of ${MODE_LIST} (got ${show(opts.mode)})`);
+  const dt = parseDtype(opts.dtype ?? 'uint8');
+  const offset = opts.offset ?? 0;
+  if (typeof offset !== 'number' || !Number.isInteger(offset))
+    fail('ERR_INVALID_ARG_TYPE', `offset must be an integer number of bytes, got ${show(offset)}`);
+  if (offset < 0) fail('ERR_OUT_OF_RANGE', `offset must be non-negative, got ${offset}`);
+  if (offset > MAX_SIZE) fail('ERR_OUT_OF_RANGE', `offset is too large: ${offset}`);
+  const order = opts.order ?? 'C';
+  if (order !== 'C' && order !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(order)}`);
+  const shape = opts.shape === undefined || opts.shape === null ? undefined : checkShape(opts.shape);
+  if (mode === 'w+' && shape === undefined) fail('ERR_NDMMAP_SHAPE', "shape must be given if mode == 'w+'");
+  if (shape !== undefined && offset + sizeOf(shape) * dt.itemsize > MAX_SIZE)
+    fail('ERR_OUT_OF_RANGE', `array of shape ${show(shape)} and dtype ${dt.name} at offset ${offset} is too large`);
+  return { filename: path.resolve(filename), dtype: dt, mode, offset, shape, order };
+}
+
+/** Open and map per numpy's rules; returns the mapping and the final shape. */
+export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
+  const flags = c.mode === 'w+' ? 'w+' : c.mode === 'r+' ? 'r+' : 'r';
+  let fd: number;
+  try {
+    fd = fs.openSync(c.filename, flags);
+  } catch (err) {
+    throw osError(err, c.filename);
+  }
+  try {
+    const flen = fs.fstatSync(fd).size;
+    let shape = c.shape;
+    if (shape === undefined) {
+      const avail = flen - c.offset;
+      if (avail < 0) fail('ERR_NDMMAP_SIZE', `offset ${c.offset} is past the end of the file (${flen} bytes)`, { path: c.filename });
+      if (avail % c.dtype.itemsize) fail('ERR_NDMMAP_SIZE', 'Size of available data is not a multiple of the data-type size.', { path: c.filename });
+      shape = [avail / c.dtype.itemsize];
+    }
+    let bytes = c.offset + sizeOf(shape) * c.dtype.itemsize;
+    if (c.mode === 'r+' || c.mode === 'w+') {
+      bytes = Math.max(bytes, 1); // numpy never maps an empty file for writing: it writes one byte
+      if (flen < bytes) {
+        try {
+          fs.ftruncateSync(fd, bytes);
+          // Reserve the blocks now: running out of disk inside a mapped write would be a SIGBUS.
+          native.fallocate(fd, flen, bytes - flen);
+        } catch (err) {
+          if (c.mode === 'r+') try { fs.ftruncateSync(fd, flen); } catch { /* keep the first error */ }
+          throw osError(err, c.filename);
+        }
+      }
+    } else if (bytes > flen) {
+      fail('ERR_NDMMAP_SIZE', `mmap length is greater than file size (${bytes} > ${flen} bytes)`, { path: c.filename });
+    } else if (flen === 0) {
+      fail('ERR_NDMMAP_SIZE', 'cannot mmap an empty file', { path: c.filename });
+    }
+    const start = c.offset - (c.offset % PAGE);
+    const mode = c.mode === 'r' ? MAP_READ : c.mode === 'c' ? MAP_COPY : MAP_SHARED;
+    let id: number;
+    try {
+      id = native.map(fd, mode, start, bytes - start);
+    } catch (err) {
+      throw osError(err, c.filename);
+    }
+    return { mapping: new Mapping(id, fd, c.mode, c.filename, start, bytes - start), shape };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
