@@ -38,6 +38,8 @@ const NPY_ALIGN = 64;
 const GROWTH_AXIS_MAX_DIGITS = 21;
 /** Largest shape product we accept: element indices must be exact in a JS number. */
 const MAX_SIZE = 2n ** 53n;
+/** numpy's `_MAX_HEADER_SIZE`: refuses longer headers as unsafe; ours for simple dtypes stay under 2 KiB. */
+const MAX_HEADER_LEN = 10000;
 /** The three keys numpy requires, no more, no fewer. */
 const EXPECTED_KEYS = ['descr', 'fortran_order', 'shape'];
 
@@ -130,6 +132,8 @@ export function parseNpyHeader(bytes: Uint8Array, fileSize: number): NpyHeader {
   const dataOffset = MAGIC_LEN + lenBytes + headerLen;
   if (dataOffset > fileSize)
     bad(`header length ${headerLen} runs past the end of the file: the header ends at byte ${dataOffset}, the file has ${fileSize}`);
+  if (headerLen > MAX_HEADER_LEN)
+    bad(`Header info length (${headerLen}) is large and may not be safe to load securely (numpy's limit is ${MAX_HEADER_LEN})`);
   need(dataOffset, 'header');
 
   const raw = bytes.subarray(MAGIC_LEN + lenBytes, dataOffset);

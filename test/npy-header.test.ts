@@ -154,6 +154,11 @@ describe('parseNpyHeader errors', () => {
     expectError(() => parse(npy(ok, { version: [2, 0], headerLen: 0xfffffff0 })), E, /header length 4294967280 runs past/);
   });
 
+  it('header longer than numpy would read', () => {
+    const long = dict("'<f8'", 'False', '(2,)').replace('\n', ' '.repeat(10001) + '\n');
+    expectError(() => parse(npy(long, { version: [2, 0], dataBytes: 16 })), E, /Header info length \(10\d+\) is large/);
+  });
+
   it('unterminated dict', () => {
     expectError(() => parse(npy(`{'descr': '<f8', 'fortran_order': False, 'shape': (2,), `)), E, /Cannot parse header: expected '}' .* got end of header/);
     expectError(() => parse(npy(`{'descr': '<f8`)), E, /Cannot parse header: expected closing '/);
