@@ -228,7 +228,7 @@ Napi::Value LiveCount(const Napi::CallbackInfo& info) {
 }
 
 // reduce(id, op, dtype, swap, pos, outShape, outStrides, outIndexMul, redShape, redStrides,
-//        redIndexMul, indexBase, out: Float64Array(kSlots * outCount))
+//        redIndexMul, indexBase, out: Float64Array(kSlots * outCount), outBase)
 Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ReduceArgs a;
@@ -254,7 +254,9 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
     maxPos += (os[k] - 1) * om[k];
   }
   for (int64_t d : rs) if (d < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative reduce dim");
-  if (count > 0 && (int64_t)out.ElementLength() < kSlots * (maxPos + 1))
+  a.outBase = I64(info, 13, "outBase");
+  a.outCount = (int64_t)out.ElementLength() / kSlots;
+  if (count > 0 && (a.outBase < 0 || a.outBase + maxPos >= a.outCount))
     ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
   std::vector<int64_t> shape(os), strides(ost);
   shape.insert(shape.end(), rs.begin(), rs.end());
@@ -264,7 +266,6 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   a.nOut = (int)os.size(); a.outShape = os.data(); a.outStrides = ost.data(); a.outIndexMul = om.data();
   a.nRed = (int)rs.size(); a.redShape = rs.data(); a.redStrides = rst.data(); a.redIndexMul = rm.data();
   a.out = out.Data();
-  a.outCount = (int64_t)out.ElementLength() / kSlots;
   if (Reduce(a) != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
   return env.Undefined();
 }

@@ -11,6 +11,10 @@
 
 #include "dtype.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace ndmmap {
 namespace {
 
@@ -42,9 +46,11 @@ NDM_LOADER(kFloat32, float, double, (double)r)
 NDM_LOADER(kFloat64, double, double, r)
 #undef NDM_LOADER
 
-// numpy's pairwise_sum (loops_utils.h.src): exact same blocking, so a contiguous chunk sums as numpy does.
-template <class LD>
-double Pairwise(const uint8_t* p, int64_t n, int64_t s) {
+// numpy's pairwise_sum (loops_utils.h.src): the same blocking, so a contiguous run sums as numpy's
+// does. Contig fixes the stride at compile time so the 8-accumulator leaf vectorises.
+template <class LD, bool Contig>
+double Pairwise(const uint8_t* p, int64_t n, int64_t stride) {
+  const int64_t s = Contig ? LD::kSize : stride;
   if (n < 8) {
     double r = 0.;
     for (int64_t i = 0; i < n; ++i) r += LD::Get(p + i * s);
@@ -62,13 +68,12 @@ double Pairwise(const uint8_t* p, int64_t n, int64_t s) {
   }
   int64_t n2 = n / 2;
   n2 -= n2 % 8;
-  return Pairwise<LD>(p, n2, s) + Pairwise<LD>(p + n2 * s, n - n2, s);
+  return Pairwise<LD, Contig>(p, n2, s) + Pairwise<LD, Contig>(p + n2 * s, n - n2, s);
 }
 
-// The same with the element size known, so the compiler can vectorise the leaf.
 template <class LD>
 double PairwiseRun(const uint8_t* p, int64_t n, int64_t s) {
-  return s == LD::kSize ? Pairwise<LD>(p, n, LD::kSize) : Pairwise<LD>(p, n, s);
+  return s == LD::kSize ? Pairwise<LD, true>(p, n, s) : Pairwise<LD, false>(p, n, s);
 }
 
 struct State {
@@ -170,8 +175,8 @@ struct Kernel {
       for (int64_t i = 0; i < n; ++i) ProdStep(st, LD::Get(p + i * s));
     } else if (OP == kMin || OP == kMax) {
       if (n == 0) return;
-      if (s == LD::kSize) MinMaxRun(st, p, n, LD::kSize);
-      else MinMaxRun(st, p, n, s);
+      if (s == LD::kSize) MinMaxRun<true>(st, p, n, s);
+      else MinMaxRun<false>(st, p, n, s);
     } else if (OP == kArgMin || OP == kArgMax) {
       V best = GetVal(st);
       int64_t bi = st.idx;
@@ -196,34 +201,76 @@ struct Kernel {
     }
   }
 
-  template <class Stride>
-  static void MinMaxRun(State& st, const uint8_t* p, int64_t n, Stride s) {
+  // 8 lanes of compare-select (vectorises to min/max instructions). NaN is caught by a lane sum of
+  // v - v, which is 0 for every finite v; only when it is not (NaN or inf seen) do we rescan.
+  template <bool Contig>
+  static void MinMaxRun(State& st, const uint8_t* p, int64_t n, int64_t stride) {
+#ifdef __SSE2__
+    if (Contig && std::is_same<LD, L<kFloat64, false>>::value && n >= 16) { MinMaxF64(st, p, n); return; }
+#endif
+    const int64_t s = Contig ? LD::kSize : stride;
     V m[8];
-    bool nan = false;
+    double z[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t i = 0;
     V first = st.n > 0 ? GetVal(st) : LD::Get(p);
     for (int j = 0; j < 8; ++j) m[j] = first;
     for (; i + 8 <= n; i += 8) {
       for (int j = 0; j < 8; ++j) {
         V v = LD::Get(p + (i + j) * s);
-        nan |= v != v;
+        if (LD::kIsFloat) z[j] += (double)v - (double)v;
         m[j] = (kIsMax ? m[j] < v : v < m[j]) ? v : m[j];
       }
     }
     for (; i < n; ++i) {
       V v = LD::Get(p + i * s);
-      nan |= v != v;
+      if (LD::kIsFloat) z[0] += (double)v - (double)v;
       m[0] = (kIsMax ? m[0] < v : v < m[0]) ? v : m[0];
     }
     V r = m[0];
     for (int j = 1; j < 8; ++j) r = (kIsMax ? r < m[j] : m[j] < r) ? m[j] : r;
-    if (nan || first != first) r = std::numeric_limits<V>::quiet_NaN();
+    if (LD::kIsFloat) {
+      bool nan = first != first;
+      double zs = ((z[0] + z[1]) + (z[2] + z[3])) + ((z[4] + z[5]) + (z[6] + z[7]));
+      if (!nan && zs != 0 && zs != zs) {
+        for (int64_t k = 0; k < n && !nan; ++k) { V v = LD::Get(p + k * s); nan = v != v; }
+      }
+      if (nan) r = std::numeric_limits<V>::quiet_NaN();
+    }
     SetVal(st, r);
     st.n += (double)n;
   }
 
+#ifdef __SSE2__
+  // Contiguous native float64: minpd/maxpd return their second operand unless the first is strictly
+  // smaller/larger, exactly `v < m ? v : m`; NaN is detected separately (cmpunord).
+  static void MinMaxF64(State& st, const uint8_t* p, int64_t n) {
+    double first = st.n > 0 ? st.fv : LD::Get(p);
+    __m128d m0 = _mm_set1_pd(first), m1 = m0, m2 = m0, m3 = m0, u = _mm_setzero_pd();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      __m128d a = _mm_loadu_pd((const double*)p + i), b = _mm_loadu_pd((const double*)p + i + 2);
+      __m128d c = _mm_loadu_pd((const double*)p + i + 4), d = _mm_loadu_pd((const double*)p + i + 6);
+      u = _mm_or_pd(u, _mm_or_pd(_mm_cmpunord_pd(a, b), _mm_cmpunord_pd(c, d)));
+      if (kIsMax) { m0 = _mm_max_pd(a, m0); m1 = _mm_max_pd(b, m1); m2 = _mm_max_pd(c, m2); m3 = _mm_max_pd(d, m3); }
+      else { m0 = _mm_min_pd(a, m0); m1 = _mm_min_pd(b, m1); m2 = _mm_min_pd(c, m2); m3 = _mm_min_pd(d, m3); }
+    }
+    double lanes[8];
+    _mm_storeu_pd(lanes, m0); _mm_storeu_pd(lanes + 2, m1); _mm_storeu_pd(lanes + 4, m2); _mm_storeu_pd(lanes + 6, m3);
+    bool nan = first != first || _mm_movemask_pd(u) != 0;
+    double r = lanes[0];
+    for (int j = 1; j < 8; ++j) r = (kIsMax ? r < lanes[j] : lanes[j] < r) ? lanes[j] : r;
+    for (; i < n; ++i) {
+      double v = LD::Get(p + i * 8);
+      nan |= v != v;
+      r = (kIsMax ? r < v : v < r) ? v : r;
+    }
+    st.fv = nan ? std::numeric_limits<double>::quiet_NaN() : r;
+    st.n += (double)n;
+  }
+#endif
+
   static void Write(const State& st, const ReduceArgs& a, int64_t o) {
-    double* out = a.out;
+    double* out = a.out + a.outBase;
     int64_t k = a.outCount;
     double slot[kSlots] = {0, 0, 0, 0};
     if (OP == kSum && !LD::kIsFloat) std::memcpy(&slot[0], &st.u, 8);

@@ -32,6 +32,7 @@ struct ReduceArgs {
   int64_t indexBase = 0;
   double* out = nullptr;      // kSlots * outCount doubles, written (not accumulated)
   int64_t outCount = 0;
+  int64_t outBase = 0;        // added to every output position (a chunk's place in a shared buffer)
 };
 
 // 0, or EINVAL for a bad op/dtype/shape.

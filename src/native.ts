@@ -20,7 +20,7 @@ export interface Native {
     id: number, op: number, dtype: number, swap: boolean, position: number,
     outShape: Float64Array, outStrides: Float64Array, outIndexMul: Float64Array,
     redShape: Float64Array, redStrides: Float64Array, redIndexMul: Float64Array,
-    indexBase: number, out: Float64Array,
+    indexBase: number, out: Float64Array, outBase: number,
   ): void;
   apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
 }

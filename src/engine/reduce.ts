@@ -1,0 +1,109 @@
+/**
+ * Parallel reductions over a MemMap or view with numpy's results: plan → tasks → merge.
+ */
+import { type DType, type DTypeName, type Scalar, isSwapped } from '../dtype.js';
+import { fail, show } from '../errors.js';
+import { checkAxis } from '../layout.js';
+import { type MemMap } from '../memmap.js';
+import { SLOTS, mergeOne } from './merge.js';
+import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
+import { planReduce } from './plan.js';
+import { type RunOptions, checkRunOptions, groupByBytes, runAll, threadsFor } from './run.js';
+import { type ReduceTask } from './types.js';
+
+/** Options of every reduction. */
+export interface ReduceOptions extends RunOptions {
+  /** Axis to reduce (negative counts from the end); default: every element. */
+  axis?: number | null;
+  /** var/std: delta degrees of freedom (divisor n - ddof); default 0. */
+  ddof?: number;
+  /** Axis reductions: write the result into this MemMap (shape and dtype must match) instead. */
+  out?: MemMap;
+}
+
+/** An axis reduction's result: numpy's shape and dtype, with the values in a typed array (C order). */
+export interface NDResult {
+  shape: number[];
+  dtype: DTypeName;
+  data: Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+}
+
+const NO_IDENTITY = new Set<ReduceName>(['min', 'max', 'argmin', 'argmax']);
+const NP_NAME: Record<string, string> = { min: 'minimum', max: 'maximum', argmin: 'argmin', argmax: 'argmax' };
+
+/**
+ * Reduce `a` with numpy's semantics. Scalar for `axis` null (bigint for int64/uint64 results, boolean
+ * for bool min/max, number otherwise), an `NDResult` for an axis, or `out` when given.
+ * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`, `ABORT_ERR`.
+ */
+export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
+  if (!REDUCE_NAMES.includes(name)) fail('ERR_INVALID_ARG_VALUE', `unknown reduction ${show(name)}`);
+  const opts = checkRunOptions(options) as ReduceOptions;
+  const l = a.layout;
+  const axis = opts.axis === undefined || opts.axis === null ? null : checkAxis(opts.axis, l.shape.length);
+  const ddof = opts.ddof ?? 0;
+  if (typeof ddof !== 'number' || !Number.isFinite(ddof)) fail('ERR_INVALID_ARG_TYPE', `ddof must be a number, got ${show(ddof)}`);
+  a.mapping.check();
+  const plan = planReduce(l, axis);
+  if (NO_IDENTITY.has(name) && plan.perOutput === 0 && plan.outCount > 0) {
+    if (name.startsWith('arg')) fail('ERR_NDMMAP_EMPTY', `attempt to get ${name} of an empty sequence`);
+    fail('ERR_NDMMAP_EMPTY', `zero-size array to reduction operation ${NP_NAME[name]} which has no identity`);
+  }
+  const rname = resultDtype(name, l.dtype);
+  if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
+  const total = plan.groups * plan.outCount;
+  const sab = new SharedArrayBuffer(Math.max(1, SLOTS * total) * 8);
+  const task = (blocks: ReduceTask['blocks']): ReduceTask => ({
+    kind: 'reduce', mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code, swap: isSwapped(l.dtype), out: sab, blocks,
+  });
+  const groups = groupByBytes(plan.blocks, threadsFor(opts));
+  await runAll(groups.map(task), groups.map((g) => g.reduce((s, b) => s + b.bytes, 0)), opts);
+  const partials = new Float64Array(sab);
+  const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
+  if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
+  const data = allocate(rname, plan.outCount);
+  for (let o = 0; o < plan.outCount; o++) data[o] = toStored(merged(o), rname) as never;
+  if (opts.out !== undefined) {
+    opts.out.assign(data);
+    opts.out.flush();
+    return opts.out;
+  }
+  return { shape: plan.outShape, dtype: rname, data };
+}
+
+/** numpy's value for a reduction over zero elements with an identity. */
+function emptyScalar(name: ReduceName, dt: DType): Scalar {
+  const r = resultDtype(name, dt);
+  if (name === 'sum') return r === 'int64' || r === 'uint64' ? 0n : 0;
+  if (name === 'prod') return r === 'int64' || r === 'uint64' ? 1n : 1;
+  return NaN; // mean, var, std of nothing
+}
+
+function allocate(r: DTypeName, n: number): NDResult['data'] {
+  switch (r) {
+    case 'float64': return new Float64Array(n);
+    case 'float32': case 'float16': return new Float32Array(n); // float16 values, rounded, held as float32
+    case 'int64': return new BigInt64Array(n);
+    case 'uint64': return new BigUint64Array(n);
+    case 'int8': return new Int8Array(n);
+    case 'uint8': case 'bool': return new Uint8Array(n);
+    case 'int16': return new Int16Array(n);
+    case 'uint16': return new Uint16Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'uint32': return new Uint32Array(n);
+  }
+}
+
+function toStored(v: Scalar, r: DTypeName): number | bigint {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (r === 'int64' || r === 'uint64') return typeof v === 'bigint' ? v : BigInt(v);
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+function checkOut(out: MemMap, shape: number[], r: DTypeName, axis: number | null): void {
+  if (axis === null) fail('ERR_INVALID_ARG_VALUE', 'out is for axis reductions; a full reduction returns a scalar');
+  if (out.shape.join() !== shape.join())
+    fail('ERR_NDMMAP_SHAPE', `output parameter has the wrong shape: expected ${show(shape)}, got ${show(out.shape)}`);
+  if (out.dtype.name !== r) fail('ERR_NDMMAP_DTYPE', `output parameter must have dtype ${r}, got ${out.dtype.name}`);
+  out.checkWritable();
+}
