@@ -10,3 +10,4 @@ export { reduce, type ReduceOptions, type NDResult } from './engine/reduce.js';
 export { type ReduceName } from './engine/ops.js';
 export { type RunOptions } from './engine/run.js';
 export { setThreads, poolThreads, shutdown } from './engine/pool.js';
+export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';

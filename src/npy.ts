@@ -1,0 +1,86 @@
+/**
+ * `.npy` files as memmaps: numpy's `np.load(path, mmap_mode=…)` and `np.lib.format.open_memmap`.
+ * The header format is in npy-header.ts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type DType, dtype as parseDtype } from './dtype.js';
+import { fail, osError, show } from './errors.js';
+import { checkShape } from './layout.js';
+import { MemMap, memmap } from './memmap.js';
+import { NpyShortError, formatNpyHeader, parseNpyHeader } from './npy-header.js';
+
+/** First read of a header: numpy's headers are under 10000 bytes, so one read nearly always does. */
+const FIRST_READ = 16 * 1024;
+
+function readHead(file: string, len: number): { bytes: Uint8Array; size: number } {
+  let fd: number;
+  try { fd = fs.openSync(file, 'r'); } catch (err) { throw osError(err, file); }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const bytes = new Uint8Array(Math.min(len, size));
+    fs.readSync(fd, bytes, 0, bytes.length, 0);
+    return { bytes, size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Map a `.npy` file, like `np.load(filename, mmap_mode=mode)`: dtype, shape and order come from its header.
+ * @param filename path of an existing `.npy` file
+ * @param options mode `'r'`, `'r+'` (default, numpy's open_memmap default) or `'c'`
+ * @throws `ENOENT`…, `ERR_NDMMAP_NPY` for a bad header, `ERR_NDMMAP_MODE`.
+ * @example const a = openNpy('embeddings.npy', { mode: 'r' }); await a.mean({ axis: 0 });
+ */
+export function openNpy(filename: string, options: { mode?: string } = {}): MemMap {
+  if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
+  const mode = options.mode ?? 'r+';
+  if (mode === 'w+' || mode === 'write') fail('ERR_NDMMAP_MODE', "openNpy opens existing files: use createNpy() for mode 'w+'");
+  if (!['r', 'r+', 'c', 'readonly', 'readwrite', 'copyonwrite'].includes(mode))
+    fail('ERR_NDMMAP_MODE', `mode must be one of 'r', 'r+', 'c' (got ${show(mode)})`);
+  let head = readHead(filename, FIRST_READ);
+  let h;
+  try {
+    h = parseNpyHeader(head.bytes, head.size);
+  } catch (err) {
+    if (!(err instanceof NpyShortError)) throw err;
+    head = readHead(filename, err.needed);
+    h = parseNpyHeader(head.bytes, head.size);
+  }
+  return memmap(filename, { dtype: h.dtype, shape: h.shape, order: h.fortranOrder ? 'F' : 'C', offset: h.dataOffset, mode });
+}
+
+/** Options of `createNpy`. */
+export interface CreateNpyOptions {
+  /** Element type (numpy name or code); default `'float64'` like numpy's open_memmap. */
+  dtype?: string | DType;
+  /** Array shape (required). */
+  shape: number | readonly number[];
+  /** `'C'` (default) or `'F'`. */
+  order?: 'C' | 'F';
+}
+
+/**
+ * Create (or overwrite) a `.npy` file and map it read-write, like `open_memmap(path, mode='w+')`.
+ * The header is byte-identical to numpy's; the data starts zero-filled on a 64-byte boundary.
+ * @throws `ERR_NDMMAP_DTYPE`, `ERR_NDMMAP_SHAPE`, `ERR_OUT_OF_RANGE` before anything is written; OS errors.
+ * @example const a = createNpy('out.npy', { dtype: 'float32', shape: [1000, 128] });
+ */
+export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
+  if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
+  if (options === null || typeof options !== 'object') fail('ERR_INVALID_ARG_TYPE', 'options must be an object with a shape');
+  if (options.shape === undefined) fail('ERR_NDMMAP_SHAPE', 'shape must be given to create a .npy file');
+  const dt = parseDtype(options.dtype ?? 'float64');
+  const shape = checkShape(options.shape);
+  const order = options.order ?? 'C';
+  if (order !== 'C' && order !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(order)}`);
+  const header = formatNpyHeader(dt, shape, order === 'F');
+  const file = path.resolve(filename);
+  try {
+    fs.writeFileSync(file, header);
+  } catch (err) {
+    throw osError(err, file);
+  }
+  return memmap(file, { dtype: dt, shape, order, offset: header.length, mode: 'r+' });
+}
