@@ -9,7 +9,7 @@ namespace ndmmap {
 // Keep in step with OP in src/expr/compile.ts.
 enum Op : int {
   kX = 1, kY = 2, kConst = 3,
-  kNeg = 10, kAbs, kSqrt, kExp, kLog, kLog1p, kSin, kCos, kTan, kFloor, kCeil, kRound,
+  kNeg = 10, kAbs, kSqrt, kExp, kLog, kLog1p, kSin, kCos, kTan, kFloor, kCeil, kRound, kSquare,
   kAdd = 32, kSub, kMul, kDiv, kFloorDiv, kMod, kPow, kMin, kMax, kLt, kLe, kGt, kGe, kEq, kNe,
   kWhere = 64, kClip,
 };
@@ -17,7 +17,7 @@ enum Op : int {
 // Operands popped by `op`, or -1 for an unknown opcode.
 inline int Arity(int op) {
   if (op >= kX && op <= kConst) return 0;
-  if (op >= kNeg && op <= kRound) return 1;
+  if (op >= kNeg && op <= kSquare) return 1;
   if (op >= kAdd && op <= kNe) return 2;
   if (op == kWhere || op == kClip) return 3;
   return -1;
@@ -82,6 +82,7 @@ template <> struct VmOps<double> {
       case kFloor: NDM_LOOP(std::floor(a[i]))
       case kCeil: NDM_LOOP(std::ceil(a[i]))
       case kRound: NDM_LOOP(std::nearbyint(a[i]))  // the default rounding mode: half to even, as np.round
+      case kSquare: NDM_LOOP(a[i] * a[i])
     }
   }
   static void Binary(int op, const T* a, const T* b, T* o, int n) {
@@ -149,6 +150,7 @@ template <class T> struct VmOps {
     switch (op) {
       case kNeg: NDM_LOOP(Wrap(U(0) - (U)a[i]))
       case kAbs: NDM_LOOP(AbsI(a[i]))
+      case kSquare: NDM_LOOP(Wrap((U)a[i] * (U)a[i]))
       default: NDM_LOOP(a[i])  // floor, ceil, round: identity on integers
     }
   }

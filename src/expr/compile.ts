@@ -9,7 +9,7 @@
  *   byte 2..   instructions, one opcode byte each; only CONST has an operand:
  *                1 X            push the x block            2 Y       push the y block
  *                3 CONST lo hi  push consts[lo | hi << 8] (u16 little-endian index)
- *               10..21 unary    NEG ABS SQRT EXP LOG LOG1P SIN COS TAN FLOOR CEIL ROUND (pop 1, push 1)
+ *               10..22 unary    NEG ABS SQRT EXP LOG LOG1P SIN COS TAN FLOOR CEIL ROUND SQUARE (pop 1, push 1)
  *               32..46 binary   ADD SUB MUL DIV FLOORDIV MOD POW MIN MAX LT LE GT GE EQ NE (pop b, pop a, push a op b)
  *               64 WHERE, 65 CLIP  (pop c, pop b, pop a; push where(a, b, c) / clip(a, b, c))
  *   The program must leave exactly one block on the stack. In the integer modes consts hold int64 bit
@@ -34,7 +34,7 @@ export type Mode = keyof typeof MODE;
 /** Opcodes; keep in step with `enum Op` in native/vm.h. */
 export const OP = {
   X: 1, Y: 2, CONST: 3,
-  NEG: 10, ABS: 11, SQRT: 12, EXP: 13, LOG: 14, LOG1P: 15, SIN: 16, COS: 17, TAN: 18, FLOOR: 19, CEIL: 20, ROUND: 21,
+  NEG: 10, ABS: 11, SQRT: 12, EXP: 13, LOG: 14, LOG1P: 15, SIN: 16, COS: 17, TAN: 18, FLOOR: 19, CEIL: 20, ROUND: 21, SQUARE: 22,
   ADD: 32, SUB: 33, MUL: 34, DIV: 35, FLOORDIV: 36, MOD: 37, POW: 38, MIN: 39, MAX: 40,
   LT: 41, LE: 42, GT: 43, GE: 44, EQ: 45, NE: 46,
   WHERE: 64, CLIP: 65,
@@ -135,6 +135,13 @@ export function emit(node: Node, mode: Mode): Emitted {
         return d;
       }
       case 'bin':
+        // numpy's fast paths for an array to a scalar power: `x**2` is square(x), `x**0.5` is sqrt(x).
+        if (n.op === '**' && n.b.k === 'num' && (n.b.value === 2 || (n.b.value === 0.5 && mode === 'float64'))) {
+          const d = walk(n.a);
+          bytes.push(n.b.value === 2 ? OP.SQUARE : OP.SQRT);
+          return d;
+        }
+      // falls through
       case 'call': {
         const args = n.k === 'bin' ? [n.a, n.b] : n.args;
         let need = 0;
