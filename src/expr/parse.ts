@@ -86,7 +86,7 @@ class Parser {
   }
 
   private expect(op: string, context: string): void {
-    if (!this.isOp(op)) exprError(`expected '${op}' ${context} at ${this.tok.pos}, got ${describe(this.tok)}`);
+    if (!this.isOp(op)) exprError(`expected '${op}' at ${this.tok.pos} ${context}, got ${describe(this.tok)}`);
     this.advance();
   }
 
@@ -157,16 +157,17 @@ class Parser {
     exprError(`unexpected ${describe(t)} at ${t.pos}, expected a number, a name or '('`);
   }
 
+  // The name is checked before the lexer moves on, so its error comes before any later one.
   private name(): Node {
-    const t = this.advance();
-    if (t.text === 'x' || t.text === 'y') {
-      if (t.text === 'y' && this.inputs < 2) exprError(`'y' at ${t.pos} needs a second input, but only x was given`);
-      return { k: 'var', name: t.text, pos: t.pos };
-    }
+    const t = this.tok;
     const value = CONSTANTS.get(t.text);
-    if (value !== undefined) return { k: 'num', value, int: null, pos: t.pos };
     const arity = FUNCTIONS.get(t.text);
-    if (arity === undefined) exprError(`unknown name '${t.text}' at ${t.pos}`);
+    if (t.text === 'y' && this.inputs < 2) exprError(`'y' at ${t.pos} needs a second input, but only x was given`);
+    if (t.text !== 'x' && t.text !== 'y' && value === undefined && arity === undefined)
+      exprError(`unknown name '${t.text}' at ${t.pos}`);
+    this.advance();
+    if (t.text === 'x' || t.text === 'y') return { k: 'var', name: t.text, pos: t.pos };
+    if (value !== undefined) return { k: 'num', value, int: null, pos: t.pos };
     this.expect('(', `after '${t.text}'`);
     const args: Node[] = [];
     if (!this.isOp(')')) {
@@ -177,7 +178,7 @@ class Parser {
       }
     }
     this.expect(')', `to close the call of '${t.text}' at ${t.pos}`);
-    if (args.length !== arity)
+    if (args.length !== arity!)
       exprError(`'${t.text}' at ${t.pos} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`);
     return { k: 'call', fn: t.text, args, pos: t.pos };
   }
