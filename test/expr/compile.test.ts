@@ -85,6 +85,12 @@ describe('compileExpr: bytecode', () => {
     expect(() => compileExpr('x', { inputs, target: f8 })).toThrow(/takes 1 or 2 inputs/);
   });
 
+  it('refuses a target that is not a DType', () => {
+    expect(() => compileExpr('x', { inputs: [f8], target: 'f8' as never })).toThrow(expect.objectContaining({
+      code: 'ERR_INVALID_ARG_TYPE', message: "inputs and target must be DType objects, got 'f8'",
+    }));
+  });
+
   it('reports parse errors with ERR_NDMMAP_EXPR', () => {
     expect(() => compileExpr('x + y', { inputs: [f8], target: f8 })).toThrow(expect.objectContaining({
       code: 'ERR_NDMMAP_EXPR', message: expect.stringMatching(/'y' at 4 needs a second input/),
