@@ -6,6 +6,8 @@ import { type Scalar } from './dtype.js';
 import { type NDResult, type ReduceOptions, reduce } from './engine/reduce.js';
 import { MemMap } from './memmap.js';
 import { type ReduceName } from './engine/ops.js';
+import { type ApplyOptions, apply, fill } from './engine/elementwise.js';
+import { type RunOptions } from './engine/run.js';
 
 declare module './memmap.js' {
   interface MemMap {
@@ -27,6 +29,10 @@ declare module './memmap.js' {
     argmin(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
     /** Flat C-order index of the first maximum (or first NaN). */
     argmax(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
+    /** Set every element (numpy `a.fill(v)`), in parallel; flushed when it resolves. */
+    fill(value: Scalar, options?: RunOptions): Promise<MemMap>;
+    /** `out[...] = expr(x=this, y)` in parallel (in place without `out`); flushed when it resolves. */
+    apply(expr: string, options?: ApplyOptions): Promise<MemMap>;
   }
 }
 
@@ -37,3 +43,14 @@ for (const name of ['sum', 'prod', 'mean', 'min', 'max', 'var', 'std', 'argmin',
     configurable: true,
   });
 }
+
+Object.defineProperty(MemMap.prototype, 'fill', {
+  value: function (this: MemMap, value: Scalar, options?: RunOptions) { return fill(this, value, options); },
+  writable: true,
+  configurable: true,
+});
+Object.defineProperty(MemMap.prototype, 'apply', {
+  value: function (this: MemMap, expr: string, options?: ApplyOptions) { return apply(this, expr, options); },
+  writable: true,
+  configurable: true,
+});
