@@ -1,25 +1,41 @@
 /**
- * The piscina task entry: runs blocks through the native kernels. The mapping is process-wide (native
- * registry), so a worker never maps anything; each native call holds the mapping for its duration.
+ * The piscina task entry: claims blocks of a call one at a time and runs them through the native
+ * kernels. The mapping is process-wide (native registry), so a worker never maps anything; each
+ * native call holds the mapping for its duration, so a concurrent close() cannot unmap under it.
  */
 import { native } from '../src/native.js';
-import { type ApplyTask, type ReduceTask, type Task, type TaskResult } from '../src/engine/types.js';
+import { type ApplyTask, type ReduceTask, type Task, type TaskResult, DONE, NEXT, STOP } from '../src/engine/types.js';
 
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
 
-/** Run a reduce task's blocks; partials land in the task's shared buffer. */
-export function runReduce(t: ReduceTask): void {
-  const out = new Float64Array(t.out);
-  for (const b of t.blocks) {
-    native.reduce(t.mappingId, t.op, t.dtype, t.swap, b.pos,
-      f64(b.outShape), f64(b.outStrides), f64(b.outIndexMul),
-      f64(b.redShape), f64(b.redStrides), f64(b.redIndexMul), b.indexBase, out, b.outBase);
+/** Claim and run blocks until none are left or the call is stopped. */
+function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer, blocks: B[], run: (b: B) => void): void {
+  const cells = new Int32Array(control);
+  const done = new BigInt64Array(control);
+  for (;;) {
+    if (Atomics.load(cells, STOP) !== 0) return;
+    const i = Atomics.add(cells, NEXT, 1);
+    if (i >= blocks.length) return;
+    try {
+      run(blocks[i]);
+    } catch (err) {
+      Atomics.store(cells, STOP, 1); // the call fails: others stop at their next block
+      throw err;
+    }
+    Atomics.add(done, DONE, BigInt(blocks[i].bytes));
   }
 }
 
-/** Run an apply task's blocks (writes go straight into the mapping). */
-export function runApply(t: ApplyTask): void {
-  for (const b of t.blocks) native.apply(t.code, t.consts, f64(b.shape), f64(b.x), f64(b.y), f64(b.out));
+function runReduce(t: ReduceTask): void {
+  const out = new Float64Array(t.out);
+  claimLoop(t.control, t.blocks, (b) =>
+    native.reduce(t.mappingId, t.op, t.dtype, t.swap, b.pos,
+      f64(b.outShape), f64(b.outStrides), f64(b.outIndexMul),
+      f64(b.redShape), f64(b.redStrides), f64(b.redIndexMul), b.indexBase, out, b.outBase));
+}
+
+function runApply(t: ApplyTask): void {
+  claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, f64(b.shape), f64(b.x), f64(b.y), f64(b.out)));
 }
 
 /** Run one task on this thread; errors come back as data so their `code` survives the thread hop. */

@@ -8,7 +8,7 @@ import { compileExpr } from '../expr/index.js';
 import { byteExtent } from '../layout.js';
 import { type MemMap } from '../memmap.js';
 import { planApply } from './plan-apply.js';
-import { type RunOptions, checkRunOptions, groupByBytes, runAll, threadsFor } from './run.js';
+import { type RunOptions, checkRunOptions, newControl, runCall } from './run.js';
 import { type ApplyTask } from './types.js';
 
 /** Options of `apply`. */
@@ -59,10 +59,9 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
     y !== undefined && program.usesY ? { id: y.mapping.id, l: y.layout } : undefined,
     { id: out.mapping.id, l: out.layout },
   ];
-  const { blocks } = planApply(ops, a.layout.shape);
-  const groups = groupByBytes(blocks, threadsFor(opts));
-  const tasks: ApplyTask[] = groups.map((g) => ({ kind: 'apply', code: program.code, consts: program.consts, blocks: g }));
-  await runAll(tasks, groups.map((g) => g.reduce((s, b) => s + b.bytes, 0)), opts);
+  const { blocks, totalBytes } = planApply(ops, a.layout.shape);
+  const task: ApplyTask = { kind: 'apply', control: newControl(), code: program.code, consts: program.consts, blocks };
+  await runCall(task, totalBytes, opts);
   const [lo, hi] = byteExtent(out.layout);
   if (hi > lo) out.mapping.sync(lo, hi - lo);
   return out;

@@ -41,8 +41,6 @@ export function getPool(): Piscina {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 2 ** 31 - 1,
-      // Never queue without bound: a call's tasks are few, large and dispatched by us.
-      maxQueue: 'auto',
     });
   }
   return pool;

@@ -8,7 +8,7 @@ import { type MemMap } from '../memmap.js';
 import { SLOTS, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
 import { planReduce } from './plan.js';
-import { type RunOptions, checkRunOptions, groupByBytes, runAll, threadsFor } from './run.js';
+import { type RunOptions, checkRunOptions, newControl, runCall } from './run.js';
 import { type ReduceTask } from './types.js';
 
 /** Options of every reduction. */
@@ -53,11 +53,11 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
   const total = plan.groups * plan.outCount;
   const sab = new SharedArrayBuffer(Math.max(1, SLOTS * total) * 8);
-  const task = (blocks: ReduceTask['blocks']): ReduceTask => ({
-    kind: 'reduce', mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code, swap: isSwapped(l.dtype), out: sab, blocks,
-  });
-  const groups = groupByBytes(plan.blocks, threadsFor(opts));
-  await runAll(groups.map(task), groups.map((g) => g.reduce((s, b) => s + b.bytes, 0)), opts);
+  const task: ReduceTask = {
+    kind: 'reduce', control: newControl(), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
+    swap: isSwapped(l.dtype), out: sab, blocks: plan.blocks,
+  };
+  await runCall(task, plan.totalBytes, opts);
   const partials = new Float64Array(sab);
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);

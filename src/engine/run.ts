@@ -1,31 +1,30 @@
 /**
- * Running a planned call: group blocks into tasks, run small calls inline, larger ones on the pool
- * with at most `threads` tasks in flight; report progress; stop dispatching on abort.
+ * Running a planned call: small calls inline on the calling thread, larger ones as one task per
+ * thread on the pool. Workers claim blocks from a shared counter (self-balancing, no round trip per
+ * block); progress is read from a shared byte counter; abort sets a shared stop flag.
  */
 import { NdmmapError, fail, show } from '../errors.js';
 import { runTask } from '../../workers/task.js';
 import { checkThreads, getPool, poolThreads } from './pool.js';
-import { type Task, type TaskResult } from './types.js';
+import { CONTROL_BYTES, DONE, STOP, type Task, type TaskResult } from './types.js';
 
 /** Options every parallel call takes. */
 export interface RunOptions {
-  /** Threads to use for this call (default: the pool's size, `os.availableParallelism()`). */
+  /** Threads for this call (default and maximum: the pool's size, `os.availableParallelism()`). */
   threads?: number;
-  /** Abort: stops dispatching and rejects with an `AbortError` (code `ABORT_ERR`). */
+  /** Abort: stops at the next block boundary and rejects with an `AbortError` (code `ABORT_ERR`). */
   signal?: AbortSignal;
-  /** Called after each finished task with the bytes done so far. */
+  /** Called as blocks finish (at most every PROGRESS_MS) and once at the end, with bytes done. */
   onProgress?: (p: { doneBytes: number; totalBytes: number }) => void;
 }
 
 /**
- * Below this many bytes a call runs on the calling thread: a worker round trip (~50 µs) costs more
- * than reading this much (~30 µs at 11 GB/s).
+ * Below this many bytes a call runs on the calling thread: a worker round trip (~50–100 µs) costs
+ * more than reading this much (~50 µs at 11 GB/s).
  */
 export const INLINE_BYTES = 512 * 1024;
-/** Tasks per thread, for balance when blocks take unequal time. */
-const TASKS_PER_THREAD = 4;
-/** Upper bound on one task's bytes, so progress moves and abort is prompt. */
-const MAX_TASK_BYTES = 64 * 2 ** 20;
+/** How often progress is reported during a pool call. */
+const PROGRESS_MS = 100;
 
 export function checkRunOptions(o: RunOptions | undefined): RunOptions {
   if (o === undefined) return {};
@@ -36,88 +35,65 @@ export function checkRunOptions(o: RunOptions | undefined): RunOptions {
   return o;
 }
 
+/** Threads a call may use: its own `threads`, at most the pool's size. */
+export function threadsFor(opts: RunOptions): number {
+  return Math.min(opts.threads ?? poolThreads(), poolThreads());
+}
+
 function abortError(signal: AbortSignal): NdmmapError {
   const e = new NdmmapError('ABORT_ERR', 'The operation was aborted', { cause: signal.reason });
   e.name = 'AbortError';
   return e;
 }
 
-/** Split `items` (each with `bytes`) into consecutive groups of about equal bytes. */
-export function groupByBytes<T extends { bytes: number }>(items: T[], threads: number): T[][] {
-  const total = items.reduce((s, b) => s + b.bytes, 0);
-  const want = Math.min(items.length, Math.max(threads * TASKS_PER_THREAD, Math.ceil(total / MAX_TASK_BYTES)));
-  const per = total / Math.max(want, 1);
-  const groups: T[][] = [];
-  let cur: T[] = [];
-  let acc = 0;
-  for (const b of items) {
-    cur.push(b);
-    acc += b.bytes;
-    if (acc >= per * (groups.length + 1) - per / 2 && groups.length < want - 1) { groups.push(cur); cur = []; }
-  }
-  if (cur.length) groups.push(cur);
-  return groups;
-}
-
 function unwrap(r: TaskResult): void {
   if (r !== null) fail(r.error.code, r.error.message);
 }
 
-/** Threads a call may use: its own `threads`, at most the pool's size. */
-export function threadsFor(opts: RunOptions): number {
-  return Math.min(opts.threads ?? poolThreads(), poolThreads());
+/** A fresh control buffer for one call. */
+export function newControl(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_BYTES);
 }
 
-/** Run tasks (with their byte counts) to completion, honouring threads, progress and abort. */
-export async function runAll(tasks: Task[], bytes: number[], opts: RunOptions): Promise<void> {
-  const totalBytes = bytes.reduce((a, b) => a + b, 0);
+/**
+ * Run a call described by `task` (its blocks total `totalBytes`) to completion, honouring threads,
+ * progress and abort. After an abort, blocks already running finish in the background.
+ */
+export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions): Promise<void> {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
-  let done = 0;
+  const cells = new Int32Array(task.control);
+  const done = new BigInt64Array(task.control);
+  const report = (): void => onProgress?.({ doneBytes: Number(Atomics.load(done, DONE)), totalBytes });
   if (totalBytes < INLINE_BYTES) {
-    for (let i = 0; i < tasks.length; i++) {
-      unwrap(runTask(tasks[i]));
-      done += bytes[i];
-      onProgress?.({ doneBytes: done, totalBytes });
-    }
+    unwrap(runTask(task));
+    report();
     return;
   }
-  const threads = threadsFor(opts);
+  const threads = Math.min(threadsFor(opts), task.blocks.length);
   const pool = getPool();
   await new Promise<void>((resolve, reject) => {
-    let next = 0;
-    let running = 0;
+    let running = threads;
     let finished = false;
+    const timer = onProgress === undefined ? undefined : setInterval(() => { try { report(); } catch (e) { end(e); } }, PROGRESS_MS);
     const end = (err?: unknown): void => {
       if (finished) return;
       finished = true;
+      if (timer !== undefined) clearInterval(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (err === undefined) resolve(); else reject(err);
+      if (err !== undefined) { Atomics.store(cells, STOP, 1); reject(err); return; }
+      try { report(); resolve(); } catch (e) { reject(e); }
     };
     const onAbort = (): void => end(abortError(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
-    const pump = (): void => {
-      while (!finished && running < threads && next < tasks.length) {
-        const i = next++;
-        running++;
-        (pool.run(tasks[i]) as Promise<TaskResult>).then(
-          (r) => {
-            running--;
-            if (finished) return;
-            try { unwrap(r); } catch (e) { end(e); return; }
-            done += bytes[i];
-            try { onProgress?.({ doneBytes: done, totalBytes }); } catch (e) { end(e); return; }
-            if (done === totalBytes && running === 0 && next === tasks.length) end();
-            else pump();
-          },
-          (err: unknown) => {
-            running--;
-            end(new NdmmapError('ERR_NDMMAP_WORKER', `a worker failed: ${(err as Error)?.message ?? String(err)}`, { cause: err }));
-          },
-        );
-      }
-      if (!finished && running === 0 && next === tasks.length) end();
-    };
-    pump();
+    for (let t = 0; t < threads; t++) {
+      (pool.run(task) as Promise<TaskResult>).then(
+        (r) => {
+          try { unwrap(r); } catch (e) { end(e); return; }
+          if (--running === 0) end();
+        },
+        (err: unknown) => end(new NdmmapError('ERR_NDMMAP_WORKER', `a worker failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })),
+      );
+    }
   });
 }

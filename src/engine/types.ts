@@ -1,6 +1,6 @@
 /**
  * Messages between the coordinator and workers/task. Plain data: structured-cloned, never a buffer
- * over the mapping (transferring one would detach it). Output partials go to a SharedArrayBuffer.
+ * over the mapping (transferring one would detach it). Partials and control live in SharedArrayBuffers.
  */
 
 /** A strided block for native reduce (positions and strides in file bytes). */
@@ -14,8 +14,26 @@ export interface Block {
   bytes: number;
 }
 
+/** An apply operand: [mappingId, dtype, swap, position, ...byteStrides] or [-1]. */
+export type OperandDesc = number[];
+
+export interface ApplyBlock { shape: number[]; x: OperandDesc; y: OperandDesc; out: OperandDesc; bytes: number }
+
+/**
+ * Shared control cells of one call: every worker claims the next block index with Atomics.add, so
+ * threads balance themselves with no round trip per block; `stop` ends the call at a block boundary.
+ */
+export const CONTROL_BYTES = 16;
+/** Int32 index: next unclaimed block. */
+export const NEXT = 0;
+/** Int32 index: non-zero once the call is aborted or failed. */
+export const STOP = 1;
+/** BigInt64 index (of the same buffer viewed as BigInt64Array): bytes finished. */
+export const DONE = 1;
+
 export interface ReduceTask {
   kind: 'reduce';
+  control: SharedArrayBuffer;
   mappingId: number;
   op: number;
   dtype: number;
@@ -25,13 +43,9 @@ export interface ReduceTask {
   blocks: Block[];
 }
 
-/** An apply operand: [mappingId, dtype, swap, position, ...byteStrides] or [-1]. */
-export type OperandDesc = number[];
-
-export interface ApplyBlock { shape: number[]; x: OperandDesc; y: OperandDesc; out: OperandDesc; bytes: number }
-
 export interface ApplyTask {
   kind: 'apply';
+  control: SharedArrayBuffer;
   code: Uint8Array;
   consts: Float64Array;
   blocks: ApplyBlock[];
