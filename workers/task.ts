@@ -9,7 +9,7 @@ import { type ApplyTask, type ReduceTask, type Task, type TaskResult, DONE, NEXT
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
 
 /** Claim and run blocks until none are left or the call is stopped. */
-function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer, blocks: B[], run: (b: B) => void): void {
+function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | ArrayBuffer, blocks: B[], run: (b: B) => void): void {
   const cells = new Int32Array(control);
   const done = new BigInt64Array(control);
   for (;;) {
@@ -26,12 +26,24 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer, bloc
   }
 }
 
+/** Scratch for descriptors: the native call copies what it needs, so one per thread suffices. */
+const descScratch = new Float64Array(9 + 6 * 32);
+
+/** Pack a block into native reduce's descriptor (one typed array: a handful of N-API calls). */
+export function reduceDescriptor(t: ReduceTask, b: ReduceTask['blocks'][number]): Float64Array {
+  const d = descScratch;
+  d[0] = t.mappingId; d[1] = t.op; d[2] = t.dtype; d[3] = t.swap ? 1 : 0; d[4] = b.pos;
+  d[5] = b.indexBase; d[6] = b.outBase; d[7] = b.outShape.length; d[8] = b.redShape.length;
+  let k = 9;
+  for (const a of [b.outShape, b.outStrides, b.outIndexMul, b.redShape, b.redStrides, b.redIndexMul]) {
+    for (let i = 0; i < a.length; i++) d[k++] = a[i];
+  }
+  return d.subarray(0, k);
+}
+
 function runReduce(t: ReduceTask): void {
   const out = new Float64Array(t.out);
-  claimLoop(t.control, t.blocks, (b) =>
-    native.reduce(t.mappingId, t.op, t.dtype, t.swap, b.pos,
-      f64(b.outShape), f64(b.outStrides), f64(b.outIndexMul),
-      f64(b.redShape), f64(b.redStrides), f64(b.redIndexMul), b.indexBase, out, b.outBase));
+  claimLoop(t.control, t.blocks, (b) => native.reduce(reduceDescriptor(t, b), out));
 }
 
 function runApply(t: ApplyTask): void {

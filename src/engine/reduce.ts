@@ -8,7 +8,7 @@ import { type MemMap } from '../memmap.js';
 import { SLOTS, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
 import { planReduce } from './plan.js';
-import { type RunOptions, checkRunOptions, newControl, runCall } from './run.js';
+import { type RunOptions, callBuffer, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
 import { type ReduceTask } from './types.js';
 
 /** Options of every reduction. */
@@ -52,13 +52,16 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   const rname = resultDtype(name, l.dtype);
   if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
   const total = plan.groups * plan.outCount;
-  const sab = new SharedArrayBuffer(Math.max(1, SLOTS * total) * 8);
+  const inline = runsInline(plan.totalBytes);
+  const sab = callBuffer(Math.max(1, SLOTS * total) * 8, inline);
   const task: ReduceTask = {
-    kind: 'reduce', control: newControl(), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
+    kind: 'reduce', control: newControl(inline), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
     swap: isSwapped(l.dtype), out: sab, blocks: plan.blocks,
   };
-  await runCall(task, plan.totalBytes, opts);
-  const partials = new Float64Array(sab);
+  // Inline: run and merge with no await in between (the buffers are reused by the next inline call).
+  if (inline) runInline(task, plan.totalBytes, opts);
+  else await runCall(task, plan.totalBytes, opts);
+  const partials = new Float64Array(sab, 0, Math.max(1, SLOTS * total));
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
   const data = allocate(rname, plan.outCount);

@@ -50,13 +50,44 @@ function unwrap(r: TaskResult): void {
   if (r !== null) fail(r.error.code, r.error.message);
 }
 
-/** A fresh control buffer for one call. */
-export function newControl(): SharedArrayBuffer {
-  return new SharedArrayBuffer(CONTROL_BYTES);
+/** Will a call of this many bytes run on the calling thread? */
+export function runsInline(totalBytes: number): boolean {
+  return totalBytes < INLINE_BYTES;
 }
 
 /**
- * Run a call described by `task` (its blocks total `totalBytes`) to completion, honouring threads,
+ * Buffers reused by inline calls. An inline call runs and is merged synchronously (no await in
+ * between), so no other call can observe them; allocating ArrayBuffers costs more than a tiny sum.
+ */
+let inlineOut = new ArrayBuffer(64 * 1024);
+const inlineControl = new ArrayBuffer(CONTROL_BYTES);
+
+/** A shared buffer for a pool call, or (inline) a reused one: valid only until the caller's next await. */
+export function callBuffer(bytes: number, inline: boolean): SharedArrayBuffer | ArrayBuffer {
+  if (!inline) return new SharedArrayBuffer(bytes);
+  if (bytes > inlineOut.byteLength) inlineOut = new ArrayBuffer(bytes);
+  return inlineOut;
+}
+
+/** Zeroed control cells for one call (reused when inline). */
+export function newControl(inline: boolean): SharedArrayBuffer | ArrayBuffer {
+  if (!inline) return new SharedArrayBuffer(CONTROL_BYTES);
+  new Int32Array(inlineControl).fill(0);
+  return inlineControl;
+}
+
+/** Run an inline call now, on this thread (the caller merges before its next await). */
+export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions): void {
+  const { signal, onProgress } = opts;
+  if (signal?.aborted) throw abortError(signal);
+  unwrap(runTask(task));
+  onProgress?.({ doneBytes: totalBytes, totalBytes });
+}
+
+
+
+/**
+ * Run a call described by `task` (its blocks total `totalBytes`) on the pool, honouring threads,
  * progress and abort. After an abort, blocks already running finish in the background.
  */
 export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions): Promise<void> {
@@ -65,11 +96,6 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
   const cells = new Int32Array(task.control);
   const done = new BigInt64Array(task.control);
   const report = (): void => onProgress?.({ doneBytes: Number(Atomics.load(done, DONE)), totalBytes });
-  if (totalBytes < INLINE_BYTES) {
-    unwrap(runTask(task));
-    report();
-    return;
-  }
   const threads = Math.min(threadsFor(opts), task.blocks.length);
   const pool = getPool();
   await new Promise<void>((resolve, reject) => {

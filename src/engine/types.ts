@@ -33,19 +33,19 @@ export const DONE = 1;
 
 export interface ReduceTask {
   kind: 'reduce';
-  control: SharedArrayBuffer;
+  control: SharedArrayBuffer | ArrayBuffer;
   mappingId: number;
   op: number;
   dtype: number;
   swap: boolean;
-  /** Float64 partials, slot-major: SLOTS * (groups * outCount). */
-  out: SharedArrayBuffer;
+  /** Float64 partials, slot-major: SLOTS * (groups * outCount); a plain buffer when run inline. */
+  out: SharedArrayBuffer | ArrayBuffer;
   blocks: Block[];
 }
 
 export interface ApplyTask {
   kind: 'apply';
-  control: SharedArrayBuffer;
+  control: SharedArrayBuffer | ArrayBuffer;
   code: Uint8Array;
   consts: Float64Array;
   blocks: ApplyBlock[];
