@@ -41,9 +41,16 @@ export function reduceDescriptor(t: ReduceTask, b: ReduceTask['blocks'][number])
   return d.subarray(0, k);
 }
 
+/** madvise(MADV_DONTNEED) index in native/addon.cc. */
+const DONTNEED = 4;
+
 function runReduce(t: ReduceTask): void {
   const out = new Float64Array(t.out);
-  claimLoop(t.control, t.blocks, (b) => native.reduce(reduceDescriptor(t, b), out));
+  claimLoop(t.control, t.blocks, (b) => {
+    native.reduce(reduceDescriptor(t, b), out);
+    // Bigger than RAM: let the kernel drop what we have read (the page cache keeps it if it can).
+    if (t.release) try { native.advise(t.mappingId, b.pos, b.bytes, DONTNEED); } catch { /* a hint only */ }
+  });
 }
 
 function runApply(t: ApplyTask): void {

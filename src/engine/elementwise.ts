@@ -65,7 +65,7 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
   const inline = runsInline(totalBytes);
   const task: ApplyTask = { kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, blocks };
   if (inline) runInline(task, totalBytes, opts);
-  else await runCall(task, totalBytes, opts);
+  else await runCall(task, totalBytes, opts, a.layout);
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
   return out;

@@ -1,6 +1,7 @@
 /**
  * Parallel reductions over a MemMap or view with numpy's results: plan → tasks → merge.
  */
+import os from 'node:os';
 import { type DType, type DTypeName, type Scalar, isSwapped } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis } from '../layout.js';
@@ -56,11 +57,11 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   const sab = callBuffer(Math.max(1, SLOTS * total) * 8, inline);
   const task: ReduceTask = {
     kind: 'reduce', control: newControl(inline), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
-    swap: isSwapped(l.dtype), out: sab, blocks: plan.blocks,
+    swap: isSwapped(l.dtype), out: sab, blocks: plan.blocks, release: releaseBehind(a, plan.totalBytes),
   };
   // Inline: run and merge with no await in between (the buffers are reused by the next inline call).
   if (inline) runInline(task, plan.totalBytes, opts);
-  else await runCall(task, plan.totalBytes, opts);
+  else await runCall(task, plan.totalBytes, opts, a.layout);
   const partials = new Float64Array(sab, 0, Math.max(1, SLOTS * total));
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
@@ -72,6 +73,14 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
     return opts.out;
   }
   return { shape: plan.outShape, dtype: rname, data };
+}
+
+/**
+ * Drop pages behind the reader only when the data could not stay cached anyway (over half of RAM),
+ * and never for copy-on-write mappings, whose private pages MADV_DONTNEED would discard.
+ */
+function releaseBehind(a: MemMap, bytes: number): boolean {
+  return a.mode !== 'c' && bytes > os.totalmem() / 2;
 }
 
 /** numpy's value for a reduction over zero elements with an identity. */

@@ -5,6 +5,8 @@
  */
 import { NdmmapError, fail, show } from '../errors.js';
 import { runTask } from '../../workers/task.js';
+import { type Layout, byteExtent } from '../layout.js';
+import { ADVICE, native } from '../native.js';
 import { checkThreads, getPool, poolThreads } from './pool.js';
 import { CONTROL_BYTES, DONE, STOP, type Task, type TaskResult } from './types.js';
 
@@ -23,6 +25,8 @@ export interface RunOptions {
  * more than reading this much (~50 µs at 11 GB/s).
  */
 export const INLINE_BYTES = 512 * 1024;
+/** From this size on, the input range is marked MADV_SEQUENTIAL for the call (deeper readahead). */
+const SEQUENTIAL_BYTES = 64 * 2 ** 20;
 /** How often progress is reported during a pool call. */
 const PROGRESS_MS = 100;
 
@@ -44,6 +48,14 @@ function abortError(signal: AbortSignal): NdmmapError {
   const e = new NdmmapError('ABORT_ERR', 'The operation was aborted', { cause: signal.reason });
   e.name = 'AbortError';
   return e;
+}
+
+/** madvise the input's byte range; a hint, so failures are ignored. */
+function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: number): void {
+  const id = task.kind === 'reduce' ? task.mappingId : task.blocks[0]?.x[0];
+  const [lo, hi] = byteExtent(input);
+  if (id === undefined || hi <= lo) return;
+  try { native.advise(id, lo, hi - lo, advice); } catch { /* closed or out of range: nothing to hint */ }
 }
 
 function unwrap(r: TaskResult): void {
@@ -90,9 +102,10 @@ export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: nu
  * Run a call described by `task` (its blocks total `totalBytes`) on the pool, honouring threads,
  * progress and abort. After an abort, blocks already running finish in the background.
  */
-export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions): Promise<void> {
+export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions, input?: Layout): Promise<void> {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
+  if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.sequential);
   const cells = new Int32Array(task.control);
   const done = new BigInt64Array(task.control);
   const report = (): void => onProgress?.({ doneBytes: Number(Atomics.load(done, DONE)), totalBytes });
@@ -105,6 +118,7 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     const end = (err?: unknown): void => {
       if (finished) return;
       finished = true;
+      if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.normal);
       if (timer !== undefined) clearInterval(timer);
       signal?.removeEventListener('abort', onAbort);
       if (err !== undefined) { Atomics.store(cells, STOP, 1); reject(err); return; }

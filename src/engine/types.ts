@@ -38,6 +38,8 @@ export interface ReduceTask {
   op: number;
   dtype: number;
   swap: boolean;
+  /** Drop each block's pages from this process after reading it (files larger than memory). */
+  release: boolean;
   /** Float64 partials, slot-major: SLOTS * (groups * outCount); a plain buffer when run inline. */
   out: SharedArrayBuffer | ArrayBuffer;
   blocks: Block[];
