@@ -129,3 +129,22 @@ describe('reductions match numpy (reduce/cases.json)', () => {
     expect(traps).toHaveLength(4);
   });
 });
+
+describe('edge shapes', () => {
+  it('a 0-d view reduces to its element; zero outputs need no identity (numpy returns an empty array)', async () => {
+    const { tempDir } = await import('../helpers.js');
+    const tmp = tempDir();
+    const a = memmap(tmp.file('z.f8'), { dtype: 'float64', mode: 'w+', shape: [3, 4] });
+    a.assign([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+    const z = a.slice(1, 2);
+    expect([await z.sum(), await z.argmax(), await z.mean(), await z.var(), await z.min()]).toEqual([7, 0, 7, 0, 7]);
+    const none = a.slice('0:0'); // shape (0, 4)
+    expect(await none.min({ axis: 1 })).toEqual({ shape: [0], dtype: 'float64', data: new Float64Array(0) });
+    await expect(none.min({ axis: 0 })).rejects.toMatchObject({ code: 'ERR_NDMMAP_EMPTY', message: 'zero-size array to reduction operation minimum which has no identity' });
+    expect([...((await none.sum({ axis: 0 })) as NDResult).data]).toEqual([0, 0, 0, 0]);
+    expect([...((await a.argmax({ axis: 0 })) as NDResult).data]).toEqual([2n, 2n, 2n, 2n]);
+    expect(await a.T.argmin()).toBe(0);
+    a.close();
+    tmp.remove();
+  });
+});
