@@ -45,7 +45,7 @@ export function reduceDescriptor(t: ReduceTask, b: ReduceTask['blocks'][number])
 const DONTNEED = 4;
 
 function runReduce(t: ReduceTask): void {
-  const out = new Float64Array(t.out);
+  const out = new Float64Array(t.out, 0, t.outLength);
   claimLoop(t.control, t.blocks, (b) => {
     native.reduce(reduceDescriptor(t, b), out);
     // Bigger than RAM: let the kernel drop what we have read (the page cache keeps it if it can).

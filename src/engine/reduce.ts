@@ -57,7 +57,7 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   const sab = callBuffer(Math.max(1, SLOTS * total) * 8, inline);
   const task: ReduceTask = {
     kind: 'reduce', control: newControl(inline), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
-    swap: isSwapped(l.dtype), out: sab, blocks: plan.blocks, release: releaseBehind(a, plan.totalBytes),
+    swap: isSwapped(l.dtype), out: sab, outLength: Math.max(1, SLOTS * total), blocks: plan.blocks, release: releaseBehind(a, plan.totalBytes),
   };
   // Inline: run and merge with no await in between (the buffers are reused by the next inline call).
   if (inline) runInline(task, plan.totalBytes, opts);

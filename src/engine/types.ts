@@ -42,6 +42,8 @@ export interface ReduceTask {
   release: boolean;
   /** Float64 partials, slot-major: SLOTS * (groups * outCount); a plain buffer when run inline. */
   out: SharedArrayBuffer | ArrayBuffer;
+  /** Doubles of `out` in use (the buffer may be larger when reused). */
+  outLength: number;
   blocks: Block[];
 }
 
