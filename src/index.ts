@@ -11,3 +11,4 @@ export { type ReduceName } from './engine/ops.js';
 export { type RunOptions } from './engine/run.js';
 export { setThreads, poolThreads, shutdown } from './engine/pool.js';
 export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';
+export { reducePartial, mergePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';

@@ -7,7 +7,7 @@ import { checkAxis } from '../layout.js';
 import { type MemMap } from '../memmap.js';
 import { SLOTS, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
-import { planReduce } from './plan.js';
+import { type ReducePlan, planReduce } from './plan.js';
 import { type RunOptions, checkRunOptions, groupByBytes, runAll, threadsFor } from './run.js';
 import { type ReduceTask } from './types.js';
 
@@ -51,14 +51,7 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   }
   const rname = resultDtype(name, l.dtype);
   if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
-  const total = plan.groups * plan.outCount;
-  const sab = new SharedArrayBuffer(Math.max(1, SLOTS * total) * 8);
-  const task = (blocks: ReduceTask['blocks']): ReduceTask => ({
-    kind: 'reduce', mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code, swap: isSwapped(l.dtype), out: sab, blocks,
-  });
-  const groups = groupByBytes(plan.blocks, threadsFor(opts));
-  await runAll(groups.map(task), groups.map((g) => g.reduce((s, b) => s + b.bytes, 0)), opts);
-  const partials = new Float64Array(sab);
+  const partials = await runPlan(name, a, plan, opts);
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
   const data = allocate(rname, plan.outCount);
@@ -71,6 +64,22 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   return { shape: plan.outShape, dtype: rname, data };
 }
 
+/**
+ * @internal Run a planned reduction's native kernels; returns the slot-major partials
+ * (SLOTS × groups × outCount) that `mergeOne` (or `reducePartial`) merges.
+ */
+export async function runPlan(name: ReduceName, a: MemMap, plan: ReducePlan, opts: RunOptions): Promise<Float64Array> {
+  const l = a.layout;
+  const total = plan.groups * plan.outCount;
+  const sab = new SharedArrayBuffer(Math.max(1, SLOTS * total) * 8);
+  const task = (blocks: ReduceTask['blocks']): ReduceTask => ({
+    kind: 'reduce', mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code, swap: isSwapped(l.dtype), out: sab, blocks,
+  });
+  const groups = groupByBytes(plan.blocks, threadsFor(opts));
+  await runAll(groups.map(task), groups.map((g) => g.reduce((s, b) => s + b.bytes, 0)), opts);
+  return new Float64Array(sab);
+}
+
 /** numpy's value for a reduction over zero elements with an identity. */
 function emptyScalar(name: ReduceName, dt: DType): Scalar {
   const r = resultDtype(name, dt);
@@ -79,7 +88,8 @@ function emptyScalar(name: ReduceName, dt: DType): Scalar {
   return NaN; // mean, var, std of nothing
 }
 
-function allocate(r: DTypeName, n: number): NDResult['data'] {
+/** @internal A typed array for `n` values of result dtype `r`. */
+export function allocate(r: DTypeName, n: number): NDResult['data'] {
   switch (r) {
     case 'float64': return new Float64Array(n);
     case 'float32': case 'float16': return new Float32Array(n); // float16 values, rounded, held as float32
@@ -94,7 +104,8 @@ function allocate(r: DTypeName, n: number): NDResult['data'] {
   }
 }
 
-function toStored(v: Scalar, r: DTypeName): number | bigint {
+/** @internal A merged value as `allocate`'s array stores it. */
+export function toStored(v: Scalar, r: DTypeName): number | bigint {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (r === 'int64' || r === 'uint64') return typeof v === 'bigint' ? v : BigInt(v);
   return typeof v === 'bigint' ? Number(v) : v;
