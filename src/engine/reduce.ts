@@ -8,7 +8,7 @@ import { checkAxis } from '../layout.js';
 import { type MemMap } from '../memmap.js';
 import { SLOTS, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
-import { planReduce } from './plan.js';
+import { type ReducePlan, planReduce } from './plan.js';
 import { type RunOptions, callBuffer, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
 import { type ReduceTask } from './types.js';
 
@@ -52,17 +52,10 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   }
   const rname = resultDtype(name, l.dtype);
   if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
-  const total = plan.groups * plan.outCount;
-  const inline = runsInline(plan.totalBytes);
-  const sab = callBuffer(Math.max(1, SLOTS * total) * 8, inline);
-  const task: ReduceTask = {
-    kind: 'reduce', control: newControl(inline), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
-    swap: isSwapped(l.dtype), out: sab, outLength: Math.max(1, SLOTS * total), blocks: plan.blocks, release: releaseBehind(a, plan.totalBytes),
-  };
+  const { task, inline, partials } = prepare(name, a, plan);
   // Inline: run and merge with no await in between (the buffers are reused by the next inline call).
   if (inline) runInline(task, plan.totalBytes, opts);
   else await runCall(task, plan.totalBytes, opts, a.layout);
-  const partials = new Float64Array(sab, 0, Math.max(1, SLOTS * total));
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
   const data = allocate(rname, plan.outCount);
@@ -83,6 +76,33 @@ function releaseBehind(a: MemMap, bytes: number): boolean {
   return a.mode !== 'c' && bytes > os.totalmem() / 2;
 }
 
+/** The task for a planned reduction and the slot-major partials (SLOTS × groups × outCount) it fills. */
+function prepare(name: ReduceName, a: MemMap, plan: ReducePlan): { task: ReduceTask; inline: boolean; partials: Float64Array } {
+  const l = a.layout;
+  const length = Math.max(1, SLOTS * plan.groups * plan.outCount);
+  const inline = runsInline(plan.totalBytes);
+  const out = callBuffer(length * 8, inline);
+  const task: ReduceTask = {
+    kind: 'reduce', control: newControl(inline), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
+    swap: isSwapped(l.dtype), out, outLength: length, blocks: plan.blocks, release: releaseBehind(a, plan.totalBytes),
+  };
+  return { task, inline, partials: new Float64Array(out, 0, length) };
+}
+
+/**
+ * @internal Run a planned reduction's native kernels; returns the slot-major partials
+ * (SLOTS × groups × outCount) that `mergeOne` (or `reducePartial`) merges. Always a buffer of its own.
+ */
+export async function runPlan(name: ReduceName, a: MemMap, plan: ReducePlan, opts: RunOptions): Promise<Float64Array> {
+  const { task, inline, partials } = prepare(name, a, plan);
+  if (!inline) {
+    await runCall(task, plan.totalBytes, opts, a.layout);
+    return partials;
+  }
+  runInline(task, plan.totalBytes, opts);
+  return partials.slice(); // the inline buffer is reused by the next call
+}
+
 /** numpy's value for a reduction over zero elements with an identity. */
 function emptyScalar(name: ReduceName, dt: DType): Scalar {
   const r = resultDtype(name, dt);
@@ -91,7 +111,8 @@ function emptyScalar(name: ReduceName, dt: DType): Scalar {
   return NaN; // mean, var, std of nothing
 }
 
-function allocate(r: DTypeName, n: number): NDResult['data'] {
+/** @internal A typed array for `n` values of result dtype `r`. */
+export function allocate(r: DTypeName, n: number): NDResult['data'] {
   switch (r) {
     case 'float64': return new Float64Array(n);
     case 'float32': case 'float16': return new Float32Array(n); // float16 values, rounded, held as float32
@@ -106,7 +127,8 @@ function allocate(r: DTypeName, n: number): NDResult['data'] {
   }
 }
 
-function toStored(v: Scalar, r: DTypeName): number | bigint {
+/** @internal A merged value as `allocate`'s array stores it. */
+export function toStored(v: Scalar, r: DTypeName): number | bigint {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (r === 'int64' || r === 'uint64') return typeof v === 'bigint' ? v : BigInt(v);
   return typeof v === 'bigint' ? Number(v) : v;
