@@ -9,7 +9,7 @@ import { compileExpr } from '../../expr/index.js';
 import { type MemMap, memmap } from '../../memmap.js';
 import { createNpy } from '../../npy.js';
 import { USAGE, intOption, parse } from '../args.js';
-import { elementwise } from '../lib.js';
+import { apply } from '../../engine/elementwise.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 
@@ -36,7 +36,6 @@ export async function applyCommand(args: string[]): Promise<void> {
     probe.close();
     throw err;
   }
-  const lib = await elementwise('apply').catch((err: unknown) => { probe.close(); throw err; });
   let a = probe;
   let dest: MemMap | undefined;
   try {
@@ -44,7 +43,7 @@ export async function applyCommand(args: string[]): Promise<void> {
     else { a.close(); a = openFile(file, values, 'r+'); }
     const bar = progressBar('apply', process.stderr, !values.quiet);
     try {
-      await lib.apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), threads, onProgress: bar.onProgress });
+      await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), threads, onProgress: bar.onProgress });
     } finally {
       bar.done();
     }

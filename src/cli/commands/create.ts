@@ -7,7 +7,7 @@ import { fail, show } from '../../errors.js';
 import { memmap } from '../../memmap.js';
 import { createNpy } from '../../npy.js';
 import { USAGE, intOption, orderOption, parse, shapeOption } from '../args.js';
-import { elementwise } from '../lib.js';
+import { fill as fillAll } from '../../engine/elementwise.js';
 import { isNpy } from '../open.js';
 
 /**
@@ -37,10 +37,9 @@ export async function create(args: string[]): Promise<void> {
   const order = orderOption(values.order) ?? 'C';
   const threads = intOption(values.threads, 'threads', 1, 256);
   const fill = values.fill === undefined ? undefined : fillValue(String(values.fill), dt);
-  const lib = fill === undefined ? undefined : await elementwise('fill');
   const a = isNpy(file) ? createNpy(file, { dtype: dt, shape, order }) : memmap(file, { dtype: dt, shape, order, mode: 'w+' });
   try {
-    if (lib !== undefined && fill !== undefined && a.size > 0) await lib.fill(a, fill, { threads });
+    if (fill !== undefined && a.size > 0) await fillAll(a, fill, { threads });
     a.flush();
   } finally {
     a.close();

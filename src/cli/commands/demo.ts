@@ -12,7 +12,7 @@ import { poolThreads } from '../../engine/pool.js';
 import { reduce } from '../../engine/reduce.js';
 import { intOption, parse } from '../args.js';
 import { jsonScalar, textScalar } from '../format.js';
-import { elementwise } from '../lib.js';
+import { apply } from '../../engine/elementwise.js';
 
 /** Default demo size: big enough that the pool's start-up is noise, small enough for any laptop. */
 export const DEMO_SIZE_MIB = 256;
@@ -73,26 +73,18 @@ export async function demo(args: string[]): Promise<void> {
       const [, t1] = await timed(() => reduce(op, a, { threads: 1 }));
       row(op, r as Scalar, t, t1);
     }
-    await demoApply(a, outFile, threads, row, log);
+    await demoApply(a, outFile, threads, row);
   } finally {
     a.close();
   }
   if (values.json) process.stdout.write(JSON.stringify({ file, sizeMiB: mib, threads, results: rows.map((r) => ({ ...r, result: r.result === null ? null : jsonScalar(r.result, 'float64') })) }) + '\n');
 }
 
-async function demoApply(a: MemMap, outFile: string, threads: number, row: (op: string, r: null, t: number, t1: number) => void, log: (s: string) => void): Promise<void> {
-  let lib;
-  try {
-    lib = await elementwise('apply');
-  } catch (err) {
-    log(`apply ${DEMO_EXPR}: skipped (${(err as Error).message})`);
-    process.stderr.write(`ndmmap: demo: apply skipped: ${(err as Error).message}\n`);
-    return;
-  }
+async function demoApply(a: MemMap, outFile: string, threads: number, row: (op: string, r: null, t: number, t1: number) => void): Promise<void> {
   const out = memmap(outFile, { dtype: 'float64', mode: 'w+', shape: a.shape });
   try {
-    const [, t] = await timed(() => lib.apply(a, DEMO_EXPR, { out, threads }));
-    const [, t1] = await timed(() => lib.apply(a, DEMO_EXPR, { out, threads: 1 }));
+    const [, t] = await timed(() => apply(a, DEMO_EXPR, { out, threads }));
+    const [, t1] = await timed(() => apply(a, DEMO_EXPR, { out, threads: 1 }));
     row(`apply ${DEMO_EXPR}`, null, t, t1);
   } finally {
     out.close();
