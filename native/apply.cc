@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,16 @@ void StoreRun(const T* src, int n, uint8_t* p, int64_t s) {
     for (int i = 0; i < n; ++i) Store<R, Swap>(p + (int64_t)i * sizeof(R), Out::Do(src[i]));
   } else {
     for (int i = 0; i < n; ++i) Store<R, Swap>(p + i * s, Out::Do(src[i]));
+  }
+}
+
+// Touch every cache line of [p + off, p + off + len) ahead of use; a hint only (never faults).
+// Only for dense runs (stride up to 16 bytes): for wide strides most lines would go unused.
+inline void Prefetch(const uint8_t* p, int64_t off, int64_t len, int64_t stride, bool write) {
+  if (p == nullptr || len <= 0 || stride > 16) return;
+  for (int64_t k = 0; k < len; k += 64) {
+    if (write) __builtin_prefetch(p + off + k, 1, 3);
+    else __builtin_prefetch(p + off + k, 0, 3);
   }
 }
 
@@ -81,6 +92,14 @@ int Execute(const Program& prog, const double* constsRaw, int64_t nConsts, int n
   int64_t inner = ndim > 0 ? shape[ndim - 1] : kOne;
   auto last = [&](const Operand& o) { return o.data && ndim > 0 ? o.strides[ndim - 1] : kZero; };
   int64_t sx = last(x), sy = last(y), so = last(out);
+  // Direct reads need the compute type's own layout: float64 data in float mode, int64/uint64 in the
+  // integer modes, native byte order, unit stride and natural alignment.
+  constexpr int kSame = std::is_same<T, double>::value ? kFloat64 : std::is_same<T, int64_t>::value ? kInt64 : kUInt64;
+  auto direct = [&](const Operand& o, int64_t s) {
+    return o.data != nullptr && o.dtype == kSame && !o.swap && s == (int64_t)sizeof(T) &&
+           reinterpret_cast<uintptr_t>(o.data) % alignof(T) == 0;
+  };
+  bool directX = prog.usesX && direct(x, sx), directY = prog.usesY && direct(y, sy);
   for (int d = 0; d < ndim; ++d) if (shape[d] == 0) return 0;
 
   std::vector<int64_t> idx((size_t)outer, 0);
@@ -90,9 +109,19 @@ int Execute(const Program& prog, const double* constsRaw, int64_t nConsts, int n
   for (;;) {
     for (int64_t j = 0; j < inner; j += kBlock) {
       int n = (int)std::min<int64_t>(kBlock, inner - j);
-      if (loadX) loadX(px + j * sx, sx, n, xb);
-      if (loadY) loadY(py + j * sy, sy, n, yb);
-      const T* r = Run<T>(prog, consts.data(), xb, yb, n, slots, ptr.data());
+      // Ask for the next block's lines now, so memory works while the VM computes this one.
+      if (j + kBlock < inner) {
+        int64_t m = std::min<int64_t>(kBlock, inner - j - kBlock);
+        Prefetch(px, (j + kBlock) * sx, m * sx, sx, false);
+        Prefetch(py, (j + kBlock) * sy, m * sy, sy, false);
+        Prefetch(po, (j + kBlock) * so, m * so, so, true);
+      }
+      // A contiguous operand already in the compute type is read in place (no copy pass).
+      const T* xin = directX ? reinterpret_cast<const T*>(px + j * sx) : xb;
+      const T* yin = directY ? reinterpret_cast<const T*>(py + j * sy) : yb;
+      if (loadX && !directX) loadX(px + j * sx, sx, n, xb);
+      if (loadY && !directY) loadY(py + j * sy, sy, n, yb);
+      const T* r = Run<T>(prog, consts.data(), xin, yin, n, slots, ptr.data());
       store(r, n, po + j * so, so);
     }
     // Odometer: bump the last outer dim, carrying leftwards; pointers move by whole strides.

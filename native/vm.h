@@ -10,7 +10,7 @@
 namespace ndmmap {
 
 // Elements per block: 256 doubles = 2 KiB per slot, so a typical program's slots stay in L1.
-constexpr int kBlock = 256;
+constexpr int kBlock = 1024;
 // Deepest stack accepted; src/expr/compile.ts MAX_STACK.
 constexpr int kMaxStack = 1024;
 constexpr uint8_t kFormatVersion = 1;
@@ -67,48 +67,60 @@ inline bool Validate(const uint8_t* code, int64_t len, int64_t nConsts, bool has
 template <class T>
 const T* Run(const Program& p, const T* consts, const T* xb, const T* yb, int n, T* slots, const T** ptr) {
   using Ops = VmOps<T>;
+  // A constant stays a scalar (ptr null, value in cval) until an op needs it as a block.
+  T cval[kMaxStack];
   int sp = 0;
+  auto block = [&](int k) -> const T* {
+    if (ptr[k] == nullptr) {
+      T* o = slots + (int64_t)k * kBlock;
+      for (int i = 0; i < n; ++i) o[i] = cval[k];
+      ptr[k] = o;
+    }
+    return ptr[k];
+  };
   for (int64_t pc = kHeader; pc < p.len; ++pc) {
     int op = p.code[pc];
     switch (Arity(op)) {
       case 0: {
-        T* o = slots + (int64_t)sp * kBlock;
         if (op == kX) {
           ptr[sp] = xb;
         } else if (op == kY) {
           ptr[sp] = yb;
         } else {
-          T c = consts[p.code[pc + 1] | p.code[pc + 2] << 8];
+          cval[sp] = consts[p.code[pc + 1] | p.code[pc + 2] << 8];
           pc += 2;
-          for (int i = 0; i < n; ++i) o[i] = c;
-          ptr[sp] = o;
+          ptr[sp] = nullptr;
         }
         ++sp;
         break;
       }
       case 1: {
         T* o = slots + (int64_t)(sp - 1) * kBlock;
-        Ops::Unary(op, ptr[sp - 1], o, n);
+        Ops::Unary(op, block(sp - 1), o, n);
         ptr[sp - 1] = o;
         break;
       }
       case 2: {
         T* o = slots + (int64_t)(sp - 2) * kBlock;
-        Ops::Binary(op, ptr[sp - 2], ptr[sp - 1], o, n);
+        const T* a = ptr[sp - 2];
+        const T* b = ptr[sp - 1];
+        if (a != nullptr && b == nullptr) Ops::Binary(op, a, Bcast<T>{cval[sp - 1]}, o, n);
+        else if (a == nullptr && b != nullptr) Ops::Binary(op, Bcast<T>{cval[sp - 2]}, b, o, n);
+        else Ops::Binary(op, block(sp - 2), block(sp - 1), o, n);
         ptr[sp - 2] = o;
         --sp;
         break;
       }
       default: {
         T* o = slots + (int64_t)(sp - 3) * kBlock;
-        Ops::Ternary(op, ptr[sp - 3], ptr[sp - 2], ptr[sp - 1], o, n);
+        Ops::Ternary(op, block(sp - 3), block(sp - 2), block(sp - 1), o, n);
         ptr[sp - 3] = o;
         sp -= 2;
         break;
       }
     }
   }
-  return ptr[0];
+  return block(0);
 }
 
 }  // namespace ndmmap

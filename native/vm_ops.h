@@ -64,6 +64,12 @@ inline double Max(double a, double b) { return (a > b || std::isnan(a)) ? a : b;
 
 #define NDM_LOOP(EXPR) for (int i = 0; i < n; ++i) o[i] = (EXPR); break;
 
+// A constant operand seen as a block (so `x * 2` needs no block of 2s).
+template <class T> struct Bcast {
+  T c;
+  T operator[](int) const { return c; }
+};
+
 template <class T> struct VmOps;
 
 template <> struct VmOps<double> {
@@ -85,7 +91,8 @@ template <> struct VmOps<double> {
       case kSquare: NDM_LOOP(a[i] * a[i])
     }
   }
-  static void Binary(int op, const T* a, const T* b, T* o, int n) {
+  template <class A, class B>
+  static void Binary(int op, A a, B b, T* o, int n) {
     switch (op) {
       case kAdd: NDM_LOOP(a[i] + b[i])
       case kSub: NDM_LOOP(a[i] - b[i])
@@ -154,7 +161,8 @@ template <class T> struct VmOps {
       default: NDM_LOOP(a[i])  // floor, ceil, round: identity on integers
     }
   }
-  static void Binary(int op, const T* a, const T* b, T* o, int n) {
+  template <class A, class B>
+  static void Binary(int op, A a, B b, T* o, int n) {
     switch (op) {
       case kAdd: NDM_LOOP(Wrap((U)a[i] + (U)b[i]))
       case kSub: NDM_LOOP(Wrap((U)a[i] - (U)b[i]))
