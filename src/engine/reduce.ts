@@ -33,8 +33,13 @@ const NO_IDENTITY = new Set<ReduceName>(['min', 'max', 'argmin', 'argmax']);
 const NP_NAME: Record<string, string> = { min: 'minimum', max: 'maximum', argmin: 'argmin', argmax: 'argmax' };
 
 /**
- * Reduce `a` with numpy's semantics. Scalar for `axis` null (bigint for int64/uint64 results, boolean
- * for bool min/max, number otherwise), an `NDResult` for an axis, or `out` when given.
+ * Reduce `a` with numpy's semantics. Scalar for `axis` null: a bigint for int64/uint64 sums, products
+ * and min/max, a boolean for bool min/max, a number otherwise — argmin/argmax give the flat index as a
+ * number (always below 2^53); an `NDResult` for an axis (int64 indices in a BigInt64Array), or `out`.
+ * @param name `'sum' | 'prod' | 'mean' | 'min' | 'max' | 'var' | 'std' | 'argmin' | 'argmax'`
+ * @param a the memmap or view
+ * @param options axis (default: all), ddof (var/std, default 0), out, threads, signal, onProgress
+ * @example await reduce('std', a, { axis: 0, ddof: 1 })
  * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`, `ABORT_ERR`.
  */
 export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
