@@ -146,3 +146,66 @@ export function mergeArgState(max: boolean, dt: DType, at: SlotReader, groups: n
   }
   return { value: best, index: bi };
 }
+
+/** Typed arrays an axis result is written into. */
+export type ResultData = Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/**
+ * Merge every output into `data` (an axis result). The float cases run as plain loops with the same
+ * arithmetic as `mergeOne` (identical results, no per-output closures); the rest go through `mergeOne`.
+ */
+export function mergeInto(name: ReduceName, dt: DType, p: Float64Array, groups: number, outCount: number, n: number, ddof: number, data: ResultData, store: (v: Merged) => number | bigint): void {
+  const total = groups * outCount;
+  const rname = resultDtype(name, dt);
+  const out = data as Float64Array;
+  const floatSum = (name === 'sum' && dt.kind === 'f') || name === 'mean';
+  if (floatSum) {
+    for (let o = 0; o < outCount; o++) {
+      let s = 0, c = 0;
+      for (let g = 0; g < groups; g++) {
+        for (let slot = 0; slot < 2; slot++) {
+          const x = p[slot * total + g * outCount + o];
+          const t = s + x;
+          c += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
+          s = t;
+        }
+      }
+      const v = Number.isFinite(s) ? s + c : s;
+      out[o] = castFloat(name === 'mean' ? v / n : v, rname);
+    }
+    return;
+  }
+  if (name === 'var' || name === 'std') {
+    for (let o = 0; o < outCount; o++) {
+      let k = 0, mean = 0, m2 = 0;
+      for (let g = 0; g < groups; g++) {
+        const i = g * outCount + o;
+        const nb = p[i];
+        if (nb === 0) continue;
+        const mb = p[total + i], k2 = k + nb, d = mb - mean;
+        m2 += p[2 * total + i] + (d * d * k * nb) / k2;
+        mean += (d * nb) / k2;
+        k = k2;
+      }
+      const v = (k === 0 ? NaN : m2) / Math.max(k - ddof, 0);
+      out[o] = castFloat(name === 'std' ? Math.sqrt(v) : v, rname);
+    }
+    return;
+  }
+  if ((name === 'min' || name === 'max') && dt.kind === 'f') {
+    const max = name === 'max';
+    for (let o = 0; o < outCount; o++) {
+      let best = NaN, seen = false, nan = false;
+      for (let g = 0; g < groups && !nan; g++) {
+        const i = g * outCount + o;
+        if (p[total + i] === 0) continue; // empty chunk
+        const v = p[i];
+        if (Number.isNaN(v)) nan = true;
+        else if (!seen || (max ? v > best : v < best)) { best = v; seen = true; }
+      }
+      out[o] = nan ? NaN : best;
+    }
+    return;
+  }
+  for (let o = 0; o < outCount; o++) data[o] = store(mergeOne(name, dt, p, groups, outCount, o, n, ddof)) as never;
+}

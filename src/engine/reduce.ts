@@ -6,7 +6,7 @@ import { type DType, type DTypeName, type Scalar, isSwapped } from '../dtype.js'
 import { fail, show } from '../errors.js';
 import { checkAxis } from '../layout.js';
 import { type MemMap } from '../memmap.js';
-import { SLOTS, mergeOne } from './merge.js';
+import { SLOTS, mergeInto, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
 import { type ReducePlan, planReduce } from './plan.js';
 import { type RunOptions, callBuffer, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
@@ -64,7 +64,7 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
   const data = allocate(rname, plan.outCount);
-  for (let o = 0; o < plan.outCount; o++) data[o] = toStored(merged(o), rname) as never;
+  mergeInto(name, l.dtype, partials, plan.groups, plan.outCount, plan.perOutput, ddof, data, (v) => toStored(v, rname));
   if (opts.out !== undefined) {
     opts.out.assign(data);
     opts.out.flush();
