@@ -38,7 +38,8 @@ lines.push('', '| cold read | ndmmap sum GB/s | dd GB/s | ndmmap ÷ dd |', '|---
 for (const r of rows.filter((r) => r.dd !== undefined)) lines.push(`| ${r.op} | ${g(r.pool)} | ${g(r.dd)} | ${x(r.pool, r.dd)} |`);
 lines.push('', '| small call | ndmmap µs | plain JS loop µs | ndmmap ÷ JS |', '|---|---|---|---|');
 for (const r of rows.filter((r) => r.ndmmap_us !== undefined)) lines.push(`| ${r.op} | ${r.ndmmap_us.toFixed(2)} | ${r.js_loop_us.toFixed(2)} | ${x(r.ndmmap_us, r.js_loop_us)} |`);
-lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summing the mapping with 8 accumulators,',
-  'best of 5 in one process. numpy runs via `bench/numpy_ops.py` on the same file (median of its repeats).', '');
+lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summing the mapping with 8 accumulators',
+  '(median of 5 warm runs, taken before and after the engine; the higher is used). ndmmap figures are tinybench',
+  'medians after a warm-up call. numpy runs via `bench/numpy_ops.py` on the same file (median of its repeats).', '');
 fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));
 console.log(lines.join('\n'));

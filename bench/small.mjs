@@ -13,7 +13,7 @@ export async function run() {
   const r = await time({
     'ndmmap sum': () => a.sum(),
     'JS loop': async () => { let s = 0; for (let i = 0; i < t.length; i++) s += t[i]; sink += s; },
-  }, 2000);
+  }, 20000, 2000); // warm the JIT for both before measuring
   a.close();
   void sink;
   return [{ op: 'sum of 1,000 float64', ndmmap_us: r['ndmmap sum'] * 1e6, js_loop_us: r['JS loop'] * 1e6 }];

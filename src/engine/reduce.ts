@@ -78,8 +78,11 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
  * and never for copy-on-write mappings, whose private pages MADV_DONTNEED would discard.
  */
 function releaseBehind(a: MemMap, bytes: number): boolean {
-  return a.mode !== 'c' && bytes > os.totalmem() / 2;
+  return a.mode !== 'c' && bytes > TOTAL_MEMORY / 2;
 }
+
+/** Read once: os.totalmem() is a system call, too slow for every small reduction. */
+const TOTAL_MEMORY = os.totalmem();
 
 /** The task for a planned reduction and the slot-major partials (SLOTS × groups × outCount) it fills. */
 function prepare(name: ReduceName, a: MemMap, plan: ReducePlan): { task: ReduceTask; inline: boolean; partials: Float64Array } {
