@@ -213,6 +213,12 @@ export class MemMap {
     return pos;
   }
 
+  /** @internal before a parallel call: the file still holds every byte this view touches. */
+  checkFile(): void {
+    const [lo, hi] = byteExtent(this.layout);
+    if (hi > lo) this.mapping.checkExtent(hi);
+  }
+
   /** @internal */
   checkWritable(): void {
     this.mapping.check();

@@ -39,7 +39,8 @@ function checkOverlap(src: MemMap, dst: MemMap, what: string): void {
  * Evaluate `expr` over every element (`x` = a, `y` = options.y) and store it into `options.out`, or
  * into `a` in place, with numpy's casting. Flushed to disk when the promise resolves (modes r+/w+).
  * @throws `ERR_NDMMAP_EXPR` (syntax, unknown name), `ERR_NDMMAP_READONLY` (target in mode 'r'),
- *   `ERR_NDMMAP_SHAPE`, `ERR_NDMMAP_OVERLAP`, `ABORT_ERR` — all before any worker runs.
+ *   `ERR_NDMMAP_SHAPE`, `ERR_NDMMAP_OVERLAP`, `ERR_NDMMAP_TRUNCATED` — all before any worker runs;
+ *   `ABORT_ERR`.
  * @example await apply(a, 'where(x > 0, sqrt(x), 0)', { out: b });
  */
 export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}): Promise<MemMap> {
@@ -59,6 +60,9 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
     y !== undefined && program.usesY ? { id: y.mapping.id, l: y.layout } : undefined,
     { id: out.mapping.id, l: out.layout },
   ];
+  a.checkFile();
+  if (y !== undefined && program.usesY) y.checkFile();
+  out.checkFile();
   const { blocks, totalBytes } = planApply(ops, a.layout.shape);
   const task: ApplyTask = { kind: 'apply', control: newControl(), code: program.code, consts: program.consts, blocks };
   await runCall(task, totalBytes, opts);

@@ -34,7 +34,8 @@ const NP_NAME: Record<string, string> = { min: 'minimum', max: 'maximum', argmin
 /**
  * Reduce `a` with numpy's semantics. Scalar for `axis` null (bigint for int64/uint64 results, boolean
  * for bool min/max, number otherwise), an `NDResult` for an axis, or `out` when given.
- * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`, `ABORT_ERR`.
+ * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`,
+ *   `ERR_NDMMAP_TRUNCATED` (file shrunk under the mapping), `ABORT_ERR`.
  */
 export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
   if (!REDUCE_NAMES.includes(name)) fail('ERR_INVALID_ARG_VALUE', `unknown reduction ${show(name)}`);
@@ -51,6 +52,8 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   }
   const rname = resultDtype(name, l.dtype);
   if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
+  a.checkFile();
+  opts.out?.checkFile();
   const total = plan.groups * plan.outCount;
   const sab = new SharedArrayBuffer(Math.max(1, SLOTS * total) * 8);
   const task: ReduceTask = {
