@@ -40,7 +40,7 @@ function checkOverlap(src: MemMap, dst: MemMap, what: string): void {
  * into `a` in place, with numpy's casting. Flushed to disk when the promise resolves (modes r+/w+).
  * @throws `ERR_NDMMAP_EXPR` (syntax, unknown name), `ERR_NDMMAP_READONLY` (target in mode 'r'),
  *   `ERR_NDMMAP_SHAPE`, `ERR_NDMMAP_OVERLAP`, `ERR_NDMMAP_TRUNCATED` — all before any worker runs;
- *   `ABORT_ERR`.
+ *   `ABORT_ERR`, `ERR_NDMMAP_CLOSED` (an operand closed during the call) after a partial write.
  * @example await apply(a, 'where(x > 0, sqrt(x), 0)', { out: b });
  */
 export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}): Promise<MemMap> {
@@ -66,6 +66,10 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
   const { blocks, totalBytes } = planApply(ops, a.layout.shape);
   const task: ApplyTask = { kind: 'apply', control: newControl(), code: program.code, consts: program.consts, blocks };
   await runCall(task, totalBytes, opts);
+  // close() of any operand during the call: some blocks were skipped, so the call did not happen.
+  a.mapping.check();
+  y?.mapping.check();
+  out.mapping.check();
   const [lo, hi] = byteExtent(out.layout);
   if (hi > lo) out.mapping.sync(lo, hi - lo);
   return out;

@@ -34,8 +34,8 @@ const NP_NAME: Record<string, string> = { min: 'minimum', max: 'maximum', argmin
 /**
  * Reduce `a` with numpy's semantics. Scalar for `axis` null (bigint for int64/uint64 results, boolean
  * for bool min/max, number otherwise), an `NDResult` for an axis, or `out` when given.
- * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`,
- *   `ERR_NDMMAP_TRUNCATED` (file shrunk under the mapping), `ABORT_ERR`.
+ * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`
+ *   (also when closed during the call), `ERR_NDMMAP_TRUNCATED` (file shrunk under the mapping), `ABORT_ERR`.
  */
 export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
   if (!REDUCE_NAMES.includes(name)) fail('ERR_INVALID_ARG_VALUE', `unknown reduction ${show(name)}`);
@@ -61,6 +61,8 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
     swap: isSwapped(l.dtype), out: sab, blocks: plan.blocks,
   };
   await runCall(task, plan.totalBytes, opts);
+  // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
+  a.mapping.check();
   const partials = new Float64Array(sab);
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
