@@ -114,6 +114,7 @@ export class MemMap {
 
   /** Axes permuted (reversed by default), like `ndarray.transpose`. */
   transpose(...axes: number[]): MemMap {
+    this.mapping.check();
     return new MemMap(this.mapping, transposeLayout(this.layout, axes.length ? axes : undefined), this.offset);
   }
 
@@ -122,6 +123,7 @@ export class MemMap {
 
   /** A new shape for a contiguous view (one dim may be -1); never copies. */
   reshape(shape: number | readonly number[], order: Order = 'C'): MemMap {
+    this.mapping.check();
     const dims = typeof shape === 'number' ? [shape] : [...shape];
     return new MemMap(this.mapping, reshapeLayout(this.layout, dims, order), this.offset);
   }
