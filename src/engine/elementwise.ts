@@ -6,7 +6,7 @@ import { castScalar, type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { compileExpr } from '../expr/index.js';
 import { byteExtent } from '../layout.js';
-import { type MemMap } from '../memmap.js';
+import { type MemMap, checkMemMap } from '../memmap.js';
 import { planApply } from './plan-apply.js';
 import { type RunOptions, checkRunOptions, newControl, runCall } from './run.js';
 import { type ApplyTask } from './types.js';
@@ -44,7 +44,10 @@ function checkOverlap(src: MemMap, dst: MemMap, what: string): void {
  * @example await apply(a, 'where(x > 0, sqrt(x), 0)', { out: b });
  */
 export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}): Promise<MemMap> {
+  checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ApplyOptions;
+  if (opts.y !== undefined) checkMemMap(opts.y, 'y');
+  if (opts.out !== undefined) checkMemMap(opts.out, 'out');
   if (typeof expr !== 'string') fail('ERR_NDMMAP_EXPR', `expression must be a string, got ${show(expr)}`);
   const { y } = opts;
   const out = opts.out ?? a;
@@ -91,6 +94,6 @@ function literal(value: Scalar, a: MemMap): string {
  * @example await fill(a, 0);
  */
 export async function fill(a: MemMap, value: Scalar, options: RunOptions = {}): Promise<MemMap> {
-  a.checkWritable();
+  checkMemMap(a, 'the array').checkWritable();
   return apply(a, literal(value, a), options);
 }

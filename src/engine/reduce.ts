@@ -4,7 +4,7 @@
 import { type DType, type DTypeName, type Scalar, isSwapped } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis } from '../layout.js';
-import { type MemMap } from '../memmap.js';
+import { type MemMap, checkMemMap } from '../memmap.js';
 import { SLOTS, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
 import { planReduce } from './plan.js';
@@ -39,7 +39,9 @@ const NP_NAME: Record<string, string> = { min: 'minimum', max: 'maximum', argmin
  */
 export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
   if (!REDUCE_NAMES.includes(name)) fail('ERR_INVALID_ARG_VALUE', `unknown reduction ${show(name)}`);
+  checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ReduceOptions;
+  if (opts.out !== undefined) checkMemMap(opts.out, 'out');
   const l = a.layout;
   const axis = opts.axis === undefined || opts.axis === null ? null : checkAxis(opts.axis, l.shape.length);
   const ddof = opts.ddof ?? 0;
