@@ -101,16 +101,19 @@ describe('use after close', () => {
       const file = ${JSON.stringify(file)};
       const base = native.liveMappings();
       const a = memmap(file, { dtype: 'float64', mode: 'r+' });
-      await a.sum(); // start the pool so the close lands mid-call, not during worker start-up
       // a slow expression (~tens of ms per block) whose result is exactly 2 for x = 1
-      const p = a.apply('x + 1 + 0 * (sin(x) + cos(x) + exp(x) + log1p(x) + sqrt(x) + tan(x))', { threads: 2 });
-      let done = 0;
-      const t = setInterval(() => { done++; }, 1);
-      await new Promise((r) => setTimeout(r, 40));
+      const EXPR = 'x + 1 + 0 * (sin(x) + cos(x) + exp(x) + log1p(x) + sqrt(x) + tan(x))';
+      // time a full run into a scratch file (this also starts the pool), then close a third of the way in
+      const scratch = memmap(file + '.scratch', { dtype: 'float64', mode: 'w+', shape: a.shape });
+      const t0 = performance.now();
+      await a.apply(EXPR, { out: scratch });
+      const full = performance.now() - t0;
+      scratch.close();
+      const p = a.apply(EXPR, { threads: 2 });
+      await new Promise((r) => setTimeout(r, full / 3));
       a.close();
-      const out = {};
+      const out = { fullMs: Math.round(full) };
       try { await p; out.result = 'resolved'; } catch (e) { out.result = e.code; }
-      clearInterval(t);
       for (let i = 0; i < 500 && native.liveMappings() !== base; i++) await new Promise((r) => setTimeout(r, 10));
       out.live = native.liveMappings() - base;
       out.mapsNamingFile = fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.endsWith(file)).length;
@@ -129,6 +132,7 @@ describe('use after close', () => {
     const out = lastJson<Record<string, unknown>>(r);
     expect(out).toMatchObject({ result: 'ERR_NDMMAP_CLOSED', live: 0, mapsNamingFile: 0, other: 0, torn: 0 });
     expect((out.ones as number) + (out.twos as number)).toBe(n);
+    expect(out.ones, 'blocks after the close must not have run').toBeGreaterThan(0);
   });
 
   it('a user worker thread using its own memmap after close gets errors, and the process lives', () => {
