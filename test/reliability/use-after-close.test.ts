@@ -90,6 +90,29 @@ describe('use after close', () => {
     expect(out.lateClosed + out.resolvedRight).toBe(60);
   });
 
+  it('close() after every block finished but before the call settled still rejects (deterministic)', () => {
+    const file = path.join(dir, 'settle.f8');
+    writeF8(file, N * 8);
+    const r = runChild(dir, 'settle', `
+      import { memmap, shutdown } from '$DIST/src/index.js';
+      const out = {};
+      for (const [name, size] of [['pool', ${N * 8}], ['inline', 1000]]) {
+        for (const op of ['sum', 'argmax', 'apply']) {
+          const a = memmap(${JSON.stringify(file)}, { dtype: 'float64', mode: 'r+', shape: [size] });
+          // the last progress report comes after the last block and before the promise settles
+          const onProgress = (p) => { if (p.doneBytes === p.totalBytes) a.close(); };
+          const p = op === 'apply' ? a.apply('x', { onProgress }) : a[op]({ onProgress });
+          try { await p; out[name + ' ' + op] = 'resolved'; } catch (e) { out[name + ' ' + op] = e.code; }
+        }
+      }
+      await shutdown();
+      console.log(JSON.stringify(out));
+    `);
+    expectClean(r);
+    const C = 'ERR_NDMMAP_CLOSED';
+    expect(lastJson(r)).toEqual({ 'pool sum': C, 'pool argmax': C, 'pool apply': C, 'inline sum': C, 'inline argmax': C, 'inline apply': C });
+  });
+
   it('close() during a running apply: running blocks finish, the rest are skipped, the call rejects', () => {
     const file = path.join(dir, 'inflight.f8');
     const n = 4 * 2 ** 20; // 32 MiB: 8 blocks of 4 MiB
