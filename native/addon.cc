@@ -84,10 +84,9 @@ struct Hold {
 };
 
 // Byte extent [lo, hi) touched by a strided block starting at pos; false when the block is empty.
-bool Extent(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides, int64_t item,
-            int64_t* lo, int64_t* hi) {
+bool Extent(size_t ndim, const int64_t* shape, const int64_t* strides, int64_t item, int64_t* lo, int64_t* hi) {
   int64_t a = 0, b = 0;
-  for (size_t k = 0; k < shape.size(); ++k) {
+  for (size_t k = 0; k < ndim; ++k) {
     if (shape[k] == 0) return false;
     int64_t span = (shape[k] - 1) * strides[k];
     if (span < 0) a += span; else b += span;
@@ -97,10 +96,10 @@ bool Extent(const std::vector<int64_t>& shape, const std::vector<int64_t>& strid
   return true;
 }
 
-uint8_t* Checked(Napi::Env env, const Span& s, int64_t pos, const std::vector<int64_t>& shape,
-                 const std::vector<int64_t>& strides, int64_t item) {
+uint8_t* Checked(Napi::Env env, const Span& s, int64_t pos, size_t ndim, const int64_t* shape,
+                 const int64_t* strides, int64_t item) {
   int64_t lo, hi;
-  if (!Extent(shape, strides, item, &lo, &hi)) return s.base;
+  if (!Extent(ndim, shape, strides, item, &lo, &hi)) return s.base;
   if (pos + lo < 0 || s.At((uint64_t)(pos + lo), (uint64_t)(hi - lo)) == nullptr)
     ThrowCode(env, "ERR_OUT_OF_RANGE", "block lies outside the mapping");
   return s.base + (pos - (int64_t)s.fileStart);
@@ -227,44 +226,64 @@ Napi::Value LiveCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), LiveMappings());
 }
 
-// reduce(id, op, dtype, swap, pos, outShape, outStrides, outIndexMul, redShape, redStrides,
-//        redIndexMul, indexBase, out: Float64Array(kSlots * outCount), outBase)
+// reduce(desc: Float64Array, out: Float64Array(kSlots * outCount)). One packed descriptor keeps a
+// call to a few N-API round trips (this runs once per block, and inline for tiny arrays):
+// [id, op, dtype, swap, position, indexBase, outBase, nOut, nRed,
+//  outShape[nOut], outStrides[nOut], outIndexMul[nOut], redShape[nRed], redStrides[nRed], redIndexMul[nRed]]
+constexpr size_t kDescHead = 9;
+
+Napi::Float64Array F64Arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsTypedArray())
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
+  Napi::TypedArray t = info[i].As<Napi::TypedArray>();
+  if (t.TypedArrayType() != napi_float64_array)
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
+  return info[i].As<Napi::Float64Array>();
+}
+
 Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  Napi::Float64Array da = F64Arg(info, 0, "descriptor");
+  Napi::Float64Array out = F64Arg(info, 1, "out");
+  const double* d = da.Data();
+  size_t len = da.ElementLength();
+  if (len < kDescHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor is too short");
+  int64_t v[kDescHead + 6 * 32];
+  size_t n = len < sizeof(v) / sizeof(v[0]) ? len : sizeof(v) / sizeof(v[0]);
+  for (size_t k = 0; k < n; ++k) {
+    if (!(std::fabs(d[k]) <= 9007199254740991.0) || std::floor(d[k]) != d[k])
+      ThrowCode(env, "ERR_OUT_OF_RANGE", "reduce descriptor must hold integers");
+    v[k] = (int64_t)d[k];
+  }
+  int64_t nOut = v[7], nRed = v[8];
+  if (nOut < 0 || nOut > 32 || nRed < 0 || nRed > 32 || len != kDescHead + 3 * (size_t)(nOut + nRed))
+    ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor has the wrong length");
   ReduceArgs a;
-  int64_t id = I64(info, 0, "id");
-  a.op = (int)U64(info, 1, "op");
-  a.dtype = (int)U64(info, 2, "dtype");
-  a.swap = info[3].ToBoolean();
-  int64_t pos = I64(info, 4, "position");
-  std::vector<int64_t> os = Ints(info, 5, "outShape"), ost = Ints(info, 6, "outStrides"),
-                       om = Ints(info, 7, "outIndexMul"), rs = Ints(info, 8, "redShape"),
-                       rst = Ints(info, 9, "redStrides"), rm = Ints(info, 10, "redIndexMul");
-  a.indexBase = I64(info, 11, "indexBase");
+  a.op = (int)v[1];
+  a.dtype = (int)v[2];
+  a.swap = v[3] != 0;
+  a.indexBase = v[5];
+  a.outBase = v[6];
   if (a.op < 0 || a.op >= kReduceOpCount || ItemSize(a.dtype) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad op or dtype");
-  if (ost.size() != os.size() || om.size() != os.size() || rst.size() != rs.size() || rm.size() != rs.size())
-    ThrowCode(env, "ERR_INVALID_ARG_VALUE", "shape and stride lengths differ");
-  if (!info[12].IsTypedArray() || info[12].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-    ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out must be a Float64Array");
-  Napi::Float64Array out = info[12].As<Napi::Float64Array>();
+  const int64_t* os = v + kDescHead;
+  const int64_t *ost = os + nOut, *om = ost + nOut, *rs = om + nOut, *rst = rs + nRed, *rm = rst + nRed;
   int64_t count = 1, maxPos = 0;
-  for (size_t k = 0; k < os.size(); ++k) {
+  for (int64_t k = 0; k < nOut; ++k) {
     if (os[k] < 0 || om[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative out dim");
     count *= os[k];
     maxPos += (os[k] - 1) * om[k];
   }
-  for (int64_t d : rs) if (d < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative reduce dim");
-  a.outBase = I64(info, 13, "outBase");
+  for (int64_t k = 0; k < nRed; ++k) if (rs[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative reduce dim");
   a.outCount = (int64_t)out.ElementLength() / kSlots;
   if (count > 0 && (a.outBase < 0 || a.outBase + maxPos >= a.outCount))
     ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
-  std::vector<int64_t> shape(os), strides(ost);
-  shape.insert(shape.end(), rs.begin(), rs.end());
-  strides.insert(strides.end(), rst.begin(), rst.end());
-  Hold hold(env, id);
-  a.data = Checked(env, hold.span, pos, shape, strides, ItemSize(a.dtype));
-  a.nOut = (int)os.size(); a.outShape = os.data(); a.outStrides = ost.data(); a.outIndexMul = om.data();
-  a.nRed = (int)rs.size(); a.redShape = rs.data(); a.redStrides = rst.data(); a.redIndexMul = rm.data();
+  int64_t shape[64], strides[64];
+  for (int64_t k = 0; k < nOut; ++k) { shape[k] = os[k]; strides[k] = ost[k]; }
+  for (int64_t k = 0; k < nRed; ++k) { shape[nOut + k] = rs[k]; strides[nOut + k] = rst[k]; }
+  Hold hold(env, v[0]);
+  a.data = Checked(env, hold.span, v[4], (size_t)(nOut + nRed), shape, strides, ItemSize(a.dtype));
+  a.nOut = (int)nOut; a.outShape = os; a.outStrides = ost; a.outIndexMul = om;
+  a.nRed = (int)nRed; a.redShape = rs; a.redStrides = rst; a.redIndexMul = rm;
   a.out = out.Data();
   if (Reduce(a) != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
   return env.Undefined();
@@ -288,7 +307,7 @@ void ReadOperand(const Napi::CallbackInfo& info, size_t i, const std::vector<int
   o->hold.reset(new Hold(env, o->v[0]));
   if (writable && o->hold->span.mode == kMapRead) ThrowCode(env, "ERR_NDMMAP_READONLY", "the target is read-only");
   std::vector<int64_t> strides(o->v.begin() + 4, o->v.end());
-  o->op.data = Checked(env, o->hold->span, o->v[3], shape, strides, ItemSize(dt));
+  o->op.data = Checked(env, o->hold->span, o->v[3], shape.size(), shape.data(), strides.data(), ItemSize(dt));
   o->op.dtype = dt;
   o->op.swap = o->v[2] != 0;
   o->op.strides = o->v.data() + 4;

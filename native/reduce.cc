@@ -346,25 +346,43 @@ struct Kernel {
     int64_t no = a.outShape[0], os = a.outStrides[0], om = a.outIndexMul[0];
     int64_t nr = a.redShape[0], rs = a.redStrides[0], rm = a.redIndexMul[0];
     std::vector<State> st(no, Fresh());
-    for (int64_t r = 0; r < nr; ++r) {
-      const uint8_t* row = a.data + r * rs;
-      int64_t idx = a.indexBase + r * rm;
-      if (OP == kSum && !LD::kIsFloat && os == LD::kSize) {
-        for (int64_t j = 0; j < no; ++j) st[j].u += (uint64_t)LD::Get(row + j * LD::kSize);
-      } else if ((OP == kSum || OP == kSumFloat) && os == LD::kSize) {
-        for (int64_t j = 0; j < no; ++j) st[j].s += (double)LD::Get(row + j * LD::kSize);
-      } else {
-        for (int64_t j = 0; j < no; ++j) Step(st[j], row + j * os, idx);
-      }
-    }
-    if (OP == kMoments) {  // second pass over the same rows, deviations from each column's mean
-      for (int64_t j = 0; j < no; ++j) st[j].mean = nr > 0 ? st[j].s / (double)nr : 0;
+    constexpr bool kFlatInt = OP == kSum && !LD::kIsFloat;
+    constexpr bool kFlatFloat = OP == kSumFloat || OP == kMoments || (OP == kSum && LD::kIsFloat);
+    if (kFlatInt || kFlatFloat) {
+      // Sums into flat accumulators: the inner loop over a row is a vectorisable a[j] += x[j].
+      std::vector<double> acc(kFlatFloat ? no : 0, 0.0);
+      std::vector<uint64_t> iacc(kFlatInt ? no : 0, 0);
       for (int64_t r = 0; r < nr; ++r) {
         const uint8_t* row = a.data + r * rs;
-        for (int64_t j = 0; j < no; ++j) {
-          double d = (double)LD::Get(row + j * os) - st[j].mean;
-          st[j].m2 += d * d;
+        if (kFlatInt) {
+          if (os == LD::kSize) for (int64_t j = 0; j < no; ++j) iacc[j] += (uint64_t)LD::Get(row + j * LD::kSize);
+          else for (int64_t j = 0; j < no; ++j) iacc[j] += (uint64_t)LD::Get(row + j * os);
+        } else {
+          if (os == LD::kSize) for (int64_t j = 0; j < no; ++j) acc[j] += (double)LD::Get(row + j * LD::kSize);
+          else for (int64_t j = 0; j < no; ++j) acc[j] += (double)LD::Get(row + j * os);
         }
+      }
+      for (int64_t j = 0; j < no; ++j) {
+        if (kFlatInt) st[j].u = iacc[j];
+        else st[j].s = acc[j];
+      }
+      if (OP == kMoments) {  // second pass over the same rows: deviations from each column's mean
+        for (int64_t j = 0; j < no; ++j) { acc[j] = nr > 0 ? acc[j] / (double)nr : 0; st[j].mean = acc[j]; }
+        std::vector<double> m2(no, 0.0);
+        for (int64_t r = 0; r < nr; ++r) {
+          const uint8_t* row = a.data + r * rs;
+          for (int64_t j = 0; j < no; ++j) {
+            double d = (double)LD::Get(row + j * os) - acc[j];
+            m2[j] += d * d;
+          }
+        }
+        for (int64_t j = 0; j < no; ++j) { st[j].n = (double)nr; st[j].m2 = m2[j]; }
+      }
+    } else {
+      for (int64_t r = 0; r < nr; ++r) {
+        const uint8_t* row = a.data + r * rs;
+        int64_t idx = a.indexBase + r * rm;
+        for (int64_t j = 0; j < no; ++j) Step(st[j], row + j * os, idx);
       }
     }
     for (int64_t j = 0; j < no; ++j) Write(st[j], a, j * om);

@@ -16,12 +16,9 @@ export interface Native {
   window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
   detach(handle: object, buffer: ArrayBuffer): void;
   liveMappings(): number;
-  reduce(
-    id: number, op: number, dtype: number, swap: boolean, position: number,
-    outShape: Float64Array, outStrides: Float64Array, outIndexMul: Float64Array,
-    redShape: Float64Array, redStrides: Float64Array, redIndexMul: Float64Array,
-    indexBase: number, out: Float64Array, outBase: number,
-  ): void;
+  /** desc: [id, op, dtype, swap, position, indexBase, outBase, nOut, nRed, outShape…, outStrides…,
+   *  outIndexMul…, redShape…, redStrides…, redIndexMul…] (see native/addon.cc). */
+  reduce(desc: Float64Array, out: Float64Array): void;
   apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
 }
 

@@ -23,7 +23,7 @@ function maybeCrash(): void {
 }
 
 /** Claim and run blocks until none are left or the call is stopped. */
-function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer, blocks: B[], run: (b: B) => void): void {
+function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | ArrayBuffer, blocks: B[], run: (b: B) => void): void {
   const cells = new Int32Array(control);
   const done = new BigInt64Array(control);
   for (;;) {
@@ -41,12 +41,31 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer, bloc
   }
 }
 
+/** Scratch for descriptors: the native call copies what it needs, so one per thread suffices. */
+const descScratch = new Float64Array(9 + 6 * 32);
+
+/** Pack a block into native reduce's descriptor (one typed array: a handful of N-API calls). */
+export function reduceDescriptor(t: ReduceTask, b: ReduceTask['blocks'][number]): Float64Array {
+  const d = descScratch;
+  d[0] = t.mappingId; d[1] = t.op; d[2] = t.dtype; d[3] = t.swap ? 1 : 0; d[4] = b.pos;
+  d[5] = b.indexBase; d[6] = b.outBase; d[7] = b.outShape.length; d[8] = b.redShape.length;
+  let k = 9;
+  for (const a of [b.outShape, b.outStrides, b.outIndexMul, b.redShape, b.redStrides, b.redIndexMul]) {
+    for (let i = 0; i < a.length; i++) d[k++] = a[i];
+  }
+  return d.subarray(0, k);
+}
+
+/** madvise(MADV_DONTNEED) index in native/addon.cc. */
+const DONTNEED = 4;
+
 function runReduce(t: ReduceTask): void {
-  const out = new Float64Array(t.out);
-  claimLoop(t.control, t.blocks, (b) =>
-    native.reduce(t.mappingId, t.op, t.dtype, t.swap, b.pos,
-      f64(b.outShape), f64(b.outStrides), f64(b.outIndexMul),
-      f64(b.redShape), f64(b.redStrides), f64(b.redIndexMul), b.indexBase, out, b.outBase));
+  const out = new Float64Array(t.out, 0, t.outLength);
+  claimLoop(t.control, t.blocks, (b) => {
+    native.reduce(reduceDescriptor(t, b), out);
+    // Bigger than RAM: let the kernel drop what we have read (the page cache keeps it if it can).
+    if (t.release) try { native.advise(t.mappingId, b.pos, b.bytes, DONTNEED); } catch { /* a hint only */ }
+  });
 }
 
 function runApply(t: ApplyTask): void {

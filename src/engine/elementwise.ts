@@ -8,7 +8,7 @@ import { compileExpr } from '../expr/index.js';
 import { byteExtent } from '../layout.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { planApply } from './plan-apply.js';
-import { type RunOptions, checkRunOptions, newControl, runCall } from './run.js';
+import { type RunOptions, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
 import { type ApplyTask } from './types.js';
 
 /** Options of `apply`. */
@@ -17,6 +17,8 @@ export interface ApplyOptions extends RunOptions {
   y?: MemMap;
   /** Write here instead of in place (same shape; any dtype: results are cast as numpy's `out[...] = expr`). */
   out?: MemMap;
+  /** msync the written range before resolving (default true); false leaves it to the OS or a later flush(). */
+  flush?: boolean;
 }
 
 function sameShape(a: MemMap, b: MemMap, what: string): void {
@@ -67,14 +69,16 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
   if (y !== undefined && program.usesY) y.checkFile();
   out.checkFile();
   const { blocks, totalBytes } = planApply(ops, a.layout.shape);
-  const task: ApplyTask = { kind: 'apply', control: newControl(), code: program.code, consts: program.consts, blocks };
-  await runCall(task, totalBytes, opts);
+  const inline = runsInline(totalBytes);
+  const task: ApplyTask = { kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, blocks };
+  if (inline) runInline(task, totalBytes, opts);
+  else await runCall(task, totalBytes, opts, a.layout);
   // close() of any operand during the call: some blocks were skipped, so the call did not happen.
   a.mapping.check();
   y?.mapping.check();
   out.mapping.check();
   const [lo, hi] = byteExtent(out.layout);
-  if (hi > lo) out.mapping.sync(lo, hi - lo);
+  if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
   return out;
 }
 

@@ -11,12 +11,17 @@ export const SLOTS = 4;
 /** One merged output before casting: a JS number, a bigint (64-bit ints) or a boolean. */
 export type Merged = Scalar;
 
+/** Reads slot `slot` of group `g` (one output's partials). */
+export type SlotReader = (slot: number, g: number) => number;
+
 const bits = new DataView(new ArrayBuffer(8));
-function i64(x: number): bigint { bits.setFloat64(0, x, true); return bits.getBigInt64(0, true); }
-function u64(x: number): bigint { bits.setFloat64(0, x, true); return bits.getBigUint64(0, true); }
+/** A slot's float64 bit pattern read as int64. */
+export function i64(x: number): bigint { bits.setFloat64(0, x, true); return bits.getBigInt64(0, true); }
+/** A slot's float64 bit pattern read as uint64. */
+export function u64(x: number): bigint { bits.setFloat64(0, x, true); return bits.getBigUint64(0, true); }
 
 /** Round a float64 result to the result dtype as numpy stores it. */
-function castFloat(x: number, name: string): number {
+export function castFloat(x: number, name: string): number {
   return name === 'float32' ? Math.fround(x) : name === 'float16' ? roundHalf(x) : x;
 }
 
@@ -56,22 +61,34 @@ export function mergeOne(name: ReduceName, dt: DType, p: Float64Array, groups: n
     case 'argmin': case 'argmax':
       return mergeArg(name === 'argmax', dt, at, groups);
     case 'var': case 'std': {
-      let k = 0, mean = 0, m2 = 0;
-      for (let g = 0; g < groups; g++) {
-        const nb = at(0, g);
-        if (nb === 0) continue;
-        const mb = at(1, g), k2 = k + nb, d = mb - mean;
-        m2 += at(2, g) + (d * d * k * nb) / k2;
-        mean += (d * nb) / k2;
-        k = k2;
-      }
+      const [k, , m2] = mergeMoments(at, groups);
       const v = (k === 0 ? NaN : m2) / Math.max(k - ddof, 0);
       return castFloat(name === 'std' ? Math.sqrt(v) : v, rname);
     }
   }
 }
 
-function neumaier(at: (slot: number, g: number) => number, groups: number): number {
+/** Chan et al.'s pairwise update over groups of (n, mean, M2) in slots 0..2: the merged [n, mean, M2]. */
+export function mergeMoments(at: SlotReader, groups: number): [number, number, number] {
+  let k = 0, mean = 0, m2 = 0;
+  for (let g = 0; g < groups; g++) {
+    const nb = at(0, g);
+    if (nb === 0) continue;
+    const mb = at(1, g), k2 = k + nb, d = mb - mean;
+    m2 += at(2, g) + (d * d * k * nb) / k2;
+    mean += (d * nb) / k2;
+    k = k2;
+  }
+  return [k, mean, m2];
+}
+
+function neumaier(at: SlotReader, groups: number): number {
+  const [s, c] = neumaierPair(at, groups);
+  return Number.isFinite(s) ? s + c : s;
+}
+
+/** Neumaier summation of every group's (sum, compensation) in slots 0 and 1: the running [s, c]. */
+export function neumaierPair(at: SlotReader, groups: number): [number, number] {
   let s = 0, c = 0;
   const add = (x: number): void => {
     const t = s + x;
@@ -79,16 +96,18 @@ function neumaier(at: (slot: number, g: number) => number, groups: number): numb
     s = t;
   };
   for (let g = 0; g < groups; g++) { add(at(0, g)); add(at(1, g)); }
-  return Number.isFinite(s) ? s + c : s;
+  return [s, c];
 }
 
-function valueOf(dt: DType, x: number): number | bigint {
+/** A min/max/arg* slot's value: a number, or a bigint for 64-bit integers. */
+export function valueOf(dt: DType, x: number): number | bigint {
   if (dt.kind === 'f') return x;
   if (dt.itemsize === 8) return dt.kind === 'u' ? u64(x) : i64(x);
   return Number(i64(x));
 }
 
-function mergeExtreme(max: boolean, dt: DType, at: (s: number, g: number) => number, groups: number): Merged {
+/** min/max over groups of (value, count); NaN wins; empty groups (count 0) are skipped. */
+export function mergeExtreme(max: boolean, dt: DType, at: SlotReader, groups: number): Merged {
   let best: number | bigint | undefined;
   for (let g = 0; g < groups; g++) {
     if (at(1, g) === 0) continue; // empty chunk
@@ -100,7 +119,15 @@ function mergeExtreme(max: boolean, dt: DType, at: (s: number, g: number) => num
   return best!;
 }
 
-function mergeArg(max: boolean, dt: DType, at: (s: number, g: number) => number, groups: number): number {
+function mergeArg(max: boolean, dt: DType, at: SlotReader, groups: number): number {
+  return mergeArgState(max, dt, at, groups).index;
+}
+
+/**
+ * argmin/argmax over groups of (value, index bits): the first NaN, else the extreme with the lowest
+ * index. `index` is -1 (and `value` undefined) when every group is empty.
+ */
+export function mergeArgState(max: boolean, dt: DType, at: SlotReader, groups: number): { value: number | bigint | undefined; index: number } {
   let best: number | bigint | undefined;
   let bi = -1;
   for (let g = 0; g < groups; g++) {
@@ -117,5 +144,5 @@ function mergeArg(max: boolean, dt: DType, at: (s: number, g: number) => number,
     else better = max ? v > best : v < best;
     if (better) { best = v; bi = i; }
   }
-  return bi;
+  return { value: best, index: bi };
 }

@@ -124,7 +124,18 @@ function planAxis(l: Layout, axis: number, chunkBytes: number): ReducePlan {
   return plan;
 }
 
-/** Plan a reduction of `l` over `axis` (null: every element). */
+/** Plans are pure functions of a (frozen, shared) layout, so repeated calls on one view reuse them. */
+const cache = new WeakMap<Layout, Map<string, ReducePlan>>();
+
+/** Plan a reduction of `l` over `axis` (null: every element). Plans are shared: do not mutate. */
 export function planReduce(l: Layout, axis: number | null, chunkBytes = CHUNK_BYTES): ReducePlan {
-  return axis === null ? planAll(l, chunkBytes) : planAxis(l, axis, chunkBytes);
+  let byKey = cache.get(l);
+  if (byKey === undefined) { byKey = new Map(); cache.set(l, byKey); }
+  const key = `${axis}/${chunkBytes}`;
+  let plan = byKey.get(key);
+  if (plan === undefined) {
+    plan = axis === null ? planAll(l, chunkBytes) : planAxis(l, axis, chunkBytes);
+    byKey.set(key, plan);
+  }
+  return plan;
 }

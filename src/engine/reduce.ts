@@ -1,14 +1,15 @@
 /**
  * Parallel reductions over a MemMap or view with numpy's results: plan → tasks → merge.
  */
+import os from 'node:os';
 import { type DType, type DTypeName, type Scalar, isSwapped } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis } from '../layout.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { SLOTS, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
-import { planReduce } from './plan.js';
-import { type RunOptions, checkRunOptions, newControl, runCall } from './run.js';
+import { type ReducePlan, planReduce } from './plan.js';
+import { type RunOptions, callBuffer, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
 import { type ReduceTask } from './types.js';
 
 /** Options of every reduction. */
@@ -56,16 +57,12 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
   a.checkFile();
   opts.out?.checkFile();
-  const total = plan.groups * plan.outCount;
-  const sab = new SharedArrayBuffer(Math.max(1, SLOTS * total) * 8);
-  const task: ReduceTask = {
-    kind: 'reduce', control: newControl(), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
-    swap: isSwapped(l.dtype), out: sab, blocks: plan.blocks,
-  };
-  await runCall(task, plan.totalBytes, opts);
+  const { task, inline, partials } = prepare(name, a, plan);
+  // Inline: run and merge with no await in between (the buffers are reused by the next inline call).
+  if (inline) runInline(task, plan.totalBytes, opts);
+  else await runCall(task, plan.totalBytes, opts, a.layout);
   // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
   a.mapping.check();
-  const partials = new Float64Array(sab);
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
   const data = allocate(rname, plan.outCount);
@@ -78,6 +75,44 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   return { shape: plan.outShape, dtype: rname, data };
 }
 
+/**
+ * Drop pages behind the reader only when the data could not stay cached anyway (over half of RAM),
+ * and never for copy-on-write mappings, whose private pages MADV_DONTNEED would discard.
+ */
+function releaseBehind(a: MemMap, bytes: number): boolean {
+  return a.mode !== 'c' && bytes > os.totalmem() / 2;
+}
+
+/** The task for a planned reduction and the slot-major partials (SLOTS × groups × outCount) it fills. */
+function prepare(name: ReduceName, a: MemMap, plan: ReducePlan): { task: ReduceTask; inline: boolean; partials: Float64Array } {
+  const l = a.layout;
+  const length = Math.max(1, SLOTS * plan.groups * plan.outCount);
+  const inline = runsInline(plan.totalBytes);
+  const out = callBuffer(length * 8, inline);
+  const task: ReduceTask = {
+    kind: 'reduce', control: newControl(inline), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
+    swap: isSwapped(l.dtype), out, outLength: length, blocks: plan.blocks, release: releaseBehind(a, plan.totalBytes),
+  };
+  return { task, inline, partials: new Float64Array(out, 0, length) };
+}
+
+/**
+ * @internal Run a planned reduction's native kernels; returns the slot-major partials
+ * (SLOTS × groups × outCount) that `mergeOne` (or `reducePartial`) merges. Always a buffer of its own.
+ */
+export async function runPlan(name: ReduceName, a: MemMap, plan: ReducePlan, opts: RunOptions): Promise<Float64Array> {
+  a.checkFile();
+  const { task, inline, partials } = prepare(name, a, plan);
+  if (!inline) {
+    await runCall(task, plan.totalBytes, opts, a.layout);
+    a.mapping.check(); // closed during the call: some blocks were skipped
+    return partials;
+  }
+  runInline(task, plan.totalBytes, opts);
+  a.mapping.check();
+  return partials.slice(); // the inline buffer is reused by the next call
+}
+
 /** numpy's value for a reduction over zero elements with an identity. */
 function emptyScalar(name: ReduceName, dt: DType): Scalar {
   const r = resultDtype(name, dt);
@@ -86,7 +121,8 @@ function emptyScalar(name: ReduceName, dt: DType): Scalar {
   return NaN; // mean, var, std of nothing
 }
 
-function allocate(r: DTypeName, n: number): NDResult['data'] {
+/** @internal A typed array for `n` values of result dtype `r`. */
+export function allocate(r: DTypeName, n: number): NDResult['data'] {
   switch (r) {
     case 'float64': return new Float64Array(n);
     case 'float32': case 'float16': return new Float32Array(n); // float16 values, rounded, held as float32
@@ -101,7 +137,8 @@ function allocate(r: DTypeName, n: number): NDResult['data'] {
   }
 }
 
-function toStored(v: Scalar, r: DTypeName): number | bigint {
+/** @internal A merged value as `allocate`'s array stores it. */
+export function toStored(v: Scalar, r: DTypeName): number | bigint {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (r === 'int64' || r === 'uint64') return typeof v === 'bigint' ? v : BigInt(v);
   return typeof v === 'bigint' ? Number(v) : v;

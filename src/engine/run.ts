@@ -5,6 +5,8 @@
  */
 import { NdmmapError, fail, show } from '../errors.js';
 import { runTask } from '../../workers/task.js';
+import { type Layout, byteExtent } from '../layout.js';
+import { ADVICE, native } from '../native.js';
 import { checkThreads, getPool, poolThreads } from './pool.js';
 import { CONTROL_BYTES, DONE, STOP, type Task, type TaskResult } from './types.js';
 
@@ -23,6 +25,8 @@ export interface RunOptions {
  * more than reading this much (~50 µs at 11 GB/s).
  */
 export const INLINE_BYTES = 512 * 1024;
+/** From this size on, the input range is marked MADV_SEQUENTIAL for the call (deeper readahead). */
+const SEQUENTIAL_BYTES = 64 * 2 ** 20;
 /** How often progress is reported during a pool call. */
 const PROGRESS_MS = 100;
 
@@ -46,30 +50,65 @@ function abortError(signal: AbortSignal): NdmmapError {
   return e;
 }
 
+/** madvise the input's byte range; a hint, so failures are ignored. */
+function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: number): void {
+  const id = task.kind === 'reduce' ? task.mappingId : task.blocks[0]?.x[0];
+  const [lo, hi] = byteExtent(input);
+  if (id === undefined || hi <= lo) return;
+  try { native.advise(id, lo, hi - lo, advice); } catch { /* closed or out of range: nothing to hint */ }
+}
+
 function unwrap(r: TaskResult): void {
   if (r !== null) fail(r.error.code, r.error.message);
 }
 
-/** A fresh control buffer for one call. */
-export function newControl(): SharedArrayBuffer {
-  return new SharedArrayBuffer(CONTROL_BYTES);
+/** Will a call of this many bytes run on the calling thread? */
+export function runsInline(totalBytes: number): boolean {
+  return totalBytes < INLINE_BYTES;
 }
 
 /**
- * Run a call described by `task` (its blocks total `totalBytes`) to completion, honouring threads,
- * progress and abort. After an abort, blocks already running finish in the background.
+ * Buffers reused by inline calls. An inline call runs and is merged synchronously (no await in
+ * between), so no other call can observe them; allocating ArrayBuffers costs more than a tiny sum.
  */
-export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions): Promise<void> {
+let inlineOut = new ArrayBuffer(64 * 1024);
+const inlineControl = new ArrayBuffer(CONTROL_BYTES);
+
+/** A shared buffer for a pool call, or (inline) a reused one: valid only until the caller's next await. */
+export function callBuffer(bytes: number, inline: boolean): SharedArrayBuffer | ArrayBuffer {
+  if (!inline) return new SharedArrayBuffer(bytes);
+  if (bytes > inlineOut.byteLength) inlineOut = new ArrayBuffer(bytes);
+  return inlineOut;
+}
+
+/** Zeroed control cells for one call (reused when inline). */
+export function newControl(inline: boolean): SharedArrayBuffer | ArrayBuffer {
+  if (!inline) return new SharedArrayBuffer(CONTROL_BYTES);
+  new Int32Array(inlineControl).fill(0);
+  return inlineControl;
+}
+
+/** Run an inline call now, on this thread (the caller merges before its next await). */
+export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions): void {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
+  unwrap(runTask(task));
+  onProgress?.({ doneBytes: totalBytes, totalBytes });
+}
+
+
+
+/**
+ * Run a call described by `task` (its blocks total `totalBytes`) on the pool, honouring threads,
+ * progress and abort. After an abort, blocks already running finish in the background.
+ */
+export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions, input?: Layout): Promise<void> {
+  const { signal, onProgress } = opts;
+  if (signal?.aborted) throw abortError(signal);
+  if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.sequential);
   const cells = new Int32Array(task.control);
   const done = new BigInt64Array(task.control);
   const report = (): void => onProgress?.({ doneBytes: Number(Atomics.load(done, DONE)), totalBytes });
-  if (totalBytes < INLINE_BYTES) {
-    unwrap(runTask(task));
-    report();
-    return;
-  }
   const threads = Math.min(threadsFor(opts), task.blocks.length);
   const pool = getPool();
   await new Promise<void>((resolve, reject) => {
@@ -79,6 +118,7 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     const end = (err?: unknown): void => {
       if (finished) return;
       finished = true;
+      if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.normal);
       if (timer !== undefined) clearInterval(timer);
       signal?.removeEventListener('abort', onAbort);
       if (err !== undefined) { Atomics.store(cells, STOP, 1); reject(err); return; }

@@ -33,19 +33,23 @@ export const DONE = 1;
 
 export interface ReduceTask {
   kind: 'reduce';
-  control: SharedArrayBuffer;
+  control: SharedArrayBuffer | ArrayBuffer;
   mappingId: number;
   op: number;
   dtype: number;
   swap: boolean;
-  /** Float64 partials, slot-major: SLOTS * (groups * outCount). */
-  out: SharedArrayBuffer;
+  /** Drop each block's pages from this process after reading it (files larger than memory). */
+  release: boolean;
+  /** Float64 partials, slot-major: SLOTS * (groups * outCount); a plain buffer when run inline. */
+  out: SharedArrayBuffer | ArrayBuffer;
+  /** Doubles of `out` in use (the buffer may be larger when reused). */
+  outLength: number;
   blocks: Block[];
 }
 
 export interface ApplyTask {
   kind: 'apply';
-  control: SharedArrayBuffer;
+  control: SharedArrayBuffer | ArrayBuffer;
   code: Uint8Array;
   consts: Float64Array;
   blocks: ApplyBlock[];

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The `ndmmap` command: dispatch to src/cli/commands/, print one `ndmmap: <message>` line and exit
+ * with 2 (usage) or 1 (runtime) on failure. Commands live in src/cli/commands/*.ts.
+ */
+import { fail } from './errors.js';
+import { shutdown } from './engine/pool.js';
+import { REDUCE_NAMES, type ReduceName } from './engine/ops.js';
+import { USAGE } from './cli/args.js';
+import { applyCommand } from './cli/commands/apply.js';
+import { create } from './cli/commands/create.js';
+import { demo } from './cli/commands/demo.js';
+import { info } from './cli/commands/info.js';
+import { mergeCommand } from './cli/commands/merge.js';
+import { reduceCommand } from './cli/commands/reduce.js';
+import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
+import { HELP } from './cli/help.js';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  info, create, demo, apply: applyCommand, merge: mergeCommand,
+  ...Object.fromEntries(REDUCE_NAMES.map((n) => [n, (args: string[]) => reduceCommand(n as ReduceName, args)])),
+};
+
+/**
+ * Run the CLI on `argv` (without node and the script); resolves to the exit status.
+ * @example process.exitCode = await main(['sum', 'data.npy', '--json']);
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) {
+    process.stderr.write(HELP.main);
+    return EXIT_USAGE;
+  }
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP[rest[0] !== undefined && (REDUCE_NAMES as string[]).includes(rest[0]) ? 'reduce' : rest[0] ?? 'main'] ?? HELP.main);
+    return 0;
+  }
+  try {
+    const run = COMMANDS[cmd];
+    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, create, apply, merge, demo)`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(HELP[(REDUCE_NAMES as string[]).includes(cmd) ? 'reduce' : cmd]);
+      return 0;
+    }
+    await run(rest);
+    return 0;
+  } catch (err) {
+    process.stderr.write(errorLine(err) + '\n');
+    return exitCodeFor(err);
+  } finally {
+    await shutdown();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,114 @@
+/**
+ * Command-line parsing on `node:util` parseArgs: per-command option tables, numbers and shapes
+ * checked with the library's error codes, so every bad argument is a usage error (exit 2).
+ */
+import { parseArgs } from 'node:util';
+import { fail, show } from '../errors.js';
+import { checkShape } from '../layout.js';
+
+/** Code of a command-line usage error (unknown command, missing argument); exit status 2. */
+export const USAGE = 'ERR_NDMMAP_USAGE';
+
+type Opt = { type: 'string' | 'boolean'; short?: string };
+
+const COMMON: Record<string, Opt> = { help: { type: 'boolean', short: 'h' } };
+/** Layout of a raw file: numpy.memmap's dtype, shape, offset, order. */
+export const LAYOUT: Record<string, Opt> = {
+  dtype: { type: 'string' }, shape: { type: 'string' }, offset: { type: 'string' }, order: { type: 'string' },
+};
+const RUN: Record<string, Opt> = { threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } };
+
+/** The options each command accepts. */
+export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
+  info: { ...COMMON, ...LAYOUT, json: { type: 'boolean' } },
+  reduce: {
+    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, axis: { type: 'string' }, ddof: { type: 'string' },
+    rows: { type: 'string' }, partial: { type: 'boolean' },
+  },
+  create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
+  apply: { ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' } },
+  merge: { ...COMMON, json: { type: 'boolean' } },
+  demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
+};
+
+/** Parsed options: strings and booleans by long name. */
+export type Values = Record<string, string | boolean | undefined>;
+
+/**
+ * Parse `args` for a command; a negative number after an option is its value (`--axis -1`).
+ * @throws `ERR_NDMMAP_USAGE` for an unknown option, a missing value or a stray argument.
+ */
+export function parse(command: string, args: string[], positionals: { min: number; max: number }, label = command): { values: Values; positionals: string[] } {
+  const options = COMMAND_OPTIONS[command];
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && /^-\d|^-\.\d|^-inf$|^-nan$/i.test(args[i + 1] ?? '')) {
+      joined.push(`${a}=${args[++i]}`);
+    } else {
+      joined.push(a);
+    }
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: joined, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = String((err as Error).message).split('\n')[0];
+    return fail(USAGE, `${label}: ${msg}`);
+  }
+  const values = parsed.values as Values;
+  if (values.help) return { values, positionals: parsed.positionals };
+  const n = parsed.positionals.length;
+  if (n < positionals.min) fail(USAGE, `${label}: missing ${positionals.min === 1 ? 'FILE' : 'arguments'} (see ndmmap ${label} --help)`);
+  if (n > positionals.max) fail(USAGE, `${label}: unexpected argument ${show(parsed.positionals[positionals.max])}`);
+  return { values, positionals: parsed.positionals };
+}
+
+/** An integer option, checked against [min, max]. */
+export function intOption(v: string | boolean | undefined, name: string, min = -Infinity, max = Infinity): number | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim();
+  const n = Number(s);
+  if (!/^[+-]?\d+$/.test(s) || !Number.isSafeInteger(n)) fail('ERR_INVALID_ARG_VALUE', `--${name} must be an integer, got ${show(v)}`);
+  if (n < min || n > max) fail('ERR_OUT_OF_RANGE', `--${name} must be ${max === Infinity ? `at least ${min}` : `from ${min} to ${max}`}, got ${n}`);
+  return n;
+}
+
+/** A finite number option (ddof may be fractional, as in numpy). */
+export function numberOption(v: string | boolean | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(String(v).trim());
+  if (String(v).trim() === '' || !Number.isFinite(n)) fail('ERR_INVALID_ARG_VALUE', `--${name} must be a number, got ${show(v)}`);
+  return n;
+}
+
+/**
+ * A shape: `100,100`, `(100, 100)`, `100x100` or `7`; `()` or `''` for 0-d.
+ * @throws `ERR_NDMMAP_SHAPE` for anything else, `ERR_OUT_OF_RANGE` for a shape too large.
+ */
+export function shapeOption(v: string | boolean | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim().replace(/^\((.*)\)$/, '$1').trim();
+  if (s === '') return [];
+  const parts = s.split(/\s*[,x×]\s*/).filter((p, i, all) => p !== '' || i !== all.length - 1);
+  if (!parts.every((p) => /^\d+$/.test(p))) fail('ERR_NDMMAP_SHAPE', `shape must be integers separated by commas such as 100,100, got ${show(v)}`);
+  return checkShape(parts.map(Number));
+}
+
+/** `C` or `F`. */
+export function orderOption(v: string | boolean | undefined): 'C' | 'F' | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).toUpperCase();
+  if (s !== 'C' && s !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(v)}`);
+  return s;
+}
+
+/** `START:STOP` (Python slice bounds; either may be left out or negative). */
+export function rowsOption(v: string | boolean | undefined): [number | null, number | null] | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*(-?\d*)\s*:\s*(-?\d*)\s*$/.exec(String(v));
+  if (m === null) fail('ERR_NDMMAP_INDEX', `--rows must be START:STOP such as 0:1000, got ${show(v)}`);
+  const n = (s: string): number | null => (s === '' ? null : Number(s));
+  return [n(m[1]), n(m[2])];
+}

@@ -1,0 +1,45 @@
+/**
+ * `ndmmap merge PARTIAL...`: combine `--partial` outputs (files, or `-`/nothing for stdin) into the
+ * value one run over every row gives.
+ */
+import fs from 'node:fs';
+import { dtype } from '../../dtype.js';
+import { fail, osError } from '../../errors.js';
+import { resultDtype } from '../../engine/ops.js';
+import { type PartialState, mergePartials } from '../../engine/partial.js';
+import { parse } from '../args.js';
+import { formatJson, formatText } from '../format.js';
+
+/** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
+export function parsePartials(text: string, source: string): unknown[] {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  try {
+    return lines.flatMap((l) => { const v = JSON.parse(l) as unknown; return Array.isArray(v) ? v : [v]; });
+  } catch {
+    try {
+      const v = JSON.parse(text) as unknown;
+      return Array.isArray(v) ? v : [v];
+    } catch {
+      return fail('ERR_NDMMAP_PARTIAL', `${source}: not a partial state (expected the JSON that --partial prints)`);
+    }
+  }
+}
+
+function read(source: string): string {
+  try {
+    return fs.readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch (err) {
+    throw osError(err, source === '-' ? '<stdin>' : source);
+  }
+}
+
+/** Run `merge`. */
+export async function mergeCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse('merge', args, { min: 0, max: Infinity });
+  const sources = positionals.length ? positionals : ['-'];
+  const list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
+  const r = mergePartials(list);
+  const first = list[0] as PartialState;
+  const printable = typeof r === 'object' ? r : { scalar: r, dtype: resultDtype(first.op, dtype(first.dtype)) };
+  process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+}

@@ -1,0 +1,31 @@
+/**
+ * Exit statuses: 0 success, 2 usage (the arguments are wrong), 1 runtime (the file or the system is).
+ */
+
+/** Exit status of a usage error. */
+export const EXIT_USAGE = 2;
+/** Exit status of a runtime error. */
+export const EXIT_RUNTIME = 1;
+
+/** Library codes that mean the user asked for something invalid. */
+const USAGE_CODES = new Set([
+  'ERR_NDMMAP_USAGE', 'ERR_NDMMAP_DTYPE', 'ERR_NDMMAP_SHAPE', 'ERR_NDMMAP_AXIS', 'ERR_NDMMAP_MODE',
+  'ERR_NDMMAP_ORDER', 'ERR_NDMMAP_EXPR', 'ERR_NDMMAP_INDEX', 'ERR_NDMMAP_PARTIAL', 'ERR_OUT_OF_RANGE',
+]);
+
+/**
+ * The exit status for an error: 2 for usage codes (`ERR_NDMMAP_DTYPE`…, `ERR_INVALID_ARG_*`,
+ * `ERR_OUT_OF_RANGE`, `ERR_PARSE_ARGS_*`), 1 for everything else (OS errors, `ERR_NDMMAP_SIZE`, `ERR_NDMMAP_NPY`).
+ */
+export function exitCodeFor(err: unknown): number {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string') return EXIT_RUNTIME;
+  if (USAGE_CODES.has(code) || code.startsWith('ERR_INVALID_ARG_') || code.startsWith('ERR_PARSE_ARGS_')) return EXIT_USAGE;
+  return EXIT_RUNTIME;
+}
+
+/** The one stderr line for an error: `ndmmap: <message>`, never a stack trace. */
+export function errorLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return `ndmmap: ${msg.replace(/\s*\n\s*/g, ' ').trim()}`;
+}

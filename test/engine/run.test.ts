@@ -1,0 +1,176 @@
+// Running reductions on the pool: results independent of the thread count and of the run, progress,
+// abort, `out`, and a process that uses the pool still exits by itself.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memmap, shutdown, type MemMap, type NDResult } from '../../dist/src/index.js';
+import { FIXTURES, tempDir } from '../helpers.js';
+
+const tmp = tempDir('ndmmap-run-');
+let big: MemMap;      // 40 MiB float64, 1-D
+let big2d: MemMap;    // the same bytes as (5 * 2^18, 4) C
+const N = 5 * 2 ** 20;
+
+beforeAll(() => {
+  const f = tmp.file('big.f8');
+  big = memmap(f, { dtype: 'float64', mode: 'w+', shape: [N] });
+  const t = big.typedArray() as Float64Array;
+  // deterministic, wide-ranging values: sums of these round differently in every order
+  let s = 12345;
+  for (let i = 0; i < N; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    t[i] = ((s / 2 ** 32) - 0.3) * 10 ** ((i % 7) - 2);
+  }
+  big.flush();
+  big2d = memmap(f, { dtype: 'float64', mode: 'r', shape: [N / 4, 4] });
+});
+afterAll(async () => {
+  big.close();
+  big2d.close();
+  await shutdown();
+  tmp.remove();
+});
+
+describe('determinism', () => {
+  it.each(['sum', 'mean', 'var', 'std', 'min', 'argmax'] as const)('%s over 40 MiB is bit-identical for 1 and 2 threads and across runs', async (op) => {
+    const one = await big[op]({ threads: 1 });
+    const two = await big[op]({ threads: 2 });
+    const again = await big[op]({ threads: 2 });
+    expect(Object.is(one, two)).toBe(true);
+    expect(Object.is(two, again)).toBe(true);
+    expect(typeof one).toBe('number');
+    expect(Number.isFinite(one as number)).toBe(true);
+  });
+
+  it('sum of 40 MiB is accurate to a few ulps of sum|x| against a compensated reference', async () => {
+    const t = big.typedArray() as Float64Array;
+    // Neumaier over the whole array in index order: error ~ 2u * sum|x|
+    let s = 0, c = 0, abs = 0;
+    for (let i = 0; i < t.length; i++) {
+      const x = t[i]; const u = s + x;
+      c += Math.abs(s) >= Math.abs(x) ? (s - u) + x : (x - u) + s; s = u; abs += Math.abs(x);
+    }
+    const got = (await big.sum()) as number;
+    expect(Math.abs(got - (s + c))).toBeLessThanOrEqual(4 * 2 ** -53 * abs);
+  });
+
+  it.each([0, 1])('axis %s over a 40 MiB 2-D view: same bytes for 1 and 2 threads', async (axis) => {
+    for (const op of ['sum', 'var', 'argmin'] as const) {
+      const one = (await big2d[op]({ axis, threads: 1 })) as NDResult;
+      const two = (await big2d[op]({ axis, threads: 2 })) as NDResult;
+      expect(two.shape).toEqual(one.shape);
+      expect(Buffer.from(two.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
+    }
+  });
+
+  it('a flipped strided view sums the same for 1 and 2 threads', async () => {
+    const v = big2d.slice('::-3', '::-1');
+    expect(Object.is(await v.sum({ threads: 1 }), await v.sum({ threads: 2 }))).toBe(true);
+    const e = (await v.argmax({ threads: 2 })) as number;
+    // argmax is a flat C-order index into the view
+    const all = v.toArray() as number[][];
+    let best = -Infinity, bi = -1;
+    all.flat().forEach((x, i) => { if (x > best) { best = x; bi = i; } });
+    expect(e).toBe(bi);
+  });
+
+  it('the 1001x7 C and F fixture files (same logical data) agree, and are thread-independent', async () => {
+    const open = (order: 'C' | 'F') => memmap(join(FIXTURES, 'reduce', `f8_1001x7_${order}.bin`), { dtype: 'float64', shape: [1001, 7], order, mode: 'r' });
+    const cm = open('C'), fm = open('F');
+    expect(cm.toArray()).toEqual(fm.toArray());
+    for (const axis of [null, 0, 1]) {
+      for (const op of ['sum', 'mean', 'std', 'argmin', 'max'] as const) {
+        const rc = await cm[op]({ axis, threads: 1 });
+        const rf = await fm[op]({ axis, threads: 1 });
+        expect(await cm[op]({ axis, threads: 2 })).toEqual(rc);
+        expect(await fm[op]({ axis, threads: 2 })).toEqual(rf);
+        const a = axis === null ? [rc as number] : [...(rc as NDResult).data];
+        const b = axis === null ? [rf as number] : [...(rf as NDResult).data];
+        a.forEach((x, i) => {
+          if (typeof x === 'bigint' || op === 'argmin' || op === 'max') expect(b[i]).toEqual(x);
+          // the two files are read in different orders: the float64 tolerance of the numpy comparison
+          else expect(Math.abs((x as number) - (b[i] as number))).toBeLessThanOrEqual(1e-12 * Math.abs(x as number));
+        });
+      }
+    }
+    cm.close();
+    fm.close();
+  });
+});
+
+describe('progress, abort and out', () => {
+  it('onProgress is monotone and ends at totalBytes', async () => {
+    // Pool calls report from a timer (every 100 ms) and once at the end; a short call may report once.
+    const seen: { doneBytes: number; totalBytes: number }[] = [];
+    await big.sum({ onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].doneBytes).toBeGreaterThanOrEqual(seen[i - 1].doneBytes);
+    expect(seen.every((p) => p.totalBytes === N * 8)).toBe(true);
+    expect(seen.at(-1)!.doneBytes).toBe(N * 8);
+    // small calls run inline and still report
+    const small: number[] = [];
+    await big.slice(':100').sum({ onProgress: (p) => small.push(p.doneBytes) });
+    expect(small.at(-1)).toBe(800);
+  });
+
+  it('a signal aborted before the call rejects with AbortError / ABORT_ERR', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(big.sum({ signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', message: 'The operation was aborted' });
+    await expect(big.slice(':10').max({ signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+  });
+
+  it('aborting while running rejects with AbortError, and the pool keeps working', async () => {
+    const ac = new AbortController();
+    const p = big.var({ signal: ac.signal, threads: 1 });
+    setImmediate(() => ac.abort()); // the call has dispatched its blocks; abort lands mid-run
+    await expect(p).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+    expect(Object.is(await big.var({ threads: 1 }), await big.var({ threads: 2 }))).toBe(true);
+  });
+
+  it('out: writes an axis reduction into a MemMap of the right shape and dtype', async () => {
+    const out = memmap(tmp.file('out.f8'), { dtype: 'float64', mode: 'w+', shape: [4] });
+    const r = await big2d.sum({ axis: 0, out });
+    expect(r).toBe(out);
+    const plain = (await big2d.sum({ axis: 0 })) as NDResult;
+    expect(out.toArray()).toEqual([...plain.data]);
+    const onDisk = fs.readFileSync(tmp.file('out.f8'));
+    expect([0, 1, 2, 3].map((k) => onDisk.readDoubleLE(8 * k))).toEqual([...plain.data]);
+    const wrongShape = memmap(tmp.file('o2.f8'), { dtype: 'float64', mode: 'w+', shape: [5] });
+    await expect(big2d.sum({ axis: 0, out: wrongShape })).rejects.toMatchObject({ code: 'ERR_NDMMAP_SHAPE', message: 'output parameter has the wrong shape: expected (4,), got (5,)' });
+    const wrongType = memmap(tmp.file('o3.f4'), { dtype: 'float32', mode: 'w+', shape: [4] });
+    await expect(big2d.sum({ axis: 0, out: wrongType })).rejects.toMatchObject({ code: 'ERR_NDMMAP_DTYPE', message: 'output parameter must have dtype float64, got float32' });
+    await expect(big2d.sum({ out })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: 'out is for axis reductions; a full reduction returns a scalar' });
+    const ro = memmap(tmp.file('out.f8'), { dtype: 'float64', mode: 'r' });
+    await expect(big2d.sum({ axis: 0, out: ro })).rejects.toMatchObject({ code: 'ERR_NDMMAP_READONLY' });
+    for (const m of [out, wrongShape, wrongType, ro]) m.close();
+  });
+
+  it('refuses bad options with their codes', async () => {
+    await expect(big.sum({ threads: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE', message: 'threads must be an integer from 1 to 256, got 0' });
+    await expect(big.sum({ axis: 1 })).rejects.toMatchObject({ code: 'ERR_NDMMAP_AXIS', message: 'axis 1 is out of bounds for array of dimension 1' });
+    await expect(big.var({ ddof: NaN })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: 'ddof must be a number, got NaN' });
+    await expect(big.sum({ onProgress: 3 as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: 'onProgress must be a function' });
+  });
+});
+
+describe('process exit', () => {
+  it('a script that sums a > 1 MiB file on the pool exits by itself', () => {
+    const f = tmp.file('exit.f8');
+    fs.writeFileSync(f, Buffer.alloc(2 * 2 ** 20 + 8 * 1000));
+    const script = tmp.file('exit.mjs');
+    const index = pathToFileURL(join(process.cwd(), 'dist', 'src', 'index.js')).href;
+    fs.writeFileSync(script, `import { memmap } from ${JSON.stringify(index)};
+const a = memmap(${JSON.stringify(f)}, { dtype: 'float64', mode: 'r' });
+console.log(String(await a.sum()) + ' ' + a.size);
+`);
+    const r = spawnSync(process.execPath, [script], { timeout: 10_000, encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(`0 ${(2 * 2 ** 20 + 8000) / 8}`);
+  });
+});

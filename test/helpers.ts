@@ -1,0 +1,51 @@
+// Shared by the test files: fixture manifests, numpy's value strings as JS values, temp files.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+/** A manifest (`cases.json`) of one fixture folder. */
+export function manifest<T>(folder: string, name = 'cases.json'): T {
+  return JSON.parse(readFileSync(join(FIXTURES, folder, name), 'utf8')) as T;
+}
+
+/**
+ * One fixture value string as ndmmap returns it: bools as booleans, 64-bit ints as bigint, other
+ * ints and floats as numbers ('nan', 'inf', '-0.0' included; float16/32 were widened exactly).
+ */
+export function parseValue(s: string, dtypeStr: string): number | bigint | boolean {
+  const kind = dtypeStr.at(-2)!;
+  const size = Number(dtypeStr.at(-1));
+  if (kind === 'b') {
+    if (s !== 'True' && s !== 'False') throw new Error(`not a bool: ${s}`);
+    return s === 'True';
+  }
+  if (kind === 'i' || kind === 'u') return size === 8 ? BigInt(s) : Number(s);
+  if (s === 'nan') return NaN;
+  if (s === 'inf') return Infinity;
+  if (s === '-inf') return -Infinity;
+  return Number(s);
+}
+
+/** Flatten nested arrays (C order). */
+export function flat(v: unknown): unknown[] {
+  return Array.isArray(v) ? v.flatMap(flat) : [v];
+}
+
+/** A fresh temp directory and a function to remove it. */
+export function tempDir(prefix = 'ndmmap-test-'): { dir: string; file: (name: string) => string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, file: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Catch what `fn` throws (fails the test if it does not throw). */
+export function caught(fn: () => unknown): { code?: string; message: string; name: string; syscall?: string; path?: string } {
+  try {
+    fn();
+  } catch (e) {
+    return e as { code?: string; message: string; name: string };
+  }
+  throw new Error('expected a throw');
+}
