@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NdmmapError, createNpy, dtype, fill, memmap, openNpy, reduce, setThreads, shutdown, type MemMap } from '../../dist/src/index.js';
+import { NdmmapError, createNpy, dtype, fill, memmap, mergePartials, openNpy, reduce, reducePartial, setThreads, shutdown, type MemMap } from '../../dist/src/index.js';
 import { compileExpr } from '../../dist/src/expr/index.js';
 import { fingerprint, tmpDir, writeF8 } from './helpers.js';
 
@@ -160,6 +160,19 @@ const reduceCases: Case[] = [
   ['argmax of an empty view', 'ERR_NDMMAP_EMPTY', () => a.slice('5:5').argmax({ axis: 0 })],
 ];
 
+const partialCases: Case[] = [
+  ['reducePartial unknown name', 'ERR_INVALID_ARG_VALUE', () => reducePartial(any('median'), a)],
+  ['reducePartial of a non-MemMap', 'ERR_INVALID_ARG_TYPE', () => reducePartial('sum', any({}))],
+  ...[null, 5, 'x', [1], [0, 1, 2], [0.5, 2], [0, NaN], ['0', '2'], [0, Infinity]].map((rows): Case =>
+    [`reducePartial rows ${JSON.stringify(rows)}`, 'ERR_INVALID_ARG_VALUE', () => reducePartial('sum', a, { rows: any(rows) })]),
+  ['reducePartial axis 2', 'ERR_NDMMAP_AXIS', () => reducePartial('sum', a, { axis: 2 })],
+  ['reducePartial ddof NaN', 'ERR_INVALID_ARG_TYPE', () => reducePartial('var', a, { ddof: NaN })],
+  ['reducePartial threads 0', 'ERR_OUT_OF_RANGE', () => reducePartial('sum', a, { threads: 0 })],
+  ['reducePartial of a 0-d array', 'ERR_NDMMAP_INDEX', () => reducePartial('sum', a.slice(0, 0))],
+  ...[[], null, undefined, 5, 'x', [null], [{}], [{ format: 'ndmmap-partial/1' }], [[]]].map((l): Case =>
+    [`mergePartials ${JSON.stringify(l)}`, 'ERR_NDMMAP_PARTIAL', () => mergePartials(any(l))]),
+];
+
 const applyCases: Case[] = [
   ...[5, null, undefined, {}, ['x']].map((e): Case => [`apply expr ${String(e)}`, 'ERR_NDMMAP_EXPR', () => a.apply(any(e))]),
   ...['', ' ', 'x +', 'foo(x)', 'x y', 'x + 1)', '(x', 'x +* 2', 'sqrt()', 'sqrt(x, x)', 'where(x)', 'z', 'X', 'y',
@@ -241,7 +254,7 @@ const indexCases: Case[] = [
 
 const ALL: [string, Case[]][] = [
   ['memmap', memmapCases], ['openNpy/createNpy', npyCases], ['reductions', reduceCases],
-  ['apply', applyCases], ['fill', fillCases], ['indices and views', indexCases],
+  ['partials', partialCases], ['apply', applyCases], ['fill', fillCases], ['indices and views', indexCases],
 ];
 
 /** Every file in the directory with its hash and size, plus whether the absent target appeared. */
