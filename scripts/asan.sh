@@ -19,12 +19,21 @@ ln -sfn ../native "$out/native"
 # -O1 keeps stacks readable; -fno-sanitize-recover makes every UBSan finding fatal.
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 addon="$root/$out/build/Release/ndmmap.node"
+# npm puts its bundled node-gyp on PATH for scripts; run directly, find it next to npm.
+gyp=(node-gyp)
+if ! command -v node-gyp >/dev/null; then
+  gyp=(node "$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js")
+fi
+# Build against the same headers as `npm install` (an .npmrc nodedir, when offline), not a download.
+nodedir=${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null || true)}
+if [ -n "$nodedir" ] && [ "$nodedir" != undefined ] && [ "$nodedir" != null ]; then gyp+=(--nodedir="$nodedir"); fi
 # Rebuild only when a native source or binding.gyp is newer than the instrumented addon (~3 min on 2 cores).
 if [ ! -f "$addon" ] || [ -n "$(find native binding.gyp -newer "$addon" -print -quit)" ]; then
   (cd "$out" && CFLAGS="$san" CXXFLAGS="$san" LDFLAGS="-fsanitize=address,undefined" \
-    node-gyp rebuild --loglevel=warn >/dev/null)
+    "${gyp[@]}" rebuild --loglevel=warn >/dev/null)
 fi
-nm -D "$addon" | grep -q __asan_init || { echo "asan.sh: $addon is not instrumented" >&2; exit 1; }
+syms=$(nm -D "$addon")  # not piped into grep -q: nm's SIGPIPE would fail the pipeline under pipefail
+grep -q __asan_init <<<"$syms" || { echo "asan.sh: $addon is not instrumented" >&2; exit 1; }
 
 npx tsc -p tsconfig.json
 
