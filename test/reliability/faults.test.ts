@@ -159,3 +159,27 @@ describe('file-size limit (ulimit -f)', () => {
     expect(fingerprint(keep)).toBe(before);
   });
 });
+
+describe('shutdown with work still running in the background', () => {
+  it('shutdown() right after an aborted or failed call does not kill the process', () => {
+    const file = path.join(dir, 'bg.f8');
+    writeF8(file, 4 * 2 ** 20, () => 1); // 32 MiB: 8 blocks, so tasks are still running after the reject
+    const r = runChild(dir, 'bg', `
+      import { memmap, shutdown } from '$DIST/src/index.js';
+      const out = { rounds: 0 };
+      for (let k = 0; k < 30; k++) {
+        const a = memmap(${JSON.stringify(file)}, { dtype: 'float64', mode: 'r' });
+        const c = new AbortController();
+        const p = k % 2 ? a.std({ signal: c.signal }) : a.sum({ signal: c.signal });
+        setTimeout(() => c.abort(), k % 15); // rejects at once; the running blocks go on in the background
+        try { await p; } catch (e) { out[e.code] = (out[e.code] ?? 0) + 1; }
+        await shutdown(); // with tasks still in flight
+        a.close();
+        out.rounds++;
+      }
+      console.log(JSON.stringify(out));
+    `);
+    expectClean(r);
+    expect(lastJson(r)).toMatchObject({ rounds: 30 });
+  });
+});
