@@ -88,6 +88,17 @@ export class Mapping {
   }
 
   /**
+   * Fail before a call touches bytes up to `end` if another process has truncated the file below
+   * that: reading a mapped page past the end of the file is a SIGBUS, not an error.
+   * @throws `ERR_NDMMAP_TRUNCATED`, `ERR_NDMMAP_CLOSED`.
+   */
+  checkExtent(end: number): void {
+    const size = this.fileSize();
+    if (size < end)
+      fail('ERR_NDMMAP_TRUNCATED', `'${this.filename}' was truncated to ${size} bytes while mapped; the array needs ${end}`, { path: this.filename });
+  }
+
+  /**
    * Detach every window (typed arrays over it become empty), then drop the mapping. Work already
    * running in workers holds its own reference and finishes first; the memory goes after it.
    */

@@ -114,6 +114,7 @@ export class MemMap {
 
   /** Axes permuted (reversed by default), like `ndarray.transpose`. */
   transpose(...axes: number[]): MemMap {
+    this.mapping.check();
     return new MemMap(this.mapping, transposeLayout(this.layout, axes.length ? axes : undefined), this.offset);
   }
 
@@ -122,6 +123,10 @@ export class MemMap {
 
   /** A new shape for a contiguous view (one dim may be -1); never copies. */
   reshape(shape: number | readonly number[], order: Order = 'C'): MemMap {
+    this.mapping.check();
+    if (typeof shape !== 'number' && !Array.isArray(shape))
+      fail('ERR_INVALID_ARG_TYPE', `shape must be an integer or an array of integers, got ${show(shape)}`);
+    if (order !== 'C' && order !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(order)}`);
     const dims = typeof shape === 'number' ? [shape] : [...shape];
     return new MemMap(this.mapping, reshapeLayout(this.layout, dims, order), this.offset);
   }
@@ -213,11 +218,23 @@ export class MemMap {
     return pos;
   }
 
+  /** @internal before a parallel call: the file still holds every byte this view touches. */
+  checkFile(): void {
+    const [lo, hi] = byteExtent(this.layout);
+    if (hi > lo) this.mapping.checkExtent(hi);
+  }
+
   /** @internal */
   checkWritable(): void {
     this.mapping.check();
     if (this.mode === 'r') fail('ERR_NDMMAP_READONLY', 'assignment destination is read-only', { path: this.filename });
   }
+}
+
+/** @internal `v`, checked to be a MemMap (`what` names the argument in the message). */
+export function checkMemMap(v: unknown, what: string): MemMap {
+  if (!(v instanceof MemMap)) fail('ERR_INVALID_ARG_TYPE', `${what} must be a MemMap, got ${show(v)}`);
+  return v;
 }
 
 function flattenChecked(value: NestedArray[], shape: readonly number[]): unknown[] {

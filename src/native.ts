@@ -30,4 +30,8 @@ export const MAP_COPY = 2;
 /** madvise hints, by index in native/addon.cc. */
 export const ADVICE = { normal: 0, sequential: 1, random: 2, willneed: 3, dontneed: 4 } as const;
 
-export const native: Native = require('../../build/Release/ndmmap.node');
+/**
+ * `NDMMAP_ADDON` (an absolute path) loads another build of the addon, e.g. the sanitizer build of
+ * scripts/asan.sh; workers inherit the environment, so they load the same one.
+ */
+export const native: Native = require(process.env.NDMMAP_ADDON || '../../build/Release/ndmmap.node');

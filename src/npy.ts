@@ -8,6 +8,7 @@ import { type DType, dtype as parseDtype } from './dtype.js';
 import { fail, osError, show } from './errors.js';
 import { checkShape } from './layout.js';
 import { MemMap, memmap } from './memmap.js';
+import { checkOpenOptions } from './open.js';
 import { NpyShortError, formatNpyHeader, parseNpyHeader } from './npy-header.js';
 
 /** First read of a header: numpy's headers are under 10000 bytes, so one read nearly always does. */
@@ -21,6 +22,8 @@ function readHead(file: string, len: number): { bytes: Uint8Array; size: number 
     const bytes = new Uint8Array(Math.min(len, size));
     fs.readSync(fd, bytes, 0, bytes.length, 0);
     return { bytes, size };
+  } catch (err) {
+    throw osError(err, file); // EISDIR, EIO: keep the OS code, add the path
   } finally {
     fs.closeSync(fd);
   }
@@ -35,6 +38,7 @@ function readHead(file: string, len: number): { bytes: Uint8Array; size: number 
  */
 export function openNpy(filename: string, options: { mode?: string } = {}): MemMap {
   if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
+  if (options === null || typeof options !== 'object') fail('ERR_INVALID_ARG_TYPE', `options must be an object, got ${show(options)}`);
   const mode = options.mode ?? 'r+';
   if (mode === 'w+' || mode === 'write') fail('ERR_NDMMAP_MODE', "openNpy opens existing files: use createNpy() for mode 'w+'");
   if (!['r', 'r+', 'c', 'readonly', 'readwrite', 'copyonwrite'].includes(mode))
@@ -77,6 +81,8 @@ export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
   if (order !== 'C' && order !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(order)}`);
   const header = formatNpyHeader(dt, shape, order === 'F');
   const file = path.resolve(filename);
+  // Every check memmap() will make, before the file is overwritten (e.g. header + data past 2^53 bytes).
+  checkOpenOptions(file, { dtype: dt, shape, order, offset: header.length, mode: 'r+' });
   try {
     fs.writeFileSync(file, header);
   } catch (err) {

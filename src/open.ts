@@ -84,7 +84,8 @@ export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
           // Reserve the blocks now: running out of disk inside a mapped write would be a SIGBUS.
           native.fallocate(fd, flen, bytes - flen);
         } catch (err) {
-          if (c.mode === 'r+') try { fs.ftruncateSync(fd, flen); } catch { /* keep the first error */ }
+          // Give back what a failed fallocate reserved (it may have taken much of the disk before ENOSPC).
+          try { fs.ftruncateSync(fd, flen); } catch { /* keep the first error */ }
           throw osError(err, c.filename);
         }
       }

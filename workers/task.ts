@@ -3,10 +3,24 @@
  * kernels. The mapping is process-wide (native registry), so a worker never maps anything; each
  * native call holds the mapping for its duration, so a concurrent close() cannot unmap under it.
  */
+import fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { native } from '../src/native.js';
 import { type ApplyTask, type ReduceTask, type Task, type TaskResult, DONE, NEXT, STOP } from '../src/engine/types.js';
 
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
+
+/**
+ * Test-only fault injection (NDMMAP_TEST_HOOKS=1): the first pool worker to claim a block while the
+ * file NDMMAP_TEST_CRASH_FILE exists deletes it and exits, so exactly one worker dies mid-call.
+ */
+const CRASH_FILE = process.env.NDMMAP_TEST_HOOKS === '1' && !isMainThread ? process.env.NDMMAP_TEST_CRASH_FILE : undefined;
+
+function maybeCrash(): void {
+  if (CRASH_FILE === undefined) return;
+  try { fs.unlinkSync(CRASH_FILE); } catch { return; } // another worker won the race, or no crash armed
+  process.exit(70);
+}
 
 /** Claim and run blocks until none are left or the call is stopped. */
 function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | ArrayBuffer, blocks: B[], run: (b: B) => void): void {
@@ -16,6 +30,7 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
     if (Atomics.load(cells, STOP) !== 0) return;
     const i = Atomics.add(cells, NEXT, 1);
     if (i >= blocks.length) return;
+    if (CRASH_FILE !== undefined) maybeCrash();
     try {
       run(blocks[i]);
     } catch (err) {

@@ -6,7 +6,7 @@ import { castScalar, type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { compileExpr } from '../expr/index.js';
 import { byteExtent } from '../layout.js';
-import { type MemMap } from '../memmap.js';
+import { type MemMap, checkMemMap } from '../memmap.js';
 import { planApply } from './plan-apply.js';
 import { type RunOptions, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
 import { type ApplyTask } from './types.js';
@@ -41,11 +41,15 @@ function checkOverlap(src: MemMap, dst: MemMap, what: string): void {
  * Evaluate `expr` over every element (`x` = a, `y` = options.y) and store it into `options.out`, or
  * into `a` in place, with numpy's casting. Flushed to disk when the promise resolves (modes r+/w+).
  * @throws `ERR_NDMMAP_EXPR` (syntax, unknown name), `ERR_NDMMAP_READONLY` (target in mode 'r'),
- *   `ERR_NDMMAP_SHAPE`, `ERR_NDMMAP_OVERLAP`, `ABORT_ERR` — all before any worker runs.
+ *   `ERR_NDMMAP_SHAPE`, `ERR_NDMMAP_OVERLAP`, `ERR_NDMMAP_TRUNCATED` — all before any worker runs;
+ *   `ABORT_ERR`, `ERR_NDMMAP_CLOSED` (an operand closed during the call) after a partial write.
  * @example await apply(a, 'where(x > 0, sqrt(x), 0)', { out: b });
  */
 export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}): Promise<MemMap> {
+  checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ApplyOptions;
+  if (opts.y !== undefined) checkMemMap(opts.y, 'y');
+  if (opts.out !== undefined) checkMemMap(opts.out, 'out');
   if (typeof expr !== 'string') fail('ERR_NDMMAP_EXPR', `expression must be a string, got ${show(expr)}`);
   const { y } = opts;
   const out = opts.out ?? a;
@@ -61,11 +65,18 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
     y !== undefined && program.usesY ? { id: y.mapping.id, l: y.layout } : undefined,
     { id: out.mapping.id, l: out.layout },
   ];
+  a.checkFile();
+  if (y !== undefined && program.usesY) y.checkFile();
+  out.checkFile();
   const { blocks, totalBytes } = planApply(ops, a.layout.shape);
   const inline = runsInline(totalBytes);
   const task: ApplyTask = { kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, blocks };
   if (inline) runInline(task, totalBytes, opts);
   else await runCall(task, totalBytes, opts, a.layout);
+  // close() of any operand during the call: some blocks were skipped, so the call did not happen.
+  a.mapping.check();
+  y?.mapping.check();
+  out.mapping.check();
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
   return out;
@@ -87,6 +98,6 @@ function literal(value: Scalar, a: MemMap): string {
  * @example await fill(a, 0);
  */
 export async function fill(a: MemMap, value: Scalar, options: RunOptions = {}): Promise<MemMap> {
-  a.checkWritable();
+  checkMemMap(a, 'the array').checkWritable();
   return apply(a, literal(value, a), options);
 }

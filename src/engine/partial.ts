@@ -6,7 +6,7 @@
 import { type DType, type Scalar, dtype as parseDtype } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis, sizeOf } from '../layout.js';
-import { type MemMap } from '../memmap.js';
+import { type MemMap, checkMemMap } from '../memmap.js';
 import { SLOTS, type SlotReader, mergeArgState, mergeExtreme, mergeMoments, mergeOne, neumaierPair } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, resultDtype } from './ops.js';
 import { planReduce } from './plan.js';
@@ -107,6 +107,7 @@ function identity(name: ReduceName, dt: DType): OutputState {
 /** Python's slice(start, stop).indices(n) for step 1. */
 function rowRange(rows: [number, number] | undefined, n: number): [number, number] {
   if (rows === undefined) return [0, n];
+  if (!Array.isArray(rows) || rows.length !== 2) fail('ERR_INVALID_ARG_VALUE', `rows must be [start, stop], got ${show(rows)}`);
   const norm = (v: number): number => {
     if (!Number.isInteger(v)) fail('ERR_INVALID_ARG_VALUE', `rows must be integers, got ${show(rows)}`);
     return Math.min(Math.max(v < 0 ? v + n : v, 0), n);
@@ -125,6 +126,7 @@ function rowRange(rows: [number, number] | undefined, n: number): [number, numbe
  */
 export async function reducePartial(name: ReduceName, a: MemMap, options: PartialOptions = {}): Promise<PartialState> {
   if (!REDUCE_NAMES.includes(name)) fail('ERR_INVALID_ARG_VALUE', `unknown reduction ${show(name)}`);
+  checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as PartialOptions;
   const shape = a.shape;
   if (shape.length === 0) fail('ERR_NDMMAP_INDEX', 'a 0-d array has no rows to split');

@@ -11,6 +11,8 @@ import { fail, show } from '../errors.js';
 const WORKER = new URL('../../workers/task.js', import.meta.url);
 
 let pool: Piscina | undefined;
+/** Tasks posted and not yet settled, including those of calls that already rejected (abort, failure). */
+const inflight = new Set<Promise<unknown>>();
 let threads = os.availableParallelism();
 
 /** Threads the pool runs (default `os.availableParallelism()`). */
@@ -42,13 +44,29 @@ export function getPool(): Piscina {
       maxThreads: threads,
       idleTimeout: 2 ** 31 - 1,
     });
+    // Failures outside a task (a worker dying between tasks) reach no caller; piscina replaces the
+    // worker. Without a listener the 'error' event would kill the process.
+    pool.on('error', () => {});
   }
   return pool;
+}
+
+/** Run one task on the pool, tracked so shutdown() can let it finish. */
+export function runOnPool<T>(task: unknown): Promise<T> {
+  const p = getPool().run(task) as Promise<T>;
+  inflight.add(p);
+  const settle = (): void => { inflight.delete(p); };
+  p.then(settle, settle);
+  return p;
 }
 
 /** Stop the pool's workers; the next parallel call starts a new pool. */
 export async function shutdown(): Promise<void> {
   const p = pool;
   pool = undefined;
-  if (p !== undefined) await p.destroy();
+  if (p === undefined) return;
+  // Blocks of aborted or failed calls may still be running (they stop at the next block): destroying
+  // the pool under them made piscina emit 'error' for their late replies.
+  await Promise.allSettled([...inflight]);
+  await p.destroy();
 }

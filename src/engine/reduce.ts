@@ -5,7 +5,7 @@ import os from 'node:os';
 import { type DType, type DTypeName, type Scalar, isSwapped } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis } from '../layout.js';
-import { type MemMap } from '../memmap.js';
+import { type MemMap, checkMemMap } from '../memmap.js';
 import { SLOTS, mergeInto, mergeOne } from './merge.js';
 import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
 import { type ReducePlan, planReduce } from './plan.js';
@@ -40,11 +40,14 @@ const NP_NAME: Record<string, string> = { min: 'minimum', max: 'maximum', argmin
  * @param a the memmap or view
  * @param options axis (default: all), ddof (var/std, default 0), out, threads, signal, onProgress
  * @example await reduce('std', a, { axis: 0, ddof: 1 })
- * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`, `ABORT_ERR`.
+ * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`
+ *   (also when closed during the call), `ERR_NDMMAP_TRUNCATED` (file shrunk under the mapping), `ABORT_ERR`.
  */
 export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
   if (!REDUCE_NAMES.includes(name)) fail('ERR_INVALID_ARG_VALUE', `unknown reduction ${show(name)}`);
+  checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ReduceOptions;
+  if (opts.out !== undefined) checkMemMap(opts.out, 'out');
   const l = a.layout;
   const axis = opts.axis === undefined || opts.axis === null ? null : checkAxis(opts.axis, l.shape.length);
   const ddof = opts.ddof ?? 0;
@@ -57,10 +60,14 @@ export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions
   }
   const rname = resultDtype(name, l.dtype);
   if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
+  a.checkFile();
+  opts.out?.checkFile();
   const { task, inline, partials } = prepare(name, a, plan);
   // Inline: run and merge with no await in between (the buffers are reused by the next inline call).
   if (inline) runInline(task, plan.totalBytes, opts);
   else await runCall(task, plan.totalBytes, opts, a.layout);
+  // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
+  a.mapping.check();
   const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
   if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
   const data = allocate(rname, plan.outCount);
@@ -102,12 +109,15 @@ function prepare(name: ReduceName, a: MemMap, plan: ReducePlan): { task: ReduceT
  * (SLOTS × groups × outCount) that `mergeOne` (or `reducePartial`) merges. Always a buffer of its own.
  */
 export async function runPlan(name: ReduceName, a: MemMap, plan: ReducePlan, opts: RunOptions): Promise<Float64Array> {
+  a.checkFile();
   const { task, inline, partials } = prepare(name, a, plan);
   if (!inline) {
     await runCall(task, plan.totalBytes, opts, a.layout);
+    a.mapping.check(); // closed during the call: some blocks were skipped
     return partials;
   }
   runInline(task, plan.totalBytes, opts);
+  a.mapping.check();
   return partials.slice(); // the inline buffer is reused by the next call
 }
 

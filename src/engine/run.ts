@@ -7,7 +7,7 @@ import { NdmmapError, fail, show } from '../errors.js';
 import { runTask } from '../../workers/task.js';
 import { type Layout, byteExtent } from '../layout.js';
 import { ADVICE, native } from '../native.js';
-import { checkThreads, getPool, poolThreads } from './pool.js';
+import { checkThreads, poolThreads, runOnPool } from './pool.js';
 import { CONTROL_BYTES, DONE, STOP, type Task, type TaskResult } from './types.js';
 
 /** Options every parallel call takes. */
@@ -110,7 +110,6 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
   const done = new BigInt64Array(task.control);
   const report = (): void => onProgress?.({ doneBytes: Number(Atomics.load(done, DONE)), totalBytes });
   const threads = Math.min(threadsFor(opts), task.blocks.length);
-  const pool = getPool();
   await new Promise<void>((resolve, reject) => {
     let running = threads;
     let finished = false;
@@ -127,7 +126,7 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     const onAbort = (): void => end(abortError(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
     for (let t = 0; t < threads; t++) {
-      (pool.run(task) as Promise<TaskResult>).then(
+      runOnPool<TaskResult>(task).then(
         (r) => {
           try { unwrap(r); } catch (e) { end(e); return; }
           if (--running === 0) end();

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Build the addon with AddressSanitizer + UndefinedBehaviorSanitizer into build-asan/ (the normal
+# build/Release/ndmmap.node is left alone) and run the native-facing tests against it.
+#
+# Node itself is not built with ASan, so the ASan runtime is preloaded (LD_PRELOAD) and leak
+# detection is off (node's own allocations at exit are not ours). Any ASan report or UBSan error
+# aborts the process that hit it: a worker, a child process or the vitest fork, and so fails a test.
+#
+# Needs: g++ with libasan/libubsan (Debian: g++ ships them). Usage: npm run test:asan [-- vitest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+start=$(date +%s)
+
+out=build-asan
+mkdir -p "$out"
+cp binding.gyp "$out/"
+ln -sfn ../native "$out/native"
+# -O1 keeps stacks readable; -fno-sanitize-recover makes every UBSan finding fatal.
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
+addon="$root/$out/build/Release/ndmmap.node"
+# npm puts its bundled node-gyp on PATH for scripts; run directly, find it next to npm.
+gyp=(node-gyp)
+if ! command -v node-gyp >/dev/null; then
+  gyp=(node "$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js")
+fi
+# Build against the same headers as `npm install` (an .npmrc nodedir, when offline), not a download.
+nodedir=${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null || true)}
+if [ -n "$nodedir" ] && [ "$nodedir" != undefined ] && [ "$nodedir" != null ]; then gyp+=(--nodedir="$nodedir"); fi
+# Rebuild only when a native source or binding.gyp is newer than the instrumented addon (~3 min on 2 cores).
+if [ ! -f "$addon" ] || [ -n "$(find native binding.gyp -newer "$addon" -print -quit)" ]; then
+  (cd "$out" && CFLAGS="$san" CXXFLAGS="$san" LDFLAGS="-fsanitize=address,undefined" \
+    "${gyp[@]}" rebuild --loglevel=warn >/dev/null)
+fi
+syms=$(nm -D "$addon")  # not piped into grep -q: nm's SIGPIPE would fail the pipeline under pipefail
+grep -q __asan_init <<<"$syms" || { echo "asan.sh: $addon is not instrumented" >&2; exit 1; }
+
+npx tsc -p tsconfig.json
+
+export NDMMAP_ADDON="$addon"
+export LD_PRELOAD="$(gcc -print-file-name=libasan.so)"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allow_user_segv_handler=1:detect_stack_use_after_return=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+tests=("$@")
+if [ ${#tests[@]} -eq 0 ]; then
+  tests=(test/expr/apply.test.ts test/fixtures.test.ts test/engine/reduce.test.ts test/engine/run.test.ts
+         test/memmap.test.ts test/npy.test.ts test/view.test.ts test/reliability/)
+fi
+npx vitest run "${tests[@]}"
+echo "asan.sh: clean in $(( $(date +%s) - start ))s"

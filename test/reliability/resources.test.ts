@@ -1,0 +1,74 @@
+/**
+ * Resources: thousands of open/reduce/close cycles leave no file descriptors, no mappings (neither in
+ * the native registry nor in /proc/self/maps) and flat memory. Runs in a child with --expose-gc.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectClean, lastJson, runChild, tmpDir, writeF8 } from './helpers.js';
+
+const dir = tmpDir('resources');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const CYCLES_INLINE = 10_000;
+const CYCLES_POOL = 300;
+/** RSS growth allowed; under scripts/asan.sh, ASan's quarantine holds freed memory (256 MiB by default). */
+const RSS_LIMIT_MIB = process.env.NDMMAP_ADDON?.includes('asan') ? 512 : 64;
+
+describe('open/reduce/close cycles', () => {
+  it(`${CYCLES_INLINE} inline and ${CYCLES_POOL} pool cycles leak no fds, mappings or memory`, () => {
+    const small = path.join(dir, 'small.f8');
+    const big = path.join(dir, 'big.f8');
+    writeF8(small, 512); // 4 KiB: inline path
+    writeF8(big, 2 ** 18, () => 1); // 2 MiB: pool path
+    const r = runChild(dir, 'cycles', `
+      import fs from 'node:fs';
+      import { memmap, openNpy, createNpy, shutdown } from '$DIST/src/index.js';
+      import { native } from '$DIST/src/native.js';
+      const small = ${JSON.stringify(small)}, big = ${JSON.stringify(big)}, npy = ${JSON.stringify(path.join(dir, 'c.npy'))};
+      const fds = () => fs.readdirSync('/proc/self/fd').length;
+      const maps = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.includes(${JSON.stringify(dir)})).length;
+      const settle = async () => { for (let i = 0; i < 3; i++) { global.gc(); await new Promise((r) => setTimeout(r, 20)); } };
+      // warm up: the pool, the JIT, the module graph
+      { const a = memmap(big, { dtype: 'float64', mode: 'r' }); await a.sum(); a.close(); }
+      createNpy(npy, { dtype: 'int16', shape: [64, 8] }).close();
+      await settle();
+      const base = { fds: fds(), maps: maps(), live: native.liveMappings(), rss: process.memoryUsage().rss };
+      let bad = 0;
+      for (let i = 0; i < ${CYCLES_INLINE}; i++) {
+        const mode = ['r', 'r+', 'c'][i % 3];
+        const a = memmap(small, { dtype: 'float64', mode, shape: [64, 8] });
+        const s = i % 4 === 0 ? await a.sum() : i % 4 === 1 ? (await a.max({ axis: 1 })).data[0] : i % 4 === 2 ? a.typedArray(5)[0] : a.slice('::-1', 3).get(0);
+        if (![130816, 7, 5, 507].includes(s)) bad++;
+        if (i % 10 === 0) { const n = openNpy(npy, { mode: 'r' }); await n.mean(); n.close(); }
+        a.close();
+      }
+      await settle();
+      const afterInline = { fds: fds() - base.fds, maps: maps() - base.maps, live: native.liveMappings() - base.live, rssMiB: (process.memoryUsage().rss - base.rss) / 2 ** 20 };
+      for (let i = 0; i < ${CYCLES_POOL}; i++) {
+        const a = memmap(big, { dtype: 'float64', mode: i % 2 ? 'r' : 'r+' });
+        const [s, m] = await Promise.all([a.sum(), a.reshape([512, -1]).mean({ axis: 0 })]);
+        if (s !== 2 ** 18 || m.data[0] !== 1) bad++;
+        if (i % 50 === 0) a.typedArray(0, 16); // a window left for the GC / close to detach
+        a.close();
+      }
+      await settle();
+      const afterPool = { fds: fds() - base.fds, maps: maps() - base.maps, live: native.liveMappings() - base.live, rssMiB: (process.memoryUsage().rss - base.rss) / 2 ** 20 };
+      // An unclosed MemMap is released by the GC (FinalizationRegistry) too.
+      for (let i = 0; i < 200; i++) memmap(small, { dtype: 'float64', mode: 'r' }).get(0);
+      for (let i = 0; i < 20 && native.liveMappings() !== base.live; i++) await settle();
+      const afterGc = { fds: fds() - base.fds, live: native.liveMappings() - base.live };
+      await shutdown();
+      console.log(JSON.stringify({ bad, base, afterInline, afterPool, afterGc }));
+    `, { args: ['--expose-gc'], timeout: 150_000 });
+    expectClean(r);
+    const out = lastJson<{ bad: number; afterInline: Record<string, number>; afterPool: Record<string, number>; afterGc: Record<string, number> }>(r);
+    console.log(`resource cycles: ${JSON.stringify(out)}`);
+    expect(out.bad).toBe(0);
+    for (const after of [out.afterInline, out.afterPool]) {
+      expect(after).toMatchObject({ fds: 0, maps: 0, live: 0 });
+      expect(after.rssMiB).toBeLessThan(RSS_LIMIT_MIB);
+    }
+    expect(out.afterGc).toEqual({ fds: 0, live: 0 });
+  }, 180_000);
+});
