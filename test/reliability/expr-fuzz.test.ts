@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NdmmapError, dtype, memmap, shutdown, type MemMap } from '../../dist/src/index.js';
 import { compileExpr } from '../../dist/src/expr/index.js';
+import { trapEvaluators } from './helpers.js';
 
 const RUNS = 1000;
 const F8 = dtype('float64');
@@ -24,7 +25,6 @@ const YS = [3, -2, 0, -0, NaN, 0.5, -Infinity, Infinity, 1e-300, -1e300, 2, -1, 
 
 let x: MemMap, y: MemMap, out: MemMap;
 
-declare global { var __ndmmapCanary: unknown }
 
 beforeAll(() => {
   x = memmap(path.join(dir, 'x.f8'), { dtype: 'float64', mode: 'w+', shape: XS.length });
@@ -39,20 +39,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let savedEval: typeof globalThis.eval;
-let savedFunction: FunctionConstructor;
-beforeEach(() => {
-  globalThis.__ndmmapCanary = undefined;
-  savedEval = globalThis.eval;
-  savedFunction = globalThis.Function;
-  globalThis.eval = (() => { throw new Error('eval called'); }) as typeof eval;
-  globalThis.Function = function () { throw new Error('Function called'); } as unknown as FunctionConstructor;
-});
-afterEach(() => {
-  globalThis.eval = savedEval;
-  globalThis.Function = savedFunction;
-  expect(globalThis.__ndmmapCanary).toBeUndefined();
-});
+trapEvaluators();
 
 /** A generated expression: its text (fully parenthesised) and its value per element, in JS doubles. */
 interface Gen { text: string; f: (x: number, y: number) => number }

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 /** The built package, for child scripts (they run outside vitest and import plain JS). */
 export const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -60,4 +61,28 @@ export function expectClean(r: SpawnSyncReturns<string>): void {
 export function lastJson<T = Record<string, unknown>>(r: SpawnSyncReturns<string>): T {
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;
+}
+
+declare global { var __ndmmapCanary: unknown }
+
+/**
+ * For the tests of the current suite: `eval` and `Function` throw if anything reaches them, and after
+ * each test the global canary is untouched and Object.prototype unpolluted.
+ */
+export function trapEvaluators(): void {
+  let savedEval: typeof globalThis.eval;
+  let savedFunction: FunctionConstructor;
+  beforeEach(() => {
+    globalThis.__ndmmapCanary = undefined;
+    savedEval = globalThis.eval;
+    savedFunction = globalThis.Function;
+    globalThis.eval = (() => { throw new Error('eval called'); }) as typeof eval;
+    globalThis.Function = function () { throw new Error('Function called'); } as unknown as FunctionConstructor;
+  });
+  afterEach(() => {
+    globalThis.eval = savedEval;
+    globalThis.Function = savedFunction;
+    expect(globalThis.__ndmmapCanary).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 }

@@ -5,9 +5,10 @@
  * never evaluate anything. Fixed seeds keep CI deterministic.
  */
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NdmmapError, dtype } from '../../dist/src/index.js';
 import { formatNpyHeader, parseNpyHeader } from '../../dist/src/npy-header.js';
+import { trapEvaluators } from './helpers.js';
 
 const RUNS = 1000;
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -16,7 +17,6 @@ const DTYPES = ['<f8', '<f4', '<f2', '>f8', '|b1', '|u1', '|i1', '<i2', '>i4', '
 /** Counts how parses ended, for the report and to prove the generators reach every outcome. */
 const outcomes = new Map<string, number>();
 
-declare global { var __ndmmapCanary: unknown }
 
 /** Parse, classify, and check the contract; returns the outcome class. */
 function check(bytes: Uint8Array, fileSize: number): string {
@@ -98,22 +98,7 @@ const headerText = fc.record({
 
 describe('hostile .npy headers', () => {
   afterAll(() => console.log(`hostile .npy outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`));
-  let savedEval: typeof globalThis.eval;
-  let savedFunction: FunctionConstructor;
-  beforeEach(() => {
-    globalThis.__ndmmapCanary = undefined;
-    savedEval = globalThis.eval;
-    savedFunction = globalThis.Function;
-    // Any evaluator reached through the globals is an immediate failure.
-    globalThis.eval = (() => { throw new Error('eval called'); }) as typeof eval;
-    globalThis.Function = function () { throw new Error('Function called'); } as unknown as FunctionConstructor;
-  });
-  afterEach(() => {
-    globalThis.eval = savedEval;
-    globalThis.Function = savedFunction;
-    expect(globalThis.__ndmmapCanary).toBeUndefined();
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  trapEvaluators();
 
   it('random bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat({ max: 400 }), (b, extra) => {
