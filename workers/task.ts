@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { native } from '../src/native.js';
-import { type ApplyTask, type ReduceTask, type Task, type TaskResult, DONE, NEXT, STOP } from '../src/engine/types.js';
+import { type ApplyTask, type ReduceTask, type Task, type TaskResult, DONE, NEXT, STOP, TICK } from '../src/engine/types.js';
 
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
 
@@ -38,6 +38,8 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
       throw err;
     }
     Atomics.add(done, DONE, BigInt(blocks[i].bytes));
+    Atomics.add(cells, TICK, 1);
+    Atomics.notify(cells, TICK); // wakes the coordinator's progress watch, if any (a no-op inline)
   }
 }
 

@@ -8,7 +8,7 @@ import { runTask } from '../../workers/task.js';
 import { type Layout, byteExtent } from '../layout.js';
 import { ADVICE, native } from '../native.js';
 import { checkThreads, poolThreads, runOnPool } from './pool.js';
-import { CONTROL_BYTES, DONE, STOP, type Task, type TaskResult } from './types.js';
+import { CONTROL_BYTES, DONE, STOP, TICK, type Task, type TaskResult } from './types.js';
 
 /** Options every parallel call takes. */
 export interface RunOptions {
@@ -16,7 +16,7 @@ export interface RunOptions {
   threads?: number;
   /** Abort: stops at the next block boundary and rejects with an `AbortError` (code `ABORT_ERR`). */
   signal?: AbortSignal;
-  /** Called as blocks finish (at most every PROGRESS_MS) and once at the end, with bytes done. */
+  /** Called as blocks finish (at most every PROGRESS_MS, and for the first block) and once at the end. */
   onProgress?: (p: { doneBytes: number; totalBytes: number }) => void;
 }
 
@@ -27,8 +27,8 @@ export interface RunOptions {
 export const INLINE_BYTES = 512 * 1024;
 /** From this size on, the input range is marked MADV_SEQUENTIAL for the call (deeper readahead). */
 const SEQUENTIAL_BYTES = 64 * 2 ** 20;
-/** How often progress is reported during a pool call. */
-const PROGRESS_MS = 100;
+/** Least time between two progress reports during a pool call (blocks can finish every ~0.2 ms). */
+const PROGRESS_MS = 10;
 
 export function checkRunOptions(o: RunOptions | undefined): RunOptions {
   if (o === undefined) return {};
@@ -108,23 +108,46 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
   if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.sequential);
   const cells = new Int32Array(task.control);
   const done = new BigInt64Array(task.control);
-  const report = (): void => onProgress?.({ doneBytes: Number(Atomics.load(done, DONE)), totalBytes });
+  let reported = -1;
+  /** Report the bytes done, once per value: the watch and the final report may see the same count. */
+  const report = (): void => {
+    const doneBytes = Number(Atomics.load(done, DONE));
+    if (doneBytes === reported) return;
+    reported = doneBytes;
+    onProgress?.({ doneBytes, totalBytes });
+  };
   const threads = Math.min(threadsFor(opts), task.blocks.length);
   await new Promise<void>((resolve, reject) => {
     let running = threads;
     let finished = false;
-    const timer = onProgress === undefined ? undefined : setInterval(() => { try { report(); } catch (e) { end(e); } }, PROGRESS_MS);
     const end = (err?: unknown): void => {
       if (finished) return;
       finished = true;
       if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.normal);
-      if (timer !== undefined) clearInterval(timer);
+      Atomics.notify(cells, TICK); // release the progress watch
       signal?.removeEventListener('abort', onAbort);
       if (err !== undefined) { Atomics.store(cells, STOP, 1); reject(err); return; }
       try { report(); resolve(); } catch (e) { reject(e); }
     };
     const onAbort = (): void => end(abortError(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
+    // Progress: sleep on the TICK cell (workers notify it after each block), report when it moved.
+    // The wait has a timeout so a forgotten waiter could never hold the process open.
+    const watch = async (): Promise<void> => {
+      let seen = 0;
+      let last = -Infinity;
+      while (!finished) {
+        const w = Atomics.waitAsync(cells, TICK, seen, PROGRESS_MS * 10);
+        if (w.async) await w.value;
+        const tick = Atomics.load(cells, TICK);
+        if (finished || tick === seen) continue;
+        seen = tick;
+        if (performance.now() - last < PROGRESS_MS) continue;
+        last = performance.now();
+        try { report(); } catch (e) { end(e); }
+      }
+    };
+    if (onProgress !== undefined) void watch();
     for (let t = 0; t < threads; t++) {
       runOnPool<TaskResult>(task).then(
         (r) => {

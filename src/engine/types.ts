@@ -23,13 +23,15 @@ export interface ApplyBlock { shape: number[]; x: OperandDesc; y: OperandDesc; o
  * Shared control cells of one call: every worker claims the next block index with Atomics.add, so
  * threads balance themselves with no round trip per block; `stop` ends the call at a block boundary.
  */
-export const CONTROL_BYTES = 16;
+export const CONTROL_BYTES = 24;
 /** Int32 index: next unclaimed block. */
 export const NEXT = 0;
 /** Int32 index: non-zero once the call is aborted or failed. */
 export const STOP = 1;
 /** BigInt64 index (of the same buffer viewed as BigInt64Array): bytes finished. */
 export const DONE = 1;
+/** Int32 index: bumped and notified after each block, so the coordinator can report progress. */
+export const TICK = 4;
 
 export interface ReduceTask {
   kind: 'reduce';
