@@ -1,6 +1,5 @@
 /**
- * `ndmmap apply`. Validation tests run now; the tests marked [needs elementwise] need `apply` from
- * src/engine/elementwise.ts (landing in main) and fail until it is merged.
+ * `ndmmap apply`: validation before any file is created, then the writes themselves.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,7 +35,7 @@ describe('apply', () => {
     expect(fs.statSync(src).size).toBe(24);
   });
 
-  it('[needs elementwise] writes --out with the input dtype and shape', () => {
+  it('writes --out with the input dtype and shape', () => {
     const src = f8File('src3.f8', [1, 2, 3, 4]);
     const out = path.join(dir, 'out3.npy');
     const r = ndmmap(['apply', src, '--dtype', 'f8', '--shape', '2,2', '--expr', 'x * 2 + 1', '--out', out]);
@@ -46,7 +45,7 @@ describe('apply', () => {
     expect(read(src)).toEqual([1, 2, 3, 4]);
   });
 
-  it('[needs elementwise] applies in place', () => {
+  it('applies in place', () => {
     const src = f8File('src4.f8', [1, 4, 9]);
     const r = ndmmap(['apply', src, '--dtype', 'f8', '--expr', 'sqrt(x)']);
     expect(r.status, r.stderr).toBe(0);

@@ -55,7 +55,7 @@ describe('create', () => {
   });
 
   // Needs `fill` from src/engine/elementwise.ts (landing in main); fails until then.
-  it('[needs elementwise] fills with --fill', () => {
+  it('fills with --fill', () => {
     const out = path.join(dir, 'filled.npy');
     const r = ndmmap(['create', out, '--dtype', 'int64', '--shape', '4', '--fill', '9007199254740993']);
     expect(r.status, r.stderr).toBe(0);

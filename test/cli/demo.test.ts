@@ -28,7 +28,7 @@ describe('demo', () => {
     expect(again.stdout).toMatch(/^sum = .* GB\/s {3}1 thread .* GB\/s {3}x\d/m);
   }, 120_000);
 
-  it('[needs elementwise] runs the apply into ndmmap-demo-out.f8', () => {
+  it('runs the apply into ndmmap-demo-out.f8', () => {
     const r = ndmmap(['demo', '--size-mib', '8', '--json'], { env: { TMPDIR: dir } });
     const j = JSON.parse(r.stdout);
     expect(j.results.map((x: { op: string }) => x.op)).toContain('apply x * 2 + 1');

@@ -38,8 +38,13 @@ describe('a 6 GiB file through the engine', () => {
     a.set(Math.floor((4 * GiB) / 8) + 3, -7); // just past the 4 GiB mark
     a.set(12, 2);
     const before = rssAnonKiB();
-    expect(await a.sum()).toBe(0);
+    const seen: number[] = [];
+    expect(await a.sum({ onProgress: (p) => seen.push(p.doneBytes) })).toBe(0);
     const after = rssAnonKiB();
+    // seconds of reading: progress arrives as blocks finish, strictly increasing, ending at the total
+    expect(seen.length).toBeGreaterThan(2);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    expect(seen.at(-1)).toBe(SIZE);
     expect(await a.max()).toBe(5);
     expect(await a.argmax()).toBe(n - 1);
     expect(await a.argmin()).toBe(Math.floor((4 * GiB) / 8) + 3);

