@@ -4,6 +4,7 @@
  */
 import { type Layout, sizeOf } from '../layout.js';
 import { SLOTS } from './merge.js';
+import { type NDim, coalesce, splitDims } from './dims.js';
 import { type Block } from './types.js';
 
 /**
@@ -16,8 +17,6 @@ export const CHUNK_BYTES = 4 * 2 ** 20;
 const MAX_RED_GROUPS = 16;
 /** ...and only while those partials stay this small (else split along the kept axes). */
 const MAX_PARTIAL_BYTES = 64 * 2 ** 20;
-
-interface Dim { n: number; s: number; m: number } // length, byte stride, index multiplier
 
 export interface ReducePlan {
   /** numpy's result shape. */
@@ -32,38 +31,17 @@ export interface ReducePlan {
   totalBytes: number;
 }
 
-/** Drop unit dims, sort outermost-in-memory first, merge dims that are one run in memory and index. */
-function canonical(dims: Dim[]): Dim[] {
-  const d = dims.filter((x) => x.n !== 1).sort((a, b) => Math.abs(b.s) - Math.abs(a.s));
-  const out: Dim[] = [];
-  for (const x of d) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.s === x.n * x.s && last.m === x.n * x.m) out[out.length - 1] = { n: last.n * x.n, s: x.s, m: x.m };
-    else out.push({ ...x });
-  }
-  return out;
-}
+/** A dim's strides here: [byte stride, index multiplier]. */
+const BYTES = 0;
+const INDEX = 1;
 
-function block(pos: number, out: Dim[], red: Dim[], indexBase: number, outBase: number, item: number): Block {
+function block(pos: number, out: NDim[], red: NDim[], indexBase: number, outBase: number, item: number): Block {
   return {
     pos, indexBase, outBase,
-    outShape: out.map((d) => d.n), outStrides: out.map((d) => d.s), outIndexMul: out.map((d) => d.m),
-    redShape: red.map((d) => d.n), redStrides: red.map((d) => d.s), redIndexMul: red.map((d) => d.m),
+    outShape: out.map((d) => d.n), outStrides: out.map((d) => d.s[BYTES]), outIndexMul: out.map((d) => d.s[INDEX]),
+    redShape: red.map((d) => d.n), redStrides: red.map((d) => d.s[BYTES]), redIndexMul: red.map((d) => d.s[INDEX]),
     bytes: sizeOf(out.map((d) => d.n)) * sizeOf(red.map((d) => d.n)) * item,
   };
-}
-
-/** Split `dims` (outermost first) into pieces of about `target` elements: [pos, dims, indexBase] each. */
-function split(pos: number, dims: Dim[], base: number, target: number, emit: (pos: number, dims: Dim[], base: number) => void): void {
-  if (dims.length === 0) { emit(pos, dims, base); return; }
-  const [d0, ...rest] = dims;
-  const inner = sizeOf(rest.map((d) => d.n));
-  if (inner >= target && rest.length > 0) {
-    for (let i = 0; i < d0.n; i++) split(pos + i * d0.s, rest, base + i * d0.m, target, emit);
-    return;
-  }
-  const g = Math.max(1, Math.floor(target / Math.max(inner, 1)));
-  for (let i = 0; i < d0.n; i += g) emit(pos + i * d0.s, [{ ...d0, n: Math.min(g, d0.n - i) }, ...rest], base + i * d0.m);
 }
 
 /** Plan a reduction of every element (axis None). Each block is its own group. */
@@ -72,20 +50,20 @@ function planAll(l: Layout, chunkBytes: number): ReducePlan {
   const size = sizeOf(l.shape);
   let pos = l.byteOffset;
   let base = 0;
-  const dims: Dim[] = [];
+  const dims: NDim[] = [];
   let mul = 1;
   for (let k = l.shape.length - 1; k >= 0; k--) {
     const n = l.shape[k];
     let s = l.strides[k] * item;
     let m = mul;
     if (s < 0 && n > 1) { pos += (n - 1) * s; base += (n - 1) * m; s = -s; m = -m; } // read flips forward
-    dims.unshift({ n, s, m });
+    dims.unshift({ n, s: [s, m] });
     mul *= n;
   }
   const blocks: Block[] = [];
   if (size > 0) {
     const target = Math.max(1, Math.floor(chunkBytes / item));
-    split(pos, canonical(dims), base, target, (p, red, b) => blocks.push(block(p, [], red, b, blocks.length, item)));
+    splitDims([pos, base], coalesce(dims, BYTES), target, ([p, b], red) => blocks.push(block(p, [], red, b, blocks.length, item)));
   }
   return { outShape: [], outCount: 1, groups: Math.max(blocks.length, 1), perOutput: size, blocks, totalBytes: size * item };
 }
@@ -96,31 +74,31 @@ function planAxis(l: Layout, axis: number, chunkBytes: number): ReducePlan {
   const outShape = l.shape.filter((_, k) => k !== axis);
   const outCount = sizeOf(outShape);
   const n = l.shape[axis];
-  const red: Dim = { n, s: l.strides[axis] * item, m: 1 };
-  const outDims: Dim[] = [];
+  const red: NDim = { n, s: [l.strides[axis] * item, 1] };
+  const outDims: NDim[] = [];
   let mul = 1;
   for (let k = l.shape.length - 1; k >= 0; k--) {
     if (k === axis) continue;
-    outDims.unshift({ n: l.shape[k], s: l.strides[k] * item, m: mul });
+    outDims.unshift({ n: l.shape[k], s: [l.strides[k] * item, mul] });
     mul *= l.shape[k];
   }
-  const out = canonical(outDims);
+  const out = coalesce(outDims, BYTES);
   const totalBytes = outCount * n * item;
   const plan: ReducePlan = { outShape, outCount, groups: 1, perOutput: n, blocks: [], totalBytes };
   if (outCount === 0) return plan;
-  const outerIsRed = n > 1 && (out.length === 0 || Math.abs(red.s) > Math.abs(out[0].s));
+  const outerIsRed = n > 1 && (out.length === 0 || Math.abs(red.s[BYTES]) > Math.abs(out[0].s[BYTES]));
   const groups = Math.min(MAX_RED_GROUPS, Math.ceil(totalBytes / chunkBytes), n);
   if (outerIsRed && groups > 1 && groups * outCount * SLOTS * 8 <= MAX_PARTIAL_BYTES) {
     const rows = Math.ceil(n / groups);
     plan.groups = Math.ceil(n / rows);
     for (let g = 0; g < plan.groups; g++) {
       const r0 = g * rows;
-      plan.blocks.push(block(l.byteOffset + r0 * red.s, out, [{ ...red, n: Math.min(rows, n - r0) }], r0, g * outCount, item));
+      plan.blocks.push(block(l.byteOffset + r0 * red.s[BYTES], out, [{ ...red, n: Math.min(rows, n - r0) }], r0, g * outCount, item));
     }
     return plan;
   }
   const target = Math.max(1, Math.floor(chunkBytes / (item * Math.max(n, 1))));
-  split(l.byteOffset, out, 0, target, (p, o, b) => plan.blocks.push(block(p, o, n > 0 ? [red] : [{ ...red, n: 0 }], 0, b, item)));
+  splitDims([l.byteOffset, 0], out, target, ([p, b], o) => plan.blocks.push(block(p, o, n > 0 ? [red] : [{ ...red, n: 0 }], 0, b, item)));
   return plan;
 }
 
