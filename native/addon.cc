@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "apply.h"
+#include "vm.h"
+#include "glue.h"
 #include "dtype.h"
 #include "reduce.h"
 #include "registry.h"
@@ -22,88 +24,6 @@ namespace {
 // Node 20 refuses external ArrayBuffers above 4 GiB; src/ keeps windows below this.
 constexpr uint64_t kMaxWindow = 1ull << 32;
 const uint64_t kPage = (uint64_t)sysconf(_SC_PAGESIZE);
-
-[[noreturn]] void ThrowErrno(Napi::Env env, int err, const char* syscall) {
-  Napi::Error e = Napi::Error::New(env, std::string(uv_strerror(-err)) + ", " + syscall);
-  e.Set("code", Napi::String::New(env, uv_err_name(-err)));
-  e.Set("errno", Napi::Number::New(env, -err));
-  e.Set("syscall", Napi::String::New(env, syscall));
-  throw e;
-}
-
-[[noreturn]] void ThrowCode(Napi::Env env, const char* code, const std::string& msg) {
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, code));
-  throw e;
-}
-
-// A non-negative integer below 2^53 (byte positions, lengths, ids).
-uint64_t U64(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (i >= info.Length() || !info[i].IsNumber()) ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a number");
-  double d = info[i].As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d > 9007199254740991.0 || std::floor(d) != d)
-    ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " must be a non-negative integer");
-  return (uint64_t)d;
-}
-
-int64_t I64(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (i >= info.Length() || !info[i].IsNumber()) ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a number");
-  double d = info[i].As<Napi::Number>().DoubleValue();
-  if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
-    ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " must be an integer");
-  return (int64_t)d;
-}
-
-// A Float64Array of integers (shapes, strides) as int64.
-std::vector<int64_t> Ints(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (i >= info.Length() || !info[i].IsTypedArray() ||
-      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
-  Napi::Float64Array a = info[i].As<Napi::Float64Array>();
-  if (a.ElementLength() > 32) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " has more than 32 dims");
-  std::vector<int64_t> v(a.ElementLength());
-  for (size_t k = 0; k < v.size(); ++k) {
-    double d = a[k];
-    if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
-      ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " must hold integers");
-    v[k] = (int64_t)d;
-  }
-  return v;
-}
-
-// Holds a mapping reference for the length of one native call.
-struct Hold {
-  int64_t id;
-  Span span;
-  Hold(Napi::Env env, int64_t id_) : id(id_) {
-    if (Acquire(id, &span) != 0) ThrowCode(env, "ERR_NDMMAP_CLOSED", "the memmap is closed");
-  }
-  ~Hold() { Release(id); }
-  Hold(const Hold&) = delete;
-  Hold& operator=(const Hold&) = delete;
-};
-
-// Byte extent [lo, hi) touched by a strided block starting at pos; false when the block is empty.
-bool Extent(size_t ndim, const int64_t* shape, const int64_t* strides, int64_t item, int64_t* lo, int64_t* hi) {
-  int64_t a = 0, b = 0;
-  for (size_t k = 0; k < ndim; ++k) {
-    if (shape[k] == 0) return false;
-    int64_t span = (shape[k] - 1) * strides[k];
-    if (span < 0) a += span; else b += span;
-  }
-  *lo = a;
-  *hi = b + item;
-  return true;
-}
-
-uint8_t* Checked(Napi::Env env, const Span& s, int64_t pos, size_t ndim, const int64_t* shape,
-                 const int64_t* strides, int64_t item) {
-  int64_t lo, hi;
-  if (!Extent(ndim, shape, strides, item, &lo, &hi)) return s.base;
-  if (pos + lo < 0 || s.At((uint64_t)(pos + lo), (uint64_t)(hi - lo)) == nullptr)
-    ThrowCode(env, "ERR_OUT_OF_RANGE", "block lies outside the mapping");
-  return s.base + (pos - (int64_t)s.fileStart);
-}
 
 // map(fd, mode, fileStart, length) -> id
 Napi::Value Map(const Napi::CallbackInfo& info) {
@@ -127,10 +47,14 @@ Napi::Value Sync(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// madvise hints by index; the names are exported in the contract.
+const char* const kAdviceNames[] = {"normal", "sequential", "random", "willneed", "dontneed"};
+const int kAdvice[] = {MADV_NORMAL, MADV_SEQUENTIAL, MADV_RANDOM, MADV_WILLNEED, MADV_DONTNEED};
+
 Napi::Value Advise(const Napi::CallbackInfo& info) {
-  static const int advice[] = {MADV_NORMAL, MADV_SEQUENTIAL, MADV_RANDOM, MADV_WILLNEED, MADV_DONTNEED};
+  const int* advice = kAdvice;
   uint64_t a = U64(info, 3, "advice");
-  if (a >= sizeof(advice) / sizeof(advice[0])) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", "unknown advice");
+  if (a >= sizeof(kAdvice) / sizeof(kAdvice[0])) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", "unknown advice");
   int err = AdviseRange(I64(info, 0, "id"), U64(info, 1, "position"), U64(info, 2, "length"), advice[a]);
   if (err == EBADF) ThrowCode(info.Env(), "ERR_NDMMAP_CLOSED", "the memmap is closed");
   if (err) ThrowErrno(info.Env(), err, "madvise");
@@ -226,69 +150,6 @@ Napi::Value LiveCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), LiveMappings());
 }
 
-// reduce(desc: Float64Array, out: Float64Array(kSlots * outCount)). One packed descriptor keeps a
-// call to a few N-API round trips (this runs once per block, and inline for tiny arrays):
-// [id, op, dtype, swap, position, indexBase, outBase, nOut, nRed,
-//  outShape[nOut], outStrides[nOut], outIndexMul[nOut], redShape[nRed], redStrides[nRed], redIndexMul[nRed]]
-constexpr size_t kDescHead = 9;
-
-Napi::Float64Array F64Arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (i >= info.Length() || !info[i].IsTypedArray())
-    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
-  Napi::TypedArray t = info[i].As<Napi::TypedArray>();
-  if (t.TypedArrayType() != napi_float64_array)
-    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
-  return info[i].As<Napi::Float64Array>();
-}
-
-Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Float64Array da = F64Arg(info, 0, "descriptor");
-  Napi::Float64Array out = F64Arg(info, 1, "out");
-  const double* d = da.Data();
-  size_t len = da.ElementLength();
-  if (len < kDescHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor is too short");
-  int64_t v[kDescHead + 6 * 32];
-  size_t n = len < sizeof(v) / sizeof(v[0]) ? len : sizeof(v) / sizeof(v[0]);
-  for (size_t k = 0; k < n; ++k) {
-    if (!(std::fabs(d[k]) <= 9007199254740991.0) || std::floor(d[k]) != d[k])
-      ThrowCode(env, "ERR_OUT_OF_RANGE", "reduce descriptor must hold integers");
-    v[k] = (int64_t)d[k];
-  }
-  int64_t nOut = v[7], nRed = v[8];
-  if (nOut < 0 || nOut > 32 || nRed < 0 || nRed > 32 || len != kDescHead + 3 * (size_t)(nOut + nRed))
-    ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor has the wrong length");
-  ReduceArgs a;
-  a.op = (int)v[1];
-  a.dtype = (int)v[2];
-  a.swap = v[3] != 0;
-  a.indexBase = v[5];
-  a.outBase = v[6];
-  if (a.op < 0 || a.op >= kReduceOpCount || ItemSize(a.dtype) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad op or dtype");
-  const int64_t* os = v + kDescHead;
-  const int64_t *ost = os + nOut, *om = ost + nOut, *rs = om + nOut, *rst = rs + nRed, *rm = rst + nRed;
-  int64_t count = 1, maxPos = 0;
-  for (int64_t k = 0; k < nOut; ++k) {
-    if (os[k] < 0 || om[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative out dim");
-    count *= os[k];
-    maxPos += (os[k] - 1) * om[k];
-  }
-  for (int64_t k = 0; k < nRed; ++k) if (rs[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative reduce dim");
-  a.outCount = (int64_t)out.ElementLength() / kSlots;
-  if (count > 0 && (a.outBase < 0 || a.outBase + maxPos >= a.outCount))
-    ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
-  int64_t shape[64], strides[64];
-  for (int64_t k = 0; k < nOut; ++k) { shape[k] = os[k]; strides[k] = ost[k]; }
-  for (int64_t k = 0; k < nRed; ++k) { shape[nOut + k] = rs[k]; strides[nOut + k] = rst[k]; }
-  Hold hold(env, v[0]);
-  a.data = Checked(env, hold.span, v[4], (size_t)(nOut + nRed), shape, strides, ItemSize(a.dtype));
-  a.nOut = (int)nOut; a.outShape = os; a.outStrides = ost; a.outIndexMul = om;
-  a.nRed = (int)nRed; a.redShape = rs; a.redStrides = rst; a.redIndexMul = rm;
-  a.out = out.Data();
-  if (Reduce(a) != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
-  return env.Undefined();
-}
-
 // An apply operand: Float64Array [id, dtype, swap, position, ...strides]; id < 0 for none.
 struct ApplyOperand {
   std::vector<int64_t> v;
@@ -335,6 +196,46 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Everything src/ must agree with, so src/native.ts can check it once at load.
+Napi::Object Contract(Napi::Env env) {
+  Napi::Object c = Napi::Object::New(env);
+  static const char* dtypes[] = {"bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+                                 "float16", "float32", "float64"};
+  static_assert(sizeof(dtypes) / sizeof(dtypes[0]) == kDTypeCount, "one name per dtype code");
+  Napi::Array dt = Napi::Array::New(env, kDTypeCount);
+  for (int k = 0; k < kDTypeCount; ++k) dt.Set((uint32_t)k, dtypes[k]);
+  c.Set("dtypes", dt);
+  c.Set("kernels", KernelTable(env));
+  c.Set("maxDims", kMaxDims);
+  c.Set("maxOperands", kMaxOperands);
+  c.Set("maxWindow", (double)kMaxWindow);
+  Napi::Object advice = Napi::Object::New(env);
+  for (size_t k = 0; k < sizeof(kAdviceNames) / sizeof(kAdviceNames[0]); ++k) advice.Set(kAdviceNames[k], (double)k);
+  c.Set("advice", advice);
+  Napi::Object modes = Napi::Object::New(env);
+  modes.Set("read", (int)kMapRead);
+  modes.Set("shared", (int)kMapShared);
+  modes.Set("copy", (int)kMapCopy);
+  c.Set("mapModes", modes);
+  Napi::Object vm = Napi::Object::New(env);
+  vm.Set("format", (int)kFormatVersion);
+  vm.Set("block", kBlock);
+  vm.Set("maxStack", kMaxStack);
+  Napi::Object ops = Napi::Object::New(env);
+#define NDM_OP_EXPORT(id, name, code) ops.Set(name, code);
+  NDM_OPS(NDM_OP_EXPORT)
+#undef NDM_OP_EXPORT
+  vm.Set("ops", ops);
+  Napi::Object vmModes = Napi::Object::New(env);
+  vmModes.Set("float64", (int)kModeFloat);
+  vmModes.Set("int64", (int)kModeInt);
+  vmModes.Set("uint64", (int)kModeUInt);
+  vm.Set("modes", vmModes);
+  c.Set("vm", vm);
+  c.Set("isa", KernelIsa());
+  return c;
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
@@ -347,8 +248,10 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<MakeWindow>>("window"),
       InstanceMethod<&Addon::Call<Detach>>("detach"),
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
-      InstanceMethod<&Addon::Call<ReduceGlue>>("reduce"),
+      InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
+      InstanceMethod<&Addon::Call<CombineCall>>("combine"),
       InstanceMethod<&Addon::Call<ApplyGlue>>("apply"),
+      InstanceValue("contract", Contract(env), napi_enumerable),
     });
   }
 

@@ -1,41 +1,113 @@
-// Reduction kernels over strided n-d blocks of a mapping. Pure C++: they return a status, never throw.
+// Reduction kernels over strided n-d blocks of a mapping: the contract with src/engine/reductions/
+// (checked at load by src/native.ts against the tables the addon exports). Pure C++: no N-API, no throws.
 #pragma once
 #include <cstdint>
 
+#include "bounds.h"
+
 namespace ndmmap {
 
-// Codes shared with src/engine/ops.ts (REDUCE_OPS).
-enum ReduceOp : int {
-  kSum = 0,     // ints: int64/uint64 wraparound; floats: pairwise double (slot0 sum)
-  kSumFloat,    // every dtype summed as double, pairwise (mean)
-  kProd,        // ints: int64 wraparound; float32/16: float; float64: double
-  kMin, kMax,   // slot0 value (double, or int64 bits), slot1 count
-  kArgMin, kArgMax,  // slot0 value, slot1 index (int64 bits, -1 when empty)
-  kMoments,     // slot0 n, slot1 mean, slot2 M2 (sum of squared deviations), all double
-  kReduceOpCount
+// Native kernels. A user reduction (src/engine/reductions/<name>.ts) names the kernel it runs; each
+// kernel writes kStateSize[k] doubles of partial state per output, merged by Combine() in group order.
+#define NDM_KERNELS(X)                                                                          \
+  X(kSumInt, "sum_int", 1)          /* u64 bits: wrapping sum */                               \
+  X(kSumFloat, "sum_float", 3)      /* s, c (Neumaier), n: pairwise sum as float64 */          \
+  X(kProdInt, "prod_int", 1)        /* u64 bits: wrapping product */                           \
+  X(kProdFloat, "prod_float", 7)    /* m, e, A, B, lo, hi, flags: sequential product, any range */     \
+  X(kMin, "min", 2)                 /* value (float64 or int64 bits), n */                     \
+  X(kMax, "max", 2)                                                                             \
+  X(kArgMin, "argmin", 2)           /* value, index (int64 bits; -1: none) */                  \
+  X(kArgMax, "argmax", 2)                                                                       \
+  X(kMoments, "moments", 5)         /* n, mean, M2, min, max */                                \
+  X(kNanSum, "nansum", 3)           /* as sum_float, NaN skipped (n counts the others) */      \
+  X(kNanProd, "nanprod", 7)                                                                     \
+  X(kNanMin, "nanmin", 2)                                                                       \
+  X(kNanMax, "nanmax", 2)                                                                       \
+  X(kNanArgMin, "nanargmin", 2)                                                                 \
+  X(kNanArgMax, "nanargmax", 2)                                                                 \
+  X(kNanMoments, "nanmoments", 5)                                                               \
+  X(kCountNonzero, "count_nonzero", 2) /* nonzero count, element count */                       \
+  X(kMinMax, "minmax", 3)           /* min, max, n */
+
+namespace kern {
+enum Kernel : int {
+#define NDM_ENUM(id, name, size) id,
+  NDM_KERNELS(NDM_ENUM)
+#undef NDM_ENUM
+  kCount
+};
+}  // namespace kern
+constexpr int kKernelCount = kern::kCount;
+
+constexpr int kKernelState[kKernelCount] = {
+#define NDM_SIZE(id, name, size) size,
+    NDM_KERNELS(NDM_SIZE)
+#undef NDM_SIZE
+};
+constexpr int kMaxState = 7;
+
+// Bits of kProdFloat's flags slot.
+enum ProdFlag : int {
+  kProdNaN = 1, kProdZero = 2, kProdInf = 4,
+  kProdFirstZero = 8, kProdFirstInf = 16,  // the first zero/inf came before any other special
+  kProdNeg = 32,                           // an odd number of negative factors (zeros and infs included)
 };
 
-constexpr int kSlots = 4;  // partial state per output: slot k of output o at out[k * outCount + o]
+// Where a reduction's values come from. kSourceDirect: operand 0 as stored. Anything else (byte-swapped
+// data, float16, bool, an expression, a mask) is materialised run by run into scratch by the base code.
+struct ReduceOperand {
+  const uint8_t* data = nullptr;  // element [0, ..., 0] of the block
+  int dtype = 0;
+  bool swap = false;
+};
+
+struct Program;  // vm.h
 
 struct ReduceArgs {
-  int op = 0, dtype = 0;
-  bool swap = false;          // big-endian data on this little-endian machine
-  const uint8_t* data = nullptr;  // element at index [0, ..., 0] of the block
-  int nOut = 0;               // dims kept in the result (any order)
-  const int64_t* outShape = nullptr;
-  const int64_t* outStrides = nullptr;   // bytes in the input
-  const int64_t* outIndexMul = nullptr;  // positions in the output
-  int nRed = 0;               // dims reduced, innermost (smallest stride) last
-  const int64_t* redShape = nullptr;
-  const int64_t* redStrides = nullptr;   // bytes
-  const int64_t* redIndexMul = nullptr;  // arg* index = indexBase + sum(i_k * redIndexMul_k)
+  int kernel = 0;
+  int valueType = 0;   // dtype code of the values the kernel sees (after materialisation)
+  int nOps = 1;        // operands: 0 = x; then y / variables / the where mask
+  ReduceOperand ops[kMaxOperands];
+  int nOut = 0, nRed = 0;           // dims kept, then dims reduced (innermost by memory last)
+  int64_t shape[kMaxDims] = {};     // nOut + nRed lengths
+  int64_t mul[kMaxDims] = {};       // out dims: output position step; red dims: arg* index step
+  int64_t strides[kMaxOperands][kMaxDims] = {};  // bytes, per operand and dim
   int64_t indexBase = 0;
-  double* out = nullptr;      // kSlots * outCount doubles, written (not accumulated)
-  int64_t outCount = 0;
-  int64_t outBase = 0;        // added to every output position (a chunk's place in a shared buffer)
+  double* out = nullptr;            // state: out[(outBase + o) * kKernelState[kernel] + j]
+  int64_t outCount = 0;             // outputs the buffer holds
+  int64_t outBase = 0;
+  // Materialisation (nullptr/none for the direct path).
+  const Program* value = nullptr;   // computes the values from the operands
+  const double* valueConsts = nullptr;
+  int64_t valueConstCount = 0;
+  int maskOperand = -1;             // an operand read as a bool mask
+  const Program* mask = nullptr;    // or a program computing it
+  const double* maskConsts = nullptr;
+  int64_t maskConstCount = 0;
+  double param[2] = {0, 0};         // kProdFloat: overflow and underflow exponents of the accumulator
 };
 
-// 0, or EINVAL for a bad op/dtype/shape.
+// 0, or EINVAL for bad arguments (unknown kernel, type the kernel does not take, too many dims).
 int Reduce(const ReduceArgs& a);
+
+// Merge `groups` partial states per output (group g of output o at in[(g * outCount + o) * S]) in group
+// order into out[o * S]. Deterministic: the same order whatever the thread count. 0 or EINVAL.
+int Combine(int kernel, int valueType, const double* param, const double* in, int64_t groups, int64_t outCount,
+            double* out);
+
+// Per-thread scratch for the kernels (reduce.cc): a run of values, a group of rows, a stripe of states.
+constexpr int64_t kScratchRun = 64 * 1024;
+constexpr int64_t kScratchRows = 256 * 1024;
+constexpr int64_t kScratchAccs = 32 * 1024;
+uint8_t* ScratchRun();
+uint8_t* ScratchRows();
+uint8_t* ScratchAccs();
+// Materialises the values (and applies the mask) of a run of n <= 8192 elements whose
+// operand k starts at pos[k] with byte step step[k]: writes them, as a.valueType, to dst and returns
+// how many it wrote (fewer than n when a mask drops some).
+using FetchFn = int64_t (*)(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step, int64_t n, void* dst);
+
+// Which instruction set the kernels were picked for at load: "avx512", "avx2" or "baseline".
+const char* KernelIsa();
 
 }  // namespace ndmmap

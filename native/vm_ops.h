@@ -6,12 +6,21 @@
 
 namespace ndmmap {
 
-// Keep in step with OP in src/expr/compile.ts.
+// Opcodes (name as in OP of src/expr/compile.ts, which src/native.ts checks against this list at load).
+#define NDM_OPS(X)                                                                                   \
+  X(kX, "X", 1) X(kY, "Y", 2) X(kConst, "CONST", 3)                                                  \
+  X(kNeg, "NEG", 10) X(kAbs, "ABS", 11) X(kSqrt, "SQRT", 12) X(kExp, "EXP", 13) X(kLog, "LOG", 14)   \
+  X(kLog1p, "LOG1P", 15) X(kSin, "SIN", 16) X(kCos, "COS", 17) X(kTan, "TAN", 18)                    \
+  X(kFloor, "FLOOR", 19) X(kCeil, "CEIL", 20) X(kRound, "ROUND", 21) X(kSquare, "SQUARE", 22)        \
+  X(kAdd, "ADD", 32) X(kSub, "SUB", 33) X(kMul, "MUL", 34) X(kDiv, "DIV", 35)                        \
+  X(kFloorDiv, "FLOORDIV", 36) X(kMod, "MOD", 37) X(kPow, "POW", 38) X(kMin, "MIN", 39)              \
+  X(kMax, "MAX", 40) X(kLt, "LT", 41) X(kLe, "LE", 42) X(kGt, "GT", 43) X(kGe, "GE", 44)             \
+  X(kEq, "EQ", 45) X(kNe, "NE", 46) X(kWhere, "WHERE", 64) X(kClip, "CLIP", 65)
+
 enum Op : int {
-  kX = 1, kY = 2, kConst = 3,
-  kNeg = 10, kAbs, kSqrt, kExp, kLog, kLog1p, kSin, kCos, kTan, kFloor, kCeil, kRound, kSquare,
-  kAdd = 32, kSub, kMul, kDiv, kFloorDiv, kMod, kPow, kMin, kMax, kLt, kLe, kGt, kGe, kEq, kNe,
-  kWhere = 64, kClip,
+#define NDM_OP_ENUM(id, name, code) id = code,
+  NDM_OPS(NDM_OP_ENUM)
+#undef NDM_OP_ENUM
 };
 
 // Operands popped by `op`, or -1 for an unknown opcode.

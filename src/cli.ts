@@ -5,20 +5,20 @@
  */
 import { fail } from './errors.js';
 import { shutdown } from './engine/pool.js';
-import { REDUCE_NAMES, type ReduceName } from './engine/ops.js';
+import { REDUCE_NAMES } from './engine/reductions/index.js';
 import { USAGE } from './cli/args.js';
 import { applyCommand } from './cli/commands/apply.js';
 import { create } from './cli/commands/create.js';
 import { demo } from './cli/commands/demo.js';
 import { info } from './cli/commands/info.js';
 import { mergeCommand } from './cli/commands/merge.js';
-import { reduceCommand } from './cli/commands/reduce.js';
+import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
 import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
 import { HELP } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info, create, demo, apply: applyCommand, merge: mergeCommand,
-  ...Object.fromEntries(REDUCE_NAMES.map((n) => [n, (args: string[]) => reduceCommand(n as ReduceName, args)])),
+  ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
 };
 
 /**
@@ -32,14 +32,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(HELP[rest[0] !== undefined && (REDUCE_NAMES as string[]).includes(rest[0]) ? 'reduce' : rest[0] ?? 'main'] ?? HELP.main);
+    process.stdout.write(HELP[rest[0] !== undefined && REDUCE_NAMES.includes(rest[0]) ? 'reduce' : rest[0] ?? 'main'] ?? HELP.main);
     return 0;
   }
   try {
     const run = COMMANDS[cmd];
     if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, create, apply, merge, demo)`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(HELP[(REDUCE_NAMES as string[]).includes(cmd) ? 'reduce' : cmd]);
+      process.stdout.write(HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : cmd]);
       return 0;
     }
     await run(rest);

@@ -26,8 +26,8 @@ export type DTypeName =
   | 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
   | 'float16' | 'float32' | 'float64';
 
-/** Same order as `enum DType` in native/dtype.h. */
-const DTYPE_CODES: readonly DTypeName[] = [
+/** dtype names by native code (`enum DType` in native/dtype.h; checked at load by src/native.ts). */
+export const DTYPE_CODES: readonly DTypeName[] = [
   'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64',
   'float16', 'float32', 'float64',
 ];

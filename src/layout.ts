@@ -19,6 +19,9 @@ export interface Layout {
   readonly byteOffset: number;
 }
 
+/** Most dimensions an array may have: numpy 2.x's NPY_MAXDIMS (native/bounds.h kMaxDims). */
+export const MAX_DIMS = 64;
+
 /** Largest element count we accept: indices and byte positions must stay exact doubles. */
 export const MAX_SIZE = Number.MAX_SAFE_INTEGER;
 
@@ -76,7 +79,7 @@ export function byteExtent(l: Layout): [number, number] {
 export function checkShape(shape: unknown, what = 'shape'): number[] {
   const dims = typeof shape === 'number' || typeof shape === 'bigint' ? [shape] : shape;
   if (!Array.isArray(dims)) fail('ERR_INVALID_ARG_TYPE', `${what} must be an integer or an array of integers, got ${show(shape)}`);
-  if (dims.length > 32) fail('ERR_OUT_OF_RANGE', `maximum supported dimension for an ndarray is 32, found ${dims.length}`);
+  if (dims.length > MAX_DIMS) fail('ERR_OUT_OF_RANGE', `maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${dims.length}`);
   const out: number[] = [];
   let size = 1;
   for (const d of dims) {

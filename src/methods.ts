@@ -1,34 +1,65 @@
 /**
- * numpy-style methods on MemMap (`a.sum()`, `a.std({ ddof: 1 })`), delegating to the engine. Kept
- * apart so memmap.ts stays free of the engine (data flows one way: MemMap → plan → pool).
+ * numpy-style methods on MemMap (`a.sum()`, `a.nanstd({ ddof: 1 })`, `a.countNonzero()`), one per
+ * reduction of the registry, delegating to the engine. Kept apart so memmap.ts stays free of the
+ * engine (data flows one way: MemMap → plan → pool).
  */
 import { type Scalar } from './dtype.js';
 import { type NDResult, type ReduceOptions, reduce } from './engine/reduce.js';
+import { REDUCTIONS } from './engine/reductions/index.js';
 import { MemMap } from './memmap.js';
-import { type ReduceName } from './engine/ops.js';
 import { type ApplyOptions, apply, fill } from './engine/elementwise.js';
 import { type RunOptions } from './engine/run.js';
 
+/** What a reduction method resolves to: a scalar (axis null), an `NDResult`, or the `out` MemMap. */
+export type ReduceResult = Scalar | NDResult | MemMap;
+type Reducer = (options?: ReduceOptions) => Promise<ReduceResult>;
+
 declare module './memmap.js' {
   interface MemMap {
-    /** Sum (numpy `a.sum(axis)`); int/bool sums are int64/uint64 `bigint`s with wraparound. */
-    sum(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Product (numpy `a.prod(axis)`); int/bool products are int64/uint64 `bigint`s with wraparound. */
-    prod(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Arithmetic mean; float64 for integer input, the input's type for floats. */
-    mean(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Minimum; NaN propagates. */
-    min(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Maximum; NaN propagates. */
-    max(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Variance with `ddof` (default 0). */
-    var(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Standard deviation with `ddof` (default 0). */
-    std(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Flat C-order index of the first minimum (or first NaN). */
-    argmin(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
-    /** Flat C-order index of the first maximum (or first NaN). */
-    argmax(options?: ReduceOptions): Promise<Scalar | NDResult | MemMap>;
+    /** numpy's `sum`: int/bool sums are int64/uint64 `bigint`s with wraparound. */
+    sum: Reducer;
+    /** numpy's `prod`: int/bool products are int64/uint64 `bigint`s with wraparound. */
+    prod: Reducer;
+    /** numpy's `mean`: float64 for integers, the input's type for floats. */
+    mean: Reducer;
+    /** numpy's `min`: NaN propagates. */
+    min: Reducer;
+    /** numpy's `max`: NaN propagates. */
+    max: Reducer;
+    /** numpy's `var` with `ddof` (default 0). */
+    var: Reducer;
+    /** numpy's `std` with `ddof` (default 0). */
+    std: Reducer;
+    /** numpy's `argmin`: index of the first minimum (or first NaN). */
+    argmin: Reducer;
+    /** numpy's `argmax`: index of the first maximum (or first NaN). */
+    argmax: Reducer;
+    /** numpy's `nansum`: NaN counts as zero. */
+    nansum: Reducer;
+    /** numpy's `nanprod`: NaN counts as one. */
+    nanprod: Reducer;
+    /** numpy's `nanmean`: mean of the non-NaN elements. */
+    nanmean: Reducer;
+    /** numpy's `nanmin`: NaN skipped (an all-NaN slice gives NaN). */
+    nanmin: Reducer;
+    /** numpy's `nanmax`: NaN skipped (an all-NaN slice gives NaN). */
+    nanmax: Reducer;
+    /** numpy's `nanvar`. */
+    nanvar: Reducer;
+    /** numpy's `nanstd`. */
+    nanstd: Reducer;
+    /** numpy's `nanargmin` (an all-NaN slice is `ERR_NDMMAP_NAN`). */
+    nanargmin: Reducer;
+    /** numpy's `nanargmax` (an all-NaN slice is `ERR_NDMMAP_NAN`). */
+    nanargmax: Reducer;
+    /** numpy's `any`. */
+    any: Reducer;
+    /** numpy's `all`. */
+    all: Reducer;
+    /** numpy's `count_nonzero`. */
+    countNonzero: Reducer;
+    /** numpy's `ptp` (max - min in the input dtype). */
+    ptp: Reducer;
     /** Set every element (numpy `a.fill(v)`), in parallel; flushed when it resolves. */
     fill(value: Scalar, options?: RunOptions): Promise<MemMap>;
     /** `out[...] = expr(x=this, y)` in parallel (in place without `out`); flushed when it resolves. */
@@ -36,9 +67,9 @@ declare module './memmap.js' {
   }
 }
 
-for (const name of ['sum', 'prod', 'mean', 'min', 'max', 'var', 'std', 'argmin', 'argmax'] as ReduceName[]) {
-  Object.defineProperty(MemMap.prototype, name, {
-    value: function (this: MemMap, options?: ReduceOptions) { return reduce(name, this, options); },
+for (const r of REDUCTIONS) {
+  Object.defineProperty(MemMap.prototype, r.method, {
+    value: function (this: MemMap, options?: ReduceOptions) { return reduce(r.name, this, options); },
     writable: true,
     configurable: true,
   });

@@ -1,37 +1,66 @@
 /**
- * Loads the addon built by `npm install` (binding.gyp). Every thread that imports this gets its own
- * instance of the addon; the mapping registry behind it is process-wide.
+ * The addon, checked once at load against the tables src/ keeps: dtype codes, reduction kernels and
+ * their state sizes, VM opcodes and modes, limits, madvise hints and map modes. A mismatch (an addon
+ * built from other sources) is an error at import, never a wrong result.
  */
-import { createRequire } from 'node:module';
+import { type Native, native as addon } from './addon.cjs';
+import { DTYPE_CODES } from './dtype.js';
+import { NdmmapError } from './errors.js';
+import { FORMAT_VERSION, MAX_STACK, MODE, OP } from './expr/compile.js';
+import { KERNELS, type KernelName } from './engine/kernels.js';
+import { MAX_DIMS } from './layout.js';
 
-const require = createRequire(import.meta.url);
+export type { Native } from './addon.cjs';
 
-/** The addon's functions (native/addon.cc). Positions and lengths are file bytes. */
-export interface Native {
-  map(fd: number, mode: number, fileStart: number, length: number): number;
-  unmap(id: number): boolean;
-  sync(id: number, position: number, length: number): void;
-  advise(id: number, position: number, length: number, advice: number): void;
-  fallocate(fd: number, offset: number, length: number): void;
-  window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
-  detach(handle: object, buffer: ArrayBuffer): void;
-  liveMappings(): number;
-  /** desc: [id, op, dtype, swap, position, indexBase, outBase, nOut, nRed, outShape…, outStrides…,
-   *  outIndexMul…, redShape…, redStrides…, redIndexMul…] (see native/addon.cc). */
-  reduce(desc: Float64Array, out: Float64Array): void;
-  apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
-}
-
+/** madvise hints, by name. */
+export const ADVICE = { normal: 0, sequential: 1, random: 2, willneed: 3, dontneed: 4 } as const;
 /** Map modes of native/registry.h. */
 export const MAP_READ = 0;
 export const MAP_SHARED = 1;
 export const MAP_COPY = 2;
+/** Operands one native reduction reads (x, y, a where mask…). */
+export const MAX_OPERANDS = 8;
 
-/** madvise hints, by index in native/addon.cc. */
-export const ADVICE = { normal: 0, sequential: 1, random: 2, willneed: 3, dontneed: 4 } as const;
+function mismatch(what: string, ours: unknown, theirs: unknown): never {
+  throw new NdmmapError('ERR_NDMMAP_ADDON',
+    `the native addon does not match this version of ndmmap: ${what} is ${JSON.stringify(theirs)} in the addon, ${JSON.stringify(ours)} here (rebuild with npm run build:native)`);
+}
 
-/**
- * `NDMMAP_ADDON` (an absolute path) loads another build of the addon, e.g. the sanitizer build of
- * scripts/asan.sh; workers inherit the environment, so they load the same one.
- */
-export const native: Native = require(process.env.NDMMAP_ADDON || '../../build/Release/ndmmap.node');
+/** JSON with object keys sorted, so tables compare by content. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+function same(what: string, ours: unknown, theirs: unknown): void {
+  if (canonical(ours) !== canonical(theirs)) mismatch(what, ours, theirs);
+}
+
+/** Kernel ids by name, from the addon (the only place ids are defined). */
+export const KERNEL_IDS = {} as Record<KernelName, number>;
+
+function check(n: Native): void {
+  const c = n.contract;
+  if (c === undefined) mismatch('the contract', 'present', 'missing');
+  same('the dtype codes', DTYPE_CODES, c.dtypes);
+  same('the dimension limit', MAX_DIMS, c.maxDims);
+  same('the operand limit', MAX_OPERANDS, c.maxOperands);
+  same('the madvise hints', ADVICE, c.advice);
+  same('the map modes', { read: MAP_READ, shared: MAP_SHARED, copy: MAP_COPY }, c.mapModes);
+  same('the VM format', FORMAT_VERSION, c.vm.format);
+  same('the VM stack limit', MAX_STACK, c.vm.maxStack);
+  same('the VM opcodes', OP, c.vm.ops);
+  same('the VM modes', MODE, c.vm.modes);
+  const theirs = new Map(c.kernels.map((k) => [k.name, k]));
+  same('the reduction kernels', Object.keys(KERNELS).sort(), [...theirs.keys()].sort());
+  for (const [name, slots] of Object.entries(KERNELS)) {
+    const k = theirs.get(name)!;
+    same(`the state size of kernel ${name}`, slots.length, k.state);
+    KERNEL_IDS[name as KernelName] = k.id;
+  }
+}
+
+check(addon);
+
+export const native: Native = addon;

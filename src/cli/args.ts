@@ -23,7 +23,8 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
   info: { ...COMMON, ...LAYOUT, json: { type: 'boolean' } },
   reduce: {
     ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, axis: { type: 'string' }, ddof: { type: 'string' },
-    rows: { type: 'string' }, partial: { type: 'boolean' },
+    keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
+    expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
   },
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
   apply: { ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' } },

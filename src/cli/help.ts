@@ -1,6 +1,13 @@
 /**
- * Usage text for `ndmmap --help` and `ndmmap COMMAND --help`.
+ * Usage text for `ndmmap --help` and `ndmmap COMMAND --help`; the reductions' lines come from the
+ * reduction registry.
  */
+import { REDUCTIONS } from '../engine/reductions/index.js';
+
+const NAMES = REDUCTIONS.map((r) => r.name).join('|');
+const width = Math.max(...REDUCTIONS.map((r) => r.name.length));
+const LIST = REDUCTIONS.map((r) => `  ${r.name.padEnd(width)}  ${r.summary}`).join('\n');
+const takes = (opt: string): string => REDUCTIONS.filter((r) => (r.options as readonly string[]).includes(opt)).map((r) => r.name).join(', ');
 
 const LAYOUT = `Layout of a raw file (a .npy file carries its own; these flags are an error with one):
   --dtype D        numpy name or code: float64, '<f8', '>i4', uint8, B, ... (default uint8, as numpy.memmap)
@@ -17,12 +24,15 @@ export const HELP: Record<string, string> = {
 
 Usage:
   ndmmap info FILE [LAYOUT] [--json]
-  ndmmap sum|prod|mean|min|max|var|std|argmin|argmax FILE [--axis K] [--ddof N] [LAYOUT]
-         [--rows START:STOP] [--partial] [--threads N] [--json] [--quiet]
+  ndmmap REDUCTION FILE [--axis K[,K...]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR]
+         [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP] [--partial] [--threads N] [--json] [--quiet]
   ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
   ndmmap apply FILE --expr EXPR [--out FILE2] [LAYOUT] [--threads N] [--quiet]
   ndmmap merge [PARTIAL...]        (files; '-' or none reads stdin)
   ndmmap demo [--size-mib N]
+
+Reductions (numpy's functions):
+${LIST}
 
 ${LAYOUT}
 
@@ -36,11 +46,18 @@ Show the array's shape, dtype, order, data offset and size in bytes.
 
 ${LAYOUT}
 `,
-  reduce: `Usage: ndmmap sum|prod|mean|min|max|var|std|argmin|argmax FILE [options] [LAYOUT]
+  reduce: `Usage: ndmmap ${NAMES} FILE [options] [LAYOUT]
 
 Reduce the array with numpy's semantics; the file is opened read-only.
-  --axis K            reduce along axis K (negative counts from the end); default: every element
-  --ddof N            var/std: delta degrees of freedom (default 0)
+${LIST}
+
+  --axis K[,K...]     reduce along axis K, or several (negative counts from the end); default: every element
+  --keepdims          keep reduced axes with length 1
+  --ddof N            delta degrees of freedom (${takes('ddof')})
+  --result-dtype D    numpy's dtype=: accumulator and result type (${takes('dtype')})
+  --where EXPR        only elements where EXPR (of x) is true (${takes('where')}; min/max need --initial)
+  --initial V         starting value, numpy's initial= (${takes('initial')})
+  --expr EXPR         reduce an expression of x instead of x, with no temporary file, e.g. 'x * x'
   --rows START:STOP   only rows START:STOP of the first axis (a view, like a[START:STOP])
   --partial           print the mergeable partial state (JSON) instead of the value; see 'merge'
   --json              print {"result": R}; NaN/inf as "nan"/"inf"/"-inf", big 64-bit ints as strings

@@ -9,7 +9,7 @@ import { byteExtent } from '../layout.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { planApply } from './plan-apply.js';
 import { type RunOptions, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
-import { type ApplyTask } from './types.js';
+import { type ApplyTask } from './tasks.cjs';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends RunOptions {

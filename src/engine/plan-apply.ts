@@ -6,7 +6,7 @@ import { isSwapped } from '../dtype.js';
 import { type Layout, sizeOf } from '../layout.js';
 import { type NDim, coalesce, splitDims } from './dims.js';
 import { CHUNK_BYTES } from './plan.js';
-import { type ApplyBlock, type OperandDesc } from './types.js';
+import { type ApplyBlock, type OperandDesc } from './tasks.cjs';
 
 interface Operand { id: number; l: Layout }
 

@@ -7,8 +7,8 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import { fail, show } from '../errors.js';
 
-/** The built worker (Node 20 cannot load .ts workers): dist/workers/task.js. */
-const WORKER = new URL('../../workers/task.js', import.meta.url);
+/** The built worker, CommonJS (dist/workers/task.cjs): workers never go through the ESM loader. */
+const WORKER = new URL('../../workers/task.cjs', import.meta.url);
 
 let pool: Piscina | undefined;
 /** Tasks posted and not yet settled, including those of calls that already rejected (abort, failure). */

@@ -1,136 +1,112 @@
 /**
- * Parallel reductions over a MemMap or view with numpy's results: plan → tasks → merge.
+ * Parallel reductions over a MemMap or view with numpy's results: options → plan → native blocks on the
+ * pool (or inline) → partial states combined in group order → the reduction module's finish.
  */
 import os from 'node:os';
-import { type DType, type DTypeName, type Scalar, isSwapped } from '../dtype.js';
+import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { fail, show } from '../errors.js';
-import { checkAxis } from '../layout.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
-import { SLOTS, mergeInto, mergeOne } from './merge.js';
-import { type ReduceName, REDUCE_NAMES, nativeOp, resultDtype } from './ops.js';
-import { type ReducePlan, planReduce } from './plan.js';
-import { type RunOptions, callBuffer, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
-import { type ReduceTask } from './types.js';
+import { KERNEL_IDS, native } from '../native.js';
+import { type KernelChoice, stateSize } from './kernels.js';
+import { type ReducePlan, planReduce, planReduceCached } from './plan.js';
+import { type Checked, type ReduceOptions, castInitial, checkReduceOptions } from './reduce-options.js';
+import { type ReduceContext, type Reduction, type ResultData, reduction } from './reductions/index.js';
+import { type RunOptions, callBuffer, newControl, releaseCallBuffer, runCall, runInline, runsInline } from './run.js';
+import { type ReduceTask } from './tasks.cjs';
+import { writeResult } from './write-out.js';
 
-/** Options of every reduction. */
-export interface ReduceOptions extends RunOptions {
-  /** Axis to reduce (negative counts from the end); default: every element. */
-  axis?: number | null;
-  /** var/std: delta degrees of freedom (divisor n - ddof); default 0. */
-  ddof?: number;
-  /** Axis reductions: write the result into this MemMap (shape and dtype must match) instead. */
-  out?: MemMap;
-}
+export { type ReduceOptions } from './reduce-options.js';
 
-/** An axis reduction's result: numpy's shape and dtype, with the values in a typed array (C order). */
+/** A reduction's array result: numpy's shape and dtype, the values in a typed array (C order). */
 export interface NDResult {
   shape: number[];
   dtype: DTypeName;
-  data: Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+  data: ResultData;
 }
 
-const NO_IDENTITY = new Set<ReduceName>(['min', 'max', 'argmin', 'argmax']);
-const NP_NAME: Record<string, string> = { min: 'minimum', max: 'maximum', argmin: 'argmin', argmax: 'argmax' };
+/** A call, prepared: what reduce() and reducePartial() both run. */
+export interface Prepared {
+  red: Reduction;
+  ctx: ReduceContext;
+  choice: KernelChoice;
+  plan: ReducePlan;
+  checked: Checked;
+  operands: MemMap[];
+  maskOperand: number;
+  result: DTypeName;
+}
 
-/**
- * Reduce `a` with numpy's semantics. Scalar for `axis` null: a bigint for int64/uint64 sums, products
- * and min/max, a boolean for bool min/max, a number otherwise — argmin/argmax give the flat index as a
- * number (always below 2^53); an `NDResult` for an axis (int64 indices in a BigInt64Array), or `out`.
- * @param name `'sum' | 'prod' | 'mean' | 'min' | 'max' | 'var' | 'std' | 'argmin' | 'argmax'`
- * @param a the memmap or view
- * @param options axis (default: all), ddof (var/std, default 0), out, threads, signal, onProgress
- * @example await reduce('std', a, { axis: 0, ddof: 1 })
- * @throws `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY` (min/max/arg* of an empty array), `ERR_NDMMAP_CLOSED`
- *   (also when closed during the call), `ERR_NDMMAP_TRUNCATED` (file shrunk under the mapping), `ABORT_ERR`.
- */
-export async function reduce(name: ReduceName, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
-  if (!REDUCE_NAMES.includes(name)) fail('ERR_INVALID_ARG_VALUE', `unknown reduction ${show(name)}`);
+/** Validate everything and plan; nothing has run yet. `allowEmpty`: a shard may reduce no elements. */
+export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = false): Prepared {
+  const red = reduction(name);
   checkMemMap(a, 'the array');
-  const opts = checkRunOptions(options) as ReduceOptions;
-  if (opts.out !== undefined) checkMemMap(opts.out, 'out');
-  const l = a.layout;
-  const axis = opts.axis === undefined || opts.axis === null ? null : checkAxis(opts.axis, l.shape.length);
-  const ddof = opts.ddof ?? 0;
-  if (typeof ddof !== 'number' || !Number.isFinite(ddof)) fail('ERR_INVALID_ARG_TYPE', `ddof must be a number, got ${show(ddof)}`);
+  const checked = checkReduceOptions(red, a, options);
   a.mapping.check();
-  const plan = planReduce(l, axis);
-  if (NO_IDENTITY.has(name) && plan.perOutput === 0 && plan.outCount > 0) {
-    if (name.startsWith('arg')) fail('ERR_NDMMAP_EMPTY', `attempt to get ${name} of an empty sequence`);
-    fail('ERR_NDMMAP_EMPTY', `zero-size array to reduction operation ${NP_NAME[name]} which has no identity`);
+  const operands: MemMap[] = [a];
+  if (checked.y !== undefined) operands.push(checked.y);
+  let maskOperand = -1;
+  if (checked.whereArray !== undefined) { maskOperand = operands.length; operands.push(checked.whereArray); }
+  const where = checked.whereArray !== undefined || checked.mask !== null;
+  const base: ReduceContext = { dtype: checked.valueDtype, acc: checked.acc?.name, ddof: checked.ddof, where };
+  const result = red.resultDtype(base);
+  let initial: number | bigint | undefined;
+  if (checked.initialRaw !== undefined) initial = castInitial(checked.initialRaw, parseDtype(result));
+  if (where && red.emptyError !== undefined && initial === undefined && red.options.includes('initial')) {
+    const ufunc = /operation (\w+)/.exec(red.emptyError)![1];
+    fail('ERR_INVALID_ARG_VALUE', `reduction operation '${ufunc}' does not have an identity, so to use a where mask one has to specify 'initial'`);
   }
-  const rname = resultDtype(name, l.dtype);
-  if (opts.out !== undefined) checkOut(opts.out, plan.outShape, rname, axis);
-  a.checkFile();
-  opts.out?.checkFile();
-  const { task, inline, partials } = prepare(name, a, plan);
-  // Inline: run and merge with no await in between (the buffers are reused by the next inline call).
-  if (inline) runInline(task, plan.totalBytes, opts);
-  else await runCall(task, plan.totalBytes, opts, a.layout);
-  // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
-  a.mapping.check();
-  const merged = (o: number): Scalar => mergeOne(name, l.dtype, partials, plan.groups, plan.outCount, o, plan.perOutput, ddof);
-  if (axis === null) return plan.outCount === 1 && plan.blocks.length === 0 ? emptyScalar(name, l.dtype) : merged(0);
-  const data = allocate(rname, plan.outCount);
-  mergeInto(name, l.dtype, partials, plan.groups, plan.outCount, plan.perOutput, ddof, data, (v) => toStored(v, rname));
-  if (opts.out !== undefined) {
-    opts.out.assign(data);
-    opts.out.flush();
-    return opts.out;
-  }
-  return { shape: plan.outShape, dtype: rname, data };
+  const choice0 = red.kernel(base);
+  const S = stateSize(choice0.kernel);
+  const layouts = operands.map((m) => m.layout);
+  const plan = layouts.length === 1 ? planReduceCached(layouts[0], checked.axes, S * 8) : planReduce(layouts, checked.axes, S * 8);
+  const ctx: ReduceContext = { ...base, initial, perOutput: plan.perOutput };
+  const choice = red.kernel(ctx);
+  if (red.emptyError !== undefined && plan.perOutput === 0 && !allowEmpty && !(where && initial !== undefined))
+    fail('ERR_NDMMAP_EMPTY', red.emptyError);
+  return { red, ctx, choice, plan, checked, operands, maskOperand, result };
 }
 
-/**
- * Drop pages behind the reader only when the data could not stay cached anyway (over half of RAM),
- * and never for copy-on-write mappings, whose private pages MADV_DONTNEED would discard.
- */
+/** Drop pages behind the reader only for data larger than half of RAM, never in copy-on-write mode. */
 function releaseBehind(a: MemMap, bytes: number): boolean {
   return a.mode !== 'c' && bytes > TOTAL_MEMORY / 2;
 }
-
 /** Read once: os.totalmem() is a system call, too slow for every small reduction. */
 const TOTAL_MEMORY = os.totalmem();
 
-/** The task for a planned reduction and the slot-major partials (SLOTS × groups × outCount) it fills. */
-function prepare(name: ReduceName, a: MemMap, plan: ReducePlan): { task: ReduceTask; inline: boolean; partials: Float64Array } {
-  const l = a.layout;
-  const length = Math.max(1, SLOTS * plan.groups * plan.outCount);
-  const inline = runsInline(plan.totalBytes);
-  const out = callBuffer(length * 8, inline);
-  const task: ReduceTask = {
-    kind: 'reduce', control: newControl(inline), mappingId: a.mapping.id, op: nativeOp(name), dtype: l.dtype.code,
-    swap: isSwapped(l.dtype), out, outLength: length, blocks: plan.blocks, release: releaseBehind(a, plan.totalBytes),
-  };
-  return { task, inline, partials: new Float64Array(out, 0, length) };
-}
-
 /**
- * @internal Run a planned reduction's native kernels; returns the slot-major partials
- * (SLOTS × groups × outCount) that `mergeOne` (or `reducePartial`) merges. Always a buffer of its own.
+ * Run a prepared call's blocks and combine the groups: the combined states, S doubles per output (a
+ * buffer of its own, valid after later calls too).
  */
-export async function runPlan(name: ReduceName, a: MemMap, plan: ReducePlan, opts: RunOptions): Promise<Float64Array> {
-  a.checkFile();
-  const { task, inline, partials } = prepare(name, a, plan);
-  if (!inline) {
-    await runCall(task, plan.totalBytes, opts, a.layout);
-    a.mapping.check(); // closed during the call: some blocks were skipped
-    return partials;
+export async function runPrepared(p: Prepared, opts: RunOptions): Promise<Float64Array> {
+  const { plan, choice, operands } = p;
+  for (const m of operands) m.checkFile();
+  const S = stateSize(choice.kernel);
+  const length = Math.max(1, S * plan.groups * plan.outCount);
+  const inline = runsInline(plan.totalBytes);
+  const buf = callBuffer(length * 8, inline);
+  const task: ReduceTask = {
+    kind: 'reduce', control: newControl(inline), kernel: KERNEL_IDS[choice.kernel], valueType: parseDtype(choice.valueType).code,
+    operands: operands.map((m) => [m.mapping.id, m.dtype.code, isSwapped(m.dtype) ? 1 : 0]),
+    maskOperand: p.maskOperand, param: choice.param ?? [0, 0], value: p.checked.value, mask: p.checked.mask,
+    release: releaseBehind(operands[0], plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
+  };
+  try {
+    if (inline) runInline(task, plan.totalBytes, opts);
+    else await runCall(task, plan.totalBytes, opts, operands[0].layout);
+    // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
+    for (const m of operands) m.mapping.check();
+    const states = new Float64Array(buf, 0, length);
+    const combined = new Float64Array(S * plan.outCount);
+    if (plan.groups > 1) native.combine(KERNEL_IDS[choice.kernel], task.valueType, Float64Array.from(task.param), states, plan.groups, combined);
+    else combined.set(states.subarray(0, combined.length));
+    return combined;
+  } finally {
+    if (inline) releaseCallBuffer(buf);
   }
-  runInline(task, plan.totalBytes, opts);
-  a.mapping.check();
-  return partials.slice(); // the inline buffer is reused by the next call
 }
 
-/** numpy's value for a reduction over zero elements with an identity. */
-function emptyScalar(name: ReduceName, dt: DType): Scalar {
-  const r = resultDtype(name, dt);
-  if (name === 'sum') return r === 'int64' || r === 'uint64' ? 0n : 0;
-  if (name === 'prod') return r === 'int64' || r === 'uint64' ? 1n : 1;
-  return NaN; // mean, var, std of nothing
-}
-
-/** @internal A typed array for `n` values of result dtype `r`. */
-export function allocate(r: DTypeName, n: number): NDResult['data'] {
+/** A result array for `n` values of dtype `r`. */
+export function allocate(r: DTypeName, n: number): ResultData {
   switch (r) {
     case 'float64': return new Float64Array(n);
     case 'float32': case 'float16': return new Float32Array(n); // float16 values, rounded, held as float32
@@ -145,17 +121,58 @@ export function allocate(r: DTypeName, n: number): NDResult['data'] {
   }
 }
 
-/** @internal A merged value as `allocate`'s array stores it. */
-export function toStored(v: Scalar, r: DTypeName): number | bigint {
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (r === 'int64' || r === 'uint64') return typeof v === 'bigint' ? v : BigInt(v);
-  return typeof v === 'bigint' ? Number(v) : v;
+/** numpy's result shape: the kept dims, or every dim with the reduced ones as 1 (keepdims). */
+export function resultShape(shape: readonly number[], axes: readonly number[] | null, keepdims: boolean): number[] {
+  if (!keepdims) return shape.filter((_, k) => axes !== null && !axes.includes(k));
+  return shape.map((n, k) => (axes === null || axes.includes(k) ? 1 : n));
 }
 
-function checkOut(out: MemMap, shape: number[], r: DTypeName, axis: number | null): void {
-  if (axis === null) fail('ERR_INVALID_ARG_VALUE', 'out is for axis reductions; a full reduction returns a scalar');
+/** One value of a result array as the scalar ndmmap returns. */
+export function scalarOf(data: ResultData, r: DTypeName, red: Reduction): Scalar {
+  const v = data[0];
+  if (r === 'bool') return v !== 0;
+  if (typeof v === 'bigint') return red.indexResult ? Number(v) : v;
+  return v;
+}
+
+/**
+ * Reduce `a` with numpy's semantics: any of `sum prod mean min max var std argmin argmax nansum nanprod
+ * nanmean nanmin nanmax nanvar nanstd nanargmin nanargmax any all count_nonzero ptp` (numpy's names, or
+ * the MemMap method names such as `countNonzero`). A scalar for axis null without keepdims (a bigint
+ * for 64-bit integer results, a number for indices and counts, a boolean for bool), else an
+ * `NDResult`, or `out`.
+ * @param options axis (int, array of ints, null), keepdims, ddof, dtype, where, initial, out, expr, y,
+ *   threads, signal, onProgress — each where numpy's function takes it
+ * @example await reduce('std', a, { axis: [0, 1], ddof: 1, keepdims: true })
+ * @throws `ERR_INVALID_ARG_VALUE` (unknown option or reduction), `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY`,
+ *   `ERR_NDMMAP_NAN` (nanargmin of an all-NaN slice), `ERR_NDMMAP_CLOSED`, `ERR_NDMMAP_TRUNCATED`, `ABORT_ERR`.
+ */
+export async function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
+  const p = prepare(name, a, options);
+  const { red, plan, checked } = p;
+  const outShape = resultShape(a.shape, checked.axes, checked.keepdims);
+  const out = checked.opts.out;
+  if (out !== undefined) checkOut(out, outShape, p.result, red.name);
+  const states = await runPrepared(p, checked.opts);
+  const data = allocate(p.result, plan.outCount);
+  red.finish(states, plan.outCount, p.ctx, data);
+  if (out !== undefined) {
+    writeResult(out, data, p.result);
+    return out;
+  }
+  if (checked.axes === null && !checked.keepdims) return scalarOf(data, p.result, red);
+  return { shape: outShape, dtype: p.result, data };
+}
+
+function checkOut(out: MemMap, shape: number[], r: DTypeName, name: string): void {
+  out.mapping.check();
+  if (out.ndim !== shape.length)
+    fail('ERR_NDMMAP_SHAPE', `output parameter for reduction operation ${name} has the wrong number of dimensions: Found ${out.ndim} but expected ${shape.length}`);
   if (out.shape.join() !== shape.join())
     fail('ERR_NDMMAP_SHAPE', `output parameter has the wrong shape: expected ${show(shape)}, got ${show(out.shape)}`);
-  if (out.dtype.name !== r) fail('ERR_NDMMAP_DTYPE', `output parameter must have dtype ${r}, got ${out.dtype.name}`);
+  // numpy casts into `out` (same_kind); floats into any float type is the case worth having.
+  const floats = r.startsWith('float') && out.dtype.kind === 'f';
+  if (out.dtype.name !== r && !floats) fail('ERR_NDMMAP_DTYPE', `output parameter must have dtype ${r}, got ${out.dtype.name}`);
   out.checkWritable();
+  out.checkFile();
 }

@@ -4,11 +4,11 @@
  * block); progress is read from a shared byte counter; abort sets a shared stop flag.
  */
 import { NdmmapError, fail, show } from '../errors.js';
-import { runTask } from '../../workers/task.js';
 import { type Layout, byteExtent } from '../layout.js';
 import { ADVICE, native } from '../native.js';
+import { runTask } from './execute.cjs';
 import { checkThreads, poolThreads, runOnPool } from './pool.js';
-import { CONTROL_BYTES, DONE, STOP, TICK, type Task, type TaskResult } from './types.js';
+import { CONTROL_BYTES, DONE, STOP, TICK, type Task, type TaskResult } from './tasks.cjs';
 
 /** Options every parallel call takes. */
 export interface RunOptions {
@@ -52,7 +52,7 @@ function abortError(signal: AbortSignal): NdmmapError {
 
 /** madvise the input's byte range; a hint, so failures are ignored. */
 function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: number): void {
-  const id = task.kind === 'reduce' ? task.mappingId : task.blocks[0]?.x[0];
+  const id = task.kind === 'reduce' ? task.operands[0][0] : task.blocks[0]?.x[0];
   const [lo, hi] = byteExtent(input);
   if (id === undefined || hi <= lo) return;
   try { native.advise(id, lo, hi - lo, advice); } catch { /* closed or out of range: nothing to hint */ }
@@ -68,39 +68,53 @@ export function runsInline(totalBytes: number): boolean {
 }
 
 /**
- * Buffers reused by inline calls. An inline call runs and is merged synchronously (no await in
- * between), so no other call can observe them; allocating ArrayBuffers costs more than a tiny sum.
+ * Buffers reused by inline calls, a free list so a call made from inside another's callback (an
+ * onProgress that reduces) gets its own: allocating ArrayBuffers costs more than a tiny sum.
  */
-let inlineOut = new ArrayBuffer(64 * 1024);
-const inlineControl = new ArrayBuffer(CONTROL_BYTES);
+const freeOut: ArrayBuffer[] = [];
+const freeControl: ArrayBuffer[] = [];
+const INLINE_OUT = 64 * 1024;
 
-/** A shared buffer for a pool call, or (inline) a reused one: valid only until the caller's next await. */
+/**
+ * A buffer for a call's partial states: shared for a pool call, or (inline) one from the free list,
+ * handed back with releaseCallBuffer() when the call is over.
+ */
 export function callBuffer(bytes: number, inline: boolean): SharedArrayBuffer | ArrayBuffer {
   if (!inline) return new SharedArrayBuffer(bytes);
-  if (bytes > inlineOut.byteLength) inlineOut = new ArrayBuffer(bytes);
-  return inlineOut;
+  const b = freeOut.pop();
+  return b !== undefined && b.byteLength >= bytes ? b : new ArrayBuffer(Math.max(bytes, INLINE_OUT));
 }
 
-/** Zeroed control cells for one call (reused when inline). */
+/** Give an inline call's buffer back (pool buffers are left to the garbage collector). */
+export function releaseCallBuffer(b: SharedArrayBuffer | ArrayBuffer): void {
+  if (b instanceof ArrayBuffer && freeOut.length < 8) freeOut.push(b);
+}
+
+/** Zeroed control cells for one call. */
 export function newControl(inline: boolean): SharedArrayBuffer | ArrayBuffer {
   if (!inline) return new SharedArrayBuffer(CONTROL_BYTES);
-  new Int32Array(inlineControl).fill(0);
-  return inlineControl;
+  const c = freeControl.pop() ?? new ArrayBuffer(CONTROL_BYTES);
+  new Int32Array(c).fill(0);
+  return c;
 }
 
-/** Run an inline call now, on this thread (the caller merges before its next await). */
-export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions): void {
+/** Run an inline call now, on this thread; its progress report comes once, at the end. */
+export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions = {}): void {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
-  unwrap(runTask(task));
+  try {
+    unwrap(runTask(task));
+  } finally {
+    if (task.control instanceof ArrayBuffer && freeControl.length < 8) freeControl.push(task.control);
+  }
   onProgress?.({ doneBytes: totalBytes, totalBytes });
 }
 
-
-
 /**
  * Run a call described by `task` (its blocks total `totalBytes`) on the pool, honouring threads,
- * progress and abort. After an abort, blocks already running finish in the background.
+ * progress and abort. An abort or a failure stops every worker at its next block boundary; the
+ * promise settles only after the last running block has returned, so a call never settles while a
+ * worker still touches its data.
  */
 export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions, input?: Layout): Promise<void> {
   const { signal, onProgress } = opts;
@@ -117,17 +131,25 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     onProgress?.({ doneBytes, totalBytes });
   };
   const threads = Math.min(threadsFor(opts), task.blocks.length);
+  if (threads === 0) { onProgress?.({ doneBytes: 0, totalBytes }); return; }
   await new Promise<void>((resolve, reject) => {
     let running = threads;
     let finished = false;
-    const end = (err?: unknown): void => {
-      if (finished) return;
+    let failure: unknown;
+    // Settle only when no worker touches the call's data any more: an abort or a failure stops the
+    // others at their next block, and the promise waits for that.
+    const settle = (): void => {
+      if (finished || running > 0) return;
       finished = true;
       if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.normal);
       Atomics.notify(cells, TICK); // release the progress watch
       signal?.removeEventListener('abort', onAbort);
-      if (err !== undefined) { Atomics.store(cells, STOP, 1); reject(err); return; }
+      if (failure !== undefined) { reject(failure); return; }
       try { report(); resolve(); } catch (e) { reject(e); }
+    };
+    const end = (err?: unknown): void => {
+      if (err !== undefined && failure === undefined) { failure = err; Atomics.store(cells, STOP, 1); }
+      settle();
     };
     const onAbort = (): void => end(abortError(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -151,10 +173,14 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     for (let t = 0; t < threads; t++) {
       runOnPool<TaskResult>(task).then(
         (r) => {
+          running--;
           try { unwrap(r); } catch (e) { end(e); return; }
-          if (--running === 0) end();
+          end();
         },
-        (err: unknown) => end(new NdmmapError('ERR_NDMMAP_WORKER', `a worker failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })),
+        (err: unknown) => {
+          running--;
+          end(new NdmmapError('ERR_NDMMAP_WORKER', `a worker failed: ${(err as Error)?.message ?? String(err)}`, { cause: err }));
+        },
       );
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Injected faults, each in a child process: workers that die (between calls and in the middle of
  * one), a file truncated under a live mapping, and a file-size limit (`ulimit -f`) at creation.
- * Worker deaths use the test-only hooks of workers/task.ts (NDMMAP_TEST_HOOKS=1).
+ * Worker deaths use the test-only hooks of src/engine/execute.cts (NDMMAP_TEST_HOOKS=1).
  */
 import fs from 'node:fs';
 import path from 'node:path';

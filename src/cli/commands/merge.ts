@@ -3,10 +3,8 @@
  * value one run over every row gives.
  */
 import fs from 'node:fs';
-import { dtype } from '../../dtype.js';
 import { fail, osError } from '../../errors.js';
-import { resultDtype } from '../../engine/ops.js';
-import { type PartialState, mergePartials } from '../../engine/partial.js';
+import { type PartialState, mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { parse } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 
@@ -39,7 +37,6 @@ export async function mergeCommand(args: string[]): Promise<void> {
   const sources = positionals.length ? positionals : ['-'];
   const list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
   const r = mergePartials(list);
-  const first = list[0] as PartialState;
-  const printable = typeof r === 'object' ? r : { scalar: r, dtype: resultDtype(first.op, dtype(first.dtype)) };
+  const printable = typeof r === 'object' ? r : { scalar: r, dtype: partialResultDtype(list[0] as PartialState) };
   process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
 }

@@ -1,45 +1,91 @@
 /**
- * `ndmmap sum|prod|mean|min|max|var|std|argmin|argmax FILE [--axis K] [--ddof N] [--rows A:B] [--partial]`.
+ * The reduction commands, one per module of the reduction registry (`ndmmap sum|…|count_nonzero FILE
+ * [--axis K[,K…]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR] [--initial V] [--expr E]
+ * [--rows A:B] [--partial]`): each flag is offered where numpy's function takes that keyword.
  */
-import { type Scalar } from '../../dtype.js';
 import { fail } from '../../errors.js';
-import { type ReduceName, resultDtype } from '../../engine/ops.js';
 import { reducePartial } from '../../engine/partial.js';
-import { type NDResult, reduce as reduceArray } from '../../engine/reduce.js';
-import { USAGE, intOption, numberOption, parse, rowsOption } from '../args.js';
+import { type NDResult, type ReduceOptions, prepare, reduce } from '../../engine/reduce.js';
+import { REDUCTIONS, type Reduction } from '../../engine/reductions/index.js';
+import { type Scalar } from '../../dtype.js';
+import { USAGE, intOption, numberOption, parse, rowsOption, type Values } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 
-/** Run one reduction command; `name` is the command word. */
-export async function reduceCommand(name: ReduceName, args: string[]): Promise<void> {
-  const { values, positionals } = parse('reduce', args, { min: 1, max: 1 }, name);
-  const axis = intOption(values.axis, 'axis');
+/** --axis: one integer or a comma list (numpy's tuple), e.g. `0`, `-1`, `0,2`. */
+function axisOption(v: string | boolean | undefined): number | number[] | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim().replace(/^\((.*)\)$/, '$1');
+  if (!s.includes(',')) return intOption(s, 'axis');
+  return s.split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => intOption(p, 'axis')!);
+}
+
+/** --initial: a number, nan, inf, -inf, true/false, or an integer beyond 2^53. */
+function initialOption(v: string | boolean | undefined): number | bigint | boolean | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim();
+  if (/^[+-]?\d+$/.test(s) && !Number.isSafeInteger(Number(s))) return BigInt(s);
+  if (s === 'true' || s === 'false') return s === 'true';
+  return numberOption(s.replace(/^(-?)inf$/i, '$1Infinity').replace(/^nan$/i, 'NaN'), 'initial') ?? NaN;
+}
+
+/** The reduction options the flags ask for, refusing flags numpy's function does not take. */
+function reduceOptions(red: Reduction, values: Values): ReduceOptions {
+  const offered = (flag: string, option: string): void => {
+    if (values[flag] !== undefined && !(red.options as readonly string[]).includes(option))
+      fail(USAGE, `--${flag} is not an option of ${red.name} (numpy's ${red.name}() takes no '${option}')`);
+  };
+  offered('ddof', 'ddof');
+  offered('result-dtype', 'dtype');
+  offered('where', 'where');
+  offered('initial', 'initial');
+  offered('expr', 'expr');
+  const o: ReduceOptions = {};
+  const axis = axisOption(values.axis);
+  if (axis !== undefined) o.axis = axis;
+  if (values.keepdims) o.keepdims = true;
   const ddof = numberOption(values.ddof, 'ddof');
-  if (ddof !== undefined && name !== 'var' && name !== 'std') fail(USAGE, `--ddof is for var and std, not ${name}`);
+  if (ddof !== undefined) o.ddof = ddof;
+  if (values['result-dtype'] !== undefined) o.dtype = String(values['result-dtype']);
+  if (values.where !== undefined) o.where = String(values.where);
+  const initial = initialOption(values.initial);
+  if (initial !== undefined) o.initial = initial;
+  if (values.expr !== undefined) o.expr = String(values.expr);
   const threads = intOption(values.threads, 'threads', 1, 256);
+  if (threads !== undefined) o.threads = threads;
+  return o;
+}
+
+/** Run the reduction `red` on the command line `args`. */
+export async function runReduction(red: Reduction, args: string[]): Promise<void> {
+  const { values, positionals } = parse('reduce', args, { min: 1, max: 1 }, red.name);
+  const options = reduceOptions(red, values);
   const rows = rowsOption(values.rows);
   const a = openFile(positionals[0], values, 'r');
   try {
     if (values.partial) {
       if (a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--partial needs an array with at least one dimension (rows)');
       const n = a.shape[0];
-      const p = await reducePartial(name, a, { axis, ddof, threads, rows: rows && [rows[0] ?? 0, rows[1] ?? n] });
+      const p = await reducePartial(red.name, a, { ...options, rows: rows && [rows[0] ?? 0, rows[1] ?? n] });
       process.stdout.write(JSON.stringify(p) + '\n');
       return;
     }
     if (rows !== undefined && a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--rows needs an array with at least one dimension');
     const view = rows === undefined ? a : a.slice(`${rows[0] ?? ''}:${rows[1] ?? ''}`);
-    const bar = progressBar(name, process.stderr, !values.json && !values.quiet);
+    const bar = progressBar(red.name, process.stderr, !values.json && !values.quiet);
     let r: Scalar | NDResult;
     try {
-      r = (await reduceArray(name, view, { axis, ddof, threads, onProgress: bar.onProgress })) as Scalar | NDResult;
+      r = (await reduce(red.name, view, { ...options, onProgress: bar.onProgress })) as Scalar | NDResult;
     } finally {
       bar.done();
     }
-    const printable = typeof r === 'object' ? r : { scalar: r, dtype: resultDtype(name, a.dtype) };
+    const printable = typeof r === 'object' ? r : { scalar: r, dtype: prepare(red.name, view, options).result };
     process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
   } finally {
     a.close();
   }
 }
+
+/** One CLI command per reduction of the registry. */
+export const REDUCE_COMMANDS = REDUCTIONS.map((red) => ({ name: red.name, summary: red.summary, run: (args: string[]) => runReduction(red, args) }));

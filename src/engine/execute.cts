@@ -1,12 +1,18 @@
 /**
- * The piscina task entry: claims blocks of a call one at a time and runs them through the native
- * kernels. The mapping is process-wide (native registry), so a worker never maps anything; each
- * native call holds the mapping for its duration, so a concurrent close() cannot unmap under it.
+ * Running a task's blocks on this thread: the pool's workers (workers/task.cts re-exports this) and
+ * inline calls on the calling thread. Blocks are claimed one at a time from a shared counter, so
+ * threads balance themselves; each native call holds its mappings for its duration, so a concurrent
+ * close() cannot unmap under it. CommonJS, like everything a worker loads.
  */
-import fs from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
-import { native } from '../src/native.js';
-import { type ApplyTask, type ReduceTask, type Task, type TaskResult, DONE, NEXT, STOP, TICK } from '../src/engine/types.js';
+import fs = require('node:fs');
+import wt = require('node:worker_threads');
+import addon = require('../addon.cjs');
+import tasks = require('./tasks.cjs');
+
+type ReduceTask = tasks.ReduceTask;
+type ReduceBlock = tasks.ReduceBlock;
+const { native } = addon;
+const { DONE, NEXT, STOP, TICK } = tasks;
 
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
 
@@ -14,7 +20,7 @@ const f64 = (a: number[]): Float64Array => Float64Array.from(a);
  * Test-only fault injection (NDMMAP_TEST_HOOKS=1): the first pool worker to claim a block while the
  * file NDMMAP_TEST_CRASH_FILE exists deletes it and exits, so exactly one worker dies mid-call.
  */
-const CRASH_FILE = process.env.NDMMAP_TEST_HOOKS === '1' && !isMainThread ? process.env.NDMMAP_TEST_CRASH_FILE : undefined;
+const CRASH_FILE = process.env.NDMMAP_TEST_HOOKS === '1' && !wt.isMainThread ? process.env.NDMMAP_TEST_CRASH_FILE : undefined;
 
 function maybeCrash(): void {
   if (CRASH_FILE === undefined) return;
@@ -43,39 +49,47 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
   }
 }
 
+/** Header doubles of a reduce descriptor (native/glue_reduce.cc). */
+export const DESC_HEAD = 10;
 /** Scratch for descriptors: the native call copies what it needs, so one per thread suffices. */
-const descScratch = new Float64Array(9 + 6 * 32);
+let descScratch = new Float64Array(256);
 
-/** Pack a block into native reduce's descriptor (one typed array: a handful of N-API calls). */
-export function reduceDescriptor(t: ReduceTask, b: ReduceTask['blocks'][number]): Float64Array {
+/**
+ * Pack a block into native reduce's descriptor: [kernel, valueType, nOps, nOut, nRed, indexBase,
+ * outBase, maskOperand, param0, param1, nOps x (mappingId, dtype, swap, position), dims...].
+ */
+export function reduceDescriptor(t: ReduceTask, b: ReduceBlock): Float64Array {
+  const nOps = t.operands.length;
+  const need = DESC_HEAD + 4 * nOps + b.dims.length * (2 + nOps);
+  if (descScratch.length < need) descScratch = new Float64Array(need);
   const d = descScratch;
-  d[0] = t.mappingId; d[1] = t.op; d[2] = t.dtype; d[3] = t.swap ? 1 : 0; d[4] = b.pos;
-  d[5] = b.indexBase; d[6] = b.outBase; d[7] = b.outShape.length; d[8] = b.redShape.length;
-  let k = 9;
-  for (const a of [b.outShape, b.outStrides, b.outIndexMul, b.redShape, b.redStrides, b.redIndexMul]) {
-    for (let i = 0; i < a.length; i++) d[k++] = a[i];
+  d[0] = t.kernel; d[1] = t.valueType; d[2] = nOps; d[3] = b.nOut; d[4] = b.dims.length - b.nOut;
+  d[5] = b.indexBase; d[6] = b.outBase; d[7] = t.maskOperand; d[8] = t.param[0]; d[9] = t.param[1];
+  let k = DESC_HEAD;
+  for (let o = 0; o < nOps; o++) {
+    const [id, dt, swap] = t.operands[o];
+    d[k++] = id; d[k++] = dt; d[k++] = swap; d[k++] = b.pos[o];
   }
+  for (const dim of b.dims) for (let i = 0; i < dim.length; i++) d[k++] = dim[i];
   return d.subarray(0, k);
 }
 
-/** madvise(MADV_DONTNEED) index in native/addon.cc. */
-const DONTNEED = 4;
-
 function runReduce(t: ReduceTask): void {
   const out = new Float64Array(t.out, 0, t.outLength);
+  const dontneed = native.contract.advice.dontneed;
   claimLoop(t.control, t.blocks, (b) => {
-    native.reduce(reduceDescriptor(t, b), out);
+    native.reduce(reduceDescriptor(t, b), out, t.value?.code, t.value?.consts, t.mask?.code, t.mask?.consts);
     // Bigger than RAM: let the kernel drop what we have read (the page cache keeps it if it can).
-    if (t.release) try { native.advise(t.mappingId, b.pos, b.bytes, DONTNEED); } catch { /* a hint only */ }
+    if (t.release) try { native.advise(t.operands[0][0], b.pos[0], b.bytes, dontneed); } catch { /* a hint only */ }
   });
 }
 
-function runApply(t: ApplyTask): void {
+function runApply(t: tasks.ApplyTask): void {
   claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, f64(b.shape), f64(b.x), f64(b.y), f64(b.out)));
 }
 
 /** Run one task on this thread; errors come back as data so their `code` survives the thread hop. */
-export function runTask(t: Task): TaskResult {
+export function runTask(t: tasks.Task): tasks.TaskResult {
   try {
     if (t.kind === 'reduce') runReduce(t);
     else if (t.kind === 'apply') runApply(t);
@@ -86,5 +100,3 @@ export function runTask(t: Task): TaskResult {
     return { error: { code: e.code ?? 'ERR_NDMMAP_WORKER', message: e.message ?? String(err) } };
   }
 }
-
-export default runTask;

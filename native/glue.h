@@ -1,0 +1,114 @@
+// Helpers shared by the N-API glue files (addon.cc, glue_reduce.cc): argument checks and errno -> JS
+// errors. Only glue files touch N-API; kernels return statuses.
+#pragma once
+#include <napi.h>
+#include <uv.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bounds.h"
+#include "registry.h"
+
+namespace ndmmap {
+
+[[noreturn]] inline void ThrowErrno(Napi::Env env, int err, const char* syscall) {
+  Napi::Error e = Napi::Error::New(env, std::string(uv_strerror(-err)) + ", " + syscall);
+  e.Set("code", Napi::String::New(env, uv_err_name(-err)));
+  e.Set("errno", Napi::Number::New(env, -err));
+  e.Set("syscall", Napi::String::New(env, syscall));
+  throw e;
+}
+
+[[noreturn]] inline void ThrowCode(Napi::Env env, const char* code, const std::string& msg) {
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("code", Napi::String::New(env, code));
+  throw e;
+}
+
+// A non-negative integer below 2^53 (byte positions, lengths, ids).
+inline uint64_t U64(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsNumber()) ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a number");
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || d > 9007199254740991.0 || std::floor(d) != d)
+    ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " must be a non-negative integer");
+  return (uint64_t)d;
+}
+
+inline int64_t I64(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsNumber()) ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a number");
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
+    ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " must be an integer");
+  return (int64_t)d;
+}
+
+// A Float64Array of integers (shapes, strides) as int64.
+inline std::vector<int64_t> Ints(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsTypedArray() ||
+      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
+  Napi::Float64Array a = info[i].As<Napi::Float64Array>();
+  if (a.ElementLength() > (size_t)kMaxDims + 4)
+    ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " has more than " + std::to_string(kMaxDims) + " dims");
+  std::vector<int64_t> v(a.ElementLength());
+  for (size_t k = 0; k < v.size(); ++k) {
+    double d = a[k];
+    if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
+      ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " must hold integers");
+    v[k] = (int64_t)d;
+  }
+  return v;
+}
+
+// Holds a mapping reference for the length of one native call.
+struct Hold {
+  int64_t id;
+  Span span;
+  Hold(Napi::Env env, int64_t id_) : id(id_) {
+    if (Acquire(id, &span) != 0) ThrowCode(env, "ERR_NDMMAP_CLOSED", "the memmap is closed");
+  }
+  ~Hold() { Release(id); }
+  Hold(const Hold&) = delete;
+  Hold& operator=(const Hold&) = delete;
+};
+
+// Byte extent [lo, hi) touched by a strided block starting at pos; false when the block is empty.
+inline bool Extent(size_t ndim, const int64_t* shape, const int64_t* strides, int64_t item, int64_t* lo, int64_t* hi) {
+  int64_t a = 0, b = 0;
+  for (size_t k = 0; k < ndim; ++k) {
+    if (shape[k] == 0) return false;
+    int64_t span = (shape[k] - 1) * strides[k];
+    if (span < 0) a += span; else b += span;
+  }
+  *lo = a;
+  *hi = b + item;
+  return true;
+}
+
+inline uint8_t* Checked(Napi::Env env, const Span& s, int64_t pos, size_t ndim, const int64_t* shape,
+                        const int64_t* strides, int64_t item) {
+  int64_t lo, hi;
+  if (!Extent(ndim, shape, strides, item, &lo, &hi)) return s.base;
+  if (pos + lo < 0 || s.At((uint64_t)(pos + lo), (uint64_t)(hi - lo)) == nullptr)
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "block lies outside the mapping");
+  return s.base + (pos - (int64_t)s.fileStart);
+}
+
+inline Napi::Float64Array F64Arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsTypedArray())
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
+  Napi::TypedArray t = info[i].As<Napi::TypedArray>();
+  if (t.TypedArrayType() != napi_float64_array)
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
+  return info[i].As<Napi::Float64Array>();
+}
+
+// glue_reduce.cc
+Napi::Value ReduceCall(const Napi::CallbackInfo& info);
+Napi::Value CombineCall(const Napi::CallbackInfo& info);
+Napi::Array KernelTable(Napi::Env env);
+
+}  // namespace ndmmap

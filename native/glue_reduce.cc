@@ -1,0 +1,153 @@
+// N-API glue of the reduction kernels: reduce() runs one block, combine() merges groups of partial
+// states. Every descriptor field is checked before a kernel sees it.
+#include <napi.h>
+
+#include <cmath>
+#include <memory>
+
+#include "dtype.h"
+#include "glue.h"
+#include "reduce.h"
+#include "vm.h"
+
+namespace ndmmap {
+namespace {
+
+// Descriptor of one block (src/engine/descriptor.ts writes it):
+// [kernel, valueType, nOps, nOut, nRed, indexBase, outBase, maskOperand, param0, param1,
+//  nOps x (mappingId, dtype, swap, position),
+//  (nOut + nRed) x (length, multiplier, nOps x byte stride)]
+constexpr size_t kHead = 10;
+constexpr size_t kOperandFields = 4;
+
+int64_t Int(Napi::Env env, double d) {
+  if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "reduce descriptor must hold integers");
+  return (int64_t)d;
+}
+
+// A program argument (Uint8Array code + Float64Array consts) or undefined/null.
+bool ProgramArg(const Napi::CallbackInfo& info, size_t i, bool hasY, Program* prog, const double** consts,
+                int64_t* nConsts) {
+  if (i >= info.Length() || info[i].IsUndefined() || info[i].IsNull()) return false;
+  Napi::Env env = info.Env();
+  if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    ThrowCode(env, "ERR_INVALID_ARG_TYPE", "a program must be a Uint8Array");
+  Napi::Float64Array c = F64Arg(info, i + 1, "program constants");
+  Napi::Uint8Array code = info[i].As<Napi::Uint8Array>();
+  if (!Validate(code.Data(), (int64_t)code.ElementLength(), (int64_t)c.ElementLength(), true, hasY, prog))
+    ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "malformed expression program");
+  *consts = c.Data();
+  *nConsts = (int64_t)c.ElementLength();
+  return true;
+}
+
+// reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array, valueConsts?, mask?: Uint8Array, maskConsts?)
+Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float64Array da = F64Arg(info, 0, "descriptor");
+  Napi::Float64Array out = F64Arg(info, 1, "out");
+  const double* d = da.Data();
+  size_t len = da.ElementLength();
+  if (len < kHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor is too short");
+  ReduceArgs a;
+  a.kernel = (int)Int(env, d[0]);
+  a.valueType = (int)Int(env, d[1]);
+  int64_t nOps = Int(env, d[2]), nOut = Int(env, d[3]), nRed = Int(env, d[4]);
+  if (a.kernel < 0 || a.kernel >= kKernelCount || ItemSize(a.valueType) == 0)
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "bad kernel or value type");
+  if (nOps < 1 || nOps > kMaxOperands || nOut < 0 || nRed < 0 || nOut + nRed > kMaxDims ||
+      len != kHead + kOperandFields * (size_t)nOps + (size_t)(nOut + nRed) * (2 + (size_t)nOps))
+    ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor has the wrong length");
+  a.nOps = (int)nOps;
+  a.nOut = (int)nOut;
+  a.nRed = (int)nRed;
+  a.indexBase = Int(env, d[5]);
+  a.outBase = Int(env, d[6]);
+  int64_t maskOp = Int(env, d[7]);
+  if (maskOp < -1 || maskOp >= nOps) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad mask operand");
+  a.maskOperand = (int)maskOp;
+  a.param[0] = d[8];
+  a.param[1] = d[9];
+  const double* dims = d + kHead + kOperandFields * nOps;
+  int64_t ndim = nOut + nRed;
+  int64_t maxPos = 0, count = 1;
+  for (int64_t k = 0; k < ndim; ++k) {
+    const double* e = dims + k * (2 + nOps);
+    a.shape[k] = Int(env, e[0]);
+    a.mul[k] = Int(env, e[1]);
+    if (a.shape[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative dim");
+    for (int64_t o = 0; o < nOps; ++o) a.strides[o][k] = Int(env, e[2 + o]);
+    if (k < nOut) {
+      if (a.mul[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative output step");
+      count *= a.shape[k];
+      if (a.shape[k] > 0) maxPos += (a.shape[k] - 1) * a.mul[k];
+    }
+  }
+  const int S = kKernelState[a.kernel];
+  int64_t outLen = (int64_t)out.ElementLength();
+  if (count > 0 && (a.outBase < 0 || (a.outBase + maxPos + 1) * S > outLen))
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
+  a.out = out.Data();
+  a.outCount = outLen / S;
+  // Every operand's block must lie inside its mapping; the holds keep the mappings alive for the call.
+  std::unique_ptr<Hold> holds[kMaxOperands];
+  for (int64_t o = 0; o < nOps; ++o) {
+    const double* f = d + kHead + kOperandFields * o;
+    int dt = (int)Int(env, f[1]);
+    if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad operand dtype");
+    holds[o].reset(new Hold(env, Int(env, f[0])));
+    a.ops[o].dtype = dt;
+    a.ops[o].swap = f[2] != 0;
+    a.ops[o].data = Checked(env, holds[o]->span, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
+  }
+  Program value, mask;
+  if (ProgramArg(info, 2, nOps >= 2, &value, &a.valueConsts, &a.valueConstCount)) a.value = &value;
+  if (ProgramArg(info, 4, nOps >= 2, &mask, &a.maskConsts, &a.maskConstCount)) a.mask = &mask;
+  if (Reduce(a) != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
+  return env.Undefined();
+}
+
+// combine(kernel, valueType, param: Float64Array(2), in: Float64Array, groups, out: Float64Array)
+Napi::Value CombineGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t kernel = I64(info, 0, "kernel"), vt = I64(info, 1, "valueType");
+  if (kernel < 0 || kernel >= kKernelCount || ItemSize((int)vt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad kernel or value type");
+  Napi::Float64Array param = F64Arg(info, 2, "param");
+  Napi::Float64Array in = F64Arg(info, 3, "in");
+  int64_t groups = (int64_t)U64(info, 4, "groups");
+  Napi::Float64Array out = F64Arg(info, 5, "out");
+  const int S = kKernelState[kernel];
+  int64_t outCount = (int64_t)out.ElementLength() / S;
+  if (param.ElementLength() != 2 || groups < 1 || (int64_t)out.ElementLength() != outCount * S ||
+      (int64_t)in.ElementLength() != groups * outCount * S)
+    ThrowCode(env, "ERR_INVALID_ARG_VALUE", "combine: sizes do not match");
+  if (Combine((int)kernel, (int)vt, param.Data(), in.Data(), groups, outCount, out.Data()) != 0)
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "bad kernel or value type");
+  return env.Undefined();
+}
+
+}  // namespace
+
+Napi::Value ReduceCall(const Napi::CallbackInfo& info) { return ReduceGlue(info); }
+Napi::Value CombineCall(const Napi::CallbackInfo& info) { return CombineGlue(info); }
+
+// The kernels' names and state sizes, for src/native.ts to check against the reduction registry.
+Napi::Array KernelTable(Napi::Env env) {
+  static const char* names[] = {
+#define NDM_NAME(id, name, size) name,
+      NDM_KERNELS(NDM_NAME)
+#undef NDM_NAME
+  };
+  Napi::Array t = Napi::Array::New(env, kKernelCount);
+  for (int k = 0; k < kKernelCount; ++k) {
+    Napi::Object e = Napi::Object::New(env);
+    e.Set("name", names[k]);
+    e.Set("id", k);
+    e.Set("state", kKernelState[k]);
+    t.Set((uint32_t)k, e);
+  }
+  return t;
+}
+
+}  // namespace ndmmap

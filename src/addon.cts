@@ -1,0 +1,45 @@
+/**
+ * Loads the addon built by `npm install` (binding.gyp). CommonJS on purpose: worker threads load it
+ * through `require`, never through the ESM loader (a pool torn down while a worker was still loading
+ * an ES module could abort the process). Every thread gets its own instance of the addon; the mapping
+ * registry behind it is process-wide. src/native.ts checks the addon's contract against src/ at load.
+ */
+
+/** What the addon says about itself: every table src/ must agree with (checked by src/native.ts). */
+export interface Contract {
+  dtypes: string[];
+  kernels: { name: string; id: number; state: number }[];
+  maxDims: number;
+  maxOperands: number;
+  maxWindow: number;
+  advice: Record<string, number>;
+  mapModes: { read: number; shared: number; copy: number };
+  vm: { format: number; block: number; maxStack: number; ops: Record<string, number>; modes: Record<string, number> };
+  /** The instruction set the kernels were picked for: 'avx512', 'avx2' or 'baseline'. */
+  isa: string;
+}
+
+/** The addon's functions (native/addon.cc, native/glue_reduce.cc). Positions and lengths are file bytes. */
+export interface Native {
+  contract: Contract;
+  map(fd: number, mode: number, fileStart: number, length: number): number;
+  unmap(id: number): boolean;
+  sync(id: number, position: number, length: number): void;
+  advise(id: number, position: number, length: number, advice: number): void;
+  fallocate(fd: number, offset: number, length: number): void;
+  window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
+  detach(handle: object, buffer: ArrayBuffer): void;
+  liveMappings(): number;
+  /** One block of a reduction (descriptor format in src/engine/descriptor.cts). */
+  reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array | null, valueConsts?: Float64Array | null,
+    mask?: Uint8Array | null, maskConsts?: Float64Array | null): void;
+  /** Merge `groups` partial states per output in group order into `out`. */
+  combine(kernel: number, valueType: number, param: Float64Array, input: Float64Array, groups: number, out: Float64Array): void;
+  apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
+}
+
+/**
+ * `NDMMAP_ADDON` (an absolute path) loads another build of the addon, e.g. the sanitizer build of
+ * scripts/asan.sh; workers inherit the environment, so they load the same one.
+ */
+export const native: Native = require(process.env.NDMMAP_ADDON || '../../build/Release/ndmmap.node');

@@ -1,0 +1,27 @@
+/**
+ * any, all, count_nonzero: x != 0 per element (NaN counts as true, -0.0 as false); with `where`, only
+ * the selected elements count (all() of nothing is true).
+ */
+import { kernelType } from '../kernels.js';
+import { put } from './common.js';
+import { type Reduction } from './types.js';
+
+export function countLike(spec: { name: string; method: string; summary: string; mode: 'any' | 'all' | 'count' }): Reduction {
+  const { mode } = spec;
+  return {
+    name: spec.name,
+    method: spec.method,
+    summary: spec.summary,
+    options: mode === 'count' ? ['expr'] : ['where', 'out', 'expr'],
+    axisTuple: true,
+    indexResult: mode === 'count',
+    kernel: (ctx) => ({ kernel: 'count_nonzero', valueType: kernelType(ctx.dtype) }),
+    resultDtype: () => (mode === 'count' ? 'int64' : 'bool'),
+    finish(states, count, _ctx, out) {
+      for (let o = 0; o < count; o++) {
+        const nz = states[o * 2], n = states[o * 2 + 1];
+        put(out, o, mode === 'count' ? BigInt(nz) : mode === 'any' ? nz > 0 : nz === n);
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * min, max, nanmin, nanmax, ptp: values of the input's dtype (native byte order); NaN propagates in
+ * min/max/ptp and is skipped by nanmin/nanmax (an all-NaN slice gives NaN); `initial` joins like one
+ * more element and is needed with `where` (numpy has no identity for them).
+ */
+import { type DTypeName } from '../../dtype.js';
+import { kernelType } from '../kernels.js';
+import { isFloat, isUnsigned, put, refuse, roundTo, views, wrap } from './common.js';
+import { type ReduceContext, type Reduction, type ResultData } from './types.js';
+
+/** Slot k of output o (state size S) as a number, or a bigint for 64-bit integer values. */
+export function valueReader(states: Float64Array, vt: DTypeName): (o: number, k: number, S: number) => number | bigint {
+  const { f, i, u } = views(states);
+  if (isFloat(vt)) return (o, k, S) => f[o * S + k];
+  const wide = vt === 'int64' || vt === 'uint64';
+  const bits = isUnsigned(vt) ? u : i;
+  return wide ? (o, k, S) => bits[o * S + k] : (o, k, S) => Number(bits[o * S + k]);
+}
+
+const nanOf = (v: number | bigint): boolean => typeof v === 'number' && Number.isNaN(v);
+
+/** numpy's maximum/minimum (NaN wins), or fmax/fmin (NaN loses). */
+function pick(max: boolean, skipNan: boolean, a: number | bigint, b: number | bigint): number | bigint {
+  if (nanOf(a) || nanOf(b)) return skipNan ? (nanOf(a) ? b : a) : NaN;
+  return (max ? a < b : b < a) ? b : a;
+}
+
+function store(out: ResultData, o: number, v: number | bigint, rname: DTypeName): void {
+  put(out, o, rname === 'bool' ? v !== 0 && v !== 0n : v);
+}
+
+export function extremeLike(spec: { name: string; method: string; summary: string; max: boolean; nan: boolean }): Reduction {
+  const { max, nan } = spec;
+  const ufunc = nan ? (max ? 'fmax' : 'fmin') : max ? 'maximum' : 'minimum';
+  return {
+    name: spec.name,
+    method: spec.method,
+    summary: spec.summary,
+    options: ['where', 'initial', 'out', 'expr'],
+    axisTuple: true,
+    emptyError: `zero-size array to reduction operation ${ufunc} which has no identity`,
+    kernel: (ctx) => ({ kernel: nan && ctx.dtype.kind === 'f' ? (max ? 'nanmax' : 'nanmin') : max ? 'max' : 'min', valueType: kernelType(ctx.dtype) }),
+    resultDtype: (ctx) => ctx.dtype.name,
+    finish(states, count, ctx, out) {
+      const vt = kernelType(ctx.dtype);
+      const read = valueReader(states, vt);
+      const skip = nan && ctx.dtype.kind === 'f';
+      for (let o = 0; o < count; o++) {
+        const n = states[o * 2 + 1];
+        let v: number | bigint = n === 0 ? NaN : read(o, 0, 2);
+        if (ctx.initial !== undefined) v = n === 0 ? ctx.initial : pick(max, skip, ctx.initial, v);
+        store(out, o, v, ctx.dtype.name);
+      }
+    },
+  };
+}
+
+export const ptp: Reduction = {
+  name: 'ptp',
+  method: 'ptp',
+  summary: 'range of values, max - min, in the input dtype (integers wrap)',
+  options: ['out', 'expr'],
+  axisTuple: true,
+  emptyError: 'zero-size array to reduction operation maximum which has no identity',
+  kernel(ctx: ReduceContext) {
+    if (ctx.dtype.kind === 'b')
+      refuse('numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.');
+    return { kernel: 'minmax', valueType: kernelType(ctx.dtype) };
+  },
+  resultDtype: (ctx) => ctx.dtype.name,
+  finish(states, count, ctx, out) {
+    const name = ctx.dtype.name;
+    const read = valueReader(states, kernelType(ctx.dtype));
+    for (let o = 0; o < count; o++) {
+      const lo = read(o, 0, 3), hi = read(o, 1, 3);
+      if (typeof lo === 'number' && typeof hi === 'number' && isFloat(name)) put(out, o, roundTo(name, hi - lo));
+      else put(out, o, wrap(name, BigInt(hi) - BigInt(lo)));
+    }
+  },
+};

@@ -1,0 +1,4 @@
+/** numpy's `np.ptp`. */
+import { ptp } from './family-extreme.js';
+
+export default ptp;
