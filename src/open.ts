@@ -67,7 +67,8 @@ export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
     throw osError(err, c.filename);
   }
   try {
-    const flen = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd, { bigint: true });
+    const flen = Number(st.size);
     let shape = c.shape;
     if (shape === undefined) {
       const avail = flen - c.offset;
@@ -102,7 +103,7 @@ export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
     } catch (err) {
       throw osError(err, c.filename);
     }
-    return { mapping: new Mapping(id, fd, c.mode, c.filename, start, bytes - start), shape };
+    return { mapping: new Mapping(id, fd, c.mode, c.filename, start, bytes - start, { dev: st.dev, ino: st.ino }), shape };
   } catch (err) {
     fs.closeSync(fd);
     throw err;
