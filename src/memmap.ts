@@ -7,7 +7,7 @@ import { fail, show } from './errors.js';
 import { elementPositions, toNested } from './access.js';
 import { type Layout, type Order, byteExtent, contiguousStrides, isContiguous, makeLayout, sizeOf } from './layout.js';
 import { type Mapping, type Mode } from './mapping.js';
-import { type OpenOptions, checkOpenOptions, openChecked } from './open.js';
+import { type Checked, type OpenOptions, checkOpenOptions, openChecked } from './open.js';
 import { type IndexSpec, indexLayout, reshapeLayout, transposeLayout } from './view.js';
 
 /** Options of `memmap()`, numpy's names and defaults. */
@@ -45,7 +45,11 @@ export type NestedArray = Scalar | NestedArray[];
  */
 export function memmap(filename: string, options: MemmapOptions = {}): MemMap {
   const c = checkOpenOptions(filename, options);
-  const { mapping, shape } = openChecked(c);
+  return wrapMapping(c, openChecked(c));
+}
+
+/** @internal The MemMap over a fresh mapping of a checked open (a contiguous array at `c.offset`). */
+export function wrapMapping(c: Checked, { mapping, shape }: { mapping: Mapping; shape: number[] }): MemMap {
   const layout = makeLayout(c.dtype, shape, contiguousStrides(shape, c.order), c.offset);
   return new MemMap(mapping, layout, c.offset);
 }
