@@ -54,13 +54,14 @@ int64_t I64(const Napi::CallbackInfo& info, size_t i, const char* what) {
   return (int64_t)d;
 }
 
-// A Float64Array of integers (shapes, strides) as int64.
-std::vector<int64_t> Ints(const Napi::CallbackInfo& info, size_t i, const char* what) {
+// A Float64Array of integers (shapes, strides) as int64: at most kMaxDims, plus `head` leading fields.
+std::vector<int64_t> Ints(const Napi::CallbackInfo& info, size_t i, const char* what, size_t head = 0) {
   if (i >= info.Length() || !info[i].IsTypedArray() ||
       info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
     ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
   Napi::Float64Array a = info[i].As<Napi::Float64Array>();
-  if (a.ElementLength() > 32) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " has more than 32 dims");
+  if (a.ElementLength() > head + kMaxDims)
+    ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " has more than " + std::to_string(kMaxDims) + " dims");
   std::vector<int64_t> v(a.ElementLength());
   for (size_t k = 0; k < v.size(); ++k) {
     double d = a[k];
@@ -248,7 +249,7 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   const double* d = da.Data();
   size_t len = da.ElementLength();
   if (len < kDescHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor is too short");
-  int64_t v[kDescHead + 6 * 32];
+  int64_t v[kDescHead + 6 * kMaxDims];
   size_t n = len < sizeof(v) / sizeof(v[0]) ? len : sizeof(v) / sizeof(v[0]);
   for (size_t k = 0; k < n; ++k) {
     if (!(std::fabs(d[k]) <= 9007199254740991.0) || std::floor(d[k]) != d[k])
@@ -256,7 +257,7 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
     v[k] = (int64_t)d[k];
   }
   int64_t nOut = v[7], nRed = v[8];
-  if (nOut < 0 || nOut > 32 || nRed < 0 || nRed > 32 || len != kDescHead + 3 * (size_t)(nOut + nRed))
+  if (nOut < 0 || nOut > kMaxDims || nRed < 0 || nRed > kMaxDims || len != kDescHead + 3 * (size_t)(nOut + nRed))
     ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor has the wrong length");
   ReduceArgs a;
   a.op = (int)v[1];
@@ -277,7 +278,7 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   a.outCount = (int64_t)out.ElementLength() / kSlots;
   if (count > 0 && (a.outBase < 0 || a.outBase + maxPos >= a.outCount))
     ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
-  int64_t shape[64], strides[64];
+  int64_t shape[2 * kMaxDims], strides[2 * kMaxDims];
   for (int64_t k = 0; k < nOut; ++k) { shape[k] = os[k]; strides[k] = ost[k]; }
   for (int64_t k = 0; k < nRed; ++k) { shape[nOut + k] = rs[k]; strides[nOut + k] = rst[k]; }
   Hold hold(env, v[0]);
@@ -299,7 +300,7 @@ struct ApplyOperand {
 void ReadOperand(const Napi::CallbackInfo& info, size_t i, const std::vector<int64_t>& shape,
                  ApplyOperand* o, bool writable) {
   Napi::Env env = info.Env();
-  o->v = Ints(info, i, "operand");
+  o->v = Ints(info, i, "operand", 4);
   if (o->v.size() == 0 || o->v[0] < 0) return;
   if (o->v.size() != 4 + shape.size()) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "operand has the wrong rank");
   int dt = (int)o->v[1];

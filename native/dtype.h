@@ -6,6 +6,9 @@
 
 namespace ndmmap {
 
+// Most dimensions of an array: numpy 2.x's NPY_MAXDIMS; src/layout.ts MAX_DIMS.
+constexpr int kMaxDims = 64;
+
 // Codes shared with src/dtype.ts (DTYPE_CODES); keep both lists in the same order.
 enum DType : int {
   kBool = 0, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64,

@@ -301,7 +301,7 @@ struct Kernel {
     if (nr == 0) { Run(st, p, 1, LD::kSize, a.indexBase, 0); return; }
     int64_t inner = a.redShape[nr - 1], is = a.redStrides[nr - 1], im = a.redIndexMul[nr - 1];
     for (int k = 0; k < nr; ++k) if (a.redShape[k] == 0) return;
-    int64_t pos[32] = {0};
+    int64_t pos[kMaxDims] = {0};
     int64_t idx = a.indexBase;
     for (;;) {
       Run(st, p, inner, is, idx, im);
@@ -322,7 +322,7 @@ struct Kernel {
     int64_t total = 1;
     for (int k = 0; k < no; ++k) total *= a.outShape[k];
     if (total == 0) return;
-    int64_t pos[32] = {0};
+    int64_t pos[kMaxDims] = {0};
     const uint8_t* p = a.data;
     int64_t o = 0;
     for (;;) {
@@ -433,7 +433,7 @@ int DispatchType(const ReduceArgs& a) {
 }  // namespace
 
 int Reduce(const ReduceArgs& a) {
-  if (a.nOut < 0 || a.nOut > 32 || a.nRed < 0 || a.nRed > 32 || a.out == nullptr) return EINVAL;
+  if (a.nOut < 0 || a.nOut > kMaxDims || a.nRed < 0 || a.nRed > kMaxDims || a.out == nullptr) return EINVAL;
   return a.swap ? DispatchType<true>(a) : DispatchType<false>(a);
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type DType, dtype as parseDtype } from './dtype.js';
 import { fail, osError, show } from './errors.js';
 import { checkSpace, growFile, openTarget, statTarget, syncDir } from './file.js';
-import { checkShape, sizeOf } from './layout.js';
+import { type ShapeLike, checkShape, sizeOf } from './layout.js';
 import { MemMap, memmap, wrapMapping } from './memmap.js';
 import { checkOpenOptions, mapOpened } from './open.js';
 import { NpyShortError, formatNpyHeader, parseNpyHeader } from './npy-header.js';
@@ -60,8 +60,8 @@ export function openNpy(filename: string, options: { mode?: string } = {}): MemM
 export interface CreateNpyOptions {
   /** Element type (numpy name or code); default `'float64'` like numpy's open_memmap. */
   dtype?: string | DType;
-  /** Array shape (required). */
-  shape: number | readonly number[];
+  /** Array shape (required): an integer, an array or an integer typed array; at most 64 dims. */
+  shape: ShapeLike;
   /** `'C'` (default) or `'F'`. */
   order?: 'C' | 'F';
 }

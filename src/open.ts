@@ -6,7 +6,7 @@ import fs, { type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { type DType, dtype as parseDtype } from './dtype.js';
 import { fail, osError, show } from './errors.js';
-import { MAX_SIZE, type Order, checkShape, sizeOf } from './layout.js';
+import { MAX_SIZE, type Order, type ShapeLike, checkShape, sizeOf } from './layout.js';
 import { checkSpace, growFile, openTarget, statTarget } from './file.js';
 import { type Mode, Mapping } from './mapping.js';
 import { MAP_COPY, MAP_READ, MAP_SHARED, native } from './native.js';
@@ -22,7 +22,7 @@ export interface OpenOptions {
   dtype?: string | DType;
   mode?: string;
   offset?: number;
-  shape?: number | readonly number[];
+  shape?: ShapeLike;
   order?: string;
 }
 

@@ -44,7 +44,7 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
 }
 
 /** Scratch for descriptors: the native call copies what it needs, so one per thread suffices. */
-const descScratch = new Float64Array(9 + 6 * 32);
+const descScratch = new Float64Array(9 + 6 * 64); // 6 lists of up to MAX_DIMS (src/layout.ts) = kMaxDims
 
 /** Pack a block into native reduce's descriptor (one typed array: a handful of N-API calls). */
 export function reduceDescriptor(t: ReduceTask, b: ReduceTask['blocks'][number]): Float64Array {
