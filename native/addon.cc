@@ -160,7 +160,7 @@ struct ApplyOperand {
 void ReadOperand(const Napi::CallbackInfo& info, size_t i, const std::vector<int64_t>& shape,
                  ApplyOperand* o, bool writable) {
   Napi::Env env = info.Env();
-  o->v = Ints(info, i, "operand");
+  o->v = Ints(info, i, "operand", 4);
   if (o->v.size() == 0 || o->v[0] < 0) return;
   if (o->v.size() != 4 + shape.size()) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "operand has the wrong rank");
   int dt = (int)o->v[1];

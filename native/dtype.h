@@ -4,7 +4,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "bounds.h"
+
 namespace ndmmap {
+
+
 
 // Codes shared with src/dtype.ts (DTYPE_CODES); keep both lists in the same order.
 enum DType : int {

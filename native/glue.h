@@ -45,13 +45,13 @@ inline int64_t I64(const Napi::CallbackInfo& info, size_t i, const char* what) {
   return (int64_t)d;
 }
 
-// A Float64Array of integers (shapes, strides) as int64.
-inline std::vector<int64_t> Ints(const Napi::CallbackInfo& info, size_t i, const char* what) {
+// A Float64Array of integers (shapes, strides) as int64: at most kMaxDims, plus `head` leading fields.
+inline std::vector<int64_t> Ints(const Napi::CallbackInfo& info, size_t i, const char* what, size_t head = 0) {
   if (i >= info.Length() || !info[i].IsTypedArray() ||
       info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
     ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a Float64Array");
   Napi::Float64Array a = info[i].As<Napi::Float64Array>();
-  if (a.ElementLength() > (size_t)kMaxDims + 4)
+  if (a.ElementLength() > head + kMaxDims)
     ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", std::string(what) + " has more than " + std::to_string(kMaxDims) + " dims");
   std::vector<int64_t> v(a.ElementLength());
   for (size_t k = 0; k < v.size(); ++k) {

@@ -8,7 +8,10 @@ export type DTypeKind = 'b' | 'i' | 'u' | 'f';
 /** Byte order as numpy's `dtype.byteorder` after normalisation: little, big, not applicable. */
 export type ByteOrder = '<' | '>' | '|';
 
-/** A parsed element type. Plain frozen data, so it crosses to worker threads as is. */
+/**
+ * A parsed element type. Plain frozen data, so it crosses to worker threads as is. `String(dt)` and
+ * template strings give numpy's `str(dtype)` (`'float64'`, `'>i2'`); `util.inspect` numpy's repr.
+ */
 export interface DType {
   /** numpy's name: `'float64'`, `'int8'`, `'bool'`, … */
   readonly name: DTypeName;
@@ -56,13 +59,31 @@ const ALIASES: Record<string, DTypeName> = {
 
 const cache = new Map<string, DType>();
 
+/** numpy's `str(dtype)`: the name in little-endian (native) or no byte order, the code (`'>i2'`) in big. */
+function numpyStr(dt: DType): string {
+  return dt.byteorder === '>' ? dt.str : dt.name;
+}
+
+/**
+ * The prototype of every DType: printing only. On the prototype, not on the objects, so a DType
+ * keeps only data of its own: a structured clone (a worker's copy) has the same fields and drops
+ * these, and JSON.stringify gives the fields.
+ */
+const DTYPE_PROTO = Object.freeze({
+  toString(this: DType): string { return numpyStr(this); },
+  [Symbol.toPrimitive](this: DType): string { return numpyStr(this); },
+  // util.inspect.custom, by its registered name: no node:util import for one symbol.
+  [Symbol.for('nodejs.util.inspect.custom')](this: DType): string { return `dtype('${numpyStr(this)}')`; },
+});
+
 function make(name: DTypeName, order: '<' | '>'): DType {
   const [kind, itemsize] = KIND[name];
   const byteorder: ByteOrder = itemsize === 1 ? '|' : order;
   const key = `${name}${byteorder}`;
   let dt = cache.get(key);
   if (dt === undefined) {
-    dt = Object.freeze({ name, code: DTYPE_CODES.indexOf(name), itemsize, kind, byteorder, str: `${byteorder}${kind}${itemsize}` });
+    const fields = { name, code: DTYPE_CODES.indexOf(name), itemsize, kind, byteorder, str: `${byteorder}${kind}${itemsize}` };
+    dt = Object.freeze(Object.assign(Object.create(DTYPE_PROTO) as object, fields)) as DType;
     cache.set(key, dt);
   }
   return dt;

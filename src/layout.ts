@@ -19,11 +19,20 @@ export interface Layout {
   readonly byteOffset: number;
 }
 
-/** Most dimensions an array may have: numpy 2.x's NPY_MAXDIMS (native/bounds.h kMaxDims). */
-export const MAX_DIMS = 64;
 
 /** Largest element count we accept: indices and byte positions must stay exact doubles. */
 export const MAX_SIZE = Number.MAX_SAFE_INTEGER;
+
+/** Most dimensions of an array: numpy 2.x's NPY_MAXDIMS (native/bounds.h kMaxDims; checked at load). */
+export const MAX_DIMS = 64;
+
+/** Integer typed arrays: numpy takes any integer sequence as a shape (`np.zeros(np.array([3, 4]))`). */
+export type IntTypedArray =
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | BigInt64Array | BigUint64Array;
+
+/** A shape as users may give it: an integer, an array of integers, or an integer typed array. */
+export type ShapeLike = number | bigint | readonly (number | bigint)[] | IntTypedArray;
 
 export function makeLayout(dtype: DType, shape: readonly number[], strides: readonly number[], byteOffset: number): Layout {
   return Object.freeze({ dtype, shape: Object.freeze([...shape]), strides: Object.freeze([...strides]), byteOffset });
@@ -75,11 +84,31 @@ export function byteExtent(l: Layout): [number, number] {
   return [l.byteOffset + lo, l.byteOffset + hi + l.dtype.itemsize];
 }
 
-/** Normalise a user shape (int or array of ints) with numpy's errors. */
+/**
+ * The entries of a shape argument (an integer, an array, an integer typed array) as an array, not
+ * yet checked; undefined for anything else. Float typed arrays are refused, as numpy refuses a float
+ * array as a shape even when its values are whole.
+ * @throws `ERR_OUT_OF_RANGE` for more than {@link MAX_DIMS} entries (before they are copied).
+ */
+export function shapeEntries(shape: unknown): unknown[] | undefined {
+  if (typeof shape === 'number' || typeof shape === 'bigint') return [shape];
+  let entries: ArrayLike<unknown>;
+  if (Array.isArray(shape)) entries = shape;
+  else if (ArrayBuffer.isView(shape) && !(shape instanceof DataView) && !/^Float/.test((shape as Float64Array)[Symbol.toStringTag])) entries = shape as IntTypedArray;
+  else return undefined;
+  checkNdim(entries.length);
+  return Array.from(entries);
+}
+
+/** @throws `ERR_OUT_OF_RANGE` (numpy's ValueError) for more than {@link MAX_DIMS} dimensions. */
+export function checkNdim(ndim: number): void {
+  if (ndim > MAX_DIMS) fail('ERR_OUT_OF_RANGE', `maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${ndim}`);
+}
+
+/** Normalise a user shape ({@link ShapeLike}) with numpy's errors. */
 export function checkShape(shape: unknown, what = 'shape'): number[] {
-  const dims = typeof shape === 'number' || typeof shape === 'bigint' ? [shape] : shape;
-  if (!Array.isArray(dims)) fail('ERR_INVALID_ARG_TYPE', `${what} must be an integer or an array of integers, got ${show(shape)}`);
-  if (dims.length > MAX_DIMS) fail('ERR_OUT_OF_RANGE', `maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${dims.length}`);
+  const dims = shapeEntries(shape);
+  if (dims === undefined) fail('ERR_INVALID_ARG_TYPE', `${what} must be an integer or a sequence of integers, got ${describeShape(shape)}`);
   const out: number[] = [];
   let size = 1;
   for (const d of dims) {
@@ -92,6 +121,11 @@ export function checkShape(shape: unknown, what = 'shape'): number[] {
   }
   if (size > MAX_SIZE) fail('ERR_OUT_OF_RANGE', `array is too big: ${what} ${show(dims)} has more than 2^53 elements`);
   return out;
+}
+
+/** A value that is not a shape, for messages: typed arrays by their class name. */
+function describeShape(v: unknown): string {
+  return ArrayBuffer.isView(v) ? `a ${(v as { constructor: { name: string } }).constructor.name}` : show(v);
 }
 
 /** Normalise an axis argument (negative counts from the end) with numpy's AxisError text. */

@@ -16,6 +16,13 @@ const WINDOW_SLACK = 64;
 
 interface Tracked { handle: object; buffer: WeakRef<ArrayBuffer> }
 
+/**
+ * Which file a mapping is of, as the kernel knows it (fstat of the open descriptor): two names — a
+ * symlink, a hard link, `a/../b` — are one file exactly when device and inode agree. bigint because
+ * inode numbers of some file systems (XFS, btrfs, NFS) pass 2^53.
+ */
+export interface FileIdentity { readonly dev: bigint; readonly ino: bigint }
+
 const leaked = new FinalizationRegistry<{ id: number; fd: number }>(({ id, fd }) => {
   native.unmap(id);
   try { fs.closeSync(fd); } catch { /* already closed */ }
@@ -36,8 +43,15 @@ export class Mapping {
     readonly fileStart: number,
     /** Mapped bytes from fileStart. */
     readonly length: number,
+    /** Device and inode of the file, recorded when it was opened. */
+    readonly identity: FileIdentity,
   ) {
     leaked.register(this, { id, fd }, this);
+  }
+
+  /** Is this a mapping of the same file as `other` (whatever names the two were opened by)? */
+  sameFile(other: Mapping): boolean {
+    return this.identity.dev === other.identity.dev && this.identity.ino === other.identity.ino;
   }
 
   get closed(): boolean {

@@ -5,9 +5,9 @@
 import { type DType, type Scalar, castScalar, readScalar, typedArrayClass, writeScalar } from './dtype.js';
 import { fail, show } from './errors.js';
 import { elementPositions, toNested } from './access.js';
-import { type Layout, type Order, byteExtent, contiguousStrides, isContiguous, makeLayout, sizeOf } from './layout.js';
+import { type Layout, type Order, type ShapeLike, byteExtent, contiguousStrides, isContiguous, makeLayout, shapeEntries, sizeOf } from './layout.js';
 import { type Mapping, type Mode } from './mapping.js';
-import { type OpenOptions, checkOpenOptions, openChecked } from './open.js';
+import { type Checked, type OpenOptions, checkOpenOptions, openChecked } from './open.js';
 import { type IndexSpec, indexLayout, reshapeLayout, transposeLayout } from './view.js';
 
 /** Options of `memmap()`, numpy's names and defaults. */
@@ -18,8 +18,8 @@ export interface MemmapOptions extends OpenOptions {
   mode?: string;
   /** Byte position of the first element in the file; default 0; need not be aligned. */
   offset?: number;
-  /** Array shape; default: 1-D from the file size. Required for `'w+'`. */
-  shape?: number | readonly number[];
+  /** Array shape (an integer, an array or an integer typed array; at most 64 dims); default: 1-D from the file size. Required for `'w+'`. */
+  shape?: ShapeLike;
   /** `'C'` (default) or `'F'`. */
   order?: string;
 }
@@ -45,7 +45,11 @@ export type NestedArray = Scalar | NestedArray[];
  */
 export function memmap(filename: string, options: MemmapOptions = {}): MemMap {
   const c = checkOpenOptions(filename, options);
-  const { mapping, shape } = openChecked(c);
+  return wrapMapping(c, openChecked(c));
+}
+
+/** @internal The MemMap over a fresh mapping of a checked open (a contiguous array at `c.offset`). */
+export function wrapMapping(c: Checked, { mapping, shape }: { mapping: Mapping; shape: number[] }): MemMap {
   const layout = makeLayout(c.dtype, shape, contiguousStrides(shape, c.order), c.offset);
   return new MemMap(mapping, layout, c.offset);
 }
@@ -121,13 +125,19 @@ export class MemMap {
   /** The transposed view, like `ndarray.T`. */
   get T(): MemMap { return this.transpose(); }
 
-  /** A new shape for a contiguous view (one dim may be -1); never copies. */
-  reshape(shape: number | readonly number[], order: Order = 'C'): MemMap {
+  /**
+   * A new shape for a contiguous view (one dim may be -1); never copies.
+   * @param shape an integer, an array or an integer typed array, at most 64 dims
+   * @throws `ERR_NDMMAP_RESHAPE`, `ERR_OUT_OF_RANGE` (more than 64 dims), `ERR_INVALID_ARG_TYPE`.
+   * @example a.reshape([-1, 4])
+   */
+  reshape(shape: ShapeLike, order: Order = 'C'): MemMap {
     this.mapping.check();
-    if (typeof shape !== 'number' && !Array.isArray(shape))
-      fail('ERR_INVALID_ARG_TYPE', `shape must be an integer or an array of integers, got ${show(shape)}`);
+    const entries = shapeEntries(shape);
+    if (entries === undefined)
+      fail('ERR_INVALID_ARG_TYPE', `shape must be an integer or a sequence of integers, got ${show(shape)}`);
     if (order !== 'C' && order !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(order)}`);
-    const dims = typeof shape === 'number' ? [shape] : [...shape];
+    const dims = entries.map((d) => (typeof d === 'bigint' ? Number(d) : d)) as number[];
     return new MemMap(this.mapping, reshapeLayout(this.layout, dims, order), this.offset);
   }
 

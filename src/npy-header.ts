@@ -26,6 +26,7 @@
  */
 import { fail, NdmmapError, show } from './errors.js';
 import { dtype, type DType } from './dtype.js';
+import { MAX_DIMS } from './layout.js';
 import { parsePyLiteral, type PyLiteral } from './npy-literal.js';
 
 /** `\x93NUMPY`: 0x93 is not ASCII, so a text file never starts this way. */
@@ -97,6 +98,7 @@ function parseShape(v: PyLiteral): number[] {
   if (typeof v !== 'object' || !('tuple' in v) || !v.tuple.every((x) => typeof x === 'bigint'))
     bad(`shape is not valid: ${repr(v)} (expected a tuple of integers)`);
   const dims = (v as { tuple: bigint[] }).tuple;
+  if (dims.length > MAX_DIMS) bad(`shape is not valid: ${repr(v)} (maximum supported dimension for an ndarray is currently ${MAX_DIMS}, found ${dims.length})`);
   if (dims.some((d) => d < 0n)) bad(`shape is not valid: ${repr(v)} (negative dimensions are not allowed)`);
   const size = dims.reduce((a, d) => a * d, 1n);
   if (size > MAX_SIZE || dims.some((d) => d > MAX_SIZE))

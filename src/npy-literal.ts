@@ -17,6 +17,12 @@ export type PyLiteral =
 /** Whitespace Python tolerates inside brackets (implicit line joining); `\f` and `\r` from odd writers. */
 const SPACE = /[ \t\n\r\f]/;
 
+/**
+ * Deepest bracket nesting accepted, dict braces included: Python's parser (so numpy's np.load) stops
+ * at 200 levels, and the recursion here must stay far from the JS stack limit (~2800 levels).
+ */
+export const MAX_NESTING = 200;
+
 /** Python 3 `int(...)` accepts no leading zeros ("0", "12", not "012"); `L` is Python 2's long suffix. */
 const INT = /^-?(0|[1-9][0-9]*)L?/;
 
@@ -33,6 +39,7 @@ function near(s: string, pos: number): string {
  */
 export function parsePyLiteral(text: string): PyLiteral {
   let pos = 0;
+  let depth = 0;
   const bad = (what: string): never =>
     fail('ERR_NDMMAP_NPY', `Cannot parse header: expected ${what} at offset ${pos}, got ${near(text, pos)}`);
 
@@ -76,6 +83,17 @@ export function parsePyLiteral(text: string): PyLiteral {
     skip();
     const c = text[pos];
     if (c === "'" || c === '"') return str();
+    if (c === '(' || c === '[' || c === '{') {
+      if (depth === MAX_NESTING) fail('ERR_NDMMAP_NPY', `Cannot parse header: nested more than ${MAX_NESTING} levels deep at offset ${pos}`);
+      depth++;
+      const v = container(c);
+      depth--;
+      return v;
+    }
+    return scalar();
+  };
+
+  const container = (c: string): PyLiteral => {
     if (c === '(') {
       pos++;
       const out: PyLiteral[] = [];
@@ -106,6 +124,10 @@ export function parsePyLiteral(text: string): PyLiteral {
       });
       return { dict: out };
     }
+    return bad('a bracket');
+  };
+
+  const scalar = (): PyLiteral => {
     const rest = text.slice(pos);
     if (/^True\b/.test(rest)) { pos += 4; return true; }
     if (/^False\b/.test(rest)) { pos += 5; return false; }

@@ -6,19 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type DType, dtype as parseDtype } from './dtype.js';
 import { fail, osError, show } from './errors.js';
-import { checkShape } from './layout.js';
-import { MemMap, memmap } from './memmap.js';
-import { checkOpenOptions } from './open.js';
+import { checkSpace, growFile, openTarget, statTarget, syncDir } from './file.js';
+import { type ShapeLike, checkShape, sizeOf } from './layout.js';
+import { MemMap, memmap, wrapMapping } from './memmap.js';
+import { checkOpenOptions, mapOpened } from './open.js';
 import { NpyShortError, formatNpyHeader, parseNpyHeader } from './npy-header.js';
 
 /** First read of a header: numpy's headers are under 10000 bytes, so one read nearly always does. */
 const FIRST_READ = 16 * 1024;
 
 function readHead(file: string, len: number): { bytes: Uint8Array; size: number } {
-  let fd: number;
-  try { fd = fs.openSync(file, 'r'); } catch (err) { throw osError(err, file); }
+  statTarget(file);
+  const { fd, st } = openTarget(file, 'r');
   try {
-    const size = fs.fstatSync(fd).size;
+    const size = Number(st.size);
     const bytes = new Uint8Array(Math.min(len, size));
     fs.readSync(fd, bytes, 0, bytes.length, 0);
     return { bytes, size };
@@ -59,16 +60,18 @@ export function openNpy(filename: string, options: { mode?: string } = {}): MemM
 export interface CreateNpyOptions {
   /** Element type (numpy name or code); default `'float64'` like numpy's open_memmap. */
   dtype?: string | DType;
-  /** Array shape (required). */
-  shape: number | readonly number[];
+  /** Array shape (required): an integer, an array or an integer typed array; at most 64 dims. */
+  shape: ShapeLike;
   /** `'C'` (default) or `'F'`. */
   order?: 'C' | 'F';
 }
 
 /**
  * Create (or overwrite) a `.npy` file and map it read-write, like `open_memmap(path, mode='w+')`.
- * The header is byte-identical to numpy's; the data starts zero-filled on a 64-byte boundary.
- * @throws `ERR_NDMMAP_DTYPE`, `ERR_NDMMAP_SHAPE`, `ERR_OUT_OF_RANGE` before anything is written; OS errors.
+ * The header is byte-identical to numpy's; the data starts zero-filled on a 64-byte boundary. When
+ * it returns, header, size and directory entry have been fsynced (numpy leaves them to the OS).
+ * @throws `ERR_NDMMAP_DTYPE`, `ERR_NDMMAP_SHAPE`, `ERR_OUT_OF_RANGE`, `ERR_NDMMAP_NOT_FILE`, `ENOSPC`
+ *   (statfs) before anything is written; OS errors (`EFBIG`…) after the header is written.
  * @example const a = createNpy('out.npy', { dtype: 'float32', shape: [1000, 128] });
  */
 export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
@@ -82,11 +85,37 @@ export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
   const header = formatNpyHeader(dt, shape, order === 'F');
   const file = path.resolve(filename);
   // Every check memmap() will make, before the file is overwritten (e.g. header + data past 2^53 bytes).
-  checkOpenOptions(file, { dtype: dt, shape, order, offset: header.length, mode: 'r+' });
+  const c = checkOpenOptions(file, { dtype: dt, shape, order, offset: header.length, mode: 'r+' });
+  const bytes = header.length + sizeOf(shape) * dt.itemsize;
+  const before = statTarget(file);
+  checkSpace(file, bytes, before === undefined ? 0 : before.blocks * 512);
+  const { fd } = openTarget(file, 'w+');
   try {
-    fs.writeFileSync(file, header);
+    writeDurably(fd, file, header, bytes, before === undefined);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  return wrapMapping(c, mapOpened(c, fd, fs.fstatSync(fd, { bigint: true })));
+}
+
+/**
+ * Header, size and blocks on disk before createNpy returns: a power cut after it must not leave a
+ * file that starts with zeros (the header pages would otherwise sit dirty in the page cache for up
+ * to 30 s, and the mapping's later msyncs cover only the data). The directory entry too, when the
+ * file is new.
+ */
+function writeDurably(fd: number, file: string, header: Uint8Array, bytes: number, created: boolean): void {
+  try {
+    for (let done = 0; done < header.length;) done += fs.writeSync(fd, header, done, header.length - done, done);
   } catch (err) {
     throw osError(err, file);
   }
-  return memmap(file, { dtype: dt, shape, order, offset: header.length, mode: 'r+' });
+  growFile(fd, file, header.length, bytes);
+  try {
+    fs.fsyncSync(fd);
+  } catch (err) {
+    throw osError(err, file);
+  }
+  if (created) syncDir(file);
 }

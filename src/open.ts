@@ -2,11 +2,12 @@
  * Opening a file the way numpy.memmap.__new__ does: validate everything first, then open, size and
  * map. Nothing is created, truncated or extended before every argument has been checked.
  */
-import fs from 'node:fs';
+import fs, { type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { type DType, dtype as parseDtype } from './dtype.js';
 import { fail, osError, show } from './errors.js';
-import { MAX_SIZE, type Order, checkShape, sizeOf } from './layout.js';
+import { MAX_SIZE, type Order, type ShapeLike, checkShape, sizeOf } from './layout.js';
+import { checkSpace, growFile, openTarget, statTarget } from './file.js';
 import { type Mode, Mapping } from './mapping.js';
 import { MAP_COPY, MAP_READ, MAP_SHARED, native } from './native.js';
 
@@ -21,7 +22,7 @@ export interface OpenOptions {
   dtype?: string | DType;
   mode?: string;
   offset?: number;
-  shape?: number | readonly number[];
+  shape?: ShapeLike;
   order?: string;
 }
 
@@ -57,17 +58,29 @@ export function checkOpenOptions(filename: unknown, opts: OpenOptions): Checked 
   return { filename: path.resolve(filename), dtype: dt, mode, offset, shape, order };
 }
 
-/** Open and map per numpy's rules; returns the mapping and the final shape. */
+/**
+ * Open and map per numpy's rules; returns the mapping and the final shape.
+ * @throws OS errors, `ERR_NDMMAP_NOT_FILE` (a FIFO, directory or device: refused before open(2),
+ *   which would block on a FIFO), `ENOSPC` (w+ larger than the free space: before the file is
+ *   truncated), `ERR_NDMMAP_SIZE`.
+ */
 export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
-  const flags = c.mode === 'w+' ? 'w+' : c.mode === 'r+' ? 'r+' : 'r';
-  let fd: number;
-  try {
-    fd = fs.openSync(c.filename, flags);
-  } catch (err) {
-    throw osError(err, c.filename);
+  const before = statTarget(c.filename);
+  if (c.mode === 'w+') {
+    // w+ truncates at open(2): the space check must come first, counting the blocks it gives back.
+    checkSpace(c.filename, Math.max(c.offset + sizeOf(c.shape!) * c.dtype.itemsize, 1), before === undefined ? 0 : before.blocks * 512);
   }
+  const { fd, st } = openTarget(c.filename, c.mode === 'c' ? 'r' : c.mode);
+  return mapOpened(c, fd, st);
+}
+
+/**
+ * Size (modes r+/w+: extend to the shape, blocks reserved) and map a file opened by
+ * {@link openTarget}. Takes the descriptor: the mapping owns it, or it is closed on failure.
+ */
+export function mapOpened(c: Checked, fd: number, st: BigIntStats): { mapping: Mapping; shape: number[] } {
   try {
-    const flen = fs.fstatSync(fd).size;
+    const flen = Number(st.size);
     let shape = c.shape;
     if (shape === undefined) {
       const avail = flen - c.offset;
@@ -78,17 +91,7 @@ export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
     let bytes = c.offset + sizeOf(shape) * c.dtype.itemsize;
     if (c.mode === 'r+' || c.mode === 'w+') {
       bytes = Math.max(bytes, 1); // numpy never maps an empty file for writing: it writes one byte
-      if (flen < bytes) {
-        try {
-          fs.ftruncateSync(fd, bytes);
-          // Reserve the blocks now: running out of disk inside a mapped write would be a SIGBUS.
-          native.fallocate(fd, flen, bytes - flen);
-        } catch (err) {
-          // Give back what a failed fallocate reserved (it may have taken much of the disk before ENOSPC).
-          try { fs.ftruncateSync(fd, flen); } catch { /* keep the first error */ }
-          throw osError(err, c.filename);
-        }
-      }
+      growFile(fd, c.filename, flen, bytes);
     } else if (bytes > flen) {
       fail('ERR_NDMMAP_SIZE', `mmap length is greater than file size (${bytes} > ${flen} bytes)`, { path: c.filename });
     } else if (flen === 0) {
@@ -102,7 +105,7 @@ export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
     } catch (err) {
       throw osError(err, c.filename);
     }
-    return { mapping: new Mapping(id, fd, c.mode, c.filename, start, bytes - start), shape };
+    return { mapping: new Mapping(id, fd, c.mode, c.filename, start, bytes - start, { dev: st.dev, ino: st.ino }), shape };
   } catch (err) {
     fs.closeSync(fd);
     throw err;

@@ -3,7 +3,7 @@
  * A flip moves `byteOffset` to the last element and negates the stride.
  */
 import { fail, show } from './errors.js';
-import { type Layout, type Order, checkAxis, contiguousStrides, isContiguous, makeLayout, sizeOf } from './layout.js';
+import { type Layout, type Order, checkAxis, checkNdim, contiguousStrides, isContiguous, makeLayout, sizeOf } from './layout.js';
 
 /** One index per axis: an integer (drops the axis), a slice, `':'`-style text, `null` (whole axis) or `'...'`. */
 export type IndexSpec = number | string | null | SliceSpec;
@@ -96,9 +96,11 @@ export function transposeLayout(l: Layout, axes?: readonly number[]): Layout {
 
 /**
  * Give a contiguous view a new shape without copying; one dim may be -1.
- * @throws `ERR_NDMMAP_RESHAPE` when sizes differ or the view is not contiguous in `order`.
+ * @throws `ERR_NDMMAP_RESHAPE` when sizes differ or the view is not contiguous in `order`;
+ *   `ERR_OUT_OF_RANGE` for more than 64 dims.
  */
 export function reshapeLayout(l: Layout, shapeIn: readonly number[], order: Order = 'C'): Layout {
+  checkNdim(shapeIn.length);
   const size = sizeOf(l.shape);
   const unknown = shapeIn.filter((d) => d === -1).length;
   if (unknown > 1) fail('ERR_NDMMAP_RESHAPE', 'can only specify one unknown dimension');

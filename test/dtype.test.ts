@@ -1,6 +1,7 @@
 // Element types: parsing like np.dtype, numpy's casting for `a[i] = value`, float16 rounding and
 // big-endian storage, seen through memmap get/set and the file's bytes.
 import fs from 'node:fs';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dtype, memmap } from '../dist/src/index.js';
 import { caught, tempDir } from './helpers.js';
@@ -27,6 +28,46 @@ describe('dtype()', () => {
     const e = caught(() => dtype(spec));
     expect(e.code).toBe('ERR_NDMMAP_DTYPE');
     expect(e.message).toBe(`data type '${spec}' not understood${hint}`);
+  });
+});
+
+describe("String(dtype) is numpy's str(dtype); inspect is numpy's repr", () => {
+  // [spec, str(np.dtype(spec)), repr(np.dtype(spec))] from numpy 2.4.
+  const NUMPY: [string, string, string][] = [
+    ['float64', 'float64', "dtype('float64')"], ['<f8', 'float64', "dtype('float64')"], ['>f8', '>f8', "dtype('>f8')"],
+    ['=f8', 'float64', "dtype('float64')"], ['|u1', 'uint8', "dtype('uint8')"], ['u1', 'uint8', "dtype('uint8')"],
+    ['>u1', 'uint8', "dtype('uint8')"], ['<i2', 'int16', "dtype('int16')"], ['>i2', '>i2', "dtype('>i2')"],
+    ['=i4', 'int32', "dtype('int32')"], ['?', 'bool', "dtype('bool')"], ['>?', 'bool', "dtype('bool')"],
+    ['<e', 'float16', "dtype('float16')"], ['>e', '>f2', "dtype('>f2')"], ['>i8', '>i8', "dtype('>i8')"],
+    ['<u8', 'uint64', "dtype('uint64')"], ['>u8', '>u8', "dtype('>u8')"], ['>b1', 'bool', "dtype('bool')"],
+    ['float16', 'float16', "dtype('float16')"], ['>f4', '>f4', "dtype('>f4')"], ['int8', 'int8', "dtype('int8')"],
+    ['>i1', 'int8', "dtype('int8')"], ['d', 'float64', "dtype('float64')"], ['>d', '>f8', "dtype('>f8')"],
+    ['H', 'uint16', "dtype('uint16')"], ['>H', '>u2', "dtype('>u2')"],
+  ];
+  it.each(NUMPY)('%s: String %s, inspect %s', (spec, str, repr) => {
+    const d = dtype(spec);
+    expect(String(d)).toBe(str);
+    expect(`${d}`).toBe(str);
+    expect(d + '').toBe(str);
+    expect(d.toString()).toBe(str);
+    expect(inspect(d)).toBe(repr);
+  });
+
+  it('a MemMap\'s dtype prints the same', () => {
+    const a = memmap(tmp.file('s.i2'), { dtype: '>i2', mode: 'w+', shape: [2] });
+    expect(`${a.dtype}`).toBe('>i2');
+    a.close();
+  });
+
+  it('stays plain frozen data: own fields only, structured-cloneable, JSON as before', () => {
+    const d = dtype('>i2');
+    expect(Object.isFrozen(d)).toBe(true);
+    expect(Object.keys(d)).toEqual(['name', 'code', 'itemsize', 'kind', 'byteorder', 'str']);
+    expect(Object.getOwnPropertySymbols(d)).toEqual([]);
+    const c = structuredClone(d);
+    expect(c).toEqual({ name: 'int16', code: d.code, itemsize: 2, kind: 'i', byteorder: '>', str: '>i2' });
+    expect(dtype(c)).toBe(d);
+    expect(JSON.stringify(d)).toBe(`{"name":"int16","code":${d.code},"itemsize":2,"kind":"i","byteorder":">","str":">i2"}`);
   });
 });
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memmap, NdmmapError } from '../dist/src/index.js';
+import { createNpy, memmap, NdmmapError } from '../dist/src/index.js';
 import { FIXTURES, caught, flat, manifest, parseValue, tempDir } from './helpers.js';
 
 interface MemmapCase { file: string; dtype: string; shape: number[]; order: 'C' | 'F'; offset: number; values: string[] }
@@ -153,6 +153,40 @@ describe('numpy memmap behaviours (memmap/behaviours.json)', () => {
       expect(e.message).toMatch(message);
       expect(fs.readFileSync(f)).toEqual(Buffer.alloc(16, 7));
     }
+  });
+});
+
+describe('shape given as a typed array (numpy takes any integer sequence: np.zeros(np.array([3, 4])))', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => { tmp = tempDir(); });
+  afterEach(() => tmp.remove());
+
+  it.each([
+    ['Int32Array', new Int32Array([3, 4])],
+    ['Uint8Array', new Uint8Array([3, 4])],
+    ['BigInt64Array', new BigInt64Array([3n, 4n])],
+    ['BigUint64Array', new BigUint64Array([3n, 4n])],
+  ])('memmap and createNpy take a %s', async (_, shape) => {
+    const a = memmap(tmp.file('t.f4'), { dtype: 'float32', mode: 'w+', shape });
+    expect(a.shape).toEqual([3, 4]);
+    expect(fs.statSync(tmp.file('t.f4')).size).toBe(48);
+    a.close();
+    const b = memmap(tmp.file('t.f4'), { dtype: 'float32', mode: 'r', shape });
+    expect(b.shape).toEqual([3, 4]);
+    b.close();
+    const n = createNpy(tmp.file('t.npy'), { dtype: 'int16', shape });
+    expect(n.shape).toEqual([3, 4]);
+    n.close();
+  });
+
+  it('refuses typed arrays numpy would refuse, before the file is touched', () => {
+    const f = tmp.file('never.f8');
+    // numpy: np.zeros(np.array([3., 4.])) is a TypeError even though the values are whole.
+    for (const shape of [new Float64Array([3, 4]), new Float32Array([3, 4])])
+      expect(caught(() => memmap(f, { mode: 'w+', shape: shape as never }))).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: `shape must be an integer or a sequence of integers, got a ${shape.constructor.name}` });
+    expect(caught(() => memmap(f, { mode: 'w+', shape: new Int8Array([3, -1]) }))).toMatchObject({ code: 'ERR_OUT_OF_RANGE', message: expect.stringMatching(/^negative dimensions are not allowed/) });
+    expect(caught(() => memmap(f, { mode: 'w+', shape: new DataView(new ArrayBuffer(8)) as never }))).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    expect(fs.existsSync(f)).toBe(false);
   });
 });
 

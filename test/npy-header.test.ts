@@ -223,3 +223,23 @@ describe('parseNpyHeader errors', () => {
     expectError(() => parse(bytes), E, /not valid utf-8/);
   });
 });
+
+describe('parseNpyHeader: deep nesting', () => {
+  const E = 'ERR_NDMMAP_NPY';
+  const nest = (open: string, close: string, inner: string, depth: number): string => open.repeat(depth) + inner + close.repeat(depth);
+
+  it('thousands of levels of (), [] or {} are ERR_NDMMAP_NPY, not a RangeError', () => {
+    // 4900 levels is the deepest that fits numpy's 10000-byte header limit; a recursive parser runs out of stack near 2800.
+    const shapes = [4900, 2500].flatMap((d) => [nest('(', ')', '3,', d), nest('[', ']', '3', d)]);
+    for (const shape of [...shapes, nest("{'a': ", '}', '3', 1400)]) {
+      const h = dict("'<f8'", 'False', shape);
+      expectError(() => parse(npy(h, { dataBytes: 24 })), E, /Cannot parse header: .*nested more than 200 levels deep at offset \d+/);
+    }
+  });
+
+  it("numpy's limit: 200 levels parse (the dict's brace and 199 parentheses), 201 do not", () => {
+    // np.load accepts 'shape': ((…(3,)…)) with 199 parentheses and refuses 200 (Python's parser stops at 200 levels).
+    expect(parse(npy(dict("'<f8'", 'False', nest('(', ')', '3,', 199)), { dataBytes: 24 })).shape).toEqual([3]);
+    expectError(() => parse(npy(dict("'<f8'", 'False', nest('(', ')', '3,', 200)), { dataBytes: 24 })), E, /nested more than 200 levels/);
+  });
+});

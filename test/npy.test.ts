@@ -2,8 +2,9 @@
 // np.save/open_memmap write, byte for byte; bad files are ERR_NDMMAP_NPY.
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createNpy, openNpy } from '../dist/src/index.js';
+import { native } from '../dist/src/native.js';
 import { FIXTURES, caught, flat, manifest, parseValue, tempDir } from './helpers.js';
 
 interface NpyCase {
@@ -141,5 +142,68 @@ describe('openNpy() errors', () => {
     expect(e.code).toBe('ENOENT');
     expect(e.path).toBe(missing);
     expect(e.syscall).toBe('open');
+  });
+});
+
+describe('createNpy() makes the header durable before it returns', () => {
+  // What this proves: the order of the system calls (header written, size set, fsync of the file,
+  // fsync of the directory for a new file, all before the file is mapped) and what the file holds
+  // when fsync runs. That fsync reaches the platter is the kernel's promise; the durability suite
+  // checks the page-cache side (the header page is clean when createNpy returns).
+  interface Ev { op: string; fd: number; head?: string; size?: number; mapped?: number; dir?: boolean }
+  const realFsync = fs.fsyncSync;
+  const realWrite = fs.writeSync;
+  /** Run `run` with fs.writeSync and fs.fsyncSync traced; at each fsync, what the file holds. */
+  function trace(run: () => void): Ev[] {
+    const events: Ev[] = [];
+    const write = vi.spyOn(fs, 'writeSync');
+    const fsync = vi.spyOn(fs, 'fsyncSync').mockImplementation((fd: number) => {
+      const st = fs.fstatSync(fd);
+      const ev: Ev = { op: 'fsync', fd, dir: st.isDirectory(), mapped: native.liveMappings() };
+      if (!ev.dir) {
+        const b = Buffer.alloc(6);
+        fs.readSync(fd, b, 0, 6, 0);
+        Object.assign(ev, { head: b.toString('latin1'), size: st.size });
+      }
+      events.push(ev);
+      realFsync(fd);
+    });
+    write.mockImplementation(((fd: number, ...rest: unknown[]) => {
+      events.push({ op: 'write', fd });
+      return (realWrite as (...a: unknown[]) => number)(fd, ...rest);
+    }) as typeof fs.writeSync);
+    try {
+      run();
+    } finally {
+      write.mockRestore();
+      fsync.mockRestore();
+    }
+    return events;
+  }
+
+  it('new file: write header → fsync file (header and full size in place) → fsync directory → map', () => {
+    const f = tmp.file('durable.npy');
+    const live = native.liveMappings();
+    let a: ReturnType<typeof createNpy> | undefined;
+    const events = trace(() => { a = createNpy(f, { dtype: 'float32', shape: [1000, 3] }); });
+    expect(native.liveMappings()).toBe(live + 1);
+    const file = events.find((e) => e.op === 'fsync' && !e.dir);
+    const dir = events.find((e) => e.op === 'fsync' && e.dir);
+    expect(file, JSON.stringify(events)).toMatchObject({ head: '\x93NUMPY', size: 128 + 12000, mapped: live });
+    expect(dir, JSON.stringify(events)).toMatchObject({ mapped: live });
+    const firstWrite = events.findIndex((e) => e.op === 'write' && e.fd === file!.fd);
+    expect(firstWrite).toBeGreaterThanOrEqual(0);
+    expect(firstWrite).toBeLessThan(events.indexOf(file!));
+    expect(events.indexOf(file!)).toBeLessThan(events.indexOf(dir!));
+    a!.close();
+  });
+
+  it('existing file: the file is fsynced again; its directory entry already exists', () => {
+    const f = tmp.file('again.npy');
+    createNpy(f, { dtype: 'int8', shape: [5] }).close();
+    let a: ReturnType<typeof createNpy> | undefined;
+    const events = trace(() => { a = createNpy(f, { dtype: 'float64', shape: [7] }); });
+    expect(events.filter((e) => e.op === 'fsync')).toEqual([expect.objectContaining({ dir: false, head: '\x93NUMPY', size: 128 + 56 })]);
+    a!.close();
   });
 });

@@ -135,6 +135,18 @@ describe('reshape()', () => {
   });
 });
 
+describe('reshape() with a typed-array shape', () => {
+  it.each([
+    ['Int32Array', new Int32Array([6, 4]), [6, 4]],
+    ['Int32Array with -1', new Int32Array([-1, 3]), [8, 3]],
+    ['BigInt64Array with -1', new BigInt64Array([2n, -1n, 2n]), [2, 6, 2]],
+  ])('%s', (_, shape, want) => {
+    const v = a.reshape(shape as never);
+    expect(v.shape).toEqual(want);
+    expect(v.get(...want.map((n) => n - 1))).toBe(35);
+  });
+});
+
 describe('writes through views', () => {
   it('reach the parent, other views and the file', () => {
     const col = a.slice(':', -1);          // a[:, -1]

@@ -26,9 +26,13 @@ function sameShape(a: MemMap, b: MemMap, what: string): void {
     fail('ERR_NDMMAP_SHAPE', `${what} has shape ${show(b.shape)}, expected ${show(a.shape)}`);
 }
 
-/** Reading `src` while writing `dst` is safe when they share no bytes, or are the very same elements. */
+/**
+ * Reading `src` while writing `dst` is safe when they share no bytes, or are the very same elements.
+ * Files are compared by device and inode, not by name: through a symlink or a hard link a reversed
+ * copy would otherwise read bytes it has already overwritten.
+ */
 function checkOverlap(src: MemMap, dst: MemMap, what: string): void {
-  if (src.filename !== dst.filename) return;
+  if (!src.mapping.sameFile(dst.mapping)) return;
   const [a0, a1] = byteExtent(src.layout);
   const [b0, b1] = byteExtent(dst.layout);
   if (a1 <= b0 || b1 <= a0) return;

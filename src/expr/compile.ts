@@ -72,18 +72,31 @@ export function chooseMode(node: Node, inputs: readonly DType[], target: DType):
   return intClosed(node, mode === 'uint64' ? UINT64_MAX : INT64_MAX) ? mode : 'float64';
 }
 
-function intClosed(n: Node, maxLiteral: bigint): boolean {
-  switch (n.k) {
-    case 'num': return n.int !== null && n.int <= maxLiteral;
-    case 'var': return true;
-    case 'neg': return intClosed(n.a, maxLiteral);
-    case 'call': return INT_CLOSED_CALLS.has(n.fn) && n.args.every((a) => intClosed(a, maxLiteral));
-    case 'bin':
-      if (n.op === '/') return false;
-      // numpy refuses negative integer powers of integers; a literal exponent is the only sure case.
-      if (n.op === '**') return intClosed(n.a, maxLiteral) && n.b.k === 'num' && n.b.int !== null && n.b.int <= maxLiteral;
-      return intClosed(n.a, maxLiteral) && intClosed(n.b, maxLiteral);
+/**
+ * Is every node integer-closed? A loop over an explicit stack, not recursion: `x+x+…+x` within
+ * MAX_LENGTH is a left-deep tree thousands of nodes deep, more than the JS stack holds.
+ */
+function intClosed(root: Node, maxLiteral: bigint): boolean {
+  const intLiteral = (n: Node): boolean => n.k === 'num' && n.int !== null && n.int <= maxLiteral;
+  const todo: Node[] = [root];
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+    switch (n.k) {
+      case 'num': if (!intLiteral(n)) return false; break;
+      case 'var': break;
+      case 'neg': todo.push(n.a); break;
+      case 'call':
+        if (!INT_CLOSED_CALLS.has(n.fn)) return false;
+        todo.push(...n.args);
+        break;
+      case 'bin':
+        if (n.op === '/') return false;
+        // numpy refuses negative integer powers of integers; a literal exponent is the only sure case.
+        if (n.op === '**' && !intLiteral(n.b)) return false;
+        todo.push(n.a, n.b);
+        break;
+    }
   }
+  return true;
 }
 
 /** Bytecode, constants and the stack depth it needs. */
@@ -117,38 +130,58 @@ export function emit(node: Node, mode: Mode): Emitted {
     return i;
   };
 
-  // Returns the stack depth the subtree needs.
-  const walk = (n: Node): number => {
+  // A leaf's code, or the operands and opcode of an inner node.
+  const split = (n: Node): { args: readonly Node[]; op: number } | undefined => {
     switch (n.k) {
       case 'num': {
         const i = constant(n);
         bytes.push(OP.CONST, i & 0xff, i >> 8);
-        return 1;
+        return undefined;
       }
       case 'var':
         if (n.name === 'y') usesY = true;
         bytes.push(n.name === 'x' ? OP.X : OP.Y);
-        return 1;
-      case 'neg': {
-        const d = walk(n.a);
-        bytes.push(OP.NEG);
-        return d;
-      }
+        return undefined;
+      case 'neg': return { args: [n.a], op: OP.NEG };
+      case 'call': return { args: n.args, op: CALLS.get(n.fn)! };
       case 'bin':
         // numpy's fast paths for an array to a scalar power: `x**2` is square(x), `x**0.5` is sqrt(x).
-        if (n.op === '**' && n.b.k === 'num' && (n.b.value === 2 || (n.b.value === 0.5 && mode === 'float64'))) {
-          const d = walk(n.a);
-          bytes.push(n.b.value === 2 ? OP.SQUARE : OP.SQRT);
-          return d;
+        if (n.op === '**' && n.b.k === 'num' && (n.b.value === 2 || (n.b.value === 0.5 && mode === 'float64')))
+          return { args: [n.a], op: n.b.value === 2 ? OP.SQUARE : OP.SQRT };
+        return { args: [n.a, n.b], op: BINARY.get(n.op)! };
+    }
+  };
+
+  // Post-order emission with the stack depth each subtree needs: operand i is evaluated with i
+  // results already on the stack, so a node needs max(need(arg i) + i). An explicit stack of frames,
+  // not recursion: a left-deep `x+x+…+x` is thousands of nodes deep yet needs only 2 slots.
+  interface Frame { args: readonly Node[]; op: number; i: number; need: number }
+  const walk = (root: Node): number => {
+    const frames: Frame[] = [];
+    let next: Node | undefined = root;
+    let done = 0; // stack depth needed by the subtree just emitted
+    for (;;) {
+      if (next !== undefined) {
+        const inner = split(next);
+        next = undefined;
+        if (inner !== undefined && inner.args.length > 0) {
+          frames.push({ ...inner, i: 0, need: 0 });
+          next = inner.args[0];
+          continue;
         }
-      // falls through
-      case 'call': {
-        const args = n.k === 'bin' ? [n.a, n.b] : n.args;
-        let need = 0;
-        args.forEach((a, i) => { need = Math.max(need, walk(a) + i); });
-        bytes.push(n.k === 'bin' ? BINARY.get(n.op)! : CALLS.get(n.fn)!);
-        return need;
+        if (inner !== undefined) bytes.push(inner.op);
+        done = 1;
       }
+      const f = frames[frames.length - 1];
+      if (f === undefined) return done;
+      f.need = Math.max(f.need, done + f.i);
+      if (++f.i < f.args.length) {
+        next = f.args[f.i];
+        continue;
+      }
+      bytes.push(f.op);
+      frames.pop();
+      done = f.need;
     }
   };
 

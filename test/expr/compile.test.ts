@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { dtype } from '../../dist/src/dtype.js';
 import { NdmmapError } from '../../dist/src/errors.js';
 import { compileExpr, FORMAT_VERSION, MODE, OP } from '../../dist/src/expr/index.js';
+import { emit } from '../../dist/src/expr/compile.js';
+import { parse } from '../../dist/src/expr/parse.js';
+import { memmap } from '../../dist/src/index.js';
+import { tempDir } from '../helpers.js';
 
 const f8 = dtype('f8');
 const mode = (text: string, inputs: string[], target: string) =>
@@ -95,5 +99,44 @@ describe('compileExpr: bytecode', () => {
     expect(() => compileExpr('x + y', { inputs: [f8], target: f8 })).toThrow(expect.objectContaining({
       code: 'ERR_NDMMAP_EXPR', message: expect.stringMatching(/'y' at 4 needs a second input/),
     }));
+  });
+});
+
+describe('compileExpr: long flat expressions (left-deep trees)', () => {
+  // 'x+x+…+x' parses to a left-deep tree 4500 nodes deep; it needs only 2 VM stack slots, and
+  // compiling it must not recurse once per node (that ran out of JS stack: a RangeError).
+  const N = 4500;
+  const text = 'x' + '+x'.repeat(N - 1);
+
+  it.each([['f8', 'float64'], ['i4', 'int64'], ['u8', 'uint64']] as const)('compiles over %s in %s mode, to 2 stack slots', (dt, m) => {
+    expect(text.length).toBe(2 * N - 1);
+    const p = compileExpr(text, { inputs: [dtype(dt)], target: dtype(dt) });
+    expect(p.mode).toBe(m);
+    const want = [FORMAT_VERSION, MODE[m], OP.X];
+    for (let i = 1; i < N; i++) want.push(OP.X, OP.ADD);
+    expect([...p.code]).toEqual(want);
+    expect(emit(parse(text), m).stack).toBe(2);
+  });
+
+  it('runs: apply gives 4500 * x (float64 and int32 arrays)', async () => {
+    const tmp = tempDir();
+    try {
+      const f = memmap(tmp.file('f.f8'), { dtype: 'float64', mode: 'w+', shape: [10] });
+      f.assign(Array.from({ length: 10 }, (_, i) => i - 2.5));
+      await f.apply(text);
+      expect(f.toArray()).toEqual(Array.from({ length: 10 }, (_, i) => N * (i - 2.5)));
+      const g = memmap(tmp.file('g.i4'), { dtype: 'int32', mode: 'w+', shape: [2, 3] });
+      g.assign([[1, -2, 3], [400, 0, -477218]]);
+      await g.apply(text);
+      expect(g.toArray()).toEqual([[N, -2 * N, 3 * N], [400 * N, 0, -477218 * N]]);
+      f.close(); g.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('nesting is still bounded: 200 nested parentheses are ERR_NDMMAP_EXPR', () => {
+    expect(() => compileExpr('('.repeat(201) + 'x' + ')'.repeat(201), { inputs: [f8], target: f8 }))
+      .toThrow(expect.objectContaining({ code: 'ERR_NDMMAP_EXPR', message: expect.stringMatching(/nests deeper than 200 levels/) }));
   });
 });

@@ -58,7 +58,7 @@ const memmapCases: Case[] = [
   ['memmap missing file (r)', 'ENOENT', () => memmap(NEW, { mode: 'r' })],
   ['memmap missing file (r+)', 'ENOENT', () => memmap(NEW)],
   ['memmap missing file (c)', 'ENOENT', () => memmap(NEW, { mode: 'c' })],
-  ['memmap a directory (r+)', 'EISDIR', () => memmap(SUBDIR)],
+  ['memmap a directory (r+)', 'ERR_NDMMAP_NOT_FILE', () => memmap(SUBDIR)],
   ['memmap file under a missing dir (w+)', 'ENOENT', () => memmap(path.join(dir, 'no', 'x.f8'), { mode: 'w+', shape: 4 })],
   // options object
   ...[null, 'r', 5, true].map((o): Case => [`memmap options ${String(o)}`, 'ERR_INVALID_ARG_TYPE', () => memmap(F, any(o))]),
@@ -109,7 +109,7 @@ const memmapCases: Case[] = [
 const npyCases: Case[] = [
   ...[5, null, '', {}].map((f): Case => [`openNpy filename ${String(f)}`, 'ERR_INVALID_ARG_TYPE', () => openNpy(any(f))]),
   ['openNpy missing file', 'ENOENT', () => openNpy(NEW)],
-  ['openNpy a directory', 'EISDIR', () => openNpy(SUBDIR)],
+  ['openNpy a directory', 'ERR_NDMMAP_NOT_FILE', () => openNpy(SUBDIR)],
   ...['w+', 'write', 'x', '', 'R', 'toString'].map((m): Case => [`openNpy mode '${m}'`, 'ERR_NDMMAP_MODE', () => openNpy(NPY, { mode: m })]),
   ...[5, {}].map((m): Case => [`openNpy mode ${String(m)}`, 'ERR_NDMMAP_MODE', () => openNpy(NPY, { mode: any(m) })]),
   ...[null, 5, 'r'].map((o): Case => [`openNpy options ${String(o)}`, 'ERR_INVALID_ARG_TYPE', () => openNpy(NPY, any(o))]),

@@ -7,7 +7,7 @@ import { openFile } from '../open.js';
 
 /** numpy's `str(dtype)`: the name for native (little-endian) order, the code (`>f8`) otherwise. */
 export function dtypeStr(a: MemMap): string {
-  return a.dtype.byteorder === '>' ? a.dtype.str : a.dtype.name;
+  return String(a.dtype);
 }
 
 /** Run `info`; prints one JSON object with --json, aligned `key: value` lines otherwise. */
