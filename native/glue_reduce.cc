@@ -14,10 +14,10 @@ namespace ndmmap {
 namespace {
 
 // Descriptor of one block (src/engine/descriptor.ts writes it):
-// [kernel, valueType, nOps, nOut, nRed, indexBase, outBase, maskOperand, param0, param1,
+// [kernel, valueType, nOps, nOut, nRed, indexBase, outBase, maskOperand, param0, param1, valueRound,
 //  nOps x (mappingId, dtype, swap, position),
 //  (nOut + nRed) x (length, multiplier, nOps x byte stride)]
-constexpr size_t kHead = 10;
+constexpr size_t kHead = 11;
 constexpr size_t kOperandFields = 4;
 
 int64_t Int(Napi::Env env, double d) {
@@ -69,6 +69,8 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   a.maskOperand = (int)maskOp;
   a.param[0] = d[8];
   a.param[1] = d[9];
+  a.valueRound = (int)Int(env, d[10]);
+  if (a.valueRound != -1 && ItemSize(a.valueRound) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad value dtype");
   const double* dims = d + kHead + kOperandFields * nOps;
   int64_t ndim = nOut + nRed;
   int64_t maxPos = 0, count = 1;

@@ -163,8 +163,14 @@ int64_t Fetch(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* ste
   uint8_t* dst = static_cast<uint8_t*>(dstv);
   const int vt = a.valueType;
   if (n > kMaxRun) return 0;
-  if (a.value != nullptr) EvalRun(*a.value, a.valueConsts, a.valueConstCount, a, pos, step, n, vt, dst);
-  else Conversion(a.ops[0].dtype, a.ops[0].swap, vt)(pos[0], step[0], n, dst);
+  if (a.value != nullptr && a.valueRound >= 0 && a.valueRound != vt) {
+    // numpy's expression result has its own dtype (float16, int16…): round to it, then widen
+    static thread_local uint8_t typed[kMaxRun * 8];
+    EvalRun(*a.value, a.valueConsts, a.valueConstCount, a, pos, step, n, a.valueRound, typed);
+    Conversion(a.valueRound, false, vt)(typed, ItemSize(a.valueRound), n, dst);
+  } else if (a.value != nullptr) {
+    EvalRun(*a.value, a.valueConsts, a.valueConstCount, a, pos, step, n, vt, dst);
+  } else Conversion(a.ops[0].dtype, a.ops[0].swap, vt)(pos[0], step[0], n, dst);
   if (a.mask == nullptr && a.maskOperand < 0) return n;
   static thread_local uint8_t keep[kMaxRun];
   if (a.mask != nullptr) EvalRun(*a.mask, a.maskConsts, a.maskConstCount, a, pos, step, n, kBool, keep);
@@ -204,7 +210,7 @@ int Reduce(const ReduceArgs& a) {
   if (a.valueType == kBool || ItemSize(a.valueType) == 0) return EINVAL;
   for (int k = 0; k < a.nOps; ++k)
     if (ItemSize(a.ops[k].dtype) == 0) return EINVAL;
-  if (a.maskOperand >= a.nOps) return EINVAL;
+  if (a.maskOperand >= a.nOps || (a.valueRound >= 0 && ItemSize(a.valueRound) == 0)) return EINVAL;
   if (a.value == nullptr && Conversion(a.ops[0].dtype, a.ops[0].swap, a.valueType) == nullptr) return EINVAL;
   if ((a.value != nullptr && a.value->usesY && a.nOps < 2) || (a.mask != nullptr && a.mask->usesY && a.nOps < 2))
     return EINVAL;

@@ -78,6 +78,7 @@ struct ReduceArgs {
   int64_t outBase = 0;
   // Materialisation (nullptr/none for the direct path).
   const Program* value = nullptr;   // computes the values from the operands
+  int valueRound = -1;              // the program's numpy dtype, its results rounded to it first (or -1)
   const double* valueConsts = nullptr;
   int64_t valueConstCount = 0;
   int maskOperand = -1;             // an operand read as a bool mask

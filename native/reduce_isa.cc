@@ -106,8 +106,10 @@ constexpr Entry Pick(int kernel, int vt) {
   }
 }
 
-// The product kernels read their accumulator's range from the call.
+// Kernel parameters of the call: the sums' accumulator width, the products' accumulator range.
 void Configure(int kernel, const double* param) {
+  if (kernel == kern::kSumFloat || kernel == kern::kNanSum) { sumWide = param[0] == 64; return; }
+  if (kernel == kern::kMoments || kernel == kern::kNanMoments) { devRound = (int)param[0]; return; }
   if (kernel != kern::kProdFloat && kernel != kern::kNanProd) return;
   hiExp = param[0] != 0 ? param[0] : 1024;
   loExp = param[1] != 0 ? param[1] : -1075;

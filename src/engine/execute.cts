@@ -50,13 +50,13 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
 }
 
 /** Header doubles of a reduce descriptor (native/glue_reduce.cc). */
-export const DESC_HEAD = 10;
+export const DESC_HEAD = 11;
 /** Scratch for descriptors: the native call copies what it needs, so one per thread suffices. */
 let descScratch = new Float64Array(256);
 
 /**
  * Pack a block into native reduce's descriptor: [kernel, valueType, nOps, nOut, nRed, indexBase,
- * outBase, maskOperand, param0, param1, nOps x (mappingId, dtype, swap, position), dims...].
+ * outBase, maskOperand, param0, param1, valueRound, nOps x (mappingId, dtype, swap, position), dims...].
  */
 export function reduceDescriptor(t: ReduceTask, b: ReduceBlock): Float64Array {
   const nOps = t.operands.length;
@@ -65,6 +65,7 @@ export function reduceDescriptor(t: ReduceTask, b: ReduceBlock): Float64Array {
   const d = descScratch;
   d[0] = t.kernel; d[1] = t.valueType; d[2] = nOps; d[3] = b.nOut; d[4] = b.dims.length - b.nOut;
   d[5] = b.indexBase; d[6] = b.outBase; d[7] = t.maskOperand; d[8] = t.param[0]; d[9] = t.param[1];
+  d[10] = t.valueRound;
   let k = DESC_HEAD;
   for (let o = 0; o < nOps; o++) {
     const [id, dt, swap] = t.operands[o];

@@ -61,7 +61,7 @@ export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = 
   const plan = layouts.length === 1 ? planReduceCached(layouts[0], checked.axes, S * 8) : planReduce(layouts, checked.axes, S * 8);
   const ctx: ReduceContext = { ...base, initial, perOutput: plan.perOutput };
   const choice = red.kernel(ctx);
-  if (red.emptyError !== undefined && plan.perOutput === 0 && !allowEmpty && !(where && initial !== undefined))
+  if (red.emptyError !== undefined && plan.perOutput === 0 && !allowEmpty && initial === undefined)
     fail('ERR_NDMMAP_EMPTY', red.emptyError);
   return { red, ctx, choice, plan, checked, operands, maskOperand, result };
 }
@@ -88,6 +88,7 @@ export async function runPrepared(p: Prepared, opts: RunOptions): Promise<Float6
     kind: 'reduce', control: newControl(inline), kernel: KERNEL_IDS[choice.kernel], valueType: parseDtype(choice.valueType).code,
     operands: operands.map((m) => [m.mapping.id, m.dtype.code, isSwapped(m.dtype) ? 1 : 0]),
     maskOperand: p.maskOperand, param: choice.param ?? [0, 0], value: p.checked.value, mask: p.checked.mask,
+    valueRound: p.checked.value === null ? -1 : p.checked.valueDtype.code,
     release: releaseBehind(operands[0], plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
   };
   try {

@@ -39,6 +39,8 @@ export interface ReduceTask {
   /** Kernel parameters (prod: the accumulator's overflow and underflow exponents). */
   param: [number, number];
   value: ProgramData | null;
+  /** dtype code the value program's results are rounded to first (numpy's dtype of the expression), or -1. */
+  valueRound: number;
   mask: ProgramData | null;
   /** Drop each block's pages of operand 0 after reading it (files larger than memory). */
   release: boolean;

@@ -112,7 +112,7 @@ describe('native glue takes 64 dims (uncoalesced), refuses 65', () => {
     const st = cStrides(shape);
     const outMul = cStrides(shape.slice(0, nOut));
     const dims = shape.flatMap((n, k) => [n, k < nOut ? outMul[k] : st[k], 8 * st[k]]);
-    return Float64Array.from([kernel, f8, 1, nOut, shape.length - nOut, 0, 0, -1, 0, 0, id, f8, 0, 0, ...dims]);
+    return Float64Array.from([kernel, f8, 1, nOut, shape.length - nOut, 0, 0, -1, 0, 0, -1, id, f8, 0, 0, ...dims]);
   };
 
   it('reduce: 64 reduced dims, and 40 kept + 24 reduced', () => {

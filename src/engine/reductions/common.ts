@@ -48,11 +48,17 @@ export function floatValues(data: DType, acc: DTypeName, sumKernel: boolean): DT
   const rank = (n: DTypeName): number => (n === 'float16' ? 2 : n === 'float32' ? 4 : n === 'float64' ? 8 : 0);
   if (data.kind === 'f') {
     const v = rank(acc) >= data.itemsize ? data.name : acc;
-    if (v === 'float16') return sumKernel ? 'float16' : 'float32';
+    // float16 read in place only by a sum that also adds in float16; otherwise widened to float32 (exact)
+    if (v === 'float16') return sumKernel && acc === 'float16' ? 'float16' : 'float32';
     return v;
   }
   if (acc === 'float64') return data.name === 'bool' ? 'uint8' : data.name;
   return sumKernel && acc === 'float16' ? 'float16' : 'float32';
+}
+
+/** The sum kernels' parameter: [64, 0] adds float32/float16 values in float64 (numpy's dtype=float64). */
+export function sumParam(acc: DTypeName): [number, number] {
+  return acc === 'float64' ? [64, 0] : [32, 0];
 }
 
 /** Store a number or bigint into a result array of any type. */

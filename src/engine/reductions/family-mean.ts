@@ -4,7 +4,7 @@
  */
 import { type DTypeName } from '../../dtype.js';
 import { type KernelChoice, kernelType } from '../kernels.js';
-import { floatValues, isInt, put, refuse, roundTo, views, wrap } from './common.js';
+import { floatValues, isInt, put, refuse, roundTo, sumParam, views, wrap } from './common.js';
 import { type ReduceContext, type Reduction } from './types.js';
 
 /** The type numpy adds in: `dtype=`, else float64 for integers; mean widens float16 to float32, nanmean does not. */
@@ -24,7 +24,7 @@ function choose(ctx: ReduceContext, nan: boolean): KernelChoice {
     if (ctx.where) refuse(`${nan ? 'nanmean' : 'mean'} with an integer dtype and a where mask is not supported`);
     return { kernel: 'sum_int', valueType: dt.kind === 'f' ? acc : kernelType(dt) };
   }
-  return { kernel: nan && dt.kind === 'f' ? 'nansum' : 'sum_float', valueType: floatValues(dt, acc, true) };
+  return { kernel: nan && dt.kind === 'f' ? 'nansum' : 'sum_float', valueType: floatValues(dt, acc, true), param: sumParam(acc) };
 }
 
 export function meanLike(spec: { name: string; method: string; summary: string; nan: boolean }): Reduction {
@@ -55,7 +55,7 @@ export function meanLike(spec: { name: string; method: string; summary: string; 
           put(out, o, Number.isFinite(q) ? wrap(acc, BigInt(Math.trunc(q))) : 0n);
         } else {
           const s = f[o * 3], c = f[o * 3 + 1], n = f[o * 3 + 2];
-          const total = roundTo(acc, Number.isFinite(s) ? s + c : s);
+          const total = roundTo(acc, 0 + (Number.isFinite(s) && c !== 0 ? s + c : s));
           put(out, o, roundTo(rname, roundTo(acc, total / n)));
         }
       }

@@ -4,7 +4,7 @@
  */
 import { type DTypeName } from '../../dtype.js';
 import { type KernelChoice, accumulatorRange, kernelType } from '../kernels.js';
-import { floatValues, isFloat, isInt, put, roundTo, sumDtype, views, wrap } from './common.js';
+import { floatValues, isFloat, isInt, put, roundTo, sumDtype, sumParam, views, wrap } from './common.js';
 import { type ReduceContext, type Reduction, type ResultData } from './types.js';
 
 /** kProdFloat's flag bits (native/reduce.h ProdFlag). */
@@ -54,9 +54,7 @@ function choose(ctx: ReduceContext, product: boolean, nan: boolean): KernelChoic
   if (acc === 'bool' || (dt.name === 'bool' && !isFloat(acc))) return { kernel: 'count_nonzero', valueType: kernelType(dt) };
   if (isInt(acc)) return { kernel: product ? 'prod_int' : 'sum_int', valueType: dt.kind === 'f' ? acc : kernelType(dt) };
   const kernel = nan && dt.kind === 'f' ? (product ? 'nanprod' : 'nansum') : product ? 'prod_float' : 'sum_float';
-  const choice: KernelChoice = { kernel, valueType: floatValues(dt, acc, !product) };
-  if (product) choice.param = accumulatorRange(acc);
-  return choice;
+  return { kernel, valueType: floatValues(dt, acc, !product), param: product ? accumulatorRange(acc) : sumParam(acc) };
 }
 
 function finish(product: boolean, states: Float64Array, count: number, ctx: ReduceContext, out: ResultData, choice: KernelChoice): void {
@@ -88,11 +86,11 @@ function finish(product: boolean, states: Float64Array, count: number, ctx: Redu
     for (let o = 0; o < count; o++) put(out, o, roundTo(acc, evalProduct(f, o * S, start)));
     return;
   }
+  // numpy starts a sum at +0.0 (or `initial`); the kernel's -0.0 start keeps a sum of -0.0s signed until here.
+  const start = init === undefined ? 0 : Number(init);
   for (let o = 0; o < count; o++) {
     const s = f[o * 3], c = f[o * 3 + 1];
-    let v = Number.isFinite(s) ? s + c : s;
-    if (init !== undefined) v = Number(init) + v;
-    put(out, o, roundTo(acc, v));
+    put(out, o, roundTo(acc, start + (Number.isFinite(s) && c !== 0 ? s + c : s)));
   }
 }
 
