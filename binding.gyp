@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/registry.cc",
+        "native/files.cc",
         "native/reduce.cc",
         "native/apply.cc"
       ],

@@ -8,14 +8,20 @@ const require = createRequire(import.meta.url);
 
 /** The addon's functions (native/addon.cc). Positions and lengths are file bytes. */
 export interface Native {
-  map(fd: number, mode: number, fileStart: number, length: number): number;
+  /** The caller may close `fd` once it returns: the addon keeps a shared descriptor of the file. */
+  map(fd: number, mode: number, fileStart: number, length: number, path?: string): number;
   unmap(id: number): boolean;
+  /** The mapped file's size now (fstat of the addon's descriptor). */
+  fileSize(id: number): number;
   sync(id: number, position: number, length: number): void;
   advise(id: number, position: number, length: number, advice: number): void;
   fallocate(fd: number, offset: number, length: number): void;
   window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
   detach(handle: object, buffer: ArrayBuffer): void;
+  /** Mappings of files not yet released (closed mappings still in use by a call count). */
   liveMappings(): number;
+  /** Address ranges of closed mappings kept reserved (anonymous) until their buffers are collected. */
+  reservedRanges(): number;
   /** desc: [id, op, dtype, swap, position, indexBase, outBase, nOut, nRed, outShape…, outStrides…,
    *  outIndexMul…, redShape…, redStrides…, redIndexMul…] (see native/addon.cc). */
   reduce(desc: Float64Array, out: Float64Array): void;
