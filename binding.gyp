@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/registry.cc",
         "native/files.cc",
+        "native/guard.cc",
         "native/reduce.cc",
         "native/apply.cc"
       ],

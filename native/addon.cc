@@ -9,12 +9,14 @@
 
 #include <atomic>
 #include <cmath>
+#include <initializer_list>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "apply.h"
 #include "dtype.h"
+#include "guard.h"
 #include "reduce.h"
 #include "registry.h"
 
@@ -85,6 +87,48 @@ struct Hold {
   Hold& operator=(const Hold&) = delete;
 };
 
+// A SIGBUS on a held mapping during a kernel, as the error it stands for (guard.h).
+[[noreturn]] void ThrowFault(Napi::Env env, const Hold& h, const Fault& f) {
+  uint64_t pos = h.span.fileStart + (uint64_t)(f.addr - (uintptr_t)h.span.base);
+  uint64_t size = 0;
+  std::string path;
+  int kind = FaultCause(h.id, pos, &size, &path);
+  std::string where = "'" + path + "' at byte " + std::to_string(pos);
+  if (kind == kFaultTruncated) {
+    Napi::Error e = Napi::Error::New(env, "'" + path + "' was truncated to " + std::to_string(size) +
+                                     " bytes while mapped; a running call touched byte " + std::to_string(pos));
+    e.Set("code", Napi::String::New(env, "ERR_NDMMAP_TRUNCATED"));
+    e.Set("path", Napi::String::New(env, path));
+    throw e;
+  }
+  int err = kind == kFaultNoSpace ? ENOSPC : EIO;
+  std::string why = kind == kFaultNoSpace ? ": the file system is full, a page of the mapped file could not be allocated, "
+                                          : ": a page of the mapped file could not be read or written, ";
+  Napi::Error e = Napi::Error::New(env, std::string(uv_err_name(-err)) + why + where);
+  e.Set("code", Napi::String::New(env, uv_err_name(-err)));
+  e.Set("errno", Napi::Number::New(env, -err));
+  e.Set("path", Napi::String::New(env, path));
+  throw e;
+}
+
+// Runs kernel() (returning a status) with SIGBUS on the held mappings turned into a JS error.
+template <class F>
+int Guarded(Napi::Env env, std::initializer_list<const Hold*> holds, F&& kernel) {
+  GuardRange ranges[3];
+  const Hold* held[3];
+  int n = 0;
+  for (const Hold* h : holds) {
+    if (h == nullptr || n == 3) continue;
+    ranges[n] = GuardRange{h->span.base, h->span.base + h->span.length};
+    held[n++] = h;
+  }
+  struct Call { F* kernel; int status; } call{&kernel, 0};
+  Fault fault;
+  if (RunGuarded([](void* p) { Call* c = static_cast<Call*>(p); c->status = (*c->kernel)(); }, &call, ranges, n, &fault))
+    return call.status;
+  ThrowFault(env, *held[fault.index], fault);
+}
+
 // Byte extent [lo, hi) touched by a strided block starting at pos; false when the block is empty.
 bool Extent(size_t ndim, const int64_t* shape, const int64_t* strides, int64_t item, int64_t* lo, int64_t* hi) {
   int64_t a = 0, b = 0;
@@ -154,6 +198,14 @@ Napi::Value FileSizeGlue(const Napi::CallbackInfo& info) {
   if (err == EBADF) ThrowCode(info.Env(), "ERR_NDMMAP_CLOSED", "the memmap is closed");
   if (err) ThrowErrno(info.Env(), err, "fstat");
   return Napi::Number::New(info.Env(), (double)size);
+}
+
+// reserve(id, position, length): allocate the file's blocks under a range about to be written.
+Napi::Value Reserve(const Napi::CallbackInfo& info) {
+  int err = ReserveRange(I64(info, 0, "id"), U64(info, 1, "position"), U64(info, 2, "length"));
+  if (err == EBADF) ThrowCode(info.Env(), "ERR_NDMMAP_CLOSED", "the memmap is closed");
+  if (err) ThrowErrno(info.Env(), err, "fallocate");
+  return info.Env().Undefined();
 }
 
 // A window onto a mapping as an external ArrayBuffer (mode 'r': a private copy-on-write remap, so a
@@ -285,7 +337,7 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   a.nOut = (int)nOut; a.outShape = os; a.outStrides = ost; a.outIndexMul = om;
   a.nRed = (int)nRed; a.redShape = rs; a.redStrides = rst; a.redIndexMul = rm;
   a.out = out.Data();
-  if (Reduce(a) != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
+  if (Guarded(env, {&hold}, [&] { return Reduce(a); }) != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
   return env.Undefined();
 }
 
@@ -329,8 +381,10 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   ReadOperand(info, 4, shape, &y, false);
   ReadOperand(info, 5, shape, &out, true);
   if (out.op.data == nullptr) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "apply needs an output");
-  int err = Apply(code.Data(), (int64_t)code.ElementLength(), consts.Data(), (int64_t)consts.ElementLength(),
-                  (int)shape.size(), shape.data(), x.op, y.op, out.op);
+  int err = Guarded(env, {x.hold.get(), y.hold.get(), out.hold.get()}, [&] {
+    return Apply(code.Data(), (int64_t)code.ElementLength(), consts.Data(), (int64_t)consts.ElementLength(),
+                 (int)shape.size(), shape.data(), x.op, y.op, out.op);
+  });
   if (err) ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "malformed expression program");
   return env.Undefined();
 }
@@ -341,10 +395,12 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
+    InstallFaultHandler();
     DefineAddon(exports, {
       InstanceMethod<&Addon::Map>("map"),
       InstanceMethod<&Addon::Unmap>("unmap"),
       InstanceMethod<&Addon::Call<FileSizeGlue>>("fileSize"),
+      InstanceMethod<&Addon::Call<Reserve>>("reserve"),
       InstanceMethod<&Addon::Call<ReservedCount>>("reservedRanges"),
       InstanceMethod<&Addon::Call<Sync>>("sync"),
       InstanceMethod<&Addon::Call<Advise>>("advise"),

@@ -91,6 +91,22 @@ export class Mapping {
   }
 
   /**
+   * Allocate the file's blocks under bytes [pos, pos + len) before a write through the mapping, so a
+   * full disk is an `ENOSPC` now instead of a fault in the middle of the write. Modes r+/w+ only; a
+   * no-op where the file system cannot reserve (the kernels' fault guard still reports ENOSPC).
+   * @throws `ENOSPC`, `EFBIG`… (syscall `fallocate`), `ERR_NDMMAP_CLOSED`.
+   */
+  reserve(pos: number, len: number): void {
+    this.check();
+    if (len <= 0 || (this.mode !== 'r+' && this.mode !== 'w+')) return;
+    try {
+      native.reserve(this.id, pos, len);
+    } catch (err) {
+      throw osError(err, this.filename);
+    }
+  }
+
+  /**
    * Fail before a call touches bytes up to `end` if another process has truncated the file below
    * that: reading a mapped page past the end of the file is a SIGBUS, not an error.
    * @throws `ERR_NDMMAP_TRUNCATED`, `ERR_NDMMAP_CLOSED`.

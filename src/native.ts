@@ -13,6 +13,8 @@ export interface Native {
   unmap(id: number): boolean;
   /** The mapped file's size now (fstat of the addon's descriptor). */
   fileSize(id: number): number;
+  /** Allocate the file's blocks under [position, position + length) (fallocate, size kept). */
+  reserve(id: number, position: number, length: number): void;
   sync(id: number, position: number, length: number): void;
   advise(id: number, position: number, length: number, advice: number): void;
   fallocate(fd: number, offset: number, length: number): void;

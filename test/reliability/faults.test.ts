@@ -124,6 +124,50 @@ describe('file truncated under a live mapping', () => {
   });
 });
 
+describe('file truncated while a call runs', () => {
+  it('the kernel faults past the new end: the call rejects ERR_NDMMAP_TRUNCATED, the process and the pool live on', () => {
+    const file = path.join(dir, 'midtrunc.f8');
+    const control = path.join(dir, 'midtrunc-control.f8');
+    writeF8(control, 2 ** 20, () => 1);
+    const r = runChild(dir, 'midtrunc', `
+      import fs from 'node:fs';
+      import { memmap, shutdown } from '$DIST/src/index.js';
+      const file = ${JSON.stringify(file)};
+      const N = 4 * 2 ** 20; // 32 MiB of float64: 8 blocks, one thread, so most run after the cut
+      const out = {};
+      // a slow expression (exactly x + 1): blocks take long enough that the cut lands mid-call
+      const SLOW = 'x + 1 + 0 * (sin(x) + cos(x) + exp(x) + log1p(x) + sqrt(x) + tan(x))';
+      const cut = (p) => { if (!cut.done) { cut.done = true; fs.truncateSync(file, 4096); } };
+      const calls = {
+        apply: (a) => a.apply(SLOW, { threads: 1, onProgress: cut }),
+        std: (a) => a.reshape([-1, 2]).std({ axis: 1, threads: 1, onProgress: cut }),
+      };
+      for (const [k, f] of Object.entries(calls)) {
+        const a = memmap(file, { dtype: 'float64', mode: 'w+', shape: [N] });
+        await a.fill(1);
+        cut.done = false;
+        try { await f(a); out[k] = 'resolved'; } catch (e) { out[k] = e.code; out[k + 'Message'] = /truncated/.test(e.message); }
+        a.close();
+      }
+      // inline: the native kernel, called straight after the cut (no size check in between)
+      const { native } = await import('$DIST/src/native.js');
+      const a = memmap(file, { dtype: 'float64', mode: 'w+', shape: [65536] });
+      fs.truncateSync(file, 4096);
+      const desc = Float64Array.of(a.mapping.id, 0, 11, 0, 0, 0, 0, 0, 1, 65536, 8, 1);
+      try { native.reduce(desc, new Float64Array(4)); out.inline = 'returned'; } catch (e) { out.inline = e.code; }
+      a.close();
+      const c = memmap(${JSON.stringify(control)}, { dtype: 'float64', mode: 'r' });
+      out.control = await c.sum();
+      c.close();
+      await shutdown();
+      console.log(JSON.stringify(out));
+    `);
+    expectClean(r);
+    const T = 'ERR_NDMMAP_TRUNCATED';
+    expect(lastJson(r)).toEqual({ apply: T, applyMessage: true, std: T, stdMessage: true, inline: T, control: 2 ** 20 });
+  });
+});
+
 describe('file-size limit (ulimit -f)', () => {
   it('creating a file past the limit is a clean EFBIG at creation, not a signal later', () => {
     const big = path.join(dir, 'big.f8');
