@@ -389,6 +389,13 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// What an open mapping is reported to V8 as (external memory), so that MemMaps dropped without
+// close() prompt a GC, which runs their FinalizationRegistry callbacks. Not the mapping's length: a
+// mapping is address space and reclaimable page cache, not heap, and reporting 6 GiB per open of a
+// large file would force a full GC on nearly every open. 1 MiB stands for the kernel resources it
+// pins (a share of a descriptor, a VMA, the range): a few dozen dropped mappings start a collection.
+constexpr int64_t kMappingCost = 1 << 20;
+
 // One per environment (main thread, each worker thread). Mappings opened by an environment are
 // closed when it is torn down: a worker that exits with open MemMaps runs no FinalizationRegistry
 // callback, and would otherwise keep its mappings and descriptors for the life of the process.
@@ -423,12 +430,13 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Map(const Napi::CallbackInfo& info) {
     int64_t id = MapGlue(info);
     owned_.insert(id);
+    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), kMappingCost);
     return Napi::Number::New(info.Env(), (double)id);
   }
 
   Napi::Value Unmap(const Napi::CallbackInfo& info) {
     int64_t id = I64(info, 0, "id");
-    owned_.erase(id);
+    if (owned_.erase(id)) Napi::MemoryManagement::AdjustExternalMemory(info.Env(), -kMappingCost);
     return Napi::Boolean::New(info.Env(), CloseMapping(id) == 0);
   }
 

@@ -107,4 +107,33 @@ describe('MemMaps that are never closed', () => {
     expect(out.maxFds as number).toBeLessThanOrEqual(2); // one descriptor per file and access mode at most
     expect(out.endFds as number).toBeLessThanOrEqual(2);
   }, 150_000);
+
+  it('3,000 memmaps of distinct files, dropped without close(), do not exhaust descriptors when the loop yields (ulimit -n 256)', () => {
+    const many = path.join(dir, 'many');
+    fs.mkdirSync(many);
+    const page = Buffer.alloc(4096, 1);
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(many, `f${i}`), page);
+    const r = runChild(dir, 'emfile-distinct', `
+      import fs from 'node:fs';
+      import { memmap } from '$DIST/src/index.js';
+      const fds = () => fs.readdirSync('/proc/self/fd').length;
+      const base = fds();
+      const out = { opened: 0, wrong: 0, error: null, maxFds: 0 };
+      try {
+        for (let i = 0; i < 3000; i++) {
+          const a = memmap(${JSON.stringify(many)} + '/f' + i, { mode: i % 2 ? 'r' : 'r+' });
+          if ((await a.sum()) !== 4096n) out.wrong++;
+          out.opened++;
+          out.maxFds = Math.max(out.maxFds, fds() - base);
+          await new Promise(setImmediate); // the event loop turns: FinalizationRegistry callbacks can run
+        }
+      } catch (e) { out.error = e.code ?? String(e); }
+      console.log(JSON.stringify(out));
+    `, { shell: 'ulimit -n 256; exec', timeout: 120_000 });
+    expectClean(r);
+    const out = lastJson<Record<string, unknown>>(r);
+    expect(out).toMatchObject({ opened: 3000, wrong: 0, error: null });
+    // each open mapping of a distinct file holds one descriptor until it is collected
+    expect(out.maxFds as number).toBeLessThan(200);
+  }, 150_000);
 });
