@@ -213,23 +213,23 @@ Napi::Value Reserve(const Napi::CallbackInfo& info) {
 // the JS object has been collected and V8 has let go of its backing store: detaching (close()) or
 // dropping the buffer does not end the use of its address by native code that captured it (Node's
 // threadpool: randomFill, zlib, fs.read keep the JS object alive until they are done). The handle
-// (an External) is a third owner, so detach() can never see a freed Window.
+// (an External) owns the struct too, not the memory, so detach() never sees a freed Window.
 struct Window {
   int64_t id;
   uint64_t token;
   const void* data;
   size_t length;
-  std::atomic<int> owners{3};
+  std::atomic<int> memoryOwners{2};  // the backing store and the ArrayBuffer object
+  std::atomic<int> owners{3};        // those two and the handle
 };
 
-void Disown(Window* w) {
-  if (--w->owners > 0) return;
-  CloseWindow(w->id, w->token);
-  delete w;
+void Disown(Window* w, bool memory) {
+  if (memory && --w->memoryOwners == 0) CloseWindow(w->id, w->token);
+  if (--w->owners == 0) delete w;
 }
 
-void WindowStoreFreed(Napi::Env, void*, Window* w) { Disown(w); }
-void WindowObjectGone(Napi::Env, Window* w) { Disown(w); }
+void WindowStoreFreed(Napi::Env, void*, Window* w) { Disown(w, true); }
+void WindowObjectGone(Napi::Env, Window* w) { Disown(w, true); }
 
 Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -255,7 +255,7 @@ Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
   ab.AddFinalizer(WindowObjectGone, w);
   Napi::Object r = Napi::Object::New(env);
   r.Set("buffer", ab);
-  r.Set("handle", Napi::External<Window>::New(env, w, [](Napi::Env, Window* x) { Disown(x); }));
+  r.Set("handle", Napi::External<Window>::New(env, w, [](Napi::Env, Window* x) { Disown(x, false); }));
   return r;
 }
 

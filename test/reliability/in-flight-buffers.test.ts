@@ -134,6 +134,31 @@ describe('close() while Node async native code uses a typed array', () => {
   });
 });
 
+describe('typed arrays dropped while the MemMap stays open', () => {
+  it("mode 'r' private windows are unmapped once collected, not kept until close()", () => {
+    const file = path.join(dir, 'open.bin');
+    fs.writeFileSync(file, Buffer.alloc(N, 1));
+    const r = runChild(dir, 'dropped', `
+      import fs from 'node:fs';
+      import { memmap } from '$DIST/src/index.js';
+      const F = ${JSON.stringify(file)};
+      const maps = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.endsWith(F)).length;
+      const settle = async () => { for (let i = 0; i < 5; i++) { global.gc(); await new Promise((r) => setTimeout(r, 20)); } };
+      const a = memmap(F, { mode: 'r' });
+      // each window is a private remap; filling it makes 16 MiB of copy-on-write pages
+      for (let i = 0; i < 100; i++) a.typedArray().fill(2);
+      await settle();
+      const out = { maps: maps(), rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) };
+      a.close();
+      console.log(JSON.stringify(out));
+    `, { args: ['--expose-gc'] });
+    expectClean(r);
+    const out = lastJson<{ maps: number; rssMiB: number }>(r);
+    expect(out.maps).toBe(1); // the mapping itself
+    expect(out.rssMiB).toBeLessThan(400);
+  });
+});
+
 describe('a worker thread that exits with open MemMaps', () => {
   it('its mappings and file descriptors are released when its environment is torn down', () => {
     const file = path.join(dir, 'worker.bin');
