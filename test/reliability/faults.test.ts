@@ -133,18 +133,23 @@ describe('file truncated while a call runs', () => {
       import fs from 'node:fs';
       import { memmap, shutdown } from '$DIST/src/index.js';
       const file = ${JSON.stringify(file)};
-      const N = 4 * 2 ** 20; // 32 MiB of float64: 8 blocks, one thread, so most run after the cut
       const out = {};
-      // a slow expression (exactly x + 1): blocks take long enough that the cut lands mid-call
+      // The cut comes with the first progress report, after the first block; one thread, and blocks
+      // slow enough that most of the call is still to run: a slow expression (exactly x + 1) over
+      // 32 MiB, and a reduction over 2 GiB (a sparse file: holes read as zeros, no disk used; about
+      // 0.6 s uncut, and only the blocks before the cut are read).
       const SLOW = 'x + 1 + 0 * (sin(x) + cos(x) + exp(x) + log1p(x) + sqrt(x) + tan(x))';
       const cut = (p) => { if (!cut.done) { cut.done = true; fs.truncateSync(file, 4096); } };
       const calls = {
-        apply: (a) => a.apply(SLOW, { threads: 1, onProgress: cut }),
-        std: (a) => a.reshape([-1, 2]).std({ axis: 1, threads: 1, onProgress: cut }),
+        apply: [4 * 2 ** 20, (a) => a.apply(SLOW, { threads: 1, onProgress: cut })],
+        std: [2 ** 28, (a) => a.std({ threads: 1, onProgress: cut })],
       };
-      for (const [k, f] of Object.entries(calls)) {
-        const a = memmap(file, { dtype: 'float64', mode: 'w+', shape: [N] });
-        await a.fill(1);
+      for (const [k, [n, f]] of Object.entries(calls)) {
+        fs.rmSync(file, { force: true });
+        fs.closeSync(fs.openSync(file, 'w'));
+        fs.truncateSync(file, n * 8);
+        const a = memmap(file, { dtype: 'float64', mode: 'r+' });
+        if (k === 'apply') await a.fill(1);
         cut.done = false;
         try { await f(a); out[k] = 'resolved'; } catch (e) { out[k] = e.code; out[k + 'Message'] = /truncated/.test(e.message); }
         a.close();
