@@ -48,8 +48,12 @@ void Chain(int sig, siginfo_t* info, void* ctx) {
 
 void OnSigbus(int sig, siginfo_t* info, void* ctx) {
   Guard* g = t_guard;
-  // si_code > 0: raised by the kernel for this access, not sent by kill()/sigqueue().
-  if (g != nullptr && info != nullptr && info->si_code > 0) {
+  // Only faults raised by the access itself: not a signal sent by kill()/sigqueue() (si_code <= 0),
+  // nor an asynchronous machine-check notice (BUS_MCEERR_AO), which can arrive anywhere, even inside
+  // malloc, where jumping out would leave a lock held.
+  bool sync = info != nullptr && (info->si_code == BUS_ADRERR || info->si_code == BUS_OBJERR ||
+                                  info->si_code == BUS_MCEERR_AR);
+  if (g != nullptr && sync) {
     const uint8_t* a = static_cast<const uint8_t*>(info->si_addr);
     for (int i = 0; i < g->n; ++i) {
       if (a >= g->ranges[i].lo && a < g->ranges[i].hi) {
@@ -95,7 +99,12 @@ bool RunGuarded(void (*fn)(void*), void* arg, const GuardRange* ranges, int n, F
     return false;
   }
   t_guard = &g;
-  fn(arg);
+  try {
+    fn(arg);
+  } catch (...) {
+    t_guard = g.prev;  // never leave this thread's guard pointing at a dead frame
+    throw;
+  }
   t_guard = g.prev;
   return true;
 }

@@ -24,7 +24,8 @@ void InstallFaultHandler();
 
 // Runs fn(arg). Returns true when it returned, false when a SIGBUS hit ranges[0..n) (filled in
 // *fault): fn was abandoned at that point. fn must hold no lock and own nothing that needs a
-// destructor to run correctly (heap scratch is leaked on a fault, a few KiB).
+// destructor to run correctly (heap scratch is leaked on a fault, a few KiB). An exception from fn
+// passes through (the guard is removed first).
 bool RunGuarded(void (*fn)(void*), void* arg, const GuardRange* ranges, int n, Fault* fault);
 
 }  // namespace ndmmap

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectClean, fingerprint, lastJson, runChild, tmpDir, writeF8 } from './helpers.js';
+import { describeExit, expectClean, fingerprint, lastJson, runChild, tmpDir, writeF8 } from './helpers.js';
 
 const dir = tmpDir('faults');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -170,6 +170,36 @@ describe('file truncated while a call runs', () => {
     expectClean(r);
     const T = 'ERR_NDMMAP_TRUNCATED';
     expect(lastJson(r)).toEqual({ apply: T, applyMessage: true, std: T, stdMessage: true, inline: T, control: 2 ** 20 });
+  });
+});
+
+describe('SIGBUS outside a native kernel', () => {
+  // Not guaranteed (docs/safety.md): pinned so the handler is seen to pass these on, not swallow
+  // them or loop on the faulting instruction.
+  it('a fault under get() still kills the process with SIGBUS; so does a SIGBUS sent by kill()', () => {
+    const file = path.join(dir, 'unguarded.f8');
+    writeF8(file, 4096);
+    const viaGet = runChild(dir, 'unguarded-get', `
+      import fs from 'node:fs';
+      import { memmap } from '$DIST/src/index.js';
+      const a = memmap(${JSON.stringify(file)}, { dtype: 'float64', mode: 'r+' });
+      await a.sum(); // the guard has run on this thread
+      fs.truncateSync(${JSON.stringify(file)}, 0);
+      console.log('reading');
+      a.get(4000);
+      console.log('survived');
+    `);
+    expect(viaGet.signal, describeExit(viaGet)).toBe('SIGBUS');
+    expect(viaGet.stdout).toBe('reading\n');
+    writeF8(file, 4096);
+    const viaKill = runChild(dir, 'unguarded-kill', `
+      import { memmap } from '$DIST/src/index.js';
+      await memmap(${JSON.stringify(file)}, { mode: 'r' }).sum();
+      process.kill(process.pid, 'SIGBUS');
+      await new Promise((r) => setTimeout(r, 1000));
+      console.log('survived');
+    `);
+    expect(viaKill.signal, describeExit(viaKill)).toBe('SIGBUS');
   });
 });
 
