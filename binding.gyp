@@ -42,6 +42,8 @@
         "native/addon.cc",
         "native/glue_reduce.cc",
         "native/registry.cc",
+        "native/files.cc",
+        "native/guard.cc",
         "native/reduce.cc",
         "native/apply.cc"
       ]

@@ -1,5 +1,5 @@
-// The only file that touches N-API: argument checks, errno -> JS errors, windows as ArrayBuffers.
-// Policy (modes, sizes, layouts) lives in src/; this file trusts nothing it is given.
+// N-API glue for mappings, windows and apply (glue_reduce.cc has the reductions): argument checks,
+// errno -> JS errors, windows as ArrayBuffers. Policy lives in src/; this file trusts nothing it is given.
 #include <errno.h>
 #include <fcntl.h>
 #include <napi.h>
@@ -7,16 +7,20 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <atomic>
 #include <cmath>
+#include <initializer_list>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "apply.h"
-#include "vm.h"
-#include "glue.h"
 #include "dtype.h"
+#include "glue.h"
+#include "guard.h"
 #include "reduce.h"
 #include "registry.h"
+#include "vm.h"
 
 namespace ndmmap {
 namespace {
@@ -25,19 +29,16 @@ namespace {
 constexpr uint64_t kMaxWindow = 1ull << 32;
 const uint64_t kPage = (uint64_t)sysconf(_SC_PAGESIZE);
 
-// map(fd, mode, fileStart, length) -> id
-Napi::Value Map(const Napi::CallbackInfo& info) {
+// map(fd, mode, fileStart, length, path?) -> id. The caller may close fd afterwards.
+int64_t MapGlue(const Napi::CallbackInfo& info) {
   int fd = (int)U64(info, 0, "fd");
   int mode = (int)U64(info, 1, "mode");
   uint64_t start = U64(info, 2, "fileStart"), length = U64(info, 3, "length");
+  std::string path = info.Length() > 4 && info[4].IsString() ? info[4].As<Napi::String>().Utf8Value() : "";
   int64_t id = 0;
-  int err = MapFile(fd, mode, start, length, &id);
+  int err = MapFile(fd, mode, start, length, path, &id);
   if (err) ThrowErrno(info.Env(), err, "mmap");
-  return Napi::Number::New(info.Env(), (double)id);
-}
-
-Napi::Value Unmap(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), CloseMapping(I64(info, 0, "id")) == 0);
+  return id;
 }
 
 Napi::Value Sync(const Napi::CallbackInfo& info) {
@@ -72,82 +73,91 @@ Napi::Value Fallocate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// A window onto a mapping as an external ArrayBuffer. It holds a mapping reference until it is
-// detached (MemMap.close) or collected. Read-only mappings get a private copy-on-write remap of the
-// range instead, so a store through a typed array cannot fault on a PROT_READ page.
+// fileSize(id): the mapped file's size now (fstat), whatever its path has become.
+Napi::Value FileSizeGlue(const Napi::CallbackInfo& info) {
+  uint64_t size = 0;
+  int err = FileSize(I64(info, 0, "id"), &size);
+  if (err == EBADF) ThrowCode(info.Env(), "ERR_NDMMAP_CLOSED", "the memmap is closed");
+  if (err) ThrowErrno(info.Env(), err, "fstat");
+  return Napi::Number::New(info.Env(), (double)size);
+}
+
+// reserve(id, position, length): allocate the file's blocks under a range about to be written.
+Napi::Value Reserve(const Napi::CallbackInfo& info) {
+  int err = ReserveRange(I64(info, 0, "id"), U64(info, 1, "position"), U64(info, 2, "length"));
+  if (err == EBADF) ThrowCode(info.Env(), "ERR_NDMMAP_CLOSED", "the memmap is closed");
+  if (err) ThrowErrno(info.Env(), err, "fallocate");
+  return info.Env().Undefined();
+}
+
+// A window onto a mapping as an external ArrayBuffer (mode 'r': a private copy-on-write remap, so a
+// store through a typed array cannot fault on a PROT_READ page). Its memory stays mapped until both
+// the JS object has been collected and V8 has let go of its backing store: detaching (close()) or
+// dropping the buffer does not end the use of its address by native code that captured it (Node's
+// threadpool: randomFill, zlib, fs.read keep the JS object alive until they are done). The handle
+// (an External) owns the struct too, not the memory, so detach() never sees a freed Window.
 struct Window {
   int64_t id;
-  void* privBase = nullptr;
-  size_t privLen = 0;
-  bool released = false;
-  void Let() {
-    if (released) return;
-    released = true;
-    if (privBase != nullptr) munmap(privBase, privLen);
-    Release(id);
-  }
+  uint64_t token;
+  const void* data;
+  size_t length;
+  std::atomic<int> memoryOwners{2};  // the backing store and the ArrayBuffer object
+  std::atomic<int> owners{3};        // those two and the handle
 };
 
-void FinalizeWindow(Napi::Env, void*, Window* w) {
-  w->Let();
-  delete w;
+void Disown(Window* w, bool memory) {
+  if (memory && --w->memoryOwners == 0) CloseWindow(w->id, w->token);
+  if (--w->owners == 0) delete w;
 }
+
+void WindowStoreFreed(Napi::Env, void*, Window* w) { Disown(w, true); }
+void WindowObjectGone(Napi::Env, Window* w) { Disown(w, true); }
 
 Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t id = I64(info, 0, "id");
   uint64_t pos = U64(info, 1, "position"), len = U64(info, 2, "length");
   if (len > kMaxWindow) ThrowCode(env, "ERR_OUT_OF_RANGE", "a window is at most 4 GiB on Node 20");
-  Span s;
-  if (Acquire(id, &s) != 0) ThrowCode(env, "ERR_NDMMAP_CLOSED", "the memmap is closed");
-  Window* w = new Window{id};
-  uint8_t* p = s.At(pos, len);
-  if (p == nullptr) {
-    w->Let();
-    delete w;
-    ThrowCode(env, "ERR_OUT_OF_RANGE", "window lies outside the mapping");
-  }
-  if (s.mode == kMapRead && len > 0) {
-    uint64_t delta = pos % kPage;
-    void* q = mmap(nullptr, len + delta, PROT_READ | PROT_WRITE, MAP_PRIVATE, s.fd, (off_t)(pos - delta));
-    if (q == MAP_FAILED) {
-      int err = errno;
-      w->Let();
-      delete w;
-      ThrowErrno(env, err, "mmap");
-    }
-    w->privBase = q;
-    w->privLen = len + delta;
-    p = static_cast<uint8_t*>(q) + delta;
-  }
+  uint8_t* p = nullptr;
+  uint64_t token = 0;
+  int err = OpenWindow(id, pos, len, &p, &token);
+  if (err == EBADF) ThrowCode(env, "ERR_NDMMAP_CLOSED", "the memmap is closed");
+  if (err == ERANGE) ThrowCode(env, "ERR_OUT_OF_RANGE", "window lies outside the mapping");
+  if (err) ThrowErrno(env, err, "mmap");
   static uint8_t empty = 0;
-  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, len ? p : &empty, len, FinalizeWindow, w);
+  Window* w = new Window{id, token, len ? p : &empty, (size_t)len};
+  Napi::ArrayBuffer ab;
+  try {
+    ab = Napi::ArrayBuffer::New(env, const_cast<void*>(w->data), len, WindowStoreFreed, w);
+  } catch (...) {
+    CloseWindow(id, token);
+    delete w;
+    throw;
+  }
+  ab.AddFinalizer(WindowObjectGone, w);
   Napi::Object r = Napi::Object::New(env);
   r.Set("buffer", ab);
-  r.Set("handle", Napi::External<Window>::New(env, w));
+  r.Set("handle", Napi::External<Window>::New(env, w, [](Napi::Env, Window* x) { Disown(x, false); }));
   return r;
 }
 
-// detach(handle, buffer): the buffer becomes empty and the window's reference goes now, not at GC.
+// detach(handle, buffer): the buffer (and every typed array over it) becomes empty for JavaScript.
+// Its memory is not released here: see Window.
 Napi::Value Detach(const Napi::CallbackInfo& info) {
   if (info.Length() < 2 || !info[0].IsExternal() || !info[1].IsArrayBuffer())
     ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", "detach(handle, buffer)");
   Window* w = info[0].As<Napi::External<Window>>().Data();
   Napi::ArrayBuffer ab = info[1].As<Napi::ArrayBuffer>();
-  if (w->released) return info.Env().Undefined();
-  // Detach first: the finalizer may run inside Detach and free w, so touch nothing after it.
-  void* priv = w->privBase;
-  size_t privLen = w->privLen;
-  int64_t id = w->id;
-  w->released = true;
-  ab.Detach();
-  if (priv != nullptr) munmap(priv, privLen);
-  Release(id);
+  if (!ab.IsDetached() && ab.Data() == w->data && ab.ByteLength() == w->length) ab.Detach();
   return info.Env().Undefined();
 }
 
 Napi::Value LiveCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), LiveMappings());
+}
+
+Napi::Value ReservedCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), ReservedRanges());
 }
 
 // An apply operand: Float64Array [id, dtype, swap, position, ...strides]; id < 0 for none.
@@ -190,8 +200,10 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   ReadOperand(info, 4, shape, &y, false);
   ReadOperand(info, 5, shape, &out, true);
   if (out.op.data == nullptr) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "apply needs an output");
-  int err = Apply(code.Data(), (int64_t)code.ElementLength(), consts.Data(), (int64_t)consts.ElementLength(),
-                  (int)shape.size(), shape.data(), x.op, y.op, out.op);
+  int err = Guarded(env, {x.hold.get(), y.hold.get(), out.hold.get()}, [&] {
+    return Apply(code.Data(), (int64_t)code.ElementLength(), consts.Data(), (int64_t)consts.ElementLength(),
+                 (int)shape.size(), shape.data(), x.op, y.op, out.op);
+  });
   if (err) ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "malformed expression program");
   return env.Undefined();
 }
@@ -236,12 +248,26 @@ Napi::Object Contract(Napi::Env env) {
   return c;
 }
 
+// What an open mapping is reported to V8 as (external memory), so that MemMaps dropped without
+// close() prompt a GC, which runs their FinalizationRegistry callbacks. Not the mapping's length: a
+// mapping is address space and reclaimable page cache, not heap, and reporting 6 GiB per open of a
+// large file would force a full GC on nearly every open. 1 MiB stands for the kernel resources it
+// pins (a share of a descriptor, a VMA, the range): a few dozen dropped mappings start a collection.
+constexpr int64_t kMappingCost = 1 << 20;
+
+// One per environment (main thread, each worker thread). Mappings opened by an environment are
+// closed when it is torn down: a worker that exits with open MemMaps runs no FinalizationRegistry
+// callback, and would otherwise keep its mappings and descriptors for the life of the process.
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
+    InstallFaultHandler();
     DefineAddon(exports, {
-      InstanceMethod<&Addon::Call<Map>>("map"),
-      InstanceMethod<&Addon::Call<Unmap>>("unmap"),
+      InstanceMethod<&Addon::Map>("map"),
+      InstanceMethod<&Addon::Unmap>("unmap"),
+      InstanceMethod<&Addon::Call<FileSizeGlue>>("fileSize"),
+      InstanceMethod<&Addon::Call<Reserve>>("reserve"),
+      InstanceMethod<&Addon::Call<ReservedCount>>("reservedRanges"),
       InstanceMethod<&Addon::Call<Sync>>("sync"),
       InstanceMethod<&Addon::Call<Advise>>("advise"),
       InstanceMethod<&Addon::Call<Fallocate>>("fallocate"),
@@ -255,7 +281,26 @@ class Addon : public Napi::Addon<Addon> {
     });
   }
 
+  ~Addon() {
+    for (int64_t id : owned_) CloseMapping(id);
+  }
+
  private:
+  std::unordered_set<int64_t> owned_;  // mappings this environment opened and has not closed
+
+  Napi::Value Map(const Napi::CallbackInfo& info) {
+    int64_t id = MapGlue(info);
+    owned_.insert(id);
+    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), kMappingCost);
+    return Napi::Number::New(info.Env(), (double)id);
+  }
+
+  Napi::Value Unmap(const Napi::CallbackInfo& info) {
+    int64_t id = I64(info, 0, "id");
+    if (owned_.erase(id)) Napi::MemoryManagement::AdjustExternalMemory(info.Env(), -kMappingCost);
+    return Napi::Boolean::New(info.Env(), CloseMapping(id) == 0);
+  }
+
   template <Napi::Value (*F)(const Napi::CallbackInfo&)>
   Napi::Value Call(const Napi::CallbackInfo& info) { return F(info); }
 };

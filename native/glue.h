@@ -6,10 +6,12 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "bounds.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace ndmmap {
@@ -74,6 +76,48 @@ struct Hold {
   Hold(const Hold&) = delete;
   Hold& operator=(const Hold&) = delete;
 };
+
+// A SIGBUS on a held mapping during a kernel, as the error it stands for (guard.h).
+[[noreturn]] inline void ThrowFault(Napi::Env env, const Hold& h, const Fault& f) {
+  uint64_t pos = h.span.fileStart + (uint64_t)(f.addr - (uintptr_t)h.span.base);
+  uint64_t size = 0;
+  std::string path;
+  int kind = FaultCause(h.id, pos, &size, &path);
+  std::string where = "'" + path + "' at byte " + std::to_string(pos);
+  if (kind == kFaultTruncated) {
+    Napi::Error e = Napi::Error::New(env, "'" + path + "' was truncated to " + std::to_string(size) +
+                                     " bytes while mapped; a running call touched byte " + std::to_string(pos));
+    e.Set("code", Napi::String::New(env, "ERR_NDMMAP_TRUNCATED"));
+    e.Set("path", Napi::String::New(env, path));
+    throw e;
+  }
+  int err = kind == kFaultNoSpace ? ENOSPC : EIO;
+  std::string why = kind == kFaultNoSpace ? ": the file system is full, a page of the mapped file could not be allocated, "
+                                          : ": a page of the mapped file could not be read or written, ";
+  Napi::Error e = Napi::Error::New(env, std::string(uv_err_name(-err)) + why + where);
+  e.Set("code", Napi::String::New(env, uv_err_name(-err)));
+  e.Set("errno", Napi::Number::New(env, -err));
+  e.Set("path", Napi::String::New(env, path));
+  throw e;
+}
+
+// Runs kernel() (returning a status) with SIGBUS on the held mappings turned into a JS error.
+template <class F>
+inline int Guarded(Napi::Env env, std::initializer_list<const Hold*> holds, F&& kernel) {
+  GuardRange ranges[kMaxOperands];
+  const Hold* held[kMaxOperands];
+  int n = 0;
+  for (const Hold* h : holds) {
+    if (h == nullptr || n == kMaxOperands) continue;
+    ranges[n] = GuardRange{h->span.base, h->span.base + h->span.length};
+    held[n++] = h;
+  }
+  struct Call { F* kernel; int status; } call{&kernel, 0};
+  Fault fault;
+  if (RunGuarded([](void* p) { Call* c = static_cast<Call*>(p); c->status = (*c->kernel)(); }, &call, ranges, n, &fault))
+    return call.status;
+  ThrowFault(env, *held[fault.index], fault);
+}
 
 // Byte extent [lo, hi) touched by a strided block starting at pos; false when the block is empty.
 inline bool Extent(size_t ndim, const int64_t* shape, const int64_t* strides, int64_t item, int64_t* lo, int64_t* hi) {

@@ -106,7 +106,10 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   Program value, mask;
   if (ProgramArg(info, 2, nOps >= 2, &value, &a.valueConsts, &a.valueConstCount)) a.value = &value;
   if (ProgramArg(info, 4, nOps >= 2, &mask, &a.maskConsts, &a.maskConstCount)) a.mask = &mask;
-  if (Reduce(a) != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
+  const Hold* held[kMaxOperands] = {};
+  for (int64_t o = 0; o < nOps; ++o) held[o] = holds[o].get();
+  int status = Guarded(env, {held[0], held[1], held[2], held[3], held[4], held[5], held[6], held[7]}, [&] { return Reduce(a); });
+  if (status != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
   return env.Undefined();
 }
 

@@ -59,9 +59,20 @@ Isa Choose() {
 
 const Isa kIsa = Choose();
 
-alignas(64) thread_local uint8_t tRun[kScratchRun];
-alignas(64) thread_local uint8_t tRows[kScratchRows];
-alignas(64) thread_local uint8_t tAccs[kScratchAccs];
+// Per-thread scratch on the heap: the module's TLS segment stays small (guard.cc has an initial-exec
+// variable, so the whole segment must fit the static TLS reserve when the addon is dlopen'ed).
+struct Scratch {
+  std::vector<double> run = std::vector<double>(kScratchRun / 8);
+  std::vector<double> rows = std::vector<double>(kScratchRows / 8);
+  std::vector<double> accs = std::vector<double>(kScratchAccs / 8 + 8);
+  std::vector<uint8_t> typed = std::vector<uint8_t>(kScratchRun);
+  std::vector<uint8_t> keep = std::vector<uint8_t>(kScratchRun / 8);
+};
+
+Scratch& ThreadScratch() {
+  static thread_local Scratch s;
+  return s;
+}
 
 // ------------------------------------------------------------------------------- conversions
 
@@ -165,14 +176,14 @@ int64_t Fetch(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* ste
   if (n > kMaxRun) return 0;
   if (a.value != nullptr && a.valueRound >= 0 && a.valueRound != vt) {
     // numpy's expression result has its own dtype (float16, int16…): round to it, then widen
-    static thread_local uint8_t typed[kMaxRun * 8];
+    uint8_t* typed = ThreadScratch().typed.data();
     EvalRun(*a.value, a.valueConsts, a.valueConstCount, a, pos, step, n, a.valueRound, typed);
     Conversion(a.valueRound, false, vt)(typed, ItemSize(a.valueRound), n, dst);
   } else if (a.value != nullptr) {
     EvalRun(*a.value, a.valueConsts, a.valueConstCount, a, pos, step, n, vt, dst);
   } else Conversion(a.ops[0].dtype, a.ops[0].swap, vt)(pos[0], step[0], n, dst);
   if (a.mask == nullptr && a.maskOperand < 0) return n;
-  static thread_local uint8_t keep[kMaxRun];
+  uint8_t* keep = ThreadScratch().keep.data();
   if (a.mask != nullptr) EvalRun(*a.mask, a.maskConsts, a.maskConstCount, a, pos, step, n, kBool, keep);
   else {
     const ReduceOperand& m = a.ops[a.maskOperand];
@@ -190,9 +201,13 @@ int64_t Fetch(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* ste
 
 }  // namespace
 
-uint8_t* ScratchRun() { return tRun; }
-uint8_t* ScratchRows() { return tRows; }
-uint8_t* ScratchAccs() { return tAccs; }
+uint8_t* ScratchRun() { return reinterpret_cast<uint8_t*>(ThreadScratch().run.data()); }
+uint8_t* ScratchRows() { return reinterpret_cast<uint8_t*>(ThreadScratch().rows.data()); }
+// 64-byte aligned: an accumulator slot is 64 bytes
+uint8_t* ScratchAccs() {
+  uintptr_t p = reinterpret_cast<uintptr_t>(ThreadScratch().accs.data());
+  return reinterpret_cast<uint8_t*>((p + 63) & ~uintptr_t(63));
+}
 
 const char* KernelIsa() { return kIsa.name; }
 

@@ -22,14 +22,22 @@ export interface Contract {
 /** The addon's functions (native/addon.cc, native/glue_reduce.cc). Positions and lengths are file bytes. */
 export interface Native {
   contract: Contract;
-  map(fd: number, mode: number, fileStart: number, length: number): number;
+  /** The caller may close `fd` once it returns: the addon keeps a shared descriptor of the file. */
+  map(fd: number, mode: number, fileStart: number, length: number, path?: string): number;
   unmap(id: number): boolean;
+  /** The mapped file's size now (fstat of the addon's descriptor). */
+  fileSize(id: number): number;
+  /** Allocate the file's blocks under [position, position + length) (fallocate, size kept). */
+  reserve(id: number, position: number, length: number): void;
   sync(id: number, position: number, length: number): void;
   advise(id: number, position: number, length: number, advice: number): void;
   fallocate(fd: number, offset: number, length: number): void;
   window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
   detach(handle: object, buffer: ArrayBuffer): void;
+  /** Mappings of files not yet released (closed mappings still in use by a call count). */
   liveMappings(): number;
+  /** Address ranges of closed mappings kept reserved (anonymous) until their buffers are collected. */
+  reservedRanges(): number;
   /** One block of a reduction (descriptor format in src/engine/descriptor.cts). */
   reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array | null, valueConsts?: Float64Array | null,
     mask?: Uint8Array | null, maskConsts?: Float64Array | null): void;

@@ -1,9 +1,9 @@
 /**
  * One open file mapping as the main thread sees it: the native registry id plus the windows
- * (ArrayBuffers) handed to JS. Every view of a memmap shares one Mapping.
+ * (ArrayBuffers) handed to JS. Every view of a memmap shares one Mapping. It holds no file
+ * descriptor: the addon keeps one per file, shared by all its mappings (native/files.h).
  */
-import fs from 'node:fs';
-import { fail } from './errors.js';
+import { fail, osError } from './errors.js';
 import { native } from './native.js';
 
 /** numpy's modes after aliases are resolved. */
@@ -23,9 +23,8 @@ interface Tracked { handle: object; buffer: WeakRef<ArrayBuffer> }
  */
 export interface FileIdentity { readonly dev: bigint; readonly ino: bigint }
 
-const leaked = new FinalizationRegistry<{ id: number; fd: number }>(({ id, fd }) => {
+const leaked = new FinalizationRegistry<number>((id) => {
   native.unmap(id);
-  try { fs.closeSync(fd); } catch { /* already closed */ }
 });
 
 export class Mapping {
@@ -36,7 +35,6 @@ export class Mapping {
 
   constructor(
     readonly id: number,
-    private readonly fd: number,
     readonly mode: Mode,
     readonly filename: string,
     /** First mapped file byte (page-aligned). */
@@ -46,7 +44,7 @@ export class Mapping {
     /** Device and inode of the file, recorded when it was opened. */
     readonly identity: FileIdentity,
   ) {
-    leaked.register(this, { id, fd }, this);
+    leaked.register(this, id, this);
   }
 
   /** Is this a mapping of the same file as `other` (whatever names the two were opened by)? */
@@ -79,7 +77,8 @@ export class Mapping {
 
   /**
    * An ArrayBuffer over file bytes [pos, pos + len), detached when the mapping closes. For mode 'r'
-   * it is a private copy-on-write remap, so a store through it can never fault.
+   * it is a private copy-on-write remap, so a store through it can never fault. Its address range
+   * stays mapped until the buffer is collected (after close(): anonymous memory, not the file).
    */
   window(pos: number, len: number): ArrayBuffer {
     this.check();
@@ -98,7 +97,27 @@ export class Mapping {
   /** Current size of the file on disk (a truncation by another process shows here). */
   fileSize(): number {
     this.check();
-    return fs.fstatSync(this.fd).size;
+    try {
+      return native.fileSize(this.id);
+    } catch (err) {
+      throw osError(err, this.filename);
+    }
+  }
+
+  /**
+   * Allocate the file's blocks under bytes [pos, pos + len) before a write through the mapping, so a
+   * full disk is an `ENOSPC` now instead of a fault in the middle of the write. Modes r+/w+ only; a
+   * no-op where the file system cannot reserve (the kernels' fault guard still reports ENOSPC).
+   * @throws `ENOSPC`, `EFBIG`… (syscall `fallocate`), `ERR_NDMMAP_CLOSED`.
+   */
+  reserve(pos: number, len: number): void {
+    this.check();
+    if (len <= 0 || (this.mode !== 'r+' && this.mode !== 'w+')) return;
+    try {
+      native.reserve(this.id, pos, len);
+    } catch (err) {
+      throw osError(err, this.filename);
+    }
   }
 
   /**
@@ -114,7 +133,8 @@ export class Mapping {
 
   /**
    * Detach every window (typed arrays over it become empty), then drop the mapping. Work already
-   * running in workers holds its own reference and finishes first; the memory goes after it.
+   * running in workers holds its own reference and finishes on the file first; then the file's
+   * pages are swapped for anonymous memory, kept mapped until the windows are collected.
    */
   close(): void {
     if (!this.open) return;
@@ -127,6 +147,5 @@ export class Mapping {
     this.views.clear();
     leaked.unregister(this);
     native.unmap(this.id);
-    fs.closeSync(this.fd);
   }
 }

@@ -234,6 +234,15 @@ export class MemMap {
     if (hi > lo) this.mapping.checkExtent(hi);
   }
 
+  /**
+   * @internal before a write through the mapping: reserve the file's blocks under this view (modes
+   * r+/w+), so a full disk is a clean `ENOSPC` before any element is written.
+   */
+  reserveWrite(): void {
+    const [lo, hi] = byteExtent(this.layout);
+    if (hi > lo) this.mapping.reserve(lo, hi - lo);
+  }
+
   /** @internal */
   checkWritable(): void {
     this.mapping.check();

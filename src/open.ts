@@ -101,13 +101,14 @@ export function mapOpened(c: Checked, fd: number, st: BigIntStats): { mapping: M
     const mode = c.mode === 'r' ? MAP_READ : c.mode === 'c' ? MAP_COPY : MAP_SHARED;
     let id: number;
     try {
-      id = native.map(fd, mode, start, bytes - start);
+      id = native.map(fd, mode, start, bytes - start, c.filename);
     } catch (err) {
       throw osError(err, c.filename);
     }
-    return { mapping: new Mapping(id, fd, c.mode, c.filename, start, bytes - start, { dev: st.dev, ino: st.ino }), shape };
-  } catch (err) {
+    return { mapping: new Mapping(id, c.mode, c.filename, start, bytes - start, { dev: st.dev, ino: st.ino }), shape };
+  } finally {
+    // The mapping does not need it: the addon keeps one shared descriptor per file (native/files.h),
+    // so memmaps left to the GC cannot run the process out of descriptors.
     fs.closeSync(fd);
-    throw err;
   }
 }

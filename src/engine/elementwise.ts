@@ -72,6 +72,7 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
   a.checkFile();
   if (y !== undefined && program.usesY) y.checkFile();
   out.checkFile();
+  out.reserveWrite();
   const { blocks, totalBytes } = planApply(ops, a.layout.shape);
   const inline = runsInline(totalBytes);
   const task: ApplyTask = { kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, blocks };

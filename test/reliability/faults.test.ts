@@ -6,12 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectClean, fingerprint, lastJson, runChild, tmpDir, writeF8 } from './helpers.js';
+import { describeExit, expectClean, fingerprint, lastJson, runChild, tmpDir, writeF8 } from './helpers.js';
 
 const dir = tmpDir('faults');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const HOOKS = { NDMMAP_TEST_HOOKS: '1' };
+/** Running under scripts/asan.sh (the instrumented addon, ASan's own signal handlers). */
+const ASAN = process.env.NDMMAP_ADDON?.includes('asan') ?? false;
 
 describe('worker faults', () => {
   it('a worker that dies on a task: the task rejects, the pool heals, later reductions are right', () => {
@@ -121,6 +123,89 @@ describe('file truncated under a live mapping', () => {
       sum: T, rsum: T, csum: T, axis: T, apply: T, fill: T, out: 'ok', view: T, applyOut: T, applyY: T,
       inlineHead: 8192, inlineApplyHead: 'ok', regrown: 8192 + 100, // kept head, +1 on 100, zeros after
     });
+  });
+});
+
+describe('file truncated while a call runs', () => {
+  it('the kernel faults past the new end: the call rejects ERR_NDMMAP_TRUNCATED, the process and the pool live on', () => {
+    const file = path.join(dir, 'midtrunc.f8');
+    const control = path.join(dir, 'midtrunc-control.f8');
+    writeF8(control, 2 ** 20, () => 1);
+    const r = runChild(dir, 'midtrunc', `
+      import fs from 'node:fs';
+      import { memmap, shutdown } from '$DIST/src/index.js';
+      const file = ${JSON.stringify(file)};
+      const out = {};
+      // The cut comes with the first progress report, after the first block; one thread, and blocks
+      // slow enough that most of the call is still to run: a slow expression (exactly x + 1) over
+      // 32 MiB, and a reduction over 2 GiB (a sparse file: holes read as zeros, no disk used; about
+      // 0.6 s uncut, and only the blocks before the cut are read).
+      const SLOW = 'x + 1 + 0 * (sin(x) + cos(x) + exp(x) + log1p(x) + sqrt(x) + tan(x))';
+      const cut = (p) => { if (!cut.done) { cut.done = true; fs.truncateSync(file, 4096); } };
+      const calls = {
+        apply: [4 * 2 ** 20, (a) => a.apply(SLOW, { threads: 1, onProgress: cut })],
+        std: [2 ** 28, (a) => a.std({ threads: 1, onProgress: cut })],
+      };
+      for (const [k, [n, f]] of Object.entries(calls)) {
+        fs.rmSync(file, { force: true });
+        fs.closeSync(fs.openSync(file, 'w'));
+        fs.truncateSync(file, n * 8);
+        const a = memmap(file, { dtype: 'float64', mode: 'r+' });
+        if (k === 'apply') await a.fill(1);
+        cut.done = false;
+        try { await f(a); out[k] = 'resolved'; } catch (e) { out[k] = e.code; out[k + 'Message'] = /truncated/.test(e.message); }
+        a.close();
+      }
+      // inline: the native kernel, called straight after the cut (no size check in between)
+      const { native, KERNEL_IDS } = await import('$DIST/src/native.js');
+      const a = memmap(file, { dtype: 'float64', mode: 'w+', shape: [65536] });
+      fs.truncateSync(file, 4096);
+      // a reduce descriptor (src/engine/execute.cts): sum_float of 65536 float64 values
+      const desc = Float64Array.of(KERNEL_IDS.sum_float, 11, 1, 0, 1, 0, 0, -1, 0, 0, -1, a.mapping.id, 11, 0, 0, 65536, 1, 8);
+      try { native.reduce(desc, new Float64Array(3)); out.inline = 'returned'; } catch (e) { out.inline = e.code; }
+      a.close();
+      const c = memmap(${JSON.stringify(control)}, { dtype: 'float64', mode: 'r' });
+      out.control = await c.sum();
+      c.close();
+      await shutdown();
+      console.log(JSON.stringify(out));
+    `);
+    expectClean(r);
+    const T = 'ERR_NDMMAP_TRUNCATED';
+    expect(lastJson(r)).toEqual({ apply: T, applyMessage: true, std: T, stdMessage: true, inline: T, control: 2 ** 20 });
+  });
+});
+
+describe('SIGBUS outside a native kernel', () => {
+  // Not guaranteed (docs/safety.md): pinned so the handler is seen to pass these on, not swallow
+  // them or loop on the faulting instruction.
+  it('a fault under get() still kills the process with SIGBUS; so does a SIGBUS sent by kill()', () => {
+    const file = path.join(dir, 'unguarded.f8');
+    writeF8(file, 4096);
+    const viaGet = runChild(dir, 'unguarded-get', `
+      import fs from 'node:fs';
+      import { memmap } from '$DIST/src/index.js';
+      const a = memmap(${JSON.stringify(file)}, { dtype: 'float64', mode: 'r+' });
+      await a.sum(); // the guard has run on this thread
+      fs.truncateSync(${JSON.stringify(file)}, 0);
+      console.log('reading');
+      a.get(4000);
+      console.log('survived');
+    `);
+    // Under scripts/asan.sh the previous handler is ASan's: it reports the fault and aborts.
+    expect(viaGet.signal, describeExit(viaGet)).toBe(ASAN ? 'SIGABRT' : 'SIGBUS');
+    if (ASAN) expect(viaGet.stderr).toMatch(/AddressSanitizer: BUS/);
+    expect(viaGet.stdout).toBe('reading\n');
+    writeF8(file, 4096);
+    const viaKill = runChild(dir, 'unguarded-kill', `
+      import { memmap } from '$DIST/src/index.js';
+      await memmap(${JSON.stringify(file)}, { mode: 'r' }).sum();
+      process.kill(process.pid, 'SIGBUS');
+      await new Promise((r) => setTimeout(r, 1000));
+      console.log('survived');
+    `);
+    expect(viaKill.signal, describeExit(viaKill)).toBe(ASAN ? 'SIGABRT' : 'SIGBUS');
+    expect(viaKill.stdout).toBe('');
   });
 });
 

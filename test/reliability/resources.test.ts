@@ -72,3 +72,68 @@ describe('open/reduce/close cycles', () => {
     expect(out.afterGc).toEqual({ fds: 0, live: 0 });
   }, 180_000);
 });
+
+describe('MemMaps that are never closed', () => {
+  it('5,000 memmaps of one file, dropped without close(), do not exhaust file descriptors (ulimit -n 256)', () => {
+    const file = path.join(dir, 'many.f8');
+    writeF8(file, 512);
+    const r = runChild(dir, 'emfile', `
+      import fs from 'node:fs';
+      import { memmap } from '$DIST/src/index.js';
+      const F = ${JSON.stringify(file)};
+      const fds = () => fs.readdirSync('/proc/self/fd').length;
+      const settle = async () => { for (let i = 0; i < 5; i++) { global.gc(); await new Promise((r) => setTimeout(r, 20)); } };
+      { const a = memmap(F, { dtype: 'float64', mode: 'r' }); await a.sum(); a.close(); } // warm up
+      await settle();
+      const base = fds();
+      const out = { opened: 0, wrong: 0, error: null, maxFds: 0 };
+      try {
+        for (let i = 0; i < 5000; i++) {
+          // a tight loop: inline reductions resolve in microtasks, so no FinalizationRegistry callback runs
+          const a = memmap(F, { dtype: 'float64', mode: ['r', 'r+', 'c'][i % 3] });
+          if ((await a.sum()) !== 130816) out.wrong++;
+          out.opened++;
+          if (i % 500 === 0) out.maxFds = Math.max(out.maxFds, fds() - base);
+        }
+      } catch (e) { out.error = e.code ?? String(e); }
+      out.endFds = fds() - base;
+      await settle();
+      out.settledFds = fds() - base;
+      console.log(JSON.stringify(out));
+    `, { args: ['--expose-gc'], shell: 'ulimit -n 256; exec', timeout: 120_000 });
+    expectClean(r);
+    const out = lastJson<Record<string, unknown>>(r);
+    expect(out).toMatchObject({ opened: 5000, wrong: 0, error: null, settledFds: 0 });
+    expect(out.maxFds as number).toBeLessThanOrEqual(2); // one descriptor per file and access mode at most
+    expect(out.endFds as number).toBeLessThanOrEqual(2);
+  }, 150_000);
+
+  it('3,000 memmaps of distinct files, dropped without close(), do not exhaust descriptors when the loop yields (ulimit -n 256)', () => {
+    const many = path.join(dir, 'many');
+    fs.mkdirSync(many);
+    const page = Buffer.alloc(4096, 1);
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(many, `f${i}`), page);
+    const r = runChild(dir, 'emfile-distinct', `
+      import fs from 'node:fs';
+      import { memmap } from '$DIST/src/index.js';
+      const fds = () => fs.readdirSync('/proc/self/fd').length;
+      const base = fds();
+      const out = { opened: 0, wrong: 0, error: null, maxFds: 0 };
+      try {
+        for (let i = 0; i < 3000; i++) {
+          const a = memmap(${JSON.stringify(many)} + '/f' + i, { mode: i % 2 ? 'r' : 'r+' });
+          if ((await a.sum()) !== 4096n) out.wrong++;
+          out.opened++;
+          out.maxFds = Math.max(out.maxFds, fds() - base);
+          await new Promise(setImmediate); // the event loop turns: FinalizationRegistry callbacks can run
+        }
+      } catch (e) { out.error = e.code ?? String(e); }
+      console.log(JSON.stringify(out));
+    `, { shell: 'ulimit -n 256; exec', timeout: 120_000 });
+    expectClean(r);
+    const out = lastJson<Record<string, unknown>>(r);
+    expect(out).toMatchObject({ opened: 3000, wrong: 0, error: null });
+    // each open mapping of a distinct file holds one descriptor until it is collected
+    expect(out.maxFds as number).toBeLessThan(200);
+  }, 150_000);
+});

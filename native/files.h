@@ -1,0 +1,16 @@
+// Descriptors owned by the addon, one per open file and access (read-only / read-write), shared by
+// every mapping of that file. A mapping needs its file after mmap only to stat it, to reserve blocks
+// and (mode 'r') to make private windows; one shared descriptor serves all of that, so N memmaps of
+// one file hold one descriptor, not N (EMFILE when they are dropped without close() and the GC is
+// slow to run). The addon, not JavaScript, owns it, so an environment's teardown can close it.
+#pragma once
+
+namespace ndmmap {
+
+// Takes a reference on the shared descriptor of the file `fd` is open on (`writable`: one opened
+// read-write). Returns 0 and the shared descriptor in *shared, or an errno value.
+int FileRef(int fd, bool writable, int* shared);
+// Drops a reference taken by FileRef; the descriptor is closed with the last one.
+void FileUnref(int shared);
+
+}  // namespace ndmmap
