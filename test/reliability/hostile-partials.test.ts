@@ -11,7 +11,7 @@ import { NdmmapError, memmap, mergePartials, reducePartial, shutdown, type Parti
 import { tmpDir, writeF8 } from './helpers.js';
 
 const dir = tmpDir('partials');
-const OPS = ['sum', 'prod', 'mean', 'min', 'max', 'var', 'std', 'argmin', 'argmax'] as const;
+const OPS = ['sum', 'prod', 'mean', 'min', 'max', 'var', 'std', 'argmin', 'argmax', 'nansum', 'nanmean', 'nanmin', 'nanargmax', 'nanvar', 'any', 'all', 'count_nonzero', 'ptp'] as const;
 const states: PartialState[][] = [];
 
 beforeAll(async () => {
@@ -72,6 +72,18 @@ describe('hostile partial states', () => {
       }), { seed: 0x9a47, numRuns: 1000 });
     console.log(`hostile partials: ${JSON.stringify(seen)}`);
     expect(seen.rejected).toBeGreaterThan(100);
+  });
+
+  it('shapes that would allocate the impossible, or hold nulls, are ERR_NDMMAP_PARTIAL before any allocation', () => {
+    for (const bad of [[1, 2 ** 32], [1, null], [2 ** 40, 2 ** 40], [-1, 5], [1.5, 5], 'x', Array(65).fill(1)]) {
+      for (const axis of [null, [0], [1]]) {
+        const [a, b] = states[0].map((p) => ({ ...p, arrayShape: bad, options: { ...p.options, axis } }));
+        let err: unknown;
+        try { mergePartials([a, b]); } catch (e) { err = e; }
+        expect(err, `shape ${JSON.stringify(bad)}`).toBeInstanceOf(NdmmapError);
+        expect((err as NdmmapError).code).toBe('ERR_NDMMAP_PARTIAL');
+      }
+    }
   });
 
   it('unmutated states merge to the whole-array result', async () => {
