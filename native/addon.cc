@@ -276,7 +276,9 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
       InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
+      InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyGlue>>("apply"),
+      InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });
   }
@@ -284,6 +286,8 @@ class Addon : public Napi::Addon<Addon> {
   ~Addon() {
     for (int64_t id : owned_) CloseMapping(id);
   }
+
+  Napi::FunctionReference errorClass;
 
  private:
   std::unordered_set<int64_t> owned_;  // mappings this environment opened and has not closed
@@ -303,9 +307,34 @@ class Addon : public Napi::Addon<Addon> {
 
   template <Napi::Value (*F)(const Napi::CallbackInfo&)>
   Napi::Value Call(const Napi::CallbackInfo& info) { return F(info); }
+
+  // setErrorClass(NdmmapError): errors this environment's addon throws are of that class from then on.
+  Napi::Value SetErrorClassMethod(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsFunction()) ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", "setErrorClass(class)");
+    errorClass = Napi::Persistent(info[0].As<Napi::Function>());
+    return info.Env().Undefined();
+  }
 };
 
 }  // namespace
+
+Napi::Error MakeError(Napi::Env env, const std::string& code, const std::string& msg, const char* syscall,
+                      const std::string& path) {
+  Addon* addon = env.GetInstanceData<Addon>();
+  if (addon != nullptr && !addon->errorClass.IsEmpty()) {
+    Napi::Object extra = Napi::Object::New(env);
+    if (syscall != nullptr) extra.Set("syscall", syscall);
+    if (!path.empty()) extra.Set("path", path);
+    Napi::Value e = addon->errorClass.New({Napi::String::New(env, code), Napi::String::New(env, msg), extra});
+    return Napi::Error(env, e);
+  }
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("code", Napi::String::New(env, code));
+  if (syscall != nullptr) e.Set("syscall", Napi::String::New(env, syscall));
+  if (!path.empty()) e.Set("path", Napi::String::New(env, path));
+  return e;
+}
+
 }  // namespace ndmmap
 
 using ndmmap::Addon;

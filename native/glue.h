@@ -16,18 +16,20 @@
 
 namespace ndmmap {
 
-[[noreturn]] inline void ThrowErrno(Napi::Env env, int err, const char* syscall) {
-  Napi::Error e = Napi::Error::New(env, std::string(uv_strerror(-err)) + ", " + syscall);
-  e.Set("code", Napi::String::New(env, uv_err_name(-err)));
+// An NdmmapError (the class src/native.ts hands the addon at load, as better-sqlite3 does with
+// SqliteError), or a plain Error with the same fields before it has. addon.cc.
+Napi::Error MakeError(Napi::Env env, const std::string& code, const std::string& msg, const char* syscall = nullptr,
+                      const std::string& path = "");
+
+[[noreturn]] inline void ThrowErrno(Napi::Env env, int err, const char* syscall, const std::string& path = "") {
+  Napi::Error e = MakeError(env, uv_err_name(-err), std::string(uv_strerror(-err)) + ", " + syscall +
+                                                        (path.empty() ? "" : " '" + path + "'"), syscall, path);
   e.Set("errno", Napi::Number::New(env, -err));
-  e.Set("syscall", Napi::String::New(env, syscall));
   throw e;
 }
 
-[[noreturn]] inline void ThrowCode(Napi::Env env, const char* code, const std::string& msg) {
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, code));
-  throw e;
+[[noreturn]] inline void ThrowCode(Napi::Env env, const char* code, const std::string& msg, const std::string& path = "") {
+  throw MakeError(env, code, msg, nullptr, path);
 }
 
 // A non-negative integer below 2^53 (byte positions, lengths, ids).
@@ -84,20 +86,14 @@ struct Hold {
   std::string path;
   int kind = FaultCause(h.id, pos, &size, &path);
   std::string where = "'" + path + "' at byte " + std::to_string(pos);
-  if (kind == kFaultTruncated) {
-    Napi::Error e = Napi::Error::New(env, "'" + path + "' was truncated to " + std::to_string(size) +
-                                     " bytes while mapped; a running call touched byte " + std::to_string(pos));
-    e.Set("code", Napi::String::New(env, "ERR_NDMMAP_TRUNCATED"));
-    e.Set("path", Napi::String::New(env, path));
-    throw e;
-  }
+  if (kind == kFaultTruncated)
+    throw MakeError(env, "ERR_NDMMAP_TRUNCATED", "'" + path + "' was truncated to " + std::to_string(size) +
+                    " bytes while mapped; a running call touched byte " + std::to_string(pos), nullptr, path);
   int err = kind == kFaultNoSpace ? ENOSPC : EIO;
   std::string why = kind == kFaultNoSpace ? ": the file system is full, a page of the mapped file could not be allocated, "
                                           : ": a page of the mapped file could not be read or written, ";
-  Napi::Error e = Napi::Error::New(env, std::string(uv_err_name(-err)) + why + where);
-  e.Set("code", Napi::String::New(env, uv_err_name(-err)));
+  Napi::Error e = MakeError(env, uv_err_name(-err), std::string(uv_err_name(-err)) + why + where, nullptr, path);
   e.Set("errno", Napi::Number::New(env, -err));
-  e.Set("path", Napi::String::New(env, path));
   throw e;
 }
 
@@ -153,6 +149,7 @@ inline Napi::Float64Array F64Arg(const Napi::CallbackInfo& info, size_t i, const
 // glue_reduce.cc
 Napi::Value ReduceCall(const Napi::CallbackInfo& info);
 Napi::Value CombineCall(const Napi::CallbackInfo& info);
+Napi::Value PutCall(const Napi::CallbackInfo& info);
 Napi::Array KernelTable(Napi::Env env);
 
 }  // namespace ndmmap

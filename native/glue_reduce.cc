@@ -132,7 +132,39 @@ Napi::Value CombineGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// put(src: TypedArray, srcType, shape: Float64Array, out: Float64Array [id, dtype, swap, position, ...strides]):
+// a result array into an `out` MemMap, natively.
+Napi::Value PutGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4 || !info[0].IsTypedArray()) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "put(src, srcType, shape, out)");
+  Napi::TypedArray src = info[0].As<Napi::TypedArray>();
+  int srcType = (int)U64(info, 1, "srcType");
+  if (ItemSize(srcType) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad source dtype");
+  std::vector<int64_t> shape = Ints(info, 2, "shape");
+  std::vector<int64_t> o = Ints(info, 3, "out", 4);
+  if (o.size() != 4 + shape.size()) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "out has the wrong rank");
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative dim");
+    n *= d;
+  }
+  if ((int64_t)src.ByteLength() < n * ItemSize(srcType)) ThrowCode(env, "ERR_OUT_OF_RANGE", "source is too short");
+  int dt = (int)o[1];
+  if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad out dtype");
+  Hold hold(env, o[0]);
+  if (hold.span.mode == kMapRead) ThrowCode(env, "ERR_NDMMAP_READONLY", "the target is read-only");
+  uint8_t* dst = Checked(env, hold.span, o[3], shape.size(), shape.data(), o.data() + 4, ItemSize(dt));
+  const uint8_t* from = static_cast<const uint8_t*>(src.ArrayBuffer().Data()) + src.ByteOffset();
+  int status = Guarded(env, {&hold}, [&] {
+    return Store(from, srcType, (int)shape.size(), shape.data(), dst, dt, o[2] != 0, o.data() + 4);
+  });
+  if (status != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad put arguments");
+  return env.Undefined();
+}
+
 }  // namespace
+
+Napi::Value PutCall(const Napi::CallbackInfo& info) { return PutGlue(info); }
 
 Napi::Value ReduceCall(const Napi::CallbackInfo& info) { return ReduceGlue(info); }
 Napi::Value CombineCall(const Napi::CallbackInfo& info) { return CombineGlue(info); }

@@ -232,6 +232,38 @@ int Reduce(const ReduceArgs& a) {
   return kIsa.run(a, Direct(a) ? nullptr : &Fetch);
 }
 
+int Store(const uint8_t* src, int srcType, int ndim, const int64_t* shape, uint8_t* dst, int dstType, bool dstSwap,
+          const int64_t* dstStrides) {
+  if (ItemSize(srcType) == 0 || ItemSize(dstType) == 0 || ndim < 0 || ndim > kMaxDims) return EINVAL;
+  for (int d = 0; d < ndim; ++d) if (shape[d] <= 0) return shape[d] == 0 ? 0 : EINVAL;
+  const int si = ItemSize(srcType), di = ItemSize(dstType);
+  ConvFn conv = Conversion(srcType, false, dstType);
+  const int64_t inner = ndim > 0 ? shape[ndim - 1] : 1;
+  const int64_t ds = ndim > 0 ? dstStrides[ndim - 1] : di;
+  std::vector<uint8_t> tmp((size_t)(inner < 8192 ? inner : 8192) * di);
+  int64_t idx[kMaxDims] = {};
+  uint8_t* row = dst;
+  for (;;) {
+    for (int64_t j0 = 0; j0 < inner; j0 += 8192) {
+      int64_t m = inner - j0 < 8192 ? inner - j0 : 8192;
+      conv(src, si, m, tmp.data());
+      src += m * si;
+      for (int64_t j = 0; j < m; ++j) {
+        uint8_t* q = row + (j0 + j) * ds;
+        if (dstSwap) for (int b = 0; b < di; ++b) q[b] = tmp[j * di + di - 1 - b];
+        else std::memcpy(q, tmp.data() + j * di, (size_t)di);
+      }
+    }
+    int d = ndim - 2;
+    for (; d >= 0; --d) {
+      if (++idx[d] < shape[d]) { row += dstStrides[d]; break; }
+      row -= dstStrides[d] * (shape[d] - 1);
+      idx[d] = 0;
+    }
+    if (d < 0) return 0;
+  }
+}
+
 int Combine(int kernel, int valueType, const double* param, const double* in, int64_t groups, int64_t outCount,
             double* out) {
   if (groups < 1 || outCount < 0) return EINVAL;

@@ -108,6 +108,11 @@ uint8_t* ScratchAccs();
 // how many it wrote (fewer than n when a mask drops some).
 using FetchFn = int64_t (*)(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step, int64_t n, void* dst);
 
+// Write n = prod(shape) contiguous C-order values of dtype srcType into a strided n-d block of dtype
+// dstType (byte-swapped when dstSwap), with numpy's casting. 0 or EINVAL.
+int Store(const uint8_t* src, int srcType, int ndim, const int64_t* shape, uint8_t* dst, int dstType, bool dstSwap,
+          const int64_t* dstStrides);
+
 // Which instruction set the kernels were picked for at load: "avx512", "avx2" or "baseline".
 const char* KernelIsa();
 

@@ -42,7 +42,11 @@ export interface Native {
   reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array | null, valueConsts?: Float64Array | null,
     mask?: Uint8Array | null, maskConsts?: Float64Array | null): void;
   /** Merge `groups` partial states per output in group order into `out`. */
+  /** Write `src` (C order, dtype code srcType) into the strided block `out` [id, dtype, swap, position, ...byte strides]. */
+  put(src: ArrayBufferView, srcType: number, shape: Float64Array, out: Float64Array): void;
   combine(kernel: number, valueType: number, param: Float64Array, input: Float64Array, groups: number, out: Float64Array): void;
+  /** Errors the addon throws are of this class (`new C(code, message, { syscall, path })`) from then on. */
+  setErrorClass(c: new (code: string, message: string, extra: { syscall?: string; path?: string }) => Error): void;
   apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
 }
 

@@ -41,7 +41,7 @@ export function show(v: unknown): string {
  */
 export function osError(err: unknown, path: string): NdmmapError {
   const e = err as { code?: string; syscall?: string; message?: string };
-  if (e instanceof NdmmapError) return e;
+  if (e instanceof NdmmapError && (e.path !== undefined || !/^E[A-Z]+$/.test(e.code))) return e;
   const code = typeof e?.code === 'string' ? e.code : 'EIO';
   const msg = String(e?.message ?? err).replace(/, '.*'$/, '');
   return new NdmmapError(code, msg.includes(path) ? msg : `${msg}, '${path}'`, { syscall: e?.syscall, path, cause: err });

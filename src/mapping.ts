@@ -91,7 +91,12 @@ export class Mapping {
   /** msync the byte range (whole pages around it); no-op for 'r' and 'c'. */
   sync(pos = this.fileStart, len = this.length): void {
     this.check();
-    if (this.mode === 'r+' || this.mode === 'w+') native.sync(this.id, pos, len);
+    if (this.mode !== 'r+' && this.mode !== 'w+') return;
+    try {
+      native.sync(this.id, pos, len);
+    } catch (err) {
+      throw osError(err, this.filename); // an msync failure (EIO…) names the file
+    }
   }
 
   /** Current size of the file on disk (a truncation by another process shows here). */

@@ -40,7 +40,11 @@ function same(what: string, ours: unknown, theirs: unknown): void {
 /** Kernel ids by name, from the addon (the only place ids are defined). */
 export const KERNEL_IDS = {} as Record<KernelName, number>;
 
-function check(n: Native): void {
+/**
+ * @internal Check an addon's contract against src/'s tables; fills KERNEL_IDS.
+ * @throws `ERR_NDMMAP_ADDON` naming the first table that differs.
+ */
+export function checkContract(n: Pick<Native, 'contract'>): void {
   const c = n.contract;
   if (c === undefined) mismatch('the contract', 'present', 'missing');
   same('the dtype codes', DTYPE_CODES, c.dtypes);
@@ -61,6 +65,8 @@ function check(n: Native): void {
   }
 }
 
-check(addon);
+checkContract(addon);
+// The addon throws ndmmap's own error class (code, syscall, path), as better-sqlite3's does SqliteError.
+addon.setErrorClass(NdmmapError);
 
 export const native: Native = addon;

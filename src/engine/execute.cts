@@ -97,7 +97,10 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    return { error: { code: e.code ?? 'ERR_NDMMAP_WORKER', message: e.message ?? String(err) } };
+    const e = err as { code?: string; message?: string; syscall?: string; path?: string };
+    const error: { code: string; message: string; syscall?: string; path?: string } = { code: e.code ?? 'ERR_NDMMAP_WORKER', message: e.message ?? String(err) };
+    if (typeof e.syscall === 'string') error.syscall = e.syscall;
+    if (typeof e.path === 'string') error.path = e.path;
+    return { error };
   }
 }

@@ -59,7 +59,7 @@ function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: num
 }
 
 function unwrap(r: TaskResult): void {
-  if (r !== null) fail(r.error.code, r.error.message);
+  if (r !== null) fail(r.error.code, r.error.message, { syscall: r.error.syscall, path: r.error.path });
 }
 
 /** Will a call of this many bytes run on the calling thread? */

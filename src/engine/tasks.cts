@@ -70,7 +70,7 @@ export interface CrashTask { kind: 'crash' }
 export type Task = ReduceTask | ApplyTask | CrashTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
-export type TaskResult = null | { error: { code: string; message: string } };
+export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };
 
 /**
  * Shared control cells of one call: every worker claims the next block index with Atomics.add, so

@@ -1,20 +1,23 @@
 /**
- * Writing a reduction's result array into an `out` MemMap: a zero-copy window when `out` is
- * contiguous in native order, else element by element with numpy's casting; then flushed.
+ * Writing a reduction's result array into an `out` MemMap natively (any layout, byte order and
+ * size; numpy's casting), then flushing it.
  */
-import { type DTypeName } from '../dtype.js';
+import { type DTypeName, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { type MemMap } from '../memmap.js';
+import { native } from '../native.js';
 import { type ResultData } from './reductions/index.js';
 
-export function writeResult(out: MemMap, data: ResultData, _r: DTypeName): void {
-  let done = false;
-  if (out.size > 0 && out.dtype.byteorder !== '>' && out.dtype.name !== 'float16' && out.dtype.name !== 'bool' && (out.order === 'C' || out.ndim <= 1)) {
-    try {
-      const t = out.typedArray();
-      (t as unknown as { set(a: ArrayLike<number | bigint>): void }).set(data as unknown as ArrayLike<number | bigint>);
-      done = true;
-    } catch { /* not contiguous after all: element by element */ }
+/** The dtype a result array holds its values in (float16 results are float32 values, bools 0/1 bytes). */
+function heldAs(r: DTypeName): number {
+  return parseDtype(r === 'float16' ? 'float32' : r === 'bool' ? 'uint8' : r).code;
+}
+
+export function writeResult(out: MemMap, data: ResultData, r: DTypeName): void {
+  const l = out.layout;
+  out.checkWritable();
+  if (out.size > 0) {
+    const desc = Float64Array.from([out.mapping.id, l.dtype.code, isSwapped(l.dtype) ? 1 : 0, l.byteOffset, ...l.strides.map((s) => s * l.dtype.itemsize)]);
+    native.put(data, heldAs(r), Float64Array.from(l.shape), desc);
   }
-  if (!done && out.size > 0) out.assign(out.dtype.name === 'bool' ? Uint8Array.from(data as Uint8Array, (v) => (v ? 1 : 0)) : (data as never));
   out.flush();
 }
