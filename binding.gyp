@@ -10,7 +10,7 @@
     "cflags!": ["-fno-exceptions"],
     "cflags_cc!": ["-fno-exceptions"],
     "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-math-errno",
-                  "-ffp-contract=off", "-fPIC"]
+                  "-ffp-contract=off", "-fPIC", "-Wno-psabi"]
   },
   "targets": [
     {

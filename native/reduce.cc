@@ -20,6 +20,7 @@ namespace ndmmap {
 // One copy of the kernels per instruction set (reduce_isa.cc built three times).
 #define NDM_ISA_DECL(ns)                                                                           \
   namespace ns {                                                                                   \
+  FetchFn HalfFetch();                                                                             \
   int Run(const ReduceArgs& a, FetchFn fetch);                                                     \
   int Combine(int kernel, int valueType, const double* param, const double* in, int64_t groups,  \
               int64_t outCount, double* out);                                                      \
@@ -33,6 +34,7 @@ namespace {
 
 struct Isa {
   const char* name;
+  FetchFn (*half)();
   int (*run)(const ReduceArgs&, FetchFn);
   int (*combine)(int, int, const double*, const double*, int64_t, int64_t, double*);
 };
@@ -41,10 +43,10 @@ Isa Detect() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
-    return {"avx512", &avx512::Run, &avx512::Combine};
+    return {"avx512", &avx512::HalfFetch, &avx512::Run, &avx512::Combine};
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
-    return {"avx2", &avx2::Run, &avx2::Combine};
-  return {"baseline", &baseline::Run, &baseline::Combine};
+    return {"avx2", &avx2::HalfFetch, &avx2::Run, &avx2::Combine};
+  return {"baseline", &baseline::HalfFetch, &baseline::Run, &baseline::Combine};
 }
 
 // NDMMAP_ISA=baseline|avx2 forces a lower instruction set (tests compare them; never a higher one).
@@ -52,8 +54,9 @@ Isa Choose() {
   Isa best = Detect();
   const char* want = getenv("NDMMAP_ISA");
   if (want == nullptr) return best;
-  if (strcmp(want, "baseline") == 0) return {"baseline", &baseline::Run, &baseline::Combine};
-  if (strcmp(want, "avx2") == 0 && strcmp(best.name, "baseline") != 0) return {"avx2", &avx2::Run, &avx2::Combine};
+  if (strcmp(want, "baseline") == 0) return {"baseline", &baseline::HalfFetch, &baseline::Run, &baseline::Combine};
+  if (strcmp(want, "avx2") == 0 && strcmp(best.name, "baseline") != 0)
+    return {"avx2", &avx2::HalfFetch, &avx2::Run, &avx2::Combine};
   return best;
 }
 
@@ -229,7 +232,11 @@ int Reduce(const ReduceArgs& a) {
   if (a.value == nullptr && Conversion(a.ops[0].dtype, a.ops[0].swap, a.valueType) == nullptr) return EINVAL;
   if ((a.value != nullptr && a.value->usesY && a.nOps < 2) || (a.mask != nullptr && a.mask->usesY && a.nOps < 2))
     return EINVAL;
-  return kIsa.run(a, Direct(a) ? nullptr : &Fetch);
+  if (Direct(a)) return kIsa.run(a, nullptr);
+  const ReduceOperand& x = a.ops[0];
+  bool half = a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && x.dtype == kFloat16 && !x.swap &&
+              a.valueType == kFloat32;
+  return kIsa.run(a, half ? kIsa.half() : &Fetch);
 }
 
 int Store(const uint8_t* src, int srcType, int ndim, const int64_t* shape, uint8_t* dst, int dstType, bool dstSwap,

@@ -25,7 +25,9 @@ function choose(ctx: ReduceContext, nan: boolean): KernelChoice {
   const nanRule = nan && dt.kind === 'f';
   // nanvar subtracts and squares in the data's own float type, even with a wider dtype=
   const dev = nanRule && dt.itemsize < parseDtype(acc).itemsize ? dt.itemsize * 8 : 0;
-  return { kernel: nanRule ? 'nanmoments' : 'moments', valueType: floatValues(dt, acc, false), param: [dev, 0] };
+  // the extremes are only needed where a squared deviation can overflow the type first (float16/32)
+  const narrow = acc !== 'float64' || (nanRule && dt.name !== 'float64');
+  return { kernel: nanRule ? 'nanmoments' : 'moments', valueType: floatValues(dt, acc, false), param: [dev, narrow ? 1 : 0] };
 }
 
 /**
