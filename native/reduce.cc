@@ -21,6 +21,7 @@ namespace ndmmap {
 #define NDM_ISA_DECL(ns)                                                                           \
   namespace ns {                                                                                   \
   FetchFn HalfFetch();                                                                             \
+  FetchFn BoolFetch();                                                                             \
   int Run(const ReduceArgs& a, FetchFn fetch);                                                     \
   int Combine(int kernel, int valueType, const double* param, const double* in, int64_t groups,  \
               int64_t outCount, double* out);                                                      \
@@ -34,6 +35,7 @@ namespace {
 
 struct Isa {
   const char* name;
+  FetchFn (*boolean)();
   FetchFn (*half)();
   int (*run)(const ReduceArgs&, FetchFn);
   int (*combine)(int, int, const double*, const double*, int64_t, int64_t, double*);
@@ -43,10 +45,10 @@ Isa Detect() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
-    return {"avx512", &avx512::HalfFetch, &avx512::Run, &avx512::Combine};
+    return {"avx512", &avx512::BoolFetch, &avx512::HalfFetch, &avx512::Run, &avx512::Combine};
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
-    return {"avx2", &avx2::HalfFetch, &avx2::Run, &avx2::Combine};
-  return {"baseline", &baseline::HalfFetch, &baseline::Run, &baseline::Combine};
+    return {"avx2", &avx2::BoolFetch, &avx2::HalfFetch, &avx2::Run, &avx2::Combine};
+  return {"baseline", &baseline::BoolFetch, &baseline::HalfFetch, &baseline::Run, &baseline::Combine};
 }
 
 // NDMMAP_ISA=baseline|avx2 forces a lower instruction set (tests compare them; never a higher one).
@@ -54,9 +56,10 @@ Isa Choose() {
   Isa best = Detect();
   const char* want = getenv("NDMMAP_ISA");
   if (want == nullptr) return best;
-  if (strcmp(want, "baseline") == 0) return {"baseline", &baseline::HalfFetch, &baseline::Run, &baseline::Combine};
+  if (strcmp(want, "baseline") == 0)
+    return {"baseline", &baseline::BoolFetch, &baseline::HalfFetch, &baseline::Run, &baseline::Combine};
   if (strcmp(want, "avx2") == 0 && strcmp(best.name, "baseline") != 0)
-    return {"avx2", &avx2::HalfFetch, &avx2::Run, &avx2::Combine};
+    return {"avx2", &avx2::BoolFetch, &avx2::HalfFetch, &avx2::Run, &avx2::Combine};
   return best;
 }
 
@@ -214,11 +217,17 @@ uint8_t* ScratchAccs() {
 
 const char* KernelIsa() { return kIsa.name; }
 
+// Kernels that read bool bytes as they are: they only ask whether a byte is zero, or which is the
+// largest/smallest, and every non-zero byte is True.
+static bool BoolAsBytes(int kernel) {
+  return kernel == kern::kCountNonzero || kernel == kern::kMin || kernel == kern::kMax;
+}
+
 // The value types kernels read in place; everything else is converted by Fetch.
 static bool Direct(const ReduceArgs& a) {
   const ReduceOperand& x = a.ops[0];
-  return a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && !x.swap && x.dtype == a.valueType &&
-         x.dtype != kBool;
+  bool same = x.dtype == a.valueType ? x.dtype != kBool : x.dtype == kBool && a.valueType == kUInt8 && BoolAsBytes(a.kernel);
+  return a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && !x.swap && same;
 }
 
 int Reduce(const ReduceArgs& a) {
@@ -234,9 +243,10 @@ int Reduce(const ReduceArgs& a) {
     return EINVAL;
   if (Direct(a)) return kIsa.run(a, nullptr);
   const ReduceOperand& x = a.ops[0];
-  bool half = a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && x.dtype == kFloat16 && !x.swap &&
-              a.valueType == kFloat32;
-  return kIsa.run(a, half ? kIsa.half() : &Fetch);
+  bool plain = a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && !x.swap;
+  if (plain && x.dtype == kFloat16 && a.valueType == kFloat32) return kIsa.run(a, kIsa.half());
+  if (plain && x.dtype == kBool && a.valueType == kUInt8) return kIsa.run(a, kIsa.boolean());
+  return kIsa.run(a, &Fetch);
 }
 
 int Store(const uint8_t* src, int srcType, int ndim, const int64_t* shape, uint8_t* dst, int dstType, bool dstSwap,

@@ -147,9 +147,20 @@ int64_t FetchHalf(const ReduceArgs& a, const uint8_t* const* pos, const int64_t*
 }
 #pragma GCC diagnostic pop
 
+// bool values as 0/1 bytes (numpy reads any non-zero byte as True).
+int64_t FetchBool(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step, int64_t n, void* dst) {
+  uint8_t* out = static_cast<uint8_t*>(dst);
+  const uint8_t* p = pos[0];
+  const int64_t s = step[0];
+  if (s == 1) for (int64_t i = 0; i < n; ++i) out[i] = p[i] != 0;
+  else for (int64_t i = 0; i < n; ++i) out[i] = p[i * s] != 0;
+  return n;
+}
+
 }  // namespace
 
 FetchFn HalfFetch() { return &FetchHalf; }
+FetchFn BoolFetch() { return &FetchBool; }
 
 int Run(const ReduceArgs& a, FetchFn fetch) {
   if (a.kernel < 0 || a.kernel >= kKernelCount) return 22;
