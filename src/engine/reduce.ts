@@ -5,14 +5,15 @@
 import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { fail, show } from '../errors.js';
-import { type MemMap, checkMemMap } from '../memmap.js';
+import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
 import { type KernelChoice, stateSize } from './kernels.js';
 import { type ReducePlan, planReduce, planReduceCached } from './plan.js';
 import { type Checked, type ReduceOptions, castInitial, checkReduceOptions } from './reduce-options.js';
 import { type ReduceContext, type Reduction, type ResultData, reduction } from './reductions/index.js';
 import { type RunOptions, callBuffer, newControl, releaseCallBuffer, runCall, runInline, runsInline } from './run.js';
-import { type ReduceTask } from './tasks.cjs';
+import { reduceDescriptor } from './execute.cjs';
+import { CONTROL_BYTES, type ReduceTask } from './tasks.cjs';
 import { writeResult } from './write-out.js';
 
 export { type ReduceOptions } from './reduce-options.js';
@@ -137,6 +138,38 @@ export function scalarOf(data: ResultData, r: DTypeName, red: Reduction): Scalar
 }
 
 /**
+ * The lean path of a small call with no options but `axis`: everything about it but the numbers is
+ * cached per layout (plan, kernel, the one packed descriptor), so a 1,000-element sum costs about one
+ * native call. Falls back (undefined) for anything else.
+ */
+interface Quick { desc: Float64Array; out: Float64Array; red: Reduction; ctx: ReduceContext; result: DTypeName; data: ResultData; scalar: boolean; shape: number[] }
+const quick = new WeakMap<object, Map<string, Quick | null>>();
+
+function quickEntry(name: string, a: MemMap, axis: unknown): Quick | null {
+  let byLayout = quick.get(a.layout);
+  if (byLayout === undefined) { byLayout = new Map(); quick.set(a.layout, byLayout); }
+  const key = `${name}|${Array.isArray(axis) ? axis.join(',') : String(axis)}`;
+  let q = byLayout.get(key);
+  if (q !== undefined) return q;
+  q = null;
+  const p = prepare(name, a, axis === undefined ? {} : { axis });
+  if (runsInline(p.plan.totalBytes) && p.plan.blocks.length === 1 && p.plan.groups === 1 && p.checked.value === null) {
+    const S = stateSize(p.choice.kernel);
+    const task: ReduceTask = {
+      kind: 'reduce', control: new ArrayBuffer(CONTROL_BYTES), kernel: KERNEL_IDS[p.choice.kernel], valueType: parseDtype(p.choice.valueType).code,
+      operands: [[a.mapping.id, a.dtype.code, isSwapped(a.dtype) ? 1 : 0]], maskOperand: -1, param: p.choice.param ?? [0, 0], value: null, valueRound: -1,
+      mask: null, release: false, out: new ArrayBuffer(8), outLength: 0, blocks: p.plan.blocks,
+    };
+    q = {
+      desc: reduceDescriptor(task, p.plan.blocks[0]).slice(), out: new Float64Array(S * p.plan.outCount), red: p.red, ctx: p.ctx,
+      result: p.result, data: allocate(p.result, p.plan.outCount), scalar: p.checked.axes === null, shape: resultShape(a.shape, p.checked.axes, false),
+    };
+  }
+  byLayout.set(key, q);
+  return q;
+}
+
+/**
  * Reduce `a` with numpy's semantics: any of `sum prod mean min max var std argmin argmax nansum nanprod
  * nanmean nanmin nanmax nanvar nanstd nanargmin nanargmax any all count_nonzero ptp` (numpy's names, or
  * the MemMap method names such as `countNonzero`). A scalar for axis null without keepdims (a bigint
@@ -148,7 +181,29 @@ export function scalarOf(data: ResultData, r: DTypeName, red: Reduction): Scalar
  * @throws `ERR_INVALID_ARG_VALUE` (unknown option or reduction), `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_EMPTY`,
  *   `ERR_NDMMAP_NAN` (nanargmin of an all-NaN slice), `ERR_NDMMAP_CLOSED`, `ERR_NDMMAP_TRUNCATED`, `ABORT_ERR`.
  */
-export async function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
+export function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
+  // the lean path: no options but axis, a small array, one block
+  if (a instanceof MemMap && !a.mapping.closed && options !== null && typeof options === 'object') {
+    const keys = Object.keys(options);
+    if (keys.length === 0 || (keys.length === 1 && keys[0] === 'axis')) {
+      let q: Quick | null;
+      try { q = quickEntry(name, a, options.axis); } catch (e) { return Promise.reject(e); }
+      if (q !== null) {
+        try {
+          native.reduce(q.desc, q.out);
+          q.red.finish(q.out, q.data.length, q.ctx, q.data);
+          if (q.scalar) return Promise.resolve(scalarOf(q.data, q.result, q.red));
+          return Promise.resolve({ shape: [...q.shape], dtype: q.result, data: q.data.slice() as ResultData });
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+    }
+  }
+  return reduceAsync(name, a, options);
+}
+
+async function reduceAsync(name: string, a: MemMap, options: ReduceOptions): Promise<Scalar | NDResult | MemMap> {
   const p = prepare(name, a, options);
   const { red, plan, checked } = p;
   const outShape = resultShape(a.shape, checked.axes, checked.keepdims);
