@@ -58,12 +58,14 @@ function as(v: Val, t: DTypeName, at: string): IR {
 }
 
 const NO_LOOP = (u: UFunc, ts: DTypeName[], at: string): never =>
-  exprError(`${at}ufunc '${u.name}' not supported for the input types (${ts.join(', ')}), and the inputs could not be safely coerced to any supported types according to the casting rule 'safe'`);
+  exprError(`${at}ufunc '${u.name}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe'' (the input types are ${ts.join(', ')})`);
 
 /** The loop numpy picks for concrete input dtypes `ts`. */
 function pickLoop(u: UFunc, ts: DTypeName[], at: string): Loop {
   if (u.rule === 'truediv' && ts.every((t) => !isFloat(t))) return { ins: ts.map(() => 'float64'), out: 'float64' };
-  if (ts.includes('bool') && ts.every((t) => t === 'bool')) {
+  if (ts.length > 0 && ts.every((t) => t === 'bool')) {
+    if (u.name === 'sign' || u.name === 'positive')
+      exprError(`${at}ufunc '${u.name}' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None`);
     if (u.name === 'subtract') exprError(`${at}numpy boolean subtract, the \`-\` operator, is not supported, use the bitwise_xor, the \`^\` operator, or the logical_xor function instead.`);
     if (u.name === 'negative') exprError(`${at}The numpy boolean negative, the \`-\` operator, is not supported, use the \`~\` operator or the logical_not function instead.`);
   }
@@ -79,22 +81,21 @@ function outside(v: Weak, t: DTypeName): 'below' | 'above' | undefined {
 
 const COMPARE_BELOW: Record<string, boolean> = { less: false, less_equal: false, greater: true, greater_equal: true, equal: false, not_equal: true };
 
+/** A lone Python number as numpy's asarray makes it: int64, uint64 for ints in [2**63, 2**64), float64, bool. */
+function lone(x: Weak, at: string): Val {
+  const t = x.w === 'int' && x.v >= 2n ** 63n && x.v < 2n ** 64n ? 'uint64' : weakDefault(x.w);
+  return arr(constant(t, weakAs(x, t, at)));
+}
+
 /** Apply ufunc `name` to values, numpy's way. */
 function ufunc(name: string, args: Val[], at: string): Val {
   const u = UFUNCS.get(name)!;
-  if (args.every((a) => a.s === 'weak')) {
-    // All Python numbers: numpy makes arrays of them (int64, float64, bool; a lone int in
-    // [2**63, 2**64) becomes uint64) and the result is a numpy scalar, no longer weak.
-    args = args.map((a) => {
-      const x = (a as { x: Weak }).x;
-      const t = x.w === 'int' && args.length === 1 && x.v >= 2n ** 63n && x.v < 2n ** 64n ? 'uint64' : weakDefault(x.w);
-      return arr(constant(t, weakAs(x, t, at)));
-    });
-  }
+  // All Python numbers: numpy makes arrays of them and the result is a numpy scalar, no longer weak.
+  if (args.every((a) => a.s === 'weak'))
+    args = args.map((a) => (args.length === 1 ? lone((a as { x: Weak }).x, at) : arr(constant(weakDefault((a as { x: Weak }).x.w), weakAs((a as { x: Weak }).x, weakDefault((a as { x: Weak }).x.w), at)))));
   const common = args.filter((a) => a.s === 'arr').map(typeOf).reduce(promote);
-  const intCommon = isInt(common) || common === 'bool';
   // Comparisons of integer arrays with Python ints outside their range: numpy answers exactly.
-  if (u.rule === 'compare' && intCommon) {
+  if (u.rule === 'compare' && isInt(common)) {
     for (let k = 0; k < 2; k++) {
       const a = args[k];
       const side = a.s === 'weak' ? outside(a.x, weakTarget(a.x.w, common)) : undefined;
@@ -105,22 +106,20 @@ function ufunc(name: string, args: Val[], at: string): Val {
       return arr(constant('bool', r ? 1n : 0n));
     }
   }
-  // clip: a bound beyond the dtype on the side that clips nothing is dropped, as numpy 2 does.
-  if (u.name === 'clip' && intCommon) {
+  // clip: a bound beyond the integer dtype on the side that clips nothing is dropped, as numpy 2 does.
+  if (u.name === 'clip' && isInt(common)) {
     args = args.map((a, k) => {
       if (k === 0 || a.s !== 'weak') return a;
-      const side = outside(a.x, weakTarget(a.x.w, common));
-      if (side === (k === 1 ? 'below' : 'above')) {
-        const [lo, hi] = intRange(weakTarget(a.x.w, common));
-        return { s: 'weak', x: { w: 'int', v: k === 1 ? lo : hi } };
-      }
-      return a;
+      const side = outside(a.x, common);
+      if (side !== (k === 1 ? 'below' : 'above')) return a;
+      const [lo, hi] = intRange(common);
+      return { s: 'weak', x: { w: 'int', v: k === 1 ? lo : hi } };
     });
   }
+  // NEP 50: a Python number takes the arrays' kind to choose the loop, then the loop's dtype.
   const ts = args.map((a) => (a.s === 'arr' ? a.ir.t : weakTarget(a.x.w, common)));
-  const irs = args.map((a, k) => as(a, ts[k], at)); // NEP 50: the Python number is checked against its dtype first
   const loop = pickLoop(u, ts, at);
-  const ins = irs.map((ir, k) => castTo(ir, loop.ins[k]));
+  const ins = args.map((a, k) => as(a, loop.ins[k], at));
   if (u.op === undefined) return arr(ins[0]); // positive: the identity
   const mixed = u.rule === 'compare' && loop.ins[0] !== loop.ins[1];
   const lt = mixed ? (loop.ins[0] === 'int64' ? MIXED_QQ : MIXED_QQR) : loop.ins[0];
@@ -134,9 +133,10 @@ function power(a: Val, b: Val, at: string): Val {
     const unary = x.w === 'int' && x.v === 2n ? 'SQUARE' : x.w === 'int' && x.v === -1n ? 'RECIP' : x.w === 'float' && x.v === 0.5 ? 'SQRT' : undefined;
     if (unary !== undefined) return arr({ k: 'op', op: unary, loop: a.ir.t, t: a.ir.t, args: [a.ir] });
   }
-  if (b.s === 'weak' && b.x.w === 'int' && b.x.v < 0n && a.s === 'arr' && !isFloat(a.ir.t))
+  const r = ufunc('power', [a, b], at);
+  if (b.s === 'weak' && b.x.w === 'int' && b.x.v < 0n && r.s === 'arr' && !isFloat(r.ir.t))
     exprError(`${at}Integers to negative integer powers are not allowed.`);
-  return ufunc('power', [a, b], at);
+  return r;
 }
 
 function where(c: Val, a: Val, b: Val, at: string): Val {
@@ -150,7 +150,7 @@ function where(c: Val, a: Val, b: Val, at: string): Val {
 }
 
 function round(a: Val, at: string): Val {
-  const v = a.s === 'weak' ? arr(constant(weakDefault(a.x.w), weakAs(a.x, weakDefault(a.x.w), at))) : a;
+  const v = a.s === 'weak' ? lone(a.x, at) : a;
   const t = typeOf(v);
   if (isInt(t)) return v; // np.round of integers: the array itself
   return ufunc('rint', [v], at);

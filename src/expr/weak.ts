@@ -23,7 +23,9 @@ export function roundTo(v: number, t: DTypeName): number {
 export function checkIntFits(v: bigint, t: DTypeName, at: string): void {
   const [lo, hi] = intRange(t);
   if (v >= lo && v <= hi) return;
-  if (v < -TWO63 || v >= TWO64 || (t === 'int64' && v >= TWO63)) exprError(`${at}Python int too large to convert to C long`);
+  // numpy reads the int as a C long, or an unsigned long long for uint32/uint64: its message says which failed
+  const wide = t === 'uint32' || t === 'uint64';
+  if (v < -TWO63 || v >= TWO64 || (!wide && v >= TWO63)) exprError(`${at}Python int too large to convert to C long`);
   exprError(`${at}Python integer ${v} out of bounds for ${t}`);
 }
 
@@ -56,9 +58,9 @@ export function scalarCast(x: Weak, t: DTypeName, at: string): ConstValue {
   return v;
 }
 
-/** A Python int converted as C long (int64), then cast unsafely to t: how `np.where` takes one. */
+/** A Python int taken as a 64-bit C integer, then cast unsafely to t: how `np.where` takes one. */
 export function weakWrapped(x: Weak, t: DTypeName, at: string): ConstValue {
-  if (x.w !== 'int') return weakAs(x, t, at);
-  if (x.v < -TWO63 || x.v >= TWO63) exprError(`${at}Python int too large to convert to C long`);
-  return isFloat(t) ? roundTo(Number(x.v), t) : wrapInt(x.v, t);
+  if (x.w !== 'int' || isFloat(t)) return weakAs(x, t, at);
+  if (x.v < -TWO63 || x.v >= TWO64) exprError(`${at}Python int too large to convert to C long`);
+  return wrapInt(x.v, t);
 }
