@@ -64,7 +64,7 @@ function compare(a: Weak, b: Weak): number {
   if (a.w === 'float' && b.w === 'float') return a.v < b.v ? -1 : a.v > b.v ? 1 : a.v === b.v ? 0 : NaN;
   const [f, i, sign] = a.w === 'float' ? [a.v, asInt(b), 1] : [(b as { v: number }).v, asInt(a), -1];
   if (Number.isNaN(f)) return NaN;
-  if (!Number.isFinite(f)) return f > 0 ? -sign : sign;
+  if (!Number.isFinite(f)) return f > 0 ? sign : -sign;
   const fl = BigInt(Math.floor(f));
   const c = fl < i ? -1 : fl > i ? 1 : f > Math.floor(f) ? 1 : 0; // float vs int
   return c * sign;
