@@ -8,12 +8,12 @@ import { fail, show } from '../errors.js';
 import { type VarType, compileExpr } from '../expr/index.js';
 import { byteExtent, contiguousStrides, makeLayout } from '../layout.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
-import { type ArrayOperand, type VarValue, alignSteps, broadcastShapes, checkInto, classify, elementStrides } from './operands.js';
+import { type ArrayOperand, type PyFloat, type VarValue, alignSteps, broadcastShapes, checkInto, classify, elementStrides } from './operands.js';
 import { type PlanOperand, planApply } from './plan-apply.js';
 import { type RunOptions, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
 import { type ApplyRef, type ApplyTask } from './tasks.cjs';
 
-export { type VarValue } from './operands.js';
+export { type PyFloat, type VarValue } from './operands.js';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends RunOptions {
@@ -47,8 +47,11 @@ function checkOverlap(src: MemMap, steps: readonly number[], dst: MemMap, what: 
 }
 
 /** The operands an expression may name: x, y and vars, checked and classified. */
-function namedOperands(a: MemMap, opts: ApplyOptions): Map<string, ArrayOperand | number | bigint | boolean> {
-  const named = new Map<string, ArrayOperand | number | bigint | boolean>([['x', classify('x', a)]]);
+type Named = ArrayOperand | number | bigint | boolean | PyFloat;
+const isArray = (v: Named | undefined): v is ArrayOperand => typeof v === 'object' && 'dtype' in v;
+
+function namedOperands(a: MemMap, opts: ApplyOptions): Map<string, Named> {
+  const named = new Map<string, Named>([['x', classify('x', a)]]);
   if (opts.y !== undefined) named.set('y', classify('y', checkMemMap(opts.y, 'y')));
   if (opts.vars !== undefined) {
     if (opts.vars === null || typeof opts.vars !== 'object') fail('ERR_INVALID_ARG_TYPE', `vars must be an object, got ${show(opts.vars)}`);
@@ -80,9 +83,9 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
   const named = namedOperands(a, opts);
   out.checkWritable();
   const vars: Record<string, VarType> = {};
-  for (const [n, v] of named) vars[n] = typeof v === 'object' ? v.dtype : v;
+  for (const [n, v] of named) vars[n] = isArray(v) ? v.dtype : v;
   const program = compileExpr(expr, { vars, ndim: out.ndim, target: out.dtype });
-  const arrays = program.names.map((n) => named.get(n)).filter((v): v is ArrayOperand => typeof v === 'object');
+  const arrays = program.names.map((n) => named.get(n)).filter(isArray);
   checkInto(broadcastShapes(arrays.map((o) => o.shape)), out.shape);
 
   const shape = out.shape;

@@ -13,12 +13,15 @@ export type VarArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
   | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
 
+/** A Python float, integral or not (`{ float: 2 }` is Python's `2.0`). */
+export interface PyFloat { readonly float: number }
+
 /**
  * What a var may be: a MemMap; a typed array (1-D, or with a `shape` property); `{ data, shape,
  * dtype? }` such as a reduction's result (`NDResult`); or a number (an integral number is a Python
- * int, others Python floats), bigint (a Python int) or boolean (a Python bool).
+ * int, others Python floats), bigint (a Python int), boolean (a Python bool) or `{ float }`.
  */
-export type VarValue = MemMap | VarArray | { data: VarArray; shape?: ShapeLike; dtype?: string | DType } | number | bigint | boolean;
+export type VarValue = MemMap | VarArray | { data: VarArray; shape?: ShapeLike; dtype?: string | DType } | number | bigint | boolean | PyFloat;
 
 /** An array operand: a MemMap, or values in JS memory. */
 export interface ArrayOperand {
@@ -51,9 +54,11 @@ function asDtype(what: string, data: VarArray, name: DTypeName): ArrayBufferView
  * Classify var `name`: an array operand, or the number it stands for.
  * @throws `ERR_INVALID_ARG_TYPE` for anything else, `ERR_NDMMAP_SHAPE` when a shape does not match its data.
  */
-export function classify(name: string, v: unknown): ArrayOperand | number | bigint | boolean {
+export function classify(name: string, v: unknown): ArrayOperand | number | bigint | boolean | PyFloat {
   const what = name === 'y' ? 'y' : `vars.${name}`;
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
+  if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && typeof (v as PyFloat).float === 'number' && !('data' in v))
+    return { float: (v as PyFloat).float };
   if (v instanceof MemMap) {
     v.mapping.check();
     return { name, dtype: v.dtype, shape: v.shape, memmap: v };
@@ -66,7 +71,7 @@ export function classify(name: string, v: unknown): ArrayOperand | number | bigi
   }
   const have = classDtype(data);
   if (have === undefined)
-    fail('ERR_INVALID_ARG_TYPE', `${what} must be a MemMap, a typed array, { data, shape }, a number or a bigint, got ${show(v)}`);
+    fail('ERR_INVALID_ARG_TYPE', `${what} must be a MemMap, a typed array, { data, shape }, a number, a bigint or { float }, got ${show(v)}`);
   const arr = data as VarArray;
   const s = shape === undefined ? [arr.length] : checkShape(shape, `${what}.shape`);
   if (sizeOf(s) !== arr.length) fail('ERR_NDMMAP_SHAPE', `${what} has ${arr.length} values, which do not fill shape ${show(s)}`);
@@ -74,7 +79,8 @@ export function classify(name: string, v: unknown): ArrayOperand | number | bigi
   return { name, dtype: parseDtype(d.name), shape: s, buffer: asDtype(what, arr, d.name) };
 }
 
-const paren = (s: readonly number[]): string => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
+/** A shape as numpy prints it in messages: `(3,4)`, `(5,)`, `()`. */
+export const paren = (s: readonly number[]): string => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
 
 /**
  * numpy's broadcast of `shapes`.

@@ -37,8 +37,11 @@ export interface Program {
   readonly names: readonly string[];
 }
 
-/** A variable: an array's dtype, or a Python number (a JS number: an int when integral, else a float). */
-export type VarType = DType | number | bigint | boolean;
+/**
+ * A variable: an array's dtype, or a Python number — a JS number is an int when integral, else a float;
+ * a bigint an int; a boolean a bool; `{ float: 2 }` a float even when integral (Python's `2.0`).
+ */
+export type VarType = DType | number | bigint | boolean | { readonly float: number };
 
 /** Options for {@link compileExpr}. */
 export interface CompileOptions {
@@ -56,7 +59,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const INDEX = /^i\d*$/;
 
 /** A JS number as the Python number it stands for: integral values are ints (as the literal `2` is). */
-export function weakOf(v: number | bigint | boolean): Weak {
+export function weakOf(v: number | bigint | boolean | { readonly float: number }): Weak {
+  if (typeof v === 'object') return { w: 'float', v: v.float };
   if (typeof v === 'boolean') return { w: 'bool', v };
   if (typeof v === 'bigint') return { w: 'int', v };
   return Number.isInteger(v) && !Object.is(v, -0) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? { w: 'int', v: BigInt(v) } : { w: 'float', v };
@@ -67,7 +71,8 @@ function checkVars(vars: Readonly<Record<string, VarType>>): void {
     if (!NAME.test(name)) fail('ERR_INVALID_ARG_VALUE', `variable names must be identifiers, got ${show(name)}`);
     if (FUNCTIONS.has(name) || CONSTANTS.has(name)) fail('ERR_INVALID_ARG_VALUE', `variable name '${name}' is taken by a function or constant of the language`);
     if (INDEX.test(name)) fail('ERR_INVALID_ARG_VALUE', `variable name '${name}' is taken by the index variables i, i0, i1, …`);
-    const ok = typeof t === 'number' || typeof t === 'bigint' || typeof t === 'boolean' || typeof (t as DType | null)?.kind === 'string';
+    const ok = typeof t === 'number' || typeof t === 'bigint' || typeof t === 'boolean' || typeof (t as DType | null)?.kind === 'string' ||
+      typeof (t as { float?: unknown } | null)?.float === 'number';
     if (!ok) fail('ERR_INVALID_ARG_TYPE', `inputs and vars must be DType objects or numbers, got ${show(t)} for '${name}'`);
   }
 }
@@ -98,12 +103,13 @@ export function compileExpr(text: string, opts: CompileOptions): Program {
   const ndim = opts.ndim;
   if (ndim !== undefined && (!Number.isInteger(ndim) || ndim < 0)) fail('ERR_INVALID_ARG_VALUE', `ndim must be a non-negative integer, got ${show(ndim)}`);
   const indexNames = ndim === undefined ? [] : ['i', ...Array.from({ length: ndim }, (_, d) => `i${d}`)];
-  const arrays = Object.entries(vars).filter((e): e is [string, DType] => typeof e[1] === 'object');
+  const isDtype = (t: VarType): t is DType => typeof t === 'object' && 'kind' in t;
+  const arrays = Object.entries(vars).filter((e): e is [string, DType] => isDtype(e[1]));
   const operands: string[] = arrays.map(([n]) => n);
   const types: DTypeName[] = arrays.map(([, d]) => d.name);
   const bindings = new Map<string, Binding>();
   arrays.forEach(([n, d], slot) => bindings.set(n, { slot, dtype: d.name }));
-  for (const [n, v] of Object.entries(vars)) if (typeof v !== 'object') bindings.set(n, { weak: weakOf(v) });
+  for (const [n, v] of Object.entries(vars)) if (!isDtype(v)) bindings.set(n, { weak: weakOf(v) });
   const node = parse(text, { vars: [...Object.keys(vars), ...indexNames] });
   const bind = (name: string): Binding => {
     let b = bindings.get(name);
