@@ -3,7 +3,8 @@
 // so one VM dispatch still serves about a block. An operand contiguous across those rows is read in
 // place; one that repeats every row and never moves with the outer dims (a broadcast mean, scale,
 // bias) is expanded into the row tile once per call and reused for every tile; anything else is
-// gathered row by row.
+// gathered row by row. No software prefetch: the hardware prefetchers follow these runs, and
+// prefetching a whole block ahead measured 13% slower than none on an in-place update.
 #include "apply.h"
 
 #include <errno.h>
@@ -13,15 +14,6 @@
 
 namespace ndmmap {
 namespace {
-
-// Touch the cache lines of [p, p + len) ahead of use; a hint only (never faults), dense data only.
-inline void Prefetch(const uint8_t* p, int64_t len, int64_t step, bool write) {
-  if (p == nullptr || len <= 0 || step > 16) return;
-  for (int64_t k = 0; k < len; k += 64) {
-    if (write) __builtin_prefetch(p + k, 1, 3);
-    else __builtin_prefetch(p + k, 0, 3);
-  }
-}
 
 struct Walk {
   const Program& p;
@@ -58,10 +50,7 @@ struct Walk {
     const ApplyOperand& o = ops[k];
     EvalOperand& e = eval[k];
     e = EvalOperand{o.kind, o.dtype, o.swap, ptr, S(o, L), base};
-    if (o.kind == kOperandAbsent || nRows == 1 || S(o, td) == m * S(o, L)) {
-      if (o.kind == kOperandMemory) Prefetch(ptr + nRows * m * S(o, L), nRows * m * S(o, L), S(o, L), false);
-      return;
-    }
+    if (o.kind == kOperandAbsent || nRows == 1 || S(o, td) == m * S(o, L)) return;
     uint64_t* cells = tiles.data() + (int64_t)k * kBlock;
     if (S(o, td) == 0 && Invariant(o)) {
       if (!cached[k]) Fill(o, base, ptr, rows, m, cells);
@@ -78,7 +67,6 @@ struct Walk {
     bool runOut = nRows == 1 || S(out, td) == m * S(out, L);
     EvalOut eo;
     if (runOut) eo = EvalOut{optr, out.dtype, out.swap, S(out, L)};
-    Prefetch(optr + n * S(out, L), n * S(out, L), S(out, L), true);
     const void* r = nullptr;
     int status = EvalBlock(p, consts, eval.data(), (int)n, eo, &r);
     if (status != kEvalOk) return status;

@@ -42,6 +42,48 @@ const VmScratch& ThreadScratch(int stack) {
 
 bool IsDType(int t) { return t >= 0 && t < kDTypeCount; }
 
+bool Arith(int op) { return op == kAdd || op == kSub || op == kMul || op == kDiv; }
+
+// Recognise LOAD/CONST, LOAD/CONST, op1 [, LOAD/CONST, op2] (or the third operand first, for `1 + x * 2`)
+// over float32/float64, the shapes apply runs as one fused loop.
+Fused Fusable(const Program& p) {
+  Fused f;
+  const uint8_t* c = p.code;
+  int64_t pc = p.start;
+  struct Ins { int op; int a, b; };
+  Ins ins[5];
+  int n = 0;
+  for (; pc < p.len && n < 5; pc += 1 + OperandBytes(c[pc]))  // Validate saw every operand byte present
+    ins[n++] = Ins{c[pc], c[pc + 1], c[pc] == kConst ? c[pc + 2] | c[pc + 3] << 8 : 0};
+  if (pc != p.len || (n != 3 && n != 5)) return f;
+  auto leaf = [&](const Ins& i, Fused::Arg* a) {
+    if (i.op == kLoad) { *a = Fused::Arg{false, (uint8_t)i.a, 0}; return p.operandTypes[i.a] == f.type; }
+    if (i.op == kConst) { *a = Fused::Arg{true, 0, (uint16_t)i.b}; return i.a == f.type; }
+    return false;
+  };
+  const Ins& last = ins[n - 1];
+  if (!Arith(last.op) || (last.a != kFloat32 && last.a != kFloat64)) return f;
+  f.type = (uint8_t)last.a;
+  bool ok;
+  if (n == 3) {
+    ok = leaf(ins[0], &f.a[0]) && leaf(ins[1], &f.a[1]);
+    f.op1 = (uint8_t)last.op;
+  } else if (Arith(ins[2].op) && ins[2].a == f.type) {  // a0 a1 op1 a2 op2
+    ok = leaf(ins[0], &f.a[0]) && leaf(ins[1], &f.a[1]) && leaf(ins[3], &f.a[2]);
+    f.op1 = (uint8_t)ins[2].op;
+  } else if (Arith(ins[3].op) && ins[3].a == f.type) {  // a2 a0 a1 op1 op2
+    ok = leaf(ins[0], &f.a[2]) && leaf(ins[1], &f.a[0]) && leaf(ins[2], &f.a[1]);
+    f.op1 = (uint8_t)ins[3].op;
+    f.chainRight = true;
+  } else {
+    ok = false;
+  }
+  if (!ok || (f.a[0].isConst && f.a[1].isConst)) return Fused{};
+  f.op2 = n == 5 ? (uint8_t)last.op : 0;
+  f.ops = n == 3 ? 1 : 2;
+  return f;
+}
+
 }  // namespace
 
 bool Validate(const uint8_t* code, int64_t len, int64_t nConsts, Program* out) {
@@ -96,6 +138,7 @@ bool Validate(const uint8_t* code, int64_t len, int64_t nConsts, Program* out) {
   if (sp != 1) return false;
   p.resultType = types[0];
   p.finalOp = last != kLoad && last != kConst;
+  p.fused = Fusable(p);
   *out = p;
   return true;
 }

@@ -18,6 +18,21 @@ constexpr int kMaxStack = 1024;
 constexpr int kMaxProgramOperands = 32;
 constexpr uint8_t kFormatVersion = 2;
 
+// A program of one or two + - * / operations over float32/float64 values (`x * 2 + 1`, `(x - mu) / sd`,
+// `1 + x * 2`): run as one fused loop, without a block of intermediates (Validate recognises it).
+struct Fused {
+  struct Arg {
+    bool isConst = false;
+    uint8_t operand = 0;    // LOAD k
+    uint16_t constant = 0;  // CONST index
+  };
+  uint8_t ops = 0;          // 0: not fused; 1 or 2 operations
+  uint8_t type = 0;         // kFloat32 or kFloat64
+  uint8_t op1 = 0, op2 = 0;
+  bool chainRight = false;  // op2's left operand is a[2], the chain its right one (`1 + x * 2`)
+  Arg a[3];                 // op1(a[0], a[1]), then op2 with a[2]
+};
+
 // A validated program.
 struct Program {
   const uint8_t* code = nullptr;
@@ -29,6 +44,7 @@ struct Program {
   int stack = 0;                                // slots needed
   int resultType = 0;                           // dtype code of the result
   bool finalOp = false;                         // the last instruction computes (not LOAD/CONST)
+  Fused fused;                                  // a fusable program's shape (fused.ops > 0)
 };
 
 // Check every byte of `code` before it runs: version, operand dtypes, known opcodes with operand bytes

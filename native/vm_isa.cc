@@ -32,6 +32,7 @@ namespace {
 #include "vm_math.inc"
 #include "vm_binary.inc"
 #include "vm_unary.inc"
+#include "vm_fused.inc"
 #include "vm_exec.inc"
 
 }  // namespace
