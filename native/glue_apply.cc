@@ -78,8 +78,12 @@ void ReadOperand(const Napi::CallbackInfo& info, const double* f, Parsed& P, siz
   int64_t b = kBuffer0 - source;
   Napi::Value arr = info.Length() > 3 && info[3].IsArray() ? info[3].As<Napi::Array>().Get((uint32_t)b) : env.Undefined();
   if (!arr.IsTypedArray()) Bad(env, "buffer " + std::to_string(b) + " is missing");
+  // napi_get_typedarray_info gives the view's memory for SharedArrayBuffers too (Napi::ArrayBuffer
+  // does not: a SharedArrayBuffer is not an ArrayBuffer to N-API).
   Napi::TypedArray t = arr.As<Napi::TypedArray>();
-  uint8_t* data = static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+  void* raw = nullptr;
+  if (napi_get_typedarray_info(env, t, nullptr, nullptr, &raw, nullptr, nullptr) != napi_ok) Bad(env, "unreadable buffer");
+  uint8_t* data = static_cast<uint8_t*>(raw);
   if (any && (pos + lo < 0 || pos + hi > (int64_t)t.ByteLength())) ThrowCode(env, "ERR_OUT_OF_RANGE", "block lies outside the buffer");
   o->data = data + pos;
 }
