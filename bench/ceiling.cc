@@ -1,17 +1,21 @@
-// The native ceiling: N threads summing a mapped float64 file with plain 8-accumulator loops, no
-// planning, no merging. The engine's sum is measured against this in the same run (bench/run.ts).
+// The native ceiling: N threads over a mapped float64 file with plain loops, no planning, no merging.
+// The engine is measured against this in the same run (bench/run.mjs).
+//   sum:   8-accumulator sum of the mapping, read-only (the reductions' ceiling)
+//   apply: the fused in-place loop p[i] = p[i] * 2 + 1 over a shared writable mapping (apply's ceiling)
 // Build: g++ -O3 -std=c++17 -pthread bench/ceiling.cc -o build/ceiling
-// Run:   build/ceiling FILE THREADS REPEATS  -> one JSON line: median and best GB/s of REPEATS runs
-//        after one warm-up run (which pays the page-table faults, as the engine's warm-up does).
+// Run:   build/ceiling FILE THREADS REPEATS [sum|apply] -> one JSON line: median and best GB/s of
+//        REPEATS runs after one warm-up run (which pays the page-table faults, as the engine's warm-up
+//        does). GB/s counts the file's bytes once per run, as the engine's figures do.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -24,17 +28,23 @@ static double SumRange(const double* p, size_t n) {
   return ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
 }
 
+static double ApplyRange(double* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) p[i] = p[i] * 2 + 1;
+  return 0;
+}
+
 int main(int argc, char** argv) {
-  if (argc < 4) { std::fprintf(stderr, "usage: ceiling FILE THREADS REPEATS\n"); return 2; }
-  int fd = open(argv[1], O_RDONLY);
+  if (argc < 4) { std::fprintf(stderr, "usage: ceiling FILE THREADS REPEATS [sum|apply]\n"); return 2; }
+  bool apply = argc > 4 && std::strcmp(argv[4], "apply") == 0;
+  int fd = open(argv[1], apply ? O_RDWR : O_RDONLY);
   if (fd < 0) { std::perror("open"); return 1; }
   struct stat st;
   fstat(fd, &st);
   size_t bytes = (size_t)st.st_size, n = bytes / 8;
   int threads = std::atoi(argv[2]), repeats = std::atoi(argv[3]);
-  void* m = mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+  void* m = mmap(nullptr, bytes, apply ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, 0);
   if (m == MAP_FAILED) { std::perror("mmap"); return 1; }
-  const double* p = static_cast<const double*>(m);
+  double* p = static_cast<double*>(m);
   double total = 0;
   std::vector<double> rates;
   for (int r = 0; r <= repeats; ++r) {
@@ -44,7 +54,7 @@ int main(int argc, char** argv) {
     for (int t = 0; t < threads; ++t)
       ts.emplace_back([&, t] {
         size_t a = n * t / threads, b = n * (t + 1) / threads;
-        part[t] = SumRange(p + a, b - a);
+        part[t] = apply ? ApplyRange(p + a, b - a) : SumRange(p + a, b - a);
       });
     for (auto& t : ts) t.join();
     double s = 0;
@@ -54,8 +64,8 @@ int main(int argc, char** argv) {
     total = s;
   }
   std::sort(rates.begin(), rates.end());
-  std::printf("{\"threads\":%d,\"gbps\":%.3f,\"best\":%.3f,\"sum\":%.17g}\n", threads,
-              rates[rates.size() / 2], rates.back(), total);
+  std::printf("{\"threads\":%d,\"mode\":\"%s\",\"gbps\":%.3f,\"best\":%.3f,\"sum\":%.17g}\n", threads,
+              apply ? "apply" : "sum", rates[rates.size() / 2], rates.back(), total);
   munmap(m, bytes);
   close(fd);
   return 0;

@@ -11,8 +11,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DIR = path.join(os.tmpdir(), 'ndmmap-bench');
 /** 2 GiB of float64, the issue's benchmark size; BENCH_MIB overrides for a quick run. */
 export const BYTES = Number(process.env.BENCH_MIB ?? 2048) * 2 ** 20;
-const { memmap, shutdown } = await import(path.join(ROOT, 'dist/src/index.js'));
-export { memmap, shutdown };
+const { memmap, createNpy, openNpy, shutdown } = await import(path.join(ROOT, 'dist/src/index.js'));
+export { memmap, createNpy, openNpy, shutdown };
 
 /** A float64 file of `bytes` with a deterministic pseudo-random fill, made once and reused. */
 export async function dataFile(name, bytes = BYTES) {
@@ -34,24 +34,25 @@ export async function dataFile(name, bytes = BYTES) {
 /** Do python3 and numpy exist here? */
 export const HAVE_NUMPY = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
-/** numpy's seconds per call (median of `repeats`, after one warm-up call) on the same file. */
-export function numpy(file, dtype, shape, op, repeats = 5) {
+/** numpy's seconds per call (median of `repeats`, after one warm-up call) on the same file; `extra` files follow. */
+export function numpy(file, dtype, shape, op, repeats = 5, ...extra) {
   if (!HAVE_NUMPY) return undefined;
-  const out = execFileSync('python3', [path.join(ROOT, 'bench/numpy_ops.py'), file, dtype, shape.join(','), op, String(repeats + 1)], { encoding: 'utf8' });
+  const out = execFileSync('python3', [path.join(ROOT, 'bench/numpy_ops.py'), file, dtype, shape.join(','), op, String(repeats + 1), ...extra], { encoding: 'utf8' });
   const secs = JSON.parse(out).seconds.slice(1).sort((a, b) => a - b);
   return secs[Math.floor(secs.length / 2)];
 }
 
 /**
- * The native ceiling: plain C++ threads summing the mapping (bench/ceiling.cc), in GB/s — the median
- * of 5 warm runs, the same statistic tinybench gives for the engine.
+ * The native ceiling (bench/ceiling.cc): plain C++ threads summing the mapping (`mode` 'sum'), or
+ * running the fused loop p[i] = p[i] * 2 + 1 over it in place ('apply'), in GB/s — the median of 5
+ * warm runs, the same statistic tinybench gives for the engine.
  */
-export function ceiling(file, threads) {
+export function ceiling(file, threads, mode = 'sum') {
   const bin = path.join(ROOT, 'build/ceiling');
   const src = path.join(ROOT, 'bench/ceiling.cc');
   if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < fs.statSync(src).mtimeMs)
     execFileSync('g++', ['-O3', '-std=c++17', '-pthread', src, '-o', bin]);
-  return JSON.parse(execFileSync(bin, [file, String(threads), '5'], { encoding: 'utf8' })).gbps;
+  return JSON.parse(execFileSync(bin, [file, String(threads), '5', mode], { encoding: 'utf8' })).gbps;
 }
 
 /** Median seconds per call of each async function, measured with tinybench (interleaved tasks). */

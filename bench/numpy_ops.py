@@ -1,22 +1,32 @@
 """Times numpy on the same file ndmmap benchmarks, in the same run. Prints one JSON line:
 {"op": ..., "seconds": [per repeat], "result": repr}. Usage:
-  python3 bench/numpy_ops.py FILE DTYPE SHAPE(comma) OP REPEATS
+  python3 bench/numpy_ops.py FILE DTYPE SHAPE(comma) OP REPEATS [EXTRA...]
 OP: sum mean min max var std argmax sum0 sum1 apply apply_flush
+    standardise (FILE a .npy; EXTRA: mu.npy sd.npy): a -= mu; a /= sd, in place
+    fill_sin (FILE created anew each repeat): a[k:k+n] = np.sin(np.arange(k, k+n) * 1e-6), chunks of 2**22
 """
 import json
+import os
 import sys
 import time
 
 import numpy as np
 
+CHUNK = 1 << 22  # elements per chunk of the fill loop: 16-32 MiB of temporaries
+
 
 def main():
     path, dtype, shape, op, repeats = sys.argv[1:6]
+    extra = sys.argv[6:]
     shape = tuple(int(s) for s in shape.split(','))
-    mode = 'r+' if op.startswith('apply') else 'r'
-    a = np.memmap(path, dtype=dtype, mode=mode, shape=shape)
     times = []
     result = None
+    if op == 'standardise':
+        a = np.load(path, mmap_mode='r+')
+        mu, sd = np.load(extra[0]), np.load(extra[1])
+    elif op != 'fill_sin':
+        mode = 'r+' if op.startswith('apply') else 'r'
+        a = np.memmap(path, dtype=dtype, mode=mode, shape=shape)
     for _ in range(int(repeats)):
         t = time.perf_counter()
         if op == 'sum0':
@@ -29,6 +39,18 @@ def main():
             if op == 'apply_flush':
                 a.flush()
             result = None
+        elif op == 'standardise':
+            a -= mu
+            a /= sd
+        elif op == 'fill_sin':
+            if os.path.exists(path):
+                os.unlink(path)
+            f = np.memmap(path, dtype=dtype, mode='w+', shape=shape)
+            n = f.size
+            for k in range(0, n, CHUNK):
+                m = min(CHUNK, n - k)
+                f[k:k + m] = np.sin(np.arange(k, k + m) * 1e-6)
+            del f
         else:
             result = getattr(a, op)()
         times.append(time.perf_counter() - t)

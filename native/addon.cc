@@ -14,7 +14,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "apply.h"
 #include "dtype.h"
 #include "glue.h"
 #include "guard.h"
@@ -160,54 +159,6 @@ Napi::Value ReservedCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), ReservedRanges());
 }
 
-// An apply operand: Float64Array [id, dtype, swap, position, ...strides]; id < 0 for none.
-struct ApplyOperand {
-  std::vector<int64_t> v;
-  std::unique_ptr<Hold> hold;
-  Operand op;
-};
-
-void ReadOperand(const Napi::CallbackInfo& info, size_t i, const std::vector<int64_t>& shape,
-                 ApplyOperand* o, bool writable) {
-  Napi::Env env = info.Env();
-  o->v = Ints(info, i, "operand", 4);
-  if (o->v.size() == 0 || o->v[0] < 0) return;
-  if (o->v.size() != 4 + shape.size()) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "operand has the wrong rank");
-  int dt = (int)o->v[1];
-  if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dtype");
-  o->hold.reset(new Hold(env, o->v[0]));
-  if (writable && o->hold->span.mode == kMapRead) ThrowCode(env, "ERR_NDMMAP_READONLY", "the target is read-only");
-  std::vector<int64_t> strides(o->v.begin() + 4, o->v.end());
-  o->op.data = Checked(env, o->hold->span, o->v[3], shape.size(), shape.data(), strides.data(), ItemSize(dt));
-  o->op.dtype = dt;
-  o->op.swap = o->v[2] != 0;
-  o->op.strides = o->v.data() + 4;
-}
-
-// apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x, y, out)
-Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 6 || !info[0].IsTypedArray() ||
-      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || !info[1].IsTypedArray() ||
-      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-    ThrowCode(env, "ERR_INVALID_ARG_TYPE", "apply(code, consts, shape, x, y, out)");
-  Napi::Uint8Array code = info[0].As<Napi::Uint8Array>();
-  Napi::Float64Array consts = info[1].As<Napi::Float64Array>();
-  std::vector<int64_t> shape = Ints(info, 2, "shape");
-  for (int64_t d : shape) if (d < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative dim");
-  ApplyOperand x, y, out;
-  ReadOperand(info, 3, shape, &x, false);
-  ReadOperand(info, 4, shape, &y, false);
-  ReadOperand(info, 5, shape, &out, true);
-  if (out.op.data == nullptr) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "apply needs an output");
-  int err = Guarded(env, {x.hold.get(), y.hold.get(), out.hold.get()}, [&] {
-    return Apply(code.Data(), (int64_t)code.ElementLength(), consts.Data(), (int64_t)consts.ElementLength(),
-                 (int)shape.size(), shape.data(), x.op, y.op, out.op);
-  });
-  if (err) ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "malformed expression program");
-  return env.Undefined();
-}
-
 // Everything src/ must agree with, so src/native.ts can check it once at load.
 Napi::Object Contract(Napi::Env env) {
   Napi::Object c = Napi::Object::New(env);
@@ -234,15 +185,12 @@ Napi::Object Contract(Napi::Env env) {
   vm.Set("block", kBlock);
   vm.Set("maxStack", kMaxStack);
   Napi::Object ops = Napi::Object::New(env);
-#define NDM_OP_EXPORT(id, name, code) ops.Set(name, code);
+#define NDM_OP_EXPORT(id, name, code, pops, types) ops.Set(name, code);
   NDM_OPS(NDM_OP_EXPORT)
 #undef NDM_OP_EXPORT
   vm.Set("ops", ops);
-  Napi::Object vmModes = Napi::Object::New(env);
-  vmModes.Set("float64", (int)kModeFloat);
-  vmModes.Set("int64", (int)kModeInt);
-  vmModes.Set("uint64", (int)kModeUInt);
-  vm.Set("modes", vmModes);
+  vm.Set("maxOperands", kMaxProgramOperands);
+  vm.Set("isa", VmIsa());
   c.Set("vm", vm);
   c.Set("isa", KernelIsa());
   return c;
@@ -277,7 +225,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
-      InstanceMethod<&Addon::Call<ApplyGlue>>("apply"),
+      InstanceMethod<&Addon::Call<ApplyCall>>("apply"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });

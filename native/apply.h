@@ -1,21 +1,26 @@
-// Elementwise expression kernel: runs a compiled program (src/expr/) over strided n-d blocks.
+// Elementwise expression kernel: runs a validated program (vm.h) over a strided n-d block, every
+// operand with its own strides (0 along broadcast dims), writing numpy's `out[...] = expr`.
 // Pure C++: returns a status, never throws.
 #pragma once
 #include <cstdint>
 
+#include "vm.h"
+
 namespace ndmmap {
 
-struct Operand {
-  uint8_t* data = nullptr;         // element [0, ..., 0]; nullptr when the operand is absent
-  int dtype = 0;                   // DType code (dtype.h)
-  bool swap = false;               // big-endian data
-  const int64_t* strides = nullptr;  // bytes, one per dim (may be negative or zero)
+struct ApplyOperand {
+  uint8_t kind = kOperandAbsent;     // kOperandMemory, kOperandIndex or kOperandAbsent
+  int dtype = 0;                     // DType code (dtype.h); int64 for index operands
+  bool swap = false;                 // big-endian data
+  const uint8_t* data = nullptr;     // memory: element [0, ..., 0]
+  int64_t start = 0;                 // index: the value at [0, ..., 0]
+  const int64_t* strides = nullptr;  // per dim: bytes (memory) or the index's step (index)
 };
 
-// Evaluate `code` (bytecode, format in src/expr/compile.ts) with constants `consts` for every index of
-// `shape`, reading x (and y when present), casting to out's dtype as numpy's `a[...] = expr` does.
-// Returns 0, or EINVAL for malformed code.
-int Apply(const uint8_t* code, int64_t codeLen, const double* consts, int64_t nConsts, int ndim,
-          const int64_t* shape, const Operand& x, const Operand& y, const Operand& out);
+// Evaluate `p` for every index of `shape` and store the result, cast to out.dtype, through `out`.
+// ops[k] is the program's operand k (nOps == p.nOperands). Returns 0, EINVAL for operands that do not
+// match the program, or an EvalStatus (kEvalNegativePower) after a partial write.
+int Apply(const Program& p, const uint64_t* consts, int ndim, const int64_t* shape, const ApplyOperand* ops,
+          int nOps, const ApplyOperand& out);
 
 }  // namespace ndmmap

@@ -1,4 +1,4 @@
-// Conversions between stored elements and the VM's compute types, with numpy's casting='unsafe' results
+// Conversions between stored elements and float64/int64 values, with numpy's casting='unsafe' results
 // on x86_64 and no C++ undefined behaviour: every float -> int conversion is range-checked first.
 #pragma once
 #include <cstdint>
@@ -81,8 +81,8 @@ NDM_TO_DOUBLE(kFloat32, float, r)
 NDM_TO_DOUBLE(kFloat64, double, r)
 #undef NDM_TO_DOUBLE
 
-// Element of dtype DT as an integer compute value T (int64_t or uint64_t bits). Float inputs only reach
-// here from hand-made programs; they get the int64 cast so nothing is undefined.
+// Element of dtype DT as an integer value T (int64_t or uint64_t bits); floats get the int64 cast, so
+// nothing is undefined.
 template <int DT, class T> struct ToInt {
   using R = typename ToDouble<DT>::R;
   static T Do(R r) {
@@ -90,16 +90,6 @@ template <int DT, class T> struct ToInt {
     else if constexpr (DT == kFloat16 || DT == kFloat32 || DT == kFloat64) return (T)CvtI64(ToDouble<DT>::Do(r));
     else return (T)r;  // sign- or zero-extends, as numpy's int -> int64 casts
   }
-};
-
-// Conversion selectors: Conv<T>::In<DT> reads dtype DT as T; Conv<T>::Out<DT> writes T as dtype DT.
-template <class T> struct Conv {
-  template <int DT> using In = ToInt<DT, T>;
-  template <int DT> using Out = FromInt<DT, T>;
-};
-template <> struct Conv<double> {
-  template <int DT> using In = ToDouble<DT>;
-  template <int DT> using Out = FromDouble<DT>;
 };
 
 }  // namespace ndmmap

@@ -115,6 +115,19 @@ inline int Guarded(Napi::Env env, std::initializer_list<const Hold*> holds, F&& 
   ThrowFault(env, *held[fault.index], fault);
 }
 
+// Guarded() for any number of held mappings (apply reads up to 32 operands).
+template <class F>
+inline int GuardedAll(Napi::Env env, const std::vector<const Hold*>& holds, F&& kernel) {
+  std::vector<GuardRange> ranges;
+  for (const Hold* h : holds) ranges.push_back(GuardRange{h->span.base, h->span.base + h->span.length});
+  struct Call { F* kernel; int status; } call{&kernel, 0};
+  Fault fault;
+  if (RunGuarded([](void* p) { Call* c = static_cast<Call*>(p); c->status = (*c->kernel)(); }, &call, ranges.data(),
+                 (int)ranges.size(), &fault))
+    return call.status;
+  ThrowFault(env, *holds[fault.index], fault);
+}
+
 // Byte extent [lo, hi) touched by a strided block starting at pos; false when the block is empty.
 inline bool Extent(size_t ndim, const int64_t* shape, const int64_t* strides, int64_t item, int64_t* lo, int64_t* hi) {
   int64_t a = 0, b = 0;
@@ -151,5 +164,7 @@ Napi::Value ReduceCall(const Napi::CallbackInfo& info);
 Napi::Value CombineCall(const Napi::CallbackInfo& info);
 Napi::Value PutCall(const Napi::CallbackInfo& info);
 Napi::Array KernelTable(Napi::Env env);
+// glue_apply.cc
+Napi::Value ApplyCall(const Napi::CallbackInfo& info);
 
 }  // namespace ndmmap

@@ -1,5 +1,6 @@
 // N-API glue of the reduction kernels: reduce() runs one block, combine() merges groups of partial
 // states. Every descriptor field is checked before a kernel sees it.
+#include <errno.h>
 #include <napi.h>
 
 #include <cmath>
@@ -27,15 +28,14 @@ int64_t Int(Napi::Env env, double d) {
 }
 
 // A program argument (Uint8Array code + Float64Array consts) or undefined/null.
-bool ProgramArg(const Napi::CallbackInfo& info, size_t i, bool hasY, Program* prog, const double** consts,
-                int64_t* nConsts) {
+bool ProgramArg(const Napi::CallbackInfo& info, size_t i, Program* prog, const double** consts, int64_t* nConsts) {
   if (i >= info.Length() || info[i].IsUndefined() || info[i].IsNull()) return false;
   Napi::Env env = info.Env();
   if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
     ThrowCode(env, "ERR_INVALID_ARG_TYPE", "a program must be a Uint8Array");
   Napi::Float64Array c = F64Arg(info, i + 1, "program constants");
   Napi::Uint8Array code = info[i].As<Napi::Uint8Array>();
-  if (!Validate(code.Data(), (int64_t)code.ElementLength(), (int64_t)c.ElementLength(), true, hasY, prog))
+  if (!Validate(code.Data(), (int64_t)code.ElementLength(), (int64_t)c.ElementLength(), prog))
     ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "malformed expression program");
   *consts = c.Data();
   *nConsts = (int64_t)c.ElementLength();
@@ -104,11 +104,12 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
     a.ops[o].data = Checked(env, holds[o]->span, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
   }
   Program value, mask;
-  if (ProgramArg(info, 2, nOps >= 2, &value, &a.valueConsts, &a.valueConstCount)) a.value = &value;
-  if (ProgramArg(info, 4, nOps >= 2, &mask, &a.maskConsts, &a.maskConstCount)) a.mask = &mask;
+  if (ProgramArg(info, 2, &value, &a.valueConsts, &a.valueConstCount)) a.value = &value;
+  if (ProgramArg(info, 4, &mask, &a.maskConsts, &a.maskConstCount)) a.mask = &mask;
   const Hold* held[kMaxOperands] = {};
   for (int64_t o = 0; o < nOps; ++o) held[o] = holds[o].get();
   int status = Guarded(env, {held[0], held[1], held[2], held[3], held[4], held[5], held[6], held[7]}, [&] { return Reduce(a); });
+  if (status == EDOM) ThrowCode(env, "ERR_NDMMAP_VALUE", "Integers to negative integer powers are not allowed.");
   if (status != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
   return env.Undefined();
 }

@@ -132,47 +132,27 @@ ConvFn Conversion(int sd, bool swap, int dd) {
 
 // ------------------------------------------------------------------------------ expressions
 
+// Set by Fetch when a program fails at run time (an integer to a negative power); Reduce reports it.
+thread_local int vmStatus = kEvalOk;
 
-// Evaluate `prog` for n <= kBlock elements: operands 0 and 1 (x, y) at pos with byte steps, in the
-// program's compute type T; returns the result block.
-template <class T>
-const T* Eval(const Program& prog, const double* rawConsts, int64_t nConsts, const ReduceArgs& a,
-              const uint8_t* const* pos, const int64_t* step, int64_t n) {
-  static thread_local std::vector<T> consts, xb(kBlock), yb(kBlock), slots;
-  static thread_local std::vector<const T*> ptr;
-  if ((int64_t)slots.size() < (int64_t)prog.stack * kBlock) slots.resize((size_t)prog.stack * kBlock);
-  if ((int64_t)ptr.size() < prog.stack) ptr.resize((size_t)prog.stack);
-  consts.resize((size_t)nConsts);
-  if (nConsts > 0) std::memcpy(consts.data(), rawConsts, (size_t)nConsts * sizeof(T));
-  constexpr int kT = std::is_same<T, double>::value ? kFloat64 : std::is_same<T, int64_t>::value ? kInt64 : kUInt64;
-  if (prog.usesX) Conversion(a.ops[0].dtype, a.ops[0].swap, kT)(pos[0], step[0], n, reinterpret_cast<uint8_t*>(xb.data()));
-  if (prog.usesY) Conversion(a.ops[1].dtype, a.ops[1].swap, kT)(pos[1], step[1], n, reinterpret_cast<uint8_t*>(yb.data()));
-  return Run<T>(prog, consts.data(), xb.data(), yb.data(), (int)n, slots.data(), ptr.data());
-}
-
-int ModeType(const Program& p) { return p.mode == kModeFloat ? kFloat64 : p.mode == kModeInt ? kInt64 : kUInt64; }
-
-// The program's result for n elements as dtype `dd` into dst.
-void EvalInto(const Program& p, const double* consts, int64_t nConsts, const ReduceArgs& a,
-              const uint8_t* const* pos, const int64_t* step, int64_t n, int dd, uint8_t* dst) {
-  const void* r;
-  if (p.mode == kModeFloat) r = Eval<double>(p, consts, nConsts, a, pos, step, n);
-  else if (p.mode == kModeInt) r = Eval<int64_t>(p, consts, nConsts, a, pos, step, n);
-  else r = Eval<uint64_t>(p, consts, nConsts, a, pos, step, n);
-  int mt = ModeType(p);
-  Conversion(mt, false, dd)(static_cast<const uint8_t*>(r), 8, n, dst);
-}
-
-// A program over n elements, in VM blocks.
-void EvalRun(const Program& p, const double* consts, int64_t nConsts, const ReduceArgs& a,
-             const uint8_t* const* pos, const int64_t* step, int64_t n, int dd, uint8_t* dst) {
-  const uint8_t* at[kMaxOperands];
+// A program's values for n elements (operand k at pos[k], byte step step[k]) as dtype dd into dst,
+// through the VM's EvalBlock a block at a time. Returns an EvalStatus.
+int EvalRun(const Program& p, const uint64_t* consts, const ReduceArgs& a, const uint8_t* const* pos,
+            const int64_t* step, int64_t n, int dd, uint8_t* dst) {
+  EvalOperand ops[kMaxOperands];
   const int item = ItemSize(dd);
   for (int64_t b = 0; b < n; b += kBlock) {
-    for (int k = 0; k < a.nOps; ++k) at[k] = pos[k] + b * step[k];
-    EvalInto(p, consts, nConsts, a, at, step, n - b < kBlock ? n - b : kBlock, dd, dst + b * item);
+    int m = (int)(n - b < kBlock ? n - b : kBlock);
+    for (int k = 0; k < a.nOps; ++k)
+      ops[k] = EvalOperand{kOperandMemory, a.ops[k].dtype, a.ops[k].swap, pos[k] + b * step[k], step[k], 0};
+    const void* r;
+    int s = EvalBlock(p, consts, ops, m, EvalOut{dst + b * item, dd, false, item}, &r);
+    if (s != kEvalOk) return s;
   }
+  return kEvalOk;
 }
+
+const uint64_t* Bits(const double* consts) { return reinterpret_cast<const uint64_t*>(consts); }
 
 constexpr int64_t kMaxRun = kScratchRun / 8;
 
@@ -180,18 +160,18 @@ int64_t Fetch(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* ste
   uint8_t* dst = static_cast<uint8_t*>(dstv);
   const int vt = a.valueType;
   if (n > kMaxRun) return 0;
-  if (a.value != nullptr && a.valueRound >= 0 && a.valueRound != vt) {
-    // numpy's expression result has its own dtype (float16, int16…): round to it, then widen
-    uint8_t* typed = ThreadScratch().typed.data();
-    EvalRun(*a.value, a.valueConsts, a.valueConstCount, a, pos, step, n, a.valueRound, typed);
-    Conversion(a.valueRound, false, vt)(typed, ItemSize(a.valueRound), n, dst);
-  } else if (a.value != nullptr) {
-    EvalRun(*a.value, a.valueConsts, a.valueConstCount, a, pos, step, n, vt, dst);
+  if (a.value != nullptr) {
+    // The program computes in numpy's dtype of the expression (a.valueRound); its cast to the
+    // kernel's value type is the only other rounding, as in numpy.
+    int s = EvalRun(*a.value, Bits(a.valueConsts), a, pos, step, n, vt, dst);
+    if (s != kEvalOk) { vmStatus = s; return 0; }
   } else Conversion(a.ops[0].dtype, a.ops[0].swap, vt)(pos[0], step[0], n, dst);
   if (a.mask == nullptr && a.maskOperand < 0) return n;
   uint8_t* keep = ThreadScratch().keep.data();
-  if (a.mask != nullptr) EvalRun(*a.mask, a.maskConsts, a.maskConstCount, a, pos, step, n, kBool, keep);
-  else {
+  if (a.mask != nullptr) {
+    int s = EvalRun(*a.mask, Bits(a.maskConsts), a, pos, step, n, kBool, keep);
+    if (s != kEvalOk) { vmStatus = s; return 0; }
+  } else {
     const ReduceOperand& m = a.ops[a.maskOperand];
     Conversion(m.dtype, m.swap, kBool)(pos[a.maskOperand], step[a.maskOperand], n, keep);
   }
@@ -223,6 +203,13 @@ static bool BoolAsBytes(int kernel) {
   return kernel == kern::kCountNonzero || kernel == kern::kMin || kernel == kern::kMax;
 }
 
+// Does every operand a program reads exist, with the dtype the program was compiled for?
+static bool Fits(const Program& p, const ReduceArgs& a) {
+  for (int k = 0; k < p.nOperands; ++k)
+    if (((p.loaded >> k) & 1) && (k >= a.nOps || a.ops[k].dtype != p.operandTypes[k])) return false;
+  return true;
+}
+
 // The value types kernels read in place; everything else is converted by Fetch.
 static bool Direct(const ReduceArgs& a) {
   const ReduceOperand& x = a.ops[0];
@@ -239,14 +226,17 @@ int Reduce(const ReduceArgs& a) {
     if (ItemSize(a.ops[k].dtype) == 0) return EINVAL;
   if (a.maskOperand >= a.nOps || (a.valueRound >= 0 && ItemSize(a.valueRound) == 0)) return EINVAL;
   if (a.value == nullptr && Conversion(a.ops[0].dtype, a.ops[0].swap, a.valueType) == nullptr) return EINVAL;
-  if ((a.value != nullptr && a.value->usesY && a.nOps < 2) || (a.mask != nullptr && a.mask->usesY && a.nOps < 2))
-    return EINVAL;
-  if (Direct(a)) return kIsa.run(a, nullptr);
+  if ((a.value != nullptr && !Fits(*a.value, a)) || (a.mask != nullptr && !Fits(*a.mask, a))) return EINVAL;
+  vmStatus = kEvalOk;
+  int status;
   const ReduceOperand& x = a.ops[0];
   bool plain = a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && !x.swap;
-  if (plain && x.dtype == kFloat16 && a.valueType == kFloat32) return kIsa.run(a, kIsa.half());
-  if (plain && x.dtype == kBool && a.valueType == kUInt8) return kIsa.run(a, kIsa.boolean());
-  return kIsa.run(a, &Fetch);
+  if (Direct(a)) status = kIsa.run(a, nullptr);
+  else if (plain && x.dtype == kFloat16 && a.valueType == kFloat32) status = kIsa.run(a, kIsa.half());
+  else if (plain && x.dtype == kBool && a.valueType == kUInt8) status = kIsa.run(a, kIsa.boolean());
+  else status = kIsa.run(a, &Fetch);
+  if (status == 0 && vmStatus == kEvalNegativePower) return EDOM;
+  return status;
 }
 
 int Store(const uint8_t* src, int srcType, int ndim, const int64_t* shape, uint8_t* dst, int dstType, bool dstSwap,

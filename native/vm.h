@@ -1,126 +1,105 @@
-// The expression VM: validates a program (format in src/expr/compile.ts) and runs it on one block.
-// A stack of block pointers: X and Y push the loaded input blocks without copying; every other op
-// writes into the scratch block owned by its result slot.
+// The expression VM: validates a program (format in src/expr/compile.ts) and evaluates it on blocks
+// of up to kBlock elements, one numpy loop per instruction, in the instruction's own dtype. The hot
+// loops are compiled once per instruction set (vm_isa.cc, like the reduction kernels) and picked at
+// load; the same C++ runs in every copy, so results are bit-identical on every machine.
+// Pure C++: statuses, never exceptions, no N-API.
 #pragma once
 #include <cstdint>
-#include <cstring>
 
 #include "vm_ops.h"
 
 namespace ndmmap {
 
-// Elements per block: 256 doubles = 2 KiB per slot, so a typical program's slots stay in L1.
+// Elements per block: 1024 float64 = 8 KiB per slot, so a typical program's slots stay in L1.
 constexpr int kBlock = 1024;
 // Deepest stack accepted; src/expr/compile.ts MAX_STACK.
 constexpr int kMaxStack = 1024;
-constexpr uint8_t kFormatVersion = 1;
-constexpr int kHeader = 2;  // version, mode
+// Most operands of one program; src/expr/compile.ts MAX_OPERANDS.
+constexpr int kMaxProgramOperands = 32;
+constexpr uint8_t kFormatVersion = 2;
 
-enum Mode : uint8_t { kModeFloat = 0, kModeInt = 1, kModeUInt = 2, kModeCount };
+// A program of one or two + - * / operations over float32/float64 values (`x * 2 + 1`, `(x - mu) / sd`,
+// `1 + x * 2`): run as one fused loop, without a block of intermediates (Validate recognises it).
+struct Fused {
+  struct Arg {
+    bool isConst = false;
+    uint8_t operand = 0;    // LOAD k
+    uint16_t constant = 0;  // CONST index
+  };
+  uint8_t ops = 0;          // 0: not fused; 1 or 2 operations
+  uint8_t type = 0;         // kFloat32 or kFloat64
+  uint8_t op1 = 0, op2 = 0;
+  bool chainRight = false;  // op2's left operand is a[2], the chain its right one (`1 + x * 2`)
+  Arg a[3];                 // op1(a[0], a[1]), then op2 with a[2]
+};
 
 // A validated program.
 struct Program {
-  const uint8_t* code;
-  int64_t len;
-  Mode mode;
-  int stack;  // slots needed
-  bool usesX, usesY;
+  const uint8_t* code = nullptr;
+  int64_t len = 0;
+  int start = 0;                                // first instruction
+  int nOperands = 0;
+  uint8_t operandTypes[kMaxProgramOperands] = {};
+  uint32_t loaded = 0;                          // bit k: operand k is read
+  int stack = 0;                                // slots needed
+  int resultType = 0;                           // dtype code of the result
+  bool finalOp = false;                         // the last instruction computes (not LOAD/CONST)
+  Fused fused;                                  // a fusable program's shape (fused.ops > 0)
 };
 
-// Check every byte of `code` before it runs: known opcode, const index in range, no stack underflow,
-// depth within kMaxStack, exactly one result, only ops valid in the mode, x/y present when read.
-// Returns false for anything malformed.
-inline bool Validate(const uint8_t* code, int64_t len, int64_t nConsts, bool hasX, bool hasY, Program* p) {
-  if (len < kHeader + 1 || code[0] != kFormatVersion || code[1] >= kModeCount) return false;
-  Mode mode = (Mode)code[1];
-  int depth = 0, maxDepth = 0;
-  bool usesX = false, usesY = false;
-  for (int64_t pc = kHeader; pc < len; ++pc) {
-    int op = code[pc], pops = Arity(op);
-    if (pops < 0) return false;
-    if (op == kX) {
-      if (!hasX) return false;
-      usesX = true;
-    }
-    if (op == kY) {
-      if (!hasY) return false;
-      usesY = true;
-    }
-    if (op == kConst) {
-      if (pc + 2 >= len) return false;
-      if ((code[pc + 1] | code[pc + 2] << 8) >= nConsts) return false;
-      pc += 2;
-    }
-    if (mode != kModeFloat && !IntegerOp(op)) return false;
-    if (depth < pops) return false;
-    depth += 1 - pops;
-    if (depth > maxDepth) maxDepth = depth;
-    if (maxDepth > kMaxStack) return false;
-  }
-  if (depth != 1) return false;
-  *p = Program{code, len, mode, maxDepth, usesX, usesY};
-  return true;
-}
+// Check every byte of `code` before it runs: version, operand dtypes, known opcodes with operand bytes
+// present, const indexes in range, the dtype of every stack slot against what each op accepts, no
+// underflow, depth within kMaxStack, exactly one result. False for anything malformed.
+bool Validate(const uint8_t* code, int64_t len, int64_t nConsts, Program* p);
 
-// Run `p` on n <= kBlock elements. `slots` is scratch for p.stack blocks; `ptr` holds p.stack pointers.
-// Returns the result block (which may be xb or yb itself).
-template <class T>
-const T* Run(const Program& p, const T* consts, const T* xb, const T* yb, int n, T* slots, const T** ptr) {
-  using Ops = VmOps<T>;
-  // A constant stays a scalar (ptr null, value in cval) until an op needs it as a block.
-  T cval[kMaxStack];
-  int sp = 0;
-  auto block = [&](int k) -> const T* {
-    if (ptr[k] == nullptr) {
-      T* o = slots + (int64_t)k * kBlock;
-      for (int i = 0; i < n; ++i) o[i] = cval[k];
-      ptr[k] = o;
-    }
-    return ptr[k];
-  };
-  for (int64_t pc = kHeader; pc < p.len; ++pc) {
-    int op = p.code[pc];
-    switch (Arity(op)) {
-      case 0: {
-        if (op == kX) {
-          ptr[sp] = xb;
-        } else if (op == kY) {
-          ptr[sp] = yb;
-        } else {
-          cval[sp] = consts[p.code[pc + 1] | p.code[pc + 2] << 8];
-          pc += 2;
-          ptr[sp] = nullptr;
-        }
-        ++sp;
-        break;
-      }
-      case 1: {
-        T* o = slots + (int64_t)(sp - 1) * kBlock;
-        Ops::Unary(op, block(sp - 1), o, n);
-        ptr[sp - 1] = o;
-        break;
-      }
-      case 2: {
-        T* o = slots + (int64_t)(sp - 2) * kBlock;
-        const T* a = ptr[sp - 2];
-        const T* b = ptr[sp - 1];
-        if (a != nullptr && b == nullptr) Ops::Binary(op, a, Bcast<T>{cval[sp - 1]}, o, n);
-        else if (a == nullptr && b != nullptr) Ops::Binary(op, Bcast<T>{cval[sp - 2]}, b, o, n);
-        else Ops::Binary(op, block(sp - 2), block(sp - 1), o, n);
-        ptr[sp - 2] = o;
-        --sp;
-        break;
-      }
-      default: {
-        T* o = slots + (int64_t)(sp - 3) * kBlock;
-        Ops::Ternary(op, block(sp - 3), block(sp - 2), block(sp - 1), o, n);
-        ptr[sp - 3] = o;
-        sp -= 2;
-        break;
-      }
-    }
-  }
-  return block(0);
-}
+// Where an operand's values come from for one run of n elements.
+enum OperandKind : uint8_t {
+  kOperandAbsent = 0,
+  kOperandMemory,  // stored elements of `dtype` (byte-swapped when `swap`) at data + i * step bytes
+  kOperandIndex,   // int64 values start + i * step (index variables)
+  kOperandLanes,   // values already in the VM's representation of `dtype` (data, contiguous)
+};
+
+struct EvalOperand {
+  uint8_t kind = kOperandAbsent;
+  int dtype = 0;
+  bool swap = false;
+  const uint8_t* data = nullptr;
+  int64_t step = 0;
+  int64_t start = 0;
+};
+
+// Where the result goes: n elements of `dtype` at data + i * step (cast as numpy's unsafe casts).
+struct EvalOut {
+  uint8_t* data = nullptr;
+  int dtype = 0;
+  bool swap = false;
+  int64_t step = 0;
+};
+
+enum EvalStatus : int {
+  kEvalOk = 0,
+  kEvalBadOperand = 1,     // an operand the program reads is absent or of another dtype
+  kEvalNegativePower = 2,  // an integer to a negative integer power (numpy's ValueError)
+};
+
+// Evaluate `p` over n <= kBlock elements (operand k from ops[k]), write the result to `out` when
+// out.data is set, and point *result at the result block in the VM's representation of
+// p.resultType (valid until the thread's next evaluation). Returns an EvalStatus.
+int EvalBlock(const Program& p, const uint64_t* consts, const EvalOperand* ops, int n, const EvalOut& out,
+              const void** result);
+
+// Element representation of a dtype in the VM: bool as uint8 0/1, float16 as float, else itself.
+int LaneSize(int dtype);
+
+// Read n stored elements (byte step `step`) into the VM representation of their dtype.
+void LoadLanes(int dtype, bool swap, const uint8_t* src, int64_t step, int n, void* lanes);
+// Write n values of VM type `type` as `dtype` elements (numpy's unsafe cast) at dst + i * step.
+void StoreLanes(int type, const void* lanes, int n, int dtype, bool swap, uint8_t* dst, int64_t step);
+// start, start + step, ... as int64 lanes.
+void IndexLanes(int64_t start, int64_t step, int n, int64_t* lanes);
+
+// The instruction set the VM's loops were picked for: "avx512", "avx2" or "baseline".
+const char* VmIsa();
 
 }  // namespace ndmmap

@@ -14,7 +14,7 @@ export interface Contract {
   maxWindow: number;
   advice: Record<string, number>;
   mapModes: { read: number; shared: number; copy: number };
-  vm: { format: number; block: number; maxStack: number; ops: Record<string, number>; modes: Record<string, number> };
+  vm: { format: number; block: number; maxStack: number; maxOperands: number; ops: Record<string, number>; isa: string };
   /** The instruction set the kernels were picked for: 'avx512', 'avx2' or 'baseline'. */
   isa: string;
 }
@@ -47,7 +47,12 @@ export interface Native {
   combine(kernel: number, valueType: number, param: Float64Array, input: Float64Array, groups: number, out: Float64Array): void;
   /** Errors the addon throws are of this class (`new C(code, message, { syscall, path })`) from then on. */
   setErrorClass(c: new (code: string, message: string, extra: { syscall?: string; path?: string }) => Error): void;
-  apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
+  /**
+   * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
+   * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)
+   * or -3 - b (buffers[b]); format in native/glue_apply.cc.
+   */
+  apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[]): void;
 }
 
 /**

@@ -12,5 +12,5 @@ export { type ReduceResult } from './methods.js';
 export { type RunOptions } from './engine/run.js';
 export { setThreads, poolThreads, shutdown } from './engine/pool.js';
 export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';
-export { apply, fill, type ApplyOptions } from './engine/elementwise.js';
+export { apply, fill, type ApplyOptions, type PyFloat, type VarValue } from './engine/elementwise.js';
 export { reducePartial, mergePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';

@@ -6,7 +6,7 @@
 import { type Native, native as addon } from './addon.cjs';
 import { DTYPE_CODES } from './dtype.js';
 import { NdmmapError } from './errors.js';
-import { FORMAT_VERSION, MAX_STACK, MODE, OP } from './expr/compile.js';
+import { FORMAT_VERSION, MAX_OPERANDS as MAX_PROGRAM_OPERANDS, MAX_STACK, OP } from './expr/compile.js';
 import { KERNELS, type KernelName } from './engine/kernels.js';
 import { MAX_DIMS } from './layout.js';
 
@@ -55,7 +55,7 @@ export function checkContract(n: Pick<Native, 'contract'>): void {
   same('the VM format', FORMAT_VERSION, c.vm.format);
   same('the VM stack limit', MAX_STACK, c.vm.maxStack);
   same('the VM opcodes', OP, c.vm.ops);
-  same('the VM modes', MODE, c.vm.modes);
+  same('the VM operand limit', MAX_PROGRAM_OPERANDS, c.vm.maxOperands);
   const theirs = new Map(c.kernels.map((k) => [k.name, k]));
   same('the reduction kernels', Object.keys(KERNELS).sort(), [...theirs.keys()].sort());
   for (const [name, slots] of Object.entries(KERNELS)) {

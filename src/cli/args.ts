@@ -9,7 +9,7 @@ import { checkShape } from '../layout.js';
 /** Code of a command-line usage error (unknown command, missing argument); exit status 2. */
 export const USAGE = 'ERR_NDMMAP_USAGE';
 
-type Opt = { type: 'string' | 'boolean'; short?: string };
+type Opt = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 
 const COMMON: Record<string, Opt> = { help: { type: 'boolean', short: 'h' } };
 /** Layout of a raw file: numpy.memmap's dtype, shape, offset, order. */
@@ -27,13 +27,16 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
   },
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
-  apply: { ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' } },
+  apply: {
+    ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' }, 'out-dtype': { type: 'string' },
+    var: { type: 'string', multiple: true },
+  },
   merge: { ...COMMON, json: { type: 'boolean' } },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };
 
-/** Parsed options: strings and booleans by long name. */
-export type Values = Record<string, string | boolean | undefined>;
+/** Parsed options: strings and booleans by long name (repeatable options: arrays of strings). */
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * Parse `args` for a command; a negative number after an option is its value (`--axis -1`).
@@ -66,8 +69,11 @@ export function parse(command: string, args: string[], positionals: { min: numbe
   return { values, positionals: parsed.positionals };
 }
 
+/** One value of an option (the last, for an option given twice that is not repeatable). */
+type OptValue = string | boolean | string[] | undefined;
+
 /** An integer option, checked against [min, max]. */
-export function intOption(v: string | boolean | undefined, name: string, min = -Infinity, max = Infinity): number | undefined {
+export function intOption(v: OptValue, name: string, min = -Infinity, max = Infinity): number | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim();
   const n = Number(s);
@@ -77,7 +83,7 @@ export function intOption(v: string | boolean | undefined, name: string, min = -
 }
 
 /** A finite number option (ddof may be fractional, as in numpy). */
-export function numberOption(v: string | boolean | undefined, name: string): number | undefined {
+export function numberOption(v: OptValue, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(String(v).trim());
   if (String(v).trim() === '' || !Number.isFinite(n)) fail('ERR_INVALID_ARG_VALUE', `--${name} must be a number, got ${show(v)}`);
@@ -85,20 +91,28 @@ export function numberOption(v: string | boolean | undefined, name: string): num
 }
 
 /**
- * A shape: `100,100`, `(100, 100)`, `100x100` or `7`; `()` or `''` for 0-d.
+ * A shape: `100,100`, `(100, 100)`, `100x100` or `7`; `()` or `''` for 0-d. With `unknown`, one dim
+ * may be -1 (numpy's reshape rule: inferred from the file size, see open.ts); it is returned as -1.
  * @throws `ERR_NDMMAP_SHAPE` for anything else, `ERR_OUT_OF_RANGE` for a shape too large.
  */
-export function shapeOption(v: string | boolean | undefined): number[] | undefined {
+export function shapeOption(v: OptValue, unknown = false): number[] | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim().replace(/^\((.*)\)$/, '$1').trim();
   if (s === '') return [];
   const parts = s.split(/\s*[,x×]\s*/).filter((p, i, all) => p !== '' || i !== all.length - 1);
-  if (!parts.every((p) => /^\d+$/.test(p))) fail('ERR_NDMMAP_SHAPE', `shape must be integers separated by commas such as 100,100, got ${show(v)}`);
-  return checkShape(parts.map(Number));
+  if (!parts.every((p) => /^\d+$/.test(p) || p === '-1'))
+    fail('ERR_NDMMAP_SHAPE', `shape must be integers separated by commas such as 100,100${unknown ? ' (one may be -1)' : ''}, got ${show(v)}`);
+  const dims = parts.map(Number);
+  const minus = dims.filter((d) => d === -1).length;
+  if (minus > 0 && !unknown) fail('ERR_NDMMAP_SHAPE', `shape cannot have -1 here: there is no file size to infer it from, got ${show(v)}`);
+  if (minus > 1) fail('ERR_NDMMAP_SHAPE', `can only specify one unknown dimension, got ${show(v)}`);
+  if (minus === 0) return checkShape(dims);
+  checkShape(dims.map((d) => (d === -1 ? 1 : d)));
+  return dims;
 }
 
 /** `C` or `F`. */
-export function orderOption(v: string | boolean | undefined): 'C' | 'F' | undefined {
+export function orderOption(v: OptValue): 'C' | 'F' | undefined {
   if (v === undefined) return undefined;
   const s = String(v).toUpperCase();
   if (s !== 'C' && s !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(v)}`);
@@ -106,7 +120,7 @@ export function orderOption(v: string | boolean | undefined): 'C' | 'F' | undefi
 }
 
 /** `START:STOP` (Python slice bounds; either may be left out or negative). */
-export function rowsOption(v: string | boolean | undefined): [number | null, number | null] | undefined {
+export function rowsOption(v: OptValue): [number | null, number | null] | undefined {
   if (v === undefined) return undefined;
   const m = /^\s*(-?\d*)\s*:\s*(-?\d*)\s*$/.exec(String(v));
   if (m === null) fail('ERR_NDMMAP_INDEX', `--rows must be START:STOP such as 0:1000, got ${show(v)}`);

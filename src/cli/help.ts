@@ -11,7 +11,7 @@ const takes = (opt: string): string => REDUCTIONS.filter((r) => (r.options as re
 
 const LAYOUT = `Layout of a raw file (a .npy file carries its own; these flags are an error with one):
   --dtype D        numpy name or code: float64, '<f8', '>i4', uint8, B, ... (default uint8, as numpy.memmap)
-  --shape S        e.g. 100,100 (default: 1-D from the file size)
+  --shape S        e.g. 100,100; one dim may be -1, inferred from the file size (default: 1-D)
   --offset BYTES   where the data starts (default 0)
   --order C|F      memory order (default C)`;
 
@@ -27,7 +27,8 @@ Usage:
   ndmmap REDUCTION FILE [--axis K[,K...]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR]
          [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP] [--partial] [--threads N] [--json] [--quiet]
   ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
-  ndmmap apply FILE --expr EXPR [--out FILE2] [LAYOUT] [--threads N] [--quiet]
+  ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
+         [--threads N] [--quiet]
   ndmmap merge [PARTIAL...]        (files; '-' or none reads stdin)
   ndmmap demo [--size-mib N]
 
@@ -72,11 +73,21 @@ Nothing is created when an argument is invalid.
   --fill V    fill with V (a number, nan, inf, true, false), cast as numpy's a[...] = V
   --threads N threads for --fill
 `,
-  apply: `Usage: ndmmap apply FILE --expr EXPR [--out FILE2] [LAYOUT]
+  apply: `Usage: ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
 
-Evaluate an elementwise expression of x (e.g. 'where(x > 0, sqrt(x), 0)') over FILE, in place or into
-FILE2, created with FILE's dtype and shape (a .npy when FILE2 ends in .npy). The expression is checked
-before any file is created or opened for writing.
+Evaluate an elementwise expression of x (FILE) with numpy's semantics: every operation in numpy's
+dtype for its operands, operands broadcast, the result cast into the output. In place, or into FILE2,
+created with FILE's dtype (or --out-dtype) and the broadcast shape (a .npy when FILE2 ends in .npy).
+Everything is checked before any file is created or opened for writing.
+  --expr EXPR        e.g. '(x - mu) / sd', 'where(x > 0, sqrt(x), 0)', 'sin(i * 1e-6)'
+  --var NAME=VALUE   a variable: a .npy file (broadcast with x), or a number (an integer is a
+                     Python int, 2.0 a Python float); repeat for more
+  --out FILE2        write here instead of in place
+  --out-dtype D      FILE2's dtype (default: FILE's)
+  Index variables: i (flat C-order index), i0, i1, ... (index along each axis), exact int64.
+  Operators + - * / // % ** & | ^ ~ << >> < <= > >= == !=; functions: numexpr's (sin ... arctanh,
+  exp expm1 log log10 log2 log1p sqrt abs hypot arctan2 floor ceil trunc round sign minimum maximum
+  isnan isinf isfinite where clip) and casts such as float32(x).
 ${RUN}
 
 ${LAYOUT}

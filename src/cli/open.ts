@@ -2,7 +2,9 @@
  * Opening the FILE argument: a `.npy` carries its own layout; a raw file takes numpy.memmap's
  * dtype (default uint8, as numpy), shape (default 1-D from the file size), offset and order.
  */
-import { fail } from '../errors.js';
+import fs from 'node:fs';
+import { dtype as parseDtype } from '../dtype.js';
+import { fail, osError } from '../errors.js';
 import { type MemMap, memmap } from '../memmap.js';
 import { openNpy } from '../npy.js';
 import { USAGE, type Values, intOption, orderOption, shapeOption } from './args.js';
@@ -26,8 +28,27 @@ export function openFile(file: string, v: Values, mode: 'r' | 'r+'): MemMap {
     if (given.length) fail(USAGE, `${file}: a .npy file carries its own layout; remove ${given.map((k) => `--${k}`).join(', ')}`);
     return openNpy(file, { mode });
   }
-  const shape = shapeOption(v.shape);
+  const dt = (v.dtype as string | undefined) ?? RAW_DEFAULT_DTYPE;
   const offset = intOption(v.offset, 'offset', 0);
   const order = orderOption(v.order);
-  return memmap(file, { dtype: (v.dtype as string | undefined) ?? RAW_DEFAULT_DTYPE, shape, offset, order, mode });
+  let shape = shapeOption(v.shape, true);
+  if (shape?.includes(-1)) shape = inferDim(file, shape, parseDtype(dt).itemsize, offset ?? 0);
+  return memmap(file, { dtype: dt, shape, offset, order, mode });
+}
+
+/**
+ * numpy's reshape rule for one -1 dim: the file's elements after `offset` divided by the other dims.
+ * @throws `ERR_NDMMAP_SIZE` when the file is not whole elements, `ERR_NDMMAP_SHAPE` when they do not divide.
+ */
+export function inferDim(file: string, shape: number[], itemsize: number, offset: number): number[] {
+  let size: number;
+  try { size = fs.statSync(file).size; } catch (err) { throw osError(err, file); }
+  const bytes = size - offset;
+  if (bytes < 0 || bytes % itemsize !== 0)
+    fail('ERR_NDMMAP_SIZE', `${file}: ${Math.max(bytes, 0)} bytes after offset ${offset} are not a whole number of ${itemsize}-byte elements`);
+  const n = bytes / itemsize;
+  const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  const shown = `(${shape.join(',')})`;
+  if (known === 0 || n % known !== 0) fail('ERR_NDMMAP_SHAPE', `cannot reshape array of size ${n} into shape ${shown}`);
+  return shape.map((d) => (d === -1 ? n / known : d));
 }

@@ -1,90 +1,149 @@
 /**
- * Parallel elementwise writes: `apply(a, 'x * 2 + 1', { out })` and `fill(a, v)`. The expression is
- * compiled once here and runs natively on blocks in the workers; nothing is ever eval'd.
+ * Parallel elementwise writes: `apply(a, '(x - mu) / sd', { vars: { mu, sd } })` and `fill(a, v)`.
+ * The expression is compiled once here, with numpy's dtype for every operation, and runs natively on
+ * blocks in the workers; nothing is ever eval'd.
  */
-import { castScalar, type Scalar } from '../dtype.js';
+import { castScalar, isSwapped, type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
-import { compileExpr } from '../expr/index.js';
-import { byteExtent } from '../layout.js';
+import { type VarType, compileExpr } from '../expr/index.js';
+import { byteExtent, contiguousStrides, makeLayout } from '../layout.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
-import { planApply } from './plan-apply.js';
+import { type ArrayOperand, type PyFloat, type VarValue, alignSteps, broadcastShapes, checkInto, classify, elementStrides } from './operands.js';
+import { type PlanOperand, planApply } from './plan-apply.js';
 import { type RunOptions, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
-import { type ApplyTask } from './tasks.cjs';
+import { type ApplyRef, type ApplyTask } from './tasks.cjs';
+
+export { type PyFloat, type VarValue } from './operands.js';
 
 /** Options of `apply`. */
 export interface ApplyOptions extends RunOptions {
-  /** Second input `y`, same shape as `a`. */
+  /** Second input `y` (broadcast with x like any var). */
   y?: MemMap;
-  /** Write here instead of in place (same shape; any dtype: results are cast as numpy's `out[...] = expr`). */
+  /** Named operands: MemMaps, typed arrays, `{ data, shape }` (a reduction's result), numbers or bigints. */
+  vars?: Readonly<Record<string, VarValue>>;
+  /** Write here instead of in place: the expression must broadcast to its shape; any dtype (numpy's unsafe cast). */
   out?: MemMap;
   /** msync the written range before resolving (default true); false leaves it to the OS or a later flush(). */
   flush?: boolean;
 }
 
-function sameShape(a: MemMap, b: MemMap, what: string): void {
-  if (a.shape.join() !== b.shape.join())
-    fail('ERR_NDMMAP_SHAPE', `${what} has shape ${show(b.shape)}, expected ${show(a.shape)}`);
-}
+const OPTIONS = new Set(['threads', 'signal', 'onProgress', 'y', 'vars', 'out', 'flush']);
+const NONE: ApplyRef = [-1, 0, 0];
 
 /**
- * Reading `src` while writing `dst` is safe when they share no bytes, or are the very same elements.
- * Files are compared by device and inode, not by name: through a symlink or a hard link a reversed
- * copy would otherwise read bytes it has already overwritten.
+ * Reading `src` (aligned to the output's shape with `steps`) while writing `dst` is safe when they
+ * share no bytes, or every element reads exactly the one it writes. Files are compared by device and
+ * inode: through a symlink or a hard link a reversed copy would otherwise read bytes already written.
  */
-function checkOverlap(src: MemMap, dst: MemMap, what: string): void {
+function checkOverlap(src: MemMap, steps: readonly number[], dst: MemMap, what: string): void {
   if (!src.mapping.sameFile(dst.mapping)) return;
   const [a0, a1] = byteExtent(src.layout);
   const [b0, b1] = byteExtent(dst.layout);
   if (a1 <= b0 || b1 <= a0) return;
+  const outSteps = dst.layout.strides.map((s) => s * dst.itemsize);
   const same = src.layout.byteOffset === dst.layout.byteOffset && src.dtype.str === dst.dtype.str &&
-    src.layout.strides.join() === dst.layout.strides.join();
+    steps.every((s, d) => s === outSteps[d] || dst.shape[d] === 1);
   if (!same) fail('ERR_NDMMAP_OVERLAP', `${what} overlaps the output with a different layout; write to a separate file`);
 }
 
+/** The operands an expression may name: x, y and vars, checked and classified. */
+type Named = ArrayOperand | number | bigint | boolean | PyFloat;
+const isArray = (v: Named | undefined): v is ArrayOperand => typeof v === 'object' && 'dtype' in v;
+
+function namedOperands(a: MemMap, opts: ApplyOptions): Map<string, Named> {
+  const named = new Map<string, Named>([['x', classify('x', a)]]);
+  if (opts.y !== undefined) named.set('y', classify('y', checkMemMap(opts.y, 'y')));
+  if (opts.vars !== undefined) {
+    if (opts.vars === null || typeof opts.vars !== 'object') fail('ERR_INVALID_ARG_TYPE', `vars must be an object, got ${show(opts.vars)}`);
+    for (const [name, v] of Object.entries(opts.vars)) {
+      if (named.has(name)) fail('ERR_INVALID_ARG_VALUE', `vars.${name} is given twice (x is the array itself, y the y option)`);
+      named.set(name, classify(name, v));
+    }
+  }
+  return named;
+}
+
 /**
- * Evaluate `expr` over every element (`x` = a, `y` = options.y) and store it into `options.out`, or
- * into `a` in place, with numpy's casting. Flushed to disk when the promise resolves (modes r+/w+).
- * @throws `ERR_NDMMAP_EXPR` (syntax, unknown name), `ERR_NDMMAP_READONLY` (target in mode 'r'),
- *   `ERR_NDMMAP_SHAPE`, `ERR_NDMMAP_OVERLAP`, `ERR_NDMMAP_TRUNCATED` — all before any worker runs;
- *   `ABORT_ERR`, `ERR_NDMMAP_CLOSED` (an operand closed during the call) after a partial write.
- * @example await apply(a, 'where(x > 0, sqrt(x), 0)', { out: b });
+ * `out[...] = expr` (`x` = a, `y` = options.y, `vars` by name, `i`/`i0`… the output's indices), with
+ * numpy's semantics: every operation in numpy's dtype for its operands, operands broadcast, the result
+ * cast into `out` (default: `a` itself). Flushed to disk when the promise resolves (modes r+/w+).
+ * @throws `ERR_NDMMAP_EXPR` (syntax, unknown name, types numpy refuses), `ERR_NDMMAP_SHAPE` (shapes
+ *   that do not broadcast), `ERR_INVALID_ARG_TYPE` (a var of the wrong type), `ERR_NDMMAP_READONLY`,
+ *   `ERR_NDMMAP_OVERLAP`, `ERR_NDMMAP_TRUNCATED` — all before anything is written; `ABORT_ERR`,
+ *   `ERR_NDMMAP_CLOSED`, `ERR_NDMMAP_VALUE` (an integer to a negative power) after a partial write.
+ * @example await apply(a, '(x - mu) / sd', { vars: { mu: await a.mean({ axis: 0 }), sd: await a.std({ axis: 0 }) } });
  */
 export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}): Promise<MemMap> {
   checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ApplyOptions;
-  if (opts.y !== undefined) checkMemMap(opts.y, 'y');
-  if (opts.out !== undefined) checkMemMap(opts.out, 'out');
+  for (const k of Object.keys(opts)) if (!OPTIONS.has(k)) fail('ERR_INVALID_ARG_VALUE', `unknown option '${k}' for apply() (options: ${[...OPTIONS].join(', ')})`);
   if (typeof expr !== 'string') fail('ERR_NDMMAP_EXPR', `expression must be a string, got ${show(expr)}`);
-  const { y } = opts;
-  const out = opts.out ?? a;
+  const out = opts.out === undefined ? a : checkMemMap(opts.out, 'out');
   a.mapping.check();
-  if (y !== undefined) { y.mapping.check(); sameShape(a, y, 'y'); }
-  if (opts.out !== undefined) sameShape(a, opts.out, 'out');
+  const named = namedOperands(a, opts);
   out.checkWritable();
-  const program = compileExpr(expr, { inputs: y === undefined ? [a.dtype] : [a.dtype, y.dtype], target: out.dtype });
-  if (out !== a) checkOverlap(a, out, 'x');
-  if (y !== undefined && program.usesY) checkOverlap(y, out, 'y');
-  const ops = [
-    { id: a.mapping.id, l: a.layout },
-    y !== undefined && program.usesY ? { id: y.mapping.id, l: y.layout } : undefined,
-    { id: out.mapping.id, l: out.layout },
-  ];
-  a.checkFile();
-  if (y !== undefined && program.usesY) y.checkFile();
+  const vars: Record<string, VarType> = {};
+  for (const [n, v] of named) vars[n] = isArray(v) ? v.dtype : v;
+  const program = compileExpr(expr, { vars, ndim: out.ndim, target: out.dtype });
+  const arrays = program.names.map((n) => named.get(n)).filter(isArray);
+  checkInto(broadcastShapes(arrays.map((o) => o.shape)), out.shape);
+
+  const shape = out.shape;
+  const buffers: ArrayBufferView[] = [];
+  const plan: PlanOperand[] = [];
+  const refs: ApplyRef[] = [];
+  const used = new Set(program.names);
+  const cOrder = contiguousStrides(shape, 'C');
+  for (const name of program.operands) {
+    const o = named.get(name);
+    if (o === undefined) { // an index variable: i (flat C order) or iK
+      refs.push([-2, 7, 0]);
+      plan.push({ pos: 0, steps: name === 'i' ? cOrder : shape.map((_, d) => (`i${d}` === name ? 1 : 0)), bytes: 0 });
+      continue;
+    }
+    const arr = o as ArrayOperand;
+    const steps = alignSteps(arr.shape, elementStrides(arr), arr.dtype.itemsize, shape);
+    const full = steps.every((s, d) => s !== 0 || shape[d] === 1);
+    if (!used.has(name)) { refs.push(NONE); plan.push({ pos: 0, steps: shape.map(() => 0), bytes: 0 }); continue; }
+    if (arr.memmap !== undefined) {
+      if (arr.memmap !== out || name !== 'x') checkOverlap(arr.memmap, steps, out, name === 'x' || name === 'y' ? name : `vars.${name}`);
+      refs.push([arr.memmap.mapping.id, arr.dtype.code, isSwapped(arr.dtype) ? 1 : 0]);
+      plan.push({ pos: arr.memmap.layout.byteOffset, steps, bytes: full ? arr.dtype.itemsize : 0 });
+    } else {
+      refs.push([-3 - buffers.length, arr.dtype.code, 0]);
+      buffers.push(arr.buffer!);
+      plan.push({ pos: 0, steps, bytes: 0 });
+    }
+  }
+  plan.push({ pos: out.layout.byteOffset, steps: out.layout.strides.map((s) => s * out.itemsize), bytes: out.itemsize });
+  for (const o of arrays) o.memmap?.checkFile();
   out.checkFile();
   out.reserveWrite();
-  const { blocks, totalBytes } = planApply(ops, a.layout.shape);
+  const { blocks, totalBytes } = planApply(plan, shape);
   const inline = runsInline(totalBytes);
-  const task: ApplyTask = { kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, blocks };
+  const task: ApplyTask = {
+    kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, operands: refs,
+    out: [out.mapping.id, out.dtype.code, isSwapped(out.dtype) ? 1 : 0], buffers: inline ? buffers : buffers.map(shared),
+    blocks, hintId: (named.get('x') as ArrayOperand).memmap!.mapping.id,
+  };
+  const hintLayout = used.has('x') ? a.layout : makeLayout(out.dtype, shape, out.layout.strides, out.layout.byteOffset);
+  if (!used.has('x')) task.hintId = out.mapping.id;
   if (inline) runInline(task, totalBytes, opts);
-  else await runCall(task, totalBytes, opts, a.layout);
+  else await runCall(task, totalBytes, opts, hintLayout);
   // close() of any operand during the call: some blocks were skipped, so the call did not happen.
-  a.mapping.check();
-  y?.mapping.check();
+  for (const o of arrays) o.memmap?.mapping.check();
   out.mapping.check();
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
   return out;
+}
+
+/** A typed array over a SharedArrayBuffer (a copy unless it already is one): workers share it. */
+function shared(b: ArrayBufferView): ArrayBufferView {
+  if (b.buffer instanceof SharedArrayBuffer) return b;
+  const s = new SharedArrayBuffer(b.byteLength);
+  new Uint8Array(s).set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  return new (b.constructor as new (buf: SharedArrayBuffer) => ArrayBufferView)(s);
 }
 
 /** A constant as an expression literal, after numpy's checks for `a.fill(value)`. */

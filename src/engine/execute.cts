@@ -14,8 +14,6 @@ type ReduceBlock = tasks.ReduceBlock;
 const { native } = addon;
 const { DONE, NEXT, STOP, TICK } = tasks;
 
-const f64 = (a: number[]): Float64Array => Float64Array.from(a);
-
 /**
  * Test-only fault injection (NDMMAP_TEST_HOOKS=1): the first pool worker to claim a block while the
  * file NDMMAP_TEST_CRASH_FILE exists deletes it and exits, so exactly one worker dies mid-call.
@@ -85,8 +83,24 @@ function runReduce(t: ReduceTask): void {
   });
 }
 
+/** Pack an apply block into native apply's descriptor (native/glue_apply.cc). */
+export function applyDescriptor(t: tasks.ApplyTask, b: tasks.ApplyBlock): Float64Array {
+  const nd = b.shape.length, n = t.operands.length;
+  const d = new Float64Array(2 + nd + (n + 1) * (4 + nd));
+  d[0] = nd; d[1] = n;
+  d.set(b.shape, 2);
+  let k = 2 + nd;
+  const put = (ref: tasks.ApplyRef, i: number): void => {
+    d[k++] = ref[0]; d[k++] = ref[1]; d[k++] = ref[2]; d[k++] = b.pos[i];
+    for (let j = 0; j < nd; j++) d[k++] = b.steps[j * (n + 1) + i];
+  };
+  put(t.out, n);
+  for (let i = 0; i < n; i++) put(t.operands[i], i);
+  return d;
+}
+
 function runApply(t: tasks.ApplyTask): void {
-  claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, f64(b.shape), f64(b.x), f64(b.y), f64(b.out)));
+  claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, applyDescriptor(t, b), t.buffers));
 }
 
 /** Run one task on this thread; errors come back as data so their `code` survives the thread hop. */

@@ -5,8 +5,7 @@
  */
 import { type DType, type Scalar, castScalar, dtype as parseDtype } from '../dtype.js';
 import { fail, show } from '../errors.js';
-import { compileExpr, parse } from '../expr/index.js';
-import { exprDtype } from '../expr/types.js';
+import { compileExpr } from '../expr/index.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { type RunOptions, checkRunOptions } from './run.js';
 import { type Reduction } from './reductions/index.js';
@@ -109,9 +108,9 @@ export function checkReduceOptions(red: Reduction, a: MemMap, options: unknown):
   let valueDtype = a.dtype;
   if (opts.expr !== undefined) {
     if (typeof opts.expr !== 'string') fail('ERR_NDMMAP_EXPR', `expression must be a string, got ${show(opts.expr)}`);
-    const node = parse(opts.expr, { inputs: inputs.length });
-    valueDtype = parseDtype(exprDtype(node, inputs));
-    const p = compileExpr(opts.expr, { inputs, target: valueDtype });
+    // The program computes each operation in numpy's dtype; its result dtype is the values' dtype.
+    const p = compileExpr(opts.expr, { inputs });
+    valueDtype = parseDtype(p.dtype);
     value = { code: p.code, consts: p.consts };
   }
   let mask: ProgramData | null = null;
@@ -119,6 +118,7 @@ export function checkReduceOptions(red: Reduction, a: MemMap, options: unknown):
   if (opts.where !== undefined && opts.where !== null) {
     if (typeof opts.where === 'string') {
       const p = compileExpr(opts.where, { inputs, target: parseDtype('bool') });
+      if (p.dtype !== 'bool') fail('ERR_NDMMAP_DTYPE', `Cannot cast array data from dtype('${p.dtype}') to dtype('bool') according to the rule 'safe'`);
       mask = { code: p.code, consts: p.consts };
     } else {
       whereArray = checkMemMap(opts.where, 'where');

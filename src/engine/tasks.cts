@@ -51,17 +51,31 @@ export interface ReduceTask {
   blocks: ReduceBlock[];
 }
 
-/** An apply operand: [mappingId, dtype, swap, position, ...byteStrides] or [-1]. */
-export type OperandDesc = number[];
+/**
+ * Where an apply operand comes from: [source, dtype code, byte-swapped 0/1], source a mapping id, -1
+ * (absent: not read), -2 (an index variable) or -3 - b (the call's buffers[b]).
+ */
+export type ApplyRef = [number, number, number];
 
-export interface ApplyBlock { shape: number[]; x: OperandDesc; y: OperandDesc; out: OperandDesc; bytes: number }
+/**
+ * One block of an apply: its shape, each operand's start (operands, then the output) and
+ * `steps`, dim-major: steps[d * (nOperands + 1) + k] is operand k's step along dim d.
+ */
+export interface ApplyBlock { shape: number[]; pos: number[]; steps: number[]; bytes: number }
 
 export interface ApplyTask {
   kind: 'apply';
   control: SharedArrayBuffer | ArrayBuffer;
   code: Uint8Array;
   consts: Float64Array;
+  /** The program's operands, in order. */
+  operands: ApplyRef[];
+  out: ApplyRef;
+  /** Typed-array operands (over SharedArrayBuffers for pool calls, so workers share them). */
+  buffers: ArrayBufferView[];
   blocks: ApplyBlock[];
+  /** Mapping whose pages are hinted sequential for a large call (the input's, else the output's). */
+  hintId: number;
 }
 
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */

@@ -1,198 +1,137 @@
 /**
- * Compiles a syntax tree (parse.ts) to bytecode for the native block VM (native/apply.cc, native/vm.h).
+ * Compiles a typed tree (resolve.ts) to bytecode for the native block VM (native/vm.h, vm_isa.cc).
  *
- * Bytecode format, version 1 — a stack machine whose every slot is a *block* of up to 256 elements,
- * numexpr-style, so one dispatch is paid per block, not per element:
+ * Bytecode format, version 2 — a stack machine whose every slot is a *block* of up to kBlock
+ * elements of one dtype, numexpr-style, so one dispatch is paid per block, not per element. Every
+ * instruction names the dtype it computes in; operands are cast explicitly beforehand, so the VM
+ * evaluates numpy's loops one operation at a time:
  *
- *   byte 0     FORMAT_VERSION (1)
- *   byte 1     compute mode: 0 = float64, 1 = int64 (wrapping), 2 = uint64 (wrapping)
- *   byte 2..   instructions, one opcode byte each; only CONST has an operand:
- *                1 X            push the x block            2 Y       push the y block
- *                3 CONST lo hi  push consts[lo | hi << 8] (u16 little-endian index)
- *               10..22 unary    NEG ABS SQRT EXP LOG LOG1P SIN COS TAN FLOOR CEIL ROUND SQUARE (pop 1, push 1)
- *               32..46 binary   ADD SUB MUL DIV FLOORDIV MOD POW MIN MAX LT LE GT GE EQ NE (pop b, pop a, push a op b)
- *               64 WHERE, 65 CLIP  (pop c, pop b, pop a; push where(a, b, c) / clip(a, b, c))
- *   The program must leave exactly one block on the stack. In the integer modes consts hold int64 bit
- *   patterns (read through a BigInt64Array view) and DIV and SQRT..TAN are invalid. The native side
- *   re-validates everything (opcodes, const indexes, stack depth, mode) and refuses bad code with EINVAL.
+ *   byte 0         FORMAT_VERSION (2)
+ *   byte 1         n, the number of operands (at most MAX_OPERANDS)
+ *   bytes 2..n+1   the dtype code of each operand (src/dtype.ts DTYPE_CODES): what LOAD k pushes
+ *   then instructions, an opcode byte and its operand bytes:
+ *     LOAD k            push operand k
+ *     CONST t lo hi     push consts[lo | hi << 8] as dtype t (a float64 value for float types, the
+ *                       int64 bits of the value for integer types and bool)
+ *     CAST from to      pop a `from` block, push it as `to` (numpy's casting='unsafe')
+ *     <unary> t         pop a t block, push the result (t, or bool for ISNAN ISINF ISFINITE)
+ *     <binary> t        pop b, pop a (both t), push a op b (t, or bool for comparisons); for
+ *                       comparisons t may be MIXED_QQ (a int64, b uint64) or MIXED_QQR (the reverse)
+ *     WHERE t           pop c (t), b (t), a (bool): push where(a, b, c)
+ *     CLIP t            pop hi, lo, x (all t): push clip(x, lo, hi)
+ *   The program must leave exactly one block on the stack. The native side re-validates everything
+ *   (opcodes, dtypes of every slot, const indexes, stack depth, operand dtypes against the data it is
+ *   given) and refuses bad code with EINVAL.
  */
-import type { DType } from '../dtype.js';
+import { DTYPE_CODES, type DTypeName } from '../dtype.js';
 import { exprError } from './lex.js';
-import type { BinaryOp, Node } from './parse.js';
+import { type IR, MIXED_QQ, MIXED_QQR } from './resolve.js';
 
 /** Version byte at the start of every program; bump when the format changes. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 /** Deepest VM stack a program may need; the native side allocates this many blocks at most. */
 export const MAX_STACK = 1024;
 /** Most distinct constants: CONST's index is a u16. */
 export const MAX_CONSTS = 65_536;
+/** Most operands one program reads (arrays and index variables). */
+export const MAX_OPERANDS = 32;
+/** Type codes of the exact int64/uint64 comparison loops (after the 12 dtype codes). */
+export const TYPE_MIXED = { [MIXED_QQ]: 12, [MIXED_QQR]: 13 } as const;
 
-/** Compute modes (byte 1 of a program). */
-export const MODE = { float64: 0, int64: 1, uint64: 2 } as const;
-export type Mode = keyof typeof MODE;
-
-/** Opcodes; keep in step with `enum Op` in native/vm.h. */
+/** Opcodes; the native VM exports its table (native/vm_ops.h) and src/native.ts checks it at load. */
 export const OP = {
-  X: 1, Y: 2, CONST: 3,
-  NEG: 10, ABS: 11, SQRT: 12, EXP: 13, LOG: 14, LOG1P: 15, SIN: 16, COS: 17, TAN: 18, FLOOR: 19, CEIL: 20, ROUND: 21, SQUARE: 22,
-  ADD: 32, SUB: 33, MUL: 34, DIV: 35, FLOORDIV: 36, MOD: 37, POW: 38, MIN: 39, MAX: 40,
-  LT: 41, LE: 42, GT: 43, GE: 44, EQ: 45, NE: 46,
-  WHERE: 64, CLIP: 65,
+  LOAD: 1, CONST: 2, CAST: 3,
+  NEG: 10, ABS: 11, SIGN: 12, SQUARE: 13, RECIP: 14, INVERT: 15, FLOOR: 16, CEIL: 17, TRUNC: 18, RINT: 19,
+  ISNAN: 20, ISINF: 21, ISFINITE: 22, SQRT: 23, EXP: 24, EXPM1: 25, LOG: 26, LOG10: 27, LOG2: 28, LOG1P: 29,
+  SIN: 30, COS: 31, TAN: 32, ARCSIN: 33, ARCCOS: 34, ARCTAN: 35, SINH: 36, COSH: 37, TANH: 38, ARCSINH: 39,
+  ARCCOSH: 40, ARCTANH: 41,
+  ADD: 64, SUB: 65, MUL: 66, DIV: 67, FLOORDIV: 68, MOD: 69, POW: 70, MIN: 71, MAX: 72, ARCTAN2: 73, HYPOT: 74,
+  AND: 75, OR: 76, XOR: 77, SHL: 78, SHR: 79, LT: 80, LE: 81, GT: 82, GE: 83, EQ: 84, NE: 85,
+  WHERE: 96, CLIP: 97,
 } as const;
-
-const BINARY: ReadonlyMap<BinaryOp, number> = new Map<BinaryOp, number>([
-  ['+', OP.ADD], ['-', OP.SUB], ['*', OP.MUL], ['/', OP.DIV], ['//', OP.FLOORDIV], ['%', OP.MOD], ['**', OP.POW],
-  ['<', OP.LT], ['<=', OP.LE], ['>', OP.GT], ['>=', OP.GE], ['==', OP.EQ], ['!=', OP.NE],
-]);
-
-const CALLS: ReadonlyMap<string, number> = new Map([
-  ['abs', OP.ABS], ['sqrt', OP.SQRT], ['exp', OP.EXP], ['log', OP.LOG], ['log1p', OP.LOG1P], ['sin', OP.SIN],
-  ['cos', OP.COS], ['tan', OP.TAN], ['floor', OP.FLOOR], ['ceil', OP.CEIL], ['round', OP.ROUND],
-  ['min', OP.MIN], ['max', OP.MAX], ['clip', OP.CLIP], ['where', OP.WHERE],
-]);
-
-// Functions that map integers to integers exactly (floor/ceil/round are the identity on integers).
-const INT_CLOSED_CALLS = new Set(['abs', 'min', 'max', 'clip', 'where', 'floor', 'ceil', 'round']);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/**
- * The arithmetic numpy would use for `target[...] = expr` over these inputs, simplified: float64 unless
- * every input and the target are integer/bool and the expression is integer-closed; then uint64 when
- * an input is uint64 and none is signed (numpy keeps uint64 op python-int in uint64), int64 otherwise
- * (uint64 mixed with a signed input is float64 in numpy too).
- */
-export function chooseMode(node: Node, inputs: readonly DType[], target: DType): Mode {
-  const all = [...inputs, target];
-  if (all.some((d) => d.kind === 'f')) return 'float64';
-  const hasU64 = inputs.some((d) => d.name === 'uint64');
-  const hasSigned = inputs.some((d) => d.kind === 'i');
-  if (hasU64 && hasSigned) return 'float64';
-  const mode: Mode = hasU64 ? 'uint64' : 'int64';
-  return intClosed(node, mode === 'uint64' ? UINT64_MAX : INT64_MAX) ? mode : 'float64';
-}
-
-/**
- * Is every node integer-closed? A loop over an explicit stack, not recursion: `x+x+…+x` within
- * MAX_LENGTH is a left-deep tree thousands of nodes deep, more than the JS stack holds.
- */
-function intClosed(root: Node, maxLiteral: bigint): boolean {
-  const intLiteral = (n: Node): boolean => n.k === 'num' && n.int !== null && n.int <= maxLiteral;
-  const todo: Node[] = [root];
-  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
-    switch (n.k) {
-      case 'num': if (!intLiteral(n)) return false; break;
-      case 'var': break;
-      case 'neg': todo.push(n.a); break;
-      case 'call':
-        if (!INT_CLOSED_CALLS.has(n.fn)) return false;
-        todo.push(...n.args);
-        break;
-      case 'bin':
-        if (n.op === '/') return false;
-        // numpy refuses negative integer powers of integers; a literal exponent is the only sure case.
-        if (n.op === '**' && !intLiteral(n.b)) return false;
-        todo.push(n.a, n.b);
-        break;
-    }
-  }
-  return true;
-}
 
 /** Bytecode, constants and the stack depth it needs. */
 export interface Emitted {
   code: Uint8Array;
   consts: Float64Array;
-  usesY: boolean;
   stack: number;
 }
 
+const code = (t: DTypeName): number => DTYPE_CODES.indexOf(t);
+
 /**
- * Emit the bytecode for `node` in `mode`.
- * @throws `ERR_NDMMAP_EXPR` when the program would exceed {@link MAX_STACK} or {@link MAX_CONSTS}.
+ * Emit the bytecode for `root` reading operands of dtypes `operands` (slot k is operand k).
+ * @throws `ERR_NDMMAP_EXPR` when the program would exceed {@link MAX_STACK}, {@link MAX_CONSTS} or {@link MAX_OPERANDS}.
  */
-export function emit(node: Node, mode: Mode): Emitted {
-  const bytes: number[] = [FORMAT_VERSION, MODE[mode]];
+export function emit(root: IR, operands: readonly DTypeName[]): Emitted {
+  if (operands.length > MAX_OPERANDS) exprError(`an expression reads at most ${MAX_OPERANDS} arrays, got ${operands.length}`);
+  const bytes: number[] = [FORMAT_VERSION, operands.length, ...operands.map(code)];
   const consts: (number | bigint)[] = [];
   const constIndex = new Map<string, number>();
-  let usesY = false;
 
-  const constant = (n: Extract<Node, { k: 'num' }>): number => {
-    const v: number | bigint = mode === 'float64' ? n.value : BigInt.asUintN(64, n.int!);
-    const key = typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : String(v);
+  const constant = (t: DTypeName, v: number | bigint): number => {
+    const key = `${t}:${typeof v === 'number' && Object.is(v, -0) ? '-0' : String(v)}`;
     let i = constIndex.get(key);
     if (i === undefined) {
       i = consts.length;
       if (i >= MAX_CONSTS) exprError(`expression has more than ${MAX_CONSTS} distinct constants`);
-      consts.push(v);
+      consts.push(typeof v === 'bigint' ? BigInt.asUintN(64, v) : v);
       constIndex.set(key, i);
     }
     return i;
   };
 
-  // A leaf's code, or the operands and opcode of an inner node.
-  const split = (n: Node): { args: readonly Node[]; op: number } | undefined => {
+  // A leaf's bytes (undefined), or the operands of an inner node with the bytes that follow them.
+  const split = (n: IR): { args: readonly IR[]; tail: number[] } | undefined => {
     switch (n.k) {
-      case 'num': {
-        const i = constant(n);
-        bytes.push(OP.CONST, i & 0xff, i >> 8);
+      case 'const': {
+        const i = constant(n.t, n.v);
+        bytes.push(OP.CONST, code(n.t), i & 0xff, i >> 8);
         return undefined;
       }
-      case 'var':
-        if (n.name === 'y') usesY = true;
-        bytes.push(n.name === 'x' ? OP.X : OP.Y);
+      case 'load':
+        bytes.push(OP.LOAD, n.slot);
         return undefined;
-      case 'neg': return { args: [n.a], op: OP.NEG };
-      case 'call': return { args: n.args, op: CALLS.get(n.fn)! };
-      case 'bin':
-        // numpy's fast paths for an array to a scalar power: `x**2` is square(x), `x**0.5` is sqrt(x).
-        if (n.op === '**' && n.b.k === 'num' && (n.b.value === 2 || (n.b.value === 0.5 && mode === 'float64')))
-          return { args: [n.a], op: n.b.value === 2 ? OP.SQUARE : OP.SQRT };
-        return { args: [n.a, n.b], op: BINARY.get(n.op)! };
+      case 'cast': return { args: [n.a], tail: [OP.CAST, code(n.a.t), code(n.t)] };
+      case 'op': {
+        const t = n.loop === MIXED_QQ || n.loop === MIXED_QQR ? TYPE_MIXED[n.loop] : code(n.loop);
+        return { args: n.args, tail: [OP[n.op as keyof typeof OP], t] };
+      }
     }
   };
 
   // Post-order emission with the stack depth each subtree needs: operand i is evaluated with i
   // results already on the stack, so a node needs max(need(arg i) + i). An explicit stack of frames,
   // not recursion: a left-deep `x+x+…+x` is thousands of nodes deep yet needs only 2 slots.
-  interface Frame { args: readonly Node[]; op: number; i: number; need: number }
-  const walk = (root: Node): number => {
-    const frames: Frame[] = [];
-    let next: Node | undefined = root;
-    let done = 0; // stack depth needed by the subtree just emitted
-    for (;;) {
-      if (next !== undefined) {
-        const inner = split(next);
-        next = undefined;
-        if (inner !== undefined && inner.args.length > 0) {
-          frames.push({ ...inner, i: 0, need: 0 });
-          next = inner.args[0];
-          continue;
-        }
-        if (inner !== undefined) bytes.push(inner.op);
-        done = 1;
-      }
-      const f = frames[frames.length - 1];
-      if (f === undefined) return done;
-      f.need = Math.max(f.need, done + f.i);
-      if (++f.i < f.args.length) {
-        next = f.args[f.i];
+  interface Frame { args: readonly IR[]; tail: number[]; i: number; need: number }
+  const frames: Frame[] = [];
+  let next: IR | undefined = root;
+  let done = 0;
+  for (;;) {
+    if (next !== undefined) {
+      const inner = split(next);
+      next = undefined;
+      if (inner !== undefined) {
+        frames.push({ ...inner, i: 0, need: 0 });
+        next = inner.args[0];
         continue;
       }
-      bytes.push(f.op);
-      frames.pop();
-      done = f.need;
+      done = 1;
     }
-  };
-
-  const stack = walk(node);
-  if (stack > MAX_STACK) exprError(`expression needs ${stack} stack slots, more than the ${MAX_STACK} allowed`);
-  const constArray = new Float64Array(consts.length);
-  if (mode === 'float64') {
-    consts.forEach((v, i) => { constArray[i] = v as number; });
-  } else {
-    const bits = new BigUint64Array(constArray.buffer);
-    consts.forEach((v, i) => { bits[i] = v as bigint; });
+    const f = frames[frames.length - 1];
+    if (f === undefined) break;
+    f.need = Math.max(f.need, done + f.i);
+    if (++f.i < f.args.length) {
+      next = f.args[f.i];
+      continue;
+    }
+    bytes.push(...f.tail);
+    frames.pop();
+    done = f.need;
   }
-  return { code: Uint8Array.from(bytes), consts: constArray, usesY, stack };
+  if (done > MAX_STACK) exprError(`expression needs ${done} stack slots, more than the ${MAX_STACK} allowed`);
+  const constArray = new Float64Array(consts.length);
+  const bits = new BigUint64Array(constArray.buffer);
+  consts.forEach((v, i) => { if (typeof v === 'bigint') bits[i] = v; else constArray[i] = v; });
+  return { code: Uint8Array.from(bytes), consts: constArray, stack: done };
 }

@@ -15,11 +15,14 @@ export interface Token {
   readonly pos: number;
 }
 
-// Longest first, so `**` is not read as two `*` and `<=` not as `<` then `=`.
-const OPERATORS = ['**', '//', '<=', '>=', '==', '!=', '+', '-', '*', '/', '%', '<', '>', '(', ')', ','];
+// Longest first, so `**` is not read as two `*`, `<<` not as `<` twice, `<=` not as `<` then `=`.
+const OPERATORS = ['**', '//', '<<', '>>', '<=', '>=', '==', '!=', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '~', '(', ')', ','];
 
-// Python's float literal syntax without underscores: `1`, `1.`, `1.5`, `.5`, `1e-3`, `2.5E+4`.
-const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+// Python's integer literals with a base prefix (`0xff`, `0o17`, `0b101`, underscores between digits).
+const BASED = /0(?:[xX](?:_?[0-9a-fA-F])+|[oO](?:_?[0-7])+|[bB](?:_?[01])+)/y;
+// Python's decimal literals: `1`, `1_000`, `1.`, `1.5`, `.5`, `1e-3`, `2.5E+4`.
+const DIGITS = '\\d(?:_?\\d)*';
+const NUMBER = new RegExp(`(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?`, 'y');
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const SPACE = /[ \t\r\n]*/y;
 
@@ -46,7 +49,7 @@ export class Lexer {
     const start = SPACE.lastIndex;
     this.pos = start;
     if (start >= this.text.length) return { kind: 'end', text: '', pos: start };
-    const num = this.match(NUMBER, start);
+    const num = this.match(BASED, start) ?? this.match(NUMBER, start);
     if (num !== undefined) return { kind: 'num', text: num, pos: start };
     const name = this.match(NAME, start);
     if (name !== undefined) return { kind: 'name', text: name, pos: start };
@@ -67,4 +70,15 @@ export class Lexer {
     this.pos = re.lastIndex;
     return m[0];
   }
+}
+
+/**
+ * A numeric literal's value: an exact integer (`bigint`) for integer literals, a float otherwise.
+ * Python reads `007` as an error; ndmmap reads it as 7, as it always has.
+ */
+export function literalValue(text: string): bigint | number {
+  const t = text.replace(/_/g, '');
+  if (/^0[xXoObB]/.test(t)) return BigInt(t);
+  if (/^\d+$/.test(t)) return BigInt(t);
+  return Number(t);
 }

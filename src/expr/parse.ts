@@ -1,17 +1,20 @@
 /**
- * Recursive-descent parser for ndmmap's numexpr-like expression language. Grammar, with Python's
- * precedence (loosest first):
+ * Recursive-descent parser for ndmmap's numexpr-like expression language: Python's expression syntax
+ * and precedence (loosest first), without chained comparisons:
  *
- *   expr    := sum [('<' | '<=' | '>' | '>=' | '==' | '!=') sum]     (no chaining: `a < b < c` is an error)
- *   sum     := term (('+' | '-') term)*
- *   term    := unary (('*' | '/' | '//' | '%') unary)*
- *   unary   := ('-' | '+') unary | power
- *   power   := atom ['**' unary]                                       (so `-x**2` is `-(x**2)`, `2**-1` works,
- *   atom    := number | 'x' | 'y' | constant | func '(' args ')' | '(' expr ')'          and `**` is right-assoc)
+ *   expr   := or [('<' | '<=' | '>' | '>=' | '==' | '!=') or]      (`a < b < c` is an error)
+ *   or     := xor ('|' xor)*           xor   := and ('^' and)*      and := shift ('&' shift)*
+ *   shift  := sum (('<<' | '>>') sum)*  sum   := term (('+' | '-') term)*
+ *   term   := unary (('*' | '/' | '//' | '%') unary)*
+ *   unary  := ('-' | '+' | '~') unary | power
+ *   power  := atom ['**' unary]        (so `-x**2` is `-(x**2)`, `2**-1` works, `**` is right-assoc)
+ *   atom   := number | name | constant | func '(' args ')' | '(' expr ')'
  *
- * Names are looked up in `Map`s, never on objects, so `constructor` or `__proto__` are just unknown names.
+ * As in Python, `&` binds tighter than comparisons: write `(x > 0) & (y < 1)`. Names are looked up in
+ * `Map`s and `Set`s, never on objects, so `constructor` or `__proto__` are just unknown names.
  */
-import { describe, exprError, Lexer, type Token } from './lex.js';
+import { describe, exprError, Lexer, literalValue, type Token } from './lex.js';
+import { CONSTANTS, FUNCTIONS } from './ufuncs.js';
 
 /** Longest expression accepted, in characters; far beyond any hand-written one, small enough to parse fast. */
 export const MAX_LENGTH = 10_000;
@@ -19,51 +22,57 @@ export const MAX_LENGTH = 10_000;
 export const MAX_DEPTH = 200;
 
 /** Binary operators, as written. */
-export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '<' | '<=' | '>' | '>=' | '==' | '!=' |
+  '&' | '|' | '^' | '<<' | '>>';
+/** Unary operators. */
+export type UnaryOp = '-' | '+' | '~';
 
-/** Built-in functions and their argument counts. */
-export const FUNCTIONS: ReadonlyMap<string, number> = new Map([
-  ['abs', 1], ['sqrt', 1], ['exp', 1], ['log', 1], ['log1p', 1], ['sin', 1], ['cos', 1], ['tan', 1],
-  ['floor', 1], ['ceil', 1], ['round', 1], ['min', 2], ['max', 2], ['clip', 3], ['where', 3],
-]);
-
-const CONSTANTS: ReadonlyMap<string, number> = new Map([['nan', NaN], ['inf', Infinity], ['pi', Math.PI], ['e', Math.E]]);
-
-/** A parsed expression. `int` is the exact value of an integer literal (`2`, not `2.0` or `pi`). */
+/** A parsed expression. `int` is the exact value of an integer literal (`2`, `0xff`; not `2.0` or `pi`). */
 export type Node =
   | { readonly k: 'num'; readonly value: number; readonly int: bigint | null; readonly pos: number }
-  | { readonly k: 'var'; readonly name: 'x' | 'y'; readonly pos: number }
-  | { readonly k: 'neg'; readonly a: Node; readonly pos: number }
+  | { readonly k: 'bool'; readonly value: boolean; readonly pos: number }
+  | { readonly k: 'var'; readonly name: string; readonly pos: number }
+  | { readonly k: 'un'; readonly op: UnaryOp; readonly a: Node; readonly pos: number }
   | { readonly k: 'bin'; readonly op: BinaryOp; readonly a: Node; readonly b: Node; readonly pos: number }
   | { readonly k: 'call'; readonly fn: string; readonly args: readonly Node[]; readonly pos: number };
 
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+/** Binary levels from loosest to tightest below comparisons. */
+const LEVELS: readonly (readonly string[])[] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%']];
 
 /** Options for {@link parse}. */
 export interface ParseOptions {
-  /** Number of inputs: 1 (only `x`) or 2 (`x` and `y`). Default 2. */
+  /** Variable names the expression may use (`x`, `y`, vars, `i`, `i0`…). Default: from `inputs`. */
+  vars?: readonly string[];
+  /** Shorthand: 1 input (only `x`) or 2 (`x` and `y`). Default 2. */
   inputs?: number;
 }
 
 /**
  * Parse `text` into a syntax tree.
  * @param text the expression, e.g. `'sqrt(x**2 + y**2)'`; at most {@link MAX_LENGTH} characters.
- * @throws `ERR_NDMMAP_EXPR` naming the position and what was expected, e.g. `unknown name 'foo' at 4`.
- * @example parse('-x**2') // { k: 'neg', a: { k: 'bin', op: '**', ... } }
+ * @throws `ERR_NDMMAP_EXPR` naming the position and what was expected, e.g. `unknown variable 'foo' at 4; …`.
+ * @example parse('-x**2') // { k: 'un', op: '-', a: { k: 'bin', op: '**', ... } }
  */
 export function parse(text: string, opts: ParseOptions = {}): Node {
   if (typeof text !== 'string') exprError(`expression must be a string, got ${typeof text}`);
   if (text.length > MAX_LENGTH) exprError(`expression is longer than ${MAX_LENGTH} characters (got ${text.length})`);
-  return new Parser(text, opts.inputs ?? 2).parseAll();
+  const vars = opts.vars ?? ((opts.inputs ?? 2) < 2 ? ['x'] : ['x', 'y']);
+  return new Parser(text, vars).parseAll();
 }
+
+/** The functions, sorted, for messages. */
+const FUNCTION_LIST = [...FUNCTIONS.keys()].sort().join(', ');
 
 class Parser {
   private readonly lex: Lexer;
   private tok: Token;
   private depth = 0;
+  private readonly vars: ReadonlySet<string>;
 
-  constructor(text: string, private readonly inputs: number) {
+  constructor(private readonly text: string, private readonly varList: readonly string[]) {
     this.lex = new Lexer(text);
+    this.vars = new Set(varList);
     this.tok = this.lex.next();
   }
 
@@ -81,7 +90,7 @@ class Parser {
     return t;
   }
 
-  private isOp(...ops: string[]): boolean {
+  private isOp(...ops: readonly string[]): boolean {
     return this.tok.kind === 'op' && ops.includes(this.tok.text);
   }
 
@@ -91,29 +100,22 @@ class Parser {
   }
 
   private expr(): Node {
-    const a = this.sum();
+    const a = this.level(0);
     if (this.tok.kind !== 'op' || !COMPARISONS.has(this.tok.text)) return a;
     const t = this.advance();
-    const b = this.sum();
+    const b = this.level(0);
     if (this.tok.kind === 'op' && COMPARISONS.has(this.tok.text))
       exprError(`comparisons cannot be chained at ${this.tok.pos}; use parentheses`);
     return { k: 'bin', op: t.text as BinaryOp, a, b, pos: t.pos };
   }
 
-  private sum(): Node {
-    let a = this.term();
-    while (this.isOp('+', '-')) {
+  // Left-associative binary levels, a loop per level (a long `x+x+…+x` never recurses per operator).
+  private level(i: number): Node {
+    if (i === LEVELS.length) return this.unary();
+    let a = this.level(i + 1);
+    while (this.isOp(...LEVELS[i])) {
       const t = this.advance();
-      a = { k: 'bin', op: t.text as BinaryOp, a, b: this.term(), pos: t.pos };
-    }
-    return a;
-  }
-
-  private term(): Node {
-    let a = this.unary();
-    while (this.isOp('*', '/', '//', '%')) {
-      const t = this.advance();
-      a = { k: 'bin', op: t.text as BinaryOp, a, b: this.unary(), pos: t.pos };
+      a = { k: 'bin', op: t.text as BinaryOp, a, b: this.level(i + 1), pos: t.pos };
     }
     return a;
   }
@@ -122,10 +124,9 @@ class Parser {
   private unary(): Node {
     if (++this.depth > MAX_DEPTH) exprError(`expression nests deeper than ${MAX_DEPTH} levels at ${this.tok.pos}`);
     let node: Node;
-    if (this.isOp('-', '+')) {
+    if (this.isOp('-', '+', '~')) {
       const t = this.advance();
-      const a = this.unary();
-      node = t.text === '-' ? { k: 'neg', a, pos: t.pos } : a;
+      node = { k: 'un', op: t.text as UnaryOp, a: this.unary(), pos: t.pos };
     } else {
       node = this.power();
     }
@@ -144,8 +145,8 @@ class Parser {
     const t = this.tok;
     if (t.kind === 'num') {
       this.advance();
-      const isInt = /^\d+$/.test(t.text);
-      return { k: 'num', value: Number(t.text), int: isInt ? BigInt(t.text) : null, pos: t.pos };
+      const v = literalValue(t.text);
+      return typeof v === 'bigint' ? { k: 'num', value: Number(v), int: v, pos: t.pos } : { k: 'num', value: v, int: null, pos: t.pos };
     }
     if (t.kind === 'name') return this.name();
     if (this.isOp('(')) {
@@ -157,17 +158,26 @@ class Parser {
     exprError(`unexpected ${describe(t)} at ${t.pos}, expected a number, a name or '('`);
   }
 
+  /** Is the next non-space character after the current token an opening parenthesis? */
+  private calledHere(t: Token): boolean {
+    return /^[ \t\r\n]*\(/.test(this.text.slice(t.pos + t.text.length, t.pos + t.text.length + 64));
+  }
+
   // The name is checked before the lexer moves on, so its error comes before any later one.
   private name(): Node {
     const t = this.tok;
+    if (this.vars.has(t.text)) {
+      this.advance();
+      return { k: 'var', name: t.text, pos: t.pos };
+    }
     const value = CONSTANTS.get(t.text);
-    const arity = FUNCTIONS.get(t.text);
-    if (t.text === 'y' && this.inputs < 2) exprError(`'y' at ${t.pos} needs a second input, but only x was given`);
-    if (t.text !== 'x' && t.text !== 'y' && value === undefined && arity === undefined)
-      exprError(`unknown name '${t.text}' at ${t.pos}`);
+    if (value !== undefined) {
+      this.advance();
+      return typeof value === 'boolean' ? { k: 'bool', value, pos: t.pos } : { k: 'num', value, int: null, pos: t.pos };
+    }
+    const def = FUNCTIONS.get(t.text);
+    if (def === undefined) this.unknown(t);
     this.advance();
-    if (t.text === 'x' || t.text === 'y') return { k: 'var', name: t.text, pos: t.pos };
-    if (value !== undefined) return { k: 'num', value, int: null, pos: t.pos };
     this.expect('(', `after '${t.text}'`);
     const args: Node[] = [];
     if (!this.isOp(')')) {
@@ -178,8 +188,16 @@ class Parser {
       }
     }
     this.expect(')', `to close the call of '${t.text}' at ${t.pos}`);
-    if (args.length !== arity!)
-      exprError(`'${t.text}' at ${t.pos} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`);
+    if (args.length !== def.arity)
+      exprError(`'${t.text}' at ${t.pos} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${args.length}`);
     return { k: 'call', fn: t.text, args, pos: t.pos };
+  }
+
+  private unknown(t: Token): never {
+    if (t.text === 'y' && this.vars.has('x'))
+      exprError(`'y' at ${t.pos} needs a second input (the y option, or a var named y), but none was given`);
+    if (this.calledHere(t)) exprError(`unknown function '${t.text}' at ${t.pos}; functions: ${FUNCTION_LIST}`);
+    const known = [...this.varList, ...CONSTANTS.keys()].join(', ');
+    exprError(`unknown name '${t.text}' at ${t.pos}; variables and constants: ${known}`);
   }
 }

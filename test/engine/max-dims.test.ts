@@ -133,12 +133,12 @@ describe('native glue takes 64 dims (uncoalesced), refuses 65', () => {
   });
 
   it('apply: 64 dims, out = x * 2 + 1; 65 dims refused', () => {
-    const p = compileExpr('x * 2 + 1', { inputs: [dtype('f8')], target: dtype('f8') });
-    const operand = (pos: number, n = 64): Float64Array => Float64Array.from([id, f8, 0, pos, ...strides.map((s) => 8 * s), ...Array(n - 64).fill(8)]);
-    native.apply(p.code, p.consts, Float64Array.from(SHAPE), operand(0), new Float64Array([-1]), operand(128));
+    const p = compileExpr('x * 2 + 1', { inputs: [dtype('f8')] });
+    const operand = (pos: number, n = 64): number[] => [id, f8, 0, pos, ...strides.map((s) => 8 * s), ...Array(n - 64).fill(8)];
+    native.apply(p.code, p.consts, Float64Array.from([64, 1, ...SHAPE, ...operand(128), ...operand(0)]));
     const b = fs.readFileSync(file);
     expect(Array.from({ length: 16 }, (_, i) => b.readDoubleLE(128 + 8 * i))).toEqual(Array.from({ length: 16 }, (_, i) => 2 * i + 1));
-    expect(caught(() => native.apply(p.code, p.consts, Float64Array.from([...SHAPE, 1]), operand(0, 65), new Float64Array([-1]), operand(128, 65))))
-      .toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    expect(caught(() => native.apply(p.code, p.consts, Float64Array.from([65, 1, ...SHAPE, 1, ...operand(128, 65), ...operand(0, 65)]))))
+      .toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
   });
 });

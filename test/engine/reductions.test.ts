@@ -32,9 +32,6 @@ const KNOWN: { re: RegExp; why: string; max: number }[] = [
   // wrap); ndmmap refuses with ERR_NDMMAP_DTYPE.
   { re: /^dtype\/[^/]+\/(var|std|nanvar|nanstd)\/(u?int\d+|bool)\//, why: 'var/std with an integer dtype=', max: 136 },
   { re: /^dtype\/where\/[^/]+\/(var|std|nanvar|nanstd|mean|nanmean)\/(u?int\d+|bool)/, why: 'integer dtype= with where', max: 4 },
-  // numpy evaluates expressions one operation at a time in narrow dtypes (uint8 abs(x - y) wraps
-  // before abs); the VM of this version computes in float64/int64 and casts once.
-  { re: /^expr\/u1\/abs\(x - y\)\/|^expr\/i2\/sqrt\(abs\(x\)\)\/|^expr\/dtype\/f4\/x \* y\/sum\/i8/, why: 'expressions evaluated in wide types', max: 24 },
   // float64 data with dtype=float32/float16 holding values beyond that type's range: numpy's nanvar
   // sees inf where the cast overflowed and gives inf; ndmmap's moments see the inf as data (NaN).
   { re: /^dtype\/f8m\/(nanvar|nanstd)\/float(32|16)/, why: 'values beyond a narrow dtype=', max: 4 },

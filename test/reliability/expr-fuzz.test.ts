@@ -1,8 +1,9 @@
 /**
  * The expression language under random input: random text is either a parse error
  * (ERR_NDMMAP_EXPR) or a program that runs; generated well-formed expressions give exactly the
- * float64 results of the same arithmetic in JS. Nothing is ever executed as code: a global canary and
- * trapped eval/Function prove it. Fixed seeds keep CI deterministic.
+ * float64 results of the same arithmetic in JS, and generated int8 expressions numpy's wrapping
+ * results (a model that wraps after every operation). Nothing is ever executed as code: a global
+ * canary and trapped eval/Function prove it. Fixed seeds keep CI deterministic.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,11 @@ const dir = fs.mkdtempSync(path.join(base, 'ndmmap-rel-expr-'));
 const XS = [0, -0, 1, -1, 2.5, -3.75, NaN, Infinity, -Infinity, 1e308, -1e-308, 5e-324, 0.1, 7, -7, 1e16];
 const YS = [3, -2, 0, -0, NaN, 0.5, -Infinity, Infinity, 1e-300, -1e300, 2, -1, 0.3, 13, -13, 1];
 
-let x: MemMap, y: MemMap, out: MemMap;
+let x: MemMap, y: MemMap, out: MemMap, x8: MemMap, y8: MemMap, out8: MemMap;
+/** A typed-array var for the token soup. */
+const MU = Object.assign(new Float64Array(XS.length).map((_, i) => i / 3), { shape: [XS.length] });
+const X8 = [0, 1, -1, 127, -128, 7, -7, 100, -100, 3, 64, -64, 2, -2, 126, -127];
+const Y8 = [3, -3, 0, -1, 1, 7, 2, -128, 127, 5, -5, 8, 9, -9, 0, 1];
 
 
 beforeAll(() => {
@@ -32,9 +37,14 @@ beforeAll(() => {
   out = memmap(path.join(dir, 'out.f8'), { dtype: 'float64', mode: 'w+', shape: XS.length });
   x.assign(XS);
   y.assign(YS);
+  x8 = memmap(path.join(dir, 'x.i1'), { dtype: 'int8', mode: 'w+', shape: X8.length });
+  y8 = memmap(path.join(dir, 'y.i1'), { dtype: 'int8', mode: 'w+', shape: Y8.length });
+  out8 = memmap(path.join(dir, 'out.i1'), { dtype: 'int8', mode: 'w+', shape: X8.length });
+  x8.assign(X8);
+  y8.assign(Y8);
 });
 afterAll(async () => {
-  for (const m of [x, y, out]) m?.close();
+  for (const m of [x, y, out, x8, y8, out8]) m?.close();
   await shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -77,6 +87,35 @@ const { expr } = fc.letrec<{ expr: Gen; leaf: Gen }>((tie) => ({
   ),
 }));
 
+/** numpy's int8 arithmetic: every operation wraps to [-128, 127]; // and % by 0 give 0; shifts past 7 give 0 or -1. */
+const wrap8 = (v: number): number => ((((v + 128) % 256) + 256) % 256) - 128;
+const INT8_OPS: Record<string, (a: number, b: number) => number> = {
+  '+': (a, b) => wrap8(a + b), '-': (a, b) => wrap8(a - b), '*': (a, b) => wrap8(a * b),
+  '//': (a, b) => (b === 0 ? 0 : wrap8(Math.floor(a / b))), '%': (a, b) => (b === 0 ? 0 : wrap8(a - Math.floor(a / b) * b)),
+  '&': (a, b) => wrap8(a & b), '|': (a, b) => wrap8(a | b), '^': (a, b) => wrap8(a ^ b),
+  '<<': (a, b) => (b < 0 || b > 7 ? 0 : wrap8(a << b)), '>>': (a, b) => (b < 0 || b > 7 ? (a < 0 ? -1 : 0) : a >> b),
+};
+
+/** int8 expressions: a literal (0..100, a weak Python int) only ever next to an array operand. */
+const { int8Expr } = fc.letrec<{ int8Expr: Gen; arr: Gen }>((tie) => ({
+  arr: fc.oneof({ depthSize: 'small', withCrossShrink: true },
+    fc.constant<Gen>({ text: 'x', f: (a) => a }),
+    fc.constant<Gen>({ text: 'y', f: (_a, b) => b }),
+    fc.tuple(fc.constantFrom(...Object.keys(INT8_OPS)), tie('arr'), tie('arr')).map(([op, a, b]): Gen => ({
+      text: `(${a.text} ${op} ${b.text})`, f: (u, v) => INT8_OPS[op](a.f(u, v), b.f(u, v)),
+    })),
+    fc.tuple(fc.constantFrom(...Object.keys(INT8_OPS)), tie('arr'), fc.integer({ min: 0, max: 100 }), fc.boolean())
+      .map(([op, a, n, left]): Gen => ({
+        text: left ? `(${n} ${op} ${a.text})` : `(${a.text} ${op} ${n})`,
+        f: left ? (u, v) => INT8_OPS[op](n, a.f(u, v)) : (u, v) => INT8_OPS[op](a.f(u, v), n),
+      })),
+    tie('arr').map((a): Gen => ({ text: `(-${a.text})`, f: (u, v) => wrap8(-a.f(u, v)) })),
+    tie('arr').map((a): Gen => ({ text: `(~${a.text})`, f: (u, v) => ~a.f(u, v) })),
+    tie('arr').map((a): Gen => ({ text: `abs(${a.text})`, f: (u, v) => wrap8(Math.abs(a.f(u, v))) })),
+  ),
+  int8Expr: tie('arr'),
+}));
+
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)) || (a === 0 && b === 0);
 
 describe('expression language under random input', () => {
@@ -91,17 +130,32 @@ describe('expression language under random input', () => {
     }), { seed: 0xe1, numRuns: RUNS });
   });
 
+  it('generated int8 expressions wrap after every operation, as numpy does', async () => {
+    await fc.assert(fc.asyncProperty(int8Expr, async (g) => {
+      await x8.apply(g.text, { y: y8, out: out8 });
+      const got = out8.toArray() as number[];
+      for (let i = 0; i < X8.length; i++) {
+        const want = g.f(X8[i], Y8[i]);
+        if (got[i] !== want) throw new Error(`${g.text} at x=${X8[i]}, y=${Y8[i]}: got ${got[i]}, want ${want}`);
+      }
+    }), { seed: 0xe5, numRuns: RUNS });
+  });
+
   const TOKENS = ['x', 'y', '1', '2.5', '1e3', '.5', '+', '-', '*', '/', '//', '%', '**', '(', ')', ',', '<', '==', ' ',
     'sqrt', 'where', 'clip', 'min', 'abs', 'pi', 'nan', 'inf', 'e', 'process', 'globalThis', 'constructor', '__proto__',
-    'eval', 'require', '.', '[', ']', ';', '=', '"', "'", '`', '$', '{', '}', '\\', '\n', 'globalThis.__ndmmapCanary=1', '\u0000', 'é'];
+    'eval', 'require', '.', '[', ']', ';', '=', '"', "'", '`', '$', '{', '}', '\\', '\n', 'globalThis.__ndmmapCanary=1', '\u0000', 'é',
+    '&', '|', '^', '~', '<<', '>>', '0xff', '0b101', '0o7', '1_000', '2**70', 'True', 'False', 'i', 'i0', 'i1', 'mu', 'k',
+    'int8', 'uint64', 'float32', 'float16', 'bool', 'arctan2', 'hypot', 'sign', 'isnan', 'round', 'minimum', 'expm1',
+    'arccosh', '__import__', 'this', 'toString', 'valueOf', 'prototype', 'Symbol', '@', '!', 'not', 'and', 'lambda'];
 
   it('random token soup: ERR_NDMMAP_EXPR or a program that runs', async () => {
     const stats = { compiled: 0, rejected: 0 };
     await fc.assert(fc.asyncProperty(fc.array(fc.constantFrom(...TOKENS), { maxLength: 25 }), fc.boolean(), async (toks, twoInputs) => {
       const text = toks.join('');
       let program;
+      const vars = twoInputs ? { x: F8, y: F8, mu: F8, k: 3 } : { x: F8, mu: F8, k: 2.5 };
       try {
-        program = compileExpr(text, { inputs: twoInputs ? [F8, F8] : [F8], target: F8 });
+        program = compileExpr(text, { vars, ndim: 1, target: F8 });
       } catch (e) {
         if (!(e instanceof NdmmapError) || e.code !== 'ERR_NDMMAP_EXPR') throw new Error(`${JSON.stringify(text)} threw ${String(e)}`);
         stats.rejected++;
@@ -110,7 +164,9 @@ describe('expression language under random input', () => {
       stats.compiled++;
       expect(program.code).toBeInstanceOf(Uint8Array);
       // it compiled: it must run (through the public API) without throwing or crashing
-      await x.apply(text, twoInputs ? { y, out } : { out });
+      const run = x.apply(text, twoInputs ? { y, out, vars: { mu: MU, k: 3 } } : { out, vars: { mu: MU, k: 2.5 } });
+      // numpy's run-time ValueError (an integer to a negative power) is the one error data can cause
+      await run.catch((e: { code?: string }) => { if (e.code !== 'ERR_NDMMAP_VALUE') throw e; });
     }), { seed: 0xe2, numRuns: RUNS });
     console.log(`expression token soup: ${JSON.stringify(stats)}`);
     expect(stats.compiled).toBeGreaterThan(10);

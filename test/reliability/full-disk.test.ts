@@ -130,9 +130,9 @@ describe('a sparse file on a full file system', () => {
         const { dtype } = await import('$DIST/src/dtype.js');
         export function run(id) {
           const u8 = dtype('uint8');
-          const p = compileExpr('x + 1', { inputs: [u8], target: u8 });
-          const op = Float64Array.of(id, u8.code, 0, 0, 4096);
-          try { native.apply(p.code, p.consts, Float64Array.of(2 ** 15), op, Float64Array.of(-1), op); return 'ok'; }
+          const p = compileExpr('x + 1', { inputs: [u8] });
+          const op = [id, u8.code, 0, 0, 4096];
+          try { native.apply(p.code, p.consts, Float64Array.of(1, 1, 2 ** 15, ...op, ...op)); return 'ok'; }
           catch (e) { return e.code; }
         }
       \`;

@@ -1,22 +1,43 @@
 /**
- * `ndmmap apply FILE --expr EXPR [--out FILE2] [LAYOUT]`: evaluate an elementwise expression of `x`
- * into FILE2 (created with FILE's dtype and shape) or in place. The expression is compiled before
- * any file is created or opened for writing.
+ * `ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]… [--out FILE2] [--out-dtype D] [LAYOUT]`:
+ * evaluate an elementwise expression of `x` (FILE) and the vars into FILE2 (created with FILE's dtype,
+ * or --out-dtype, and the broadcast shape) or in place. Everything — the vars, the expression, the
+ * shapes — is checked before any file is created or opened for writing.
  */
 import path from 'node:path';
-import { fail } from '../../errors.js';
-import { compileExpr } from '../../expr/index.js';
+import { dtype as parseDtype, type DType } from '../../dtype.js';
+import { fail, show } from '../../errors.js';
+import { compileExpr, type VarType } from '../../expr/index.js';
 import { type MemMap, memmap } from '../../memmap.js';
-import { createNpy } from '../../npy.js';
+import { createNpy, openNpy } from '../../npy.js';
 import { USAGE, intOption, parse } from '../args.js';
 import { apply } from '../../engine/elementwise.js';
+import { broadcastShapes, paren } from '../../engine/operands.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 
-/** Create the output file with the input's dtype, shape and order. */
-export function createLike(file: string, a: MemMap): MemMap {
-  const order = a.order === 'F' ? 'F' : 'C';
-  return isNpy(file) ? createNpy(file, { dtype: a.dtype, shape: a.shape, order }) : memmap(file, { dtype: a.dtype, shape: a.shape, order, mode: 'w+' });
+/** Create the output file: `dt` and `shape`, FILE's order when the shape is FILE's. */
+export function createLike(file: string, a: MemMap, dt: DType = a.dtype, shape: number[] = a.shape): MemMap {
+  const order = a.order === 'F' && shape.join() === a.shape.join() ? 'F' : 'C';
+  return isNpy(file) ? createNpy(file, { dtype: dt, shape, order }) : memmap(file, { dtype: dt, shape, order, mode: 'w+' });
+}
+
+/**
+ * A `--var NAME=VALUE`: a number (an integer is a Python int, anything with a point or an exponent a
+ * Python float; nan, inf) or a `.npy` file, opened read-only.
+ * @throws `ERR_NDMMAP_USAGE` for a malformed or repeated var, or a file that is not a .npy.
+ */
+export function parseVar(text: string, vars: Map<string, MemMap | number | bigint | { float: number }>): void {
+  const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(text);
+  if (m === null) fail(USAGE, `apply: --var must be NAME=FILE or NAME=NUMBER, got ${show(text)}`);
+  const [, name, value] = m;
+  if (vars.has(name)) fail(USAGE, `apply: --var ${name} is given twice`);
+  const t = value.trim().toLowerCase();
+  if (/^[+-]?\d+$/.test(t)) vars.set(name, BigInt(t));
+  else if (/^[+-]?(nan|inf|infinity)$/.test(t)) vars.set(name, { float: t.includes('nan') ? NaN : t.startsWith('-') ? -Infinity : Infinity });
+  else if (t !== '' && Number.isFinite(Number(t))) vars.set(name, { float: Number(t) });
+  else if (isNpy(value)) vars.set(name, openNpy(value, { mode: 'r' }));
+  else fail(USAGE, `apply: --var ${name}=${value}: a file must be a .npy (it carries its dtype and shape), or give a number`);
 }
 
 /** Run `apply`. */
@@ -27,29 +48,35 @@ export async function applyCommand(args: string[]): Promise<void> {
   if (typeof expr !== 'string') fail(USAGE, "apply: --expr is required (e.g. --expr 'x * 2 + 1')");
   const out = values.out as string | undefined;
   if (out !== undefined && path.resolve(out) === path.resolve(file)) fail(USAGE, 'apply: --out names FILE itself; leave out --out to write in place');
+  if (values['out-dtype'] !== undefined && out === undefined) fail(USAGE, 'apply: --out-dtype needs --out (in place, FILE keeps its dtype)');
+  const outDtype = values['out-dtype'] === undefined ? undefined : parseDtype(values['out-dtype'] as string);
   const threads = intOption(values.threads, 'threads', 1, 256);
-  // Read-only first: opening 'r+' would grow a raw file that is shorter than --shape asks.
-  const probe = openFile(file, values, 'r');
-  try {
-    compileExpr(expr, { inputs: [probe.dtype], target: probe.dtype });
-  } catch (err) {
-    probe.close();
-    throw err;
-  }
-  let a = probe;
+  const vars = new Map<string, MemMap | number | bigint | { float: number }>();
+  let a: MemMap | undefined;
   let dest: MemMap | undefined;
   try {
-    if (out !== undefined) dest = createLike(out, a);
+    for (const v of (values.var as string[] | undefined) ?? []) parseVar(v, vars);
+    // Read-only first: opening 'r+' would grow a raw file that is shorter than --shape asks.
+    a = openFile(file, values, 'r');
+    const types: Record<string, VarType> = { x: a.dtype };
+    for (const [k, v] of vars) types[k] = typeof v === 'object' && 'dtype' in v ? v.dtype : typeof v === 'object' ? v.float : v;
+    const program = compileExpr(expr, { vars: types, ndim: a.ndim });
+    const shapes = [a.shape, ...program.names.map((n) => vars.get(n)).filter((v): v is MemMap => typeof v === 'object' && 'dtype' in v).map((m) => m.shape)];
+    const shape = broadcastShapes(shapes);
+    if (out === undefined && shape.join() !== a.shape.join())
+      fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${paren(shape)} into shape ${paren(a.shape)}`);
+    if (out !== undefined) dest = createLike(out, a, outDtype ?? a.dtype, shape);
     else { a.close(); a = openFile(file, values, 'r+'); }
     const bar = progressBar('apply', process.stderr, !values.quiet);
     try {
-      await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), threads, onProgress: bar.onProgress });
+      await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), vars: Object.fromEntries(vars), threads, onProgress: bar.onProgress });
     } finally {
       bar.done();
     }
     (dest ?? a).flush();
   } finally {
     dest?.close();
-    a.close();
+    a?.close();
+    for (const v of vars.values()) if (typeof v === 'object' && 'close' in v) v.close();
   }
 }

@@ -42,14 +42,14 @@ function reduceOptions(red: Reduction, values: Values): ReduceOptions {
   offered('initial', 'initial');
   offered('expr', 'expr');
   const o: ReduceOptions = {};
-  const axis = axisOption(values.axis);
+  const axis = axisOption(values.axis as string | undefined);
   if (axis !== undefined) o.axis = axis;
   if (values.keepdims) o.keepdims = true;
   const ddof = numberOption(values.ddof, 'ddof');
   if (ddof !== undefined) o.ddof = ddof;
   if (values['result-dtype'] !== undefined) o.dtype = String(values['result-dtype']);
   if (values.where !== undefined) o.where = String(values.where);
-  const initial = initialOption(values.initial);
+  const initial = initialOption(values.initial as string | undefined);
   if (initial !== undefined) o.initial = initial;
   if (values.expr !== undefined) o.expr = String(values.expr);
   const threads = intOption(values.threads, 'threads', 1, 256);
