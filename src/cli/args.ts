@@ -25,10 +25,11 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, axis: { type: 'string' }, ddof: { type: 'string' },
     keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
     expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+    'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
   },
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
   apply: { ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' } },
-  merge: { ...COMMON, json: { type: 'boolean' } },
+  merge: { ...COMMON, json: { type: 'boolean' }, 'fan-in': { type: 'string' }, partial: { type: 'boolean' } },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };
 
