@@ -9,7 +9,11 @@ import { checkShape } from '../layout.js';
 /** Code of a command-line usage error (unknown command, missing argument); exit status 2. */
 export const USAGE = 'ERR_NDMMAP_USAGE';
 
-type Opt = { type: 'string' | 'boolean'; short?: string };
+/** `multiple`: the flag may repeat; its values reach the command joined by `LIST_SEP`. */
+type Opt = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+
+/** Joins a repeated flag's values (NUL: the one byte no path or URL holds). */
+export const LIST_SEP = '\0';
 
 const COMMON: Record<string, Opt> = { help: { type: 'boolean', short: 'h' } };
 /** Layout of a raw file: numpy.memmap's dtype, shape, offset, order. */
@@ -30,6 +34,17 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
   apply: { ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' } },
   merge: { ...COMMON, json: { type: 'boolean' }, 'fan-in': { type: 'string' }, partial: { type: 'boolean' } },
+  submit: {
+    ...COMMON, ...LAYOUT, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, axis: { type: 'string' }, ddof: { type: 'string' },
+    keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' }, expr: { type: 'string' },
+    redis: { type: 'string' }, queue: { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' }, 'fan-in': { type: 'string' },
+    attempts: { type: 'string' }, 'cache-ttl': { type: 'string' }, 'connect-timeout': { type: 'string' },
+  },
+  worker: {
+    ...COMMON, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' }, threads: { type: 'string' },
+    'path-map': { type: 'string', multiple: true }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
+    'connect-timeout': { type: 'string' },
+  },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };
 
@@ -59,7 +74,7 @@ export function parse(command: string, args: string[], positionals: { min: numbe
     const msg = String((err as Error).message).split('\n')[0];
     return fail(USAGE, `${label}: ${msg}`);
   }
-  const values = parsed.values as Values;
+  const values = Object.fromEntries(Object.entries(parsed.values).map(([k, v]) => [k, Array.isArray(v) ? v.join(LIST_SEP) : v])) as Values;
   if (values.help) return { values, positionals: parsed.positionals };
   const n = parsed.positionals.length;
   if (n < positionals.min) fail(USAGE, `${label}: missing ${positionals.min === 1 ? 'FILE' : 'arguments'} (see ndmmap ${label} --help)`);

@@ -15,7 +15,7 @@ import { progressBar } from '../progress.js';
 import { shardChoice, shardRows } from '../shard.js';
 
 /** --axis: one integer or a comma list (numpy's tuple), e.g. `0`, `-1`, `0,2`. */
-function axisOption(v: string | boolean | undefined): number | number[] | undefined {
+export function axisOption(v: string | boolean | undefined): number | number[] | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim().replace(/^\((.*)\)$/, '$1');
   if (!s.includes(',')) return intOption(s, 'axis');
@@ -23,7 +23,7 @@ function axisOption(v: string | boolean | undefined): number | number[] | undefi
 }
 
 /** --initial: a number, nan, inf, -inf, true/false, or an integer beyond 2^53. */
-function initialOption(v: string | boolean | undefined): number | bigint | boolean | undefined {
+export function initialOption(v: string | boolean | undefined): number | bigint | boolean | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim();
   if (/^[+-]?\d+$/.test(s) && !Number.isSafeInteger(Number(s))) return BigInt(s);
@@ -32,7 +32,7 @@ function initialOption(v: string | boolean | undefined): number | bigint | boole
 }
 
 /** The reduction options the flags ask for, refusing flags numpy's function does not take. */
-function reduceOptions(red: Reduction, values: Values): ReduceOptions {
+export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
   const offered = (flag: string, option: string): void => {
     if (values[flag] !== undefined && !(red.options as readonly string[]).includes(option))
       fail(USAGE, `--${flag} is not an option of ${red.name} (numpy's ${red.name}() takes no '${option}')`);
