@@ -5,13 +5,15 @@
  * shards run as an array job; the library's submit returns what the local call returns; shard states
  * are cached under their key and reused.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Queue } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNpy, memmap, shutdown } from '../../dist/src/index.js';
 import { submit } from '../../dist/src/distributed/index.js';
-import { expectError, ndmmap, ndmmapAsync, pool, tmpdir } from '../cli/helpers.js';
+import { CLI, expectError, ndmmap, ndmmapAsync, pool, tmpdir } from '../cli/helpers.js';
 import { SKIP_REASON, type Redis, type WorkerProc, redisServer, startWorker, stopWorkers } from './helpers.js';
 
 const dir = tmpdir();
@@ -105,6 +107,34 @@ describe.skipIf(SKIP_REASON !== undefined)('submit on 2 workers', () => {
     dist.data.forEach((v, i) => expect(Math.abs(v - local.data[i])).toBeLessThanOrEqual(1e-6 * Math.max(Math.abs(local.data[i]), 1)));
     n.close();
   }, 120_000);
+
+  it('an abort (or Ctrl-C on the CLI) rejects with ABORT_ERR and removes the queued jobs', async () => {
+    const io = new IORedis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue('nobody-serves-this', { connection: io });
+    try {
+      const ac = new AbortController();
+      const run = submit('sum', F8, { redis: redis.url, queue: 'nobody-serves-this', layout: { dtype: 'float64' }, shards: 20, fanIn: 4, signal: ac.signal });
+      const t0 = Date.now();
+      while ((await queue.getWaitingCount()) < 20 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+      expect(await queue.getWaitingCount()).toBe(20);
+      ac.abort();
+      await expect(run).rejects.toMatchObject({ code: 'ABORT_ERR', name: 'AbortError' });
+      const counts = await queue.getJobCounts();
+      expect(Object.values(counts).every((n) => n === 0), JSON.stringify(counts)).toBe(true);
+      const cli = spawn(process.execPath, [CLI, 'submit', '--redis', redis.url, '--queue', 'nobody-serves-this', 'sum', F8, ...LF8, '--shards', '5']);
+      let stderr = '';
+      cli.stderr.on('data', (d) => { stderr += d; });
+      const exit = new Promise<number | null>((r) => cli.on('exit', r));
+      while ((await queue.getWaitingCount()) < 5) await new Promise((r) => setTimeout(r, 20));
+      cli.kill('SIGINT');
+      expect(await exit).toBe(1);
+      expect(stderr).toBe('ndmmap: The operation was aborted\n');
+      expect(Object.values(await queue.getJobCounts()).every((n) => n === 0)).toBe(true);
+    } finally {
+      await queue.close();
+      io.disconnect();
+    }
+  }, 60_000);
 
   it('caches each shard\'s state under its key; a hostile cached state fails the submit as merge would', async () => {
     const io = new IORedis(redis.url);

@@ -49,10 +49,16 @@ export async function submitCommand(args: string[]): Promise<void> {
       err.write(`\r${red.name}: ${doneShards}/${totalShards} shards done`);
     };
   }
+  // Ctrl-C removes the jobs still queued (the running ones finish; their states stay cached)
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort();
+  process.once('SIGINT', onSigint);
+  o.signal = ac.signal;
   let state;
   try {
     state = await submitPartial(red.name, file, o);
   } finally {
+    process.off('SIGINT', onSigint);
     if (drawn) err.write('\r\x1b[K');
   }
   const r = mergePartials([state]);
