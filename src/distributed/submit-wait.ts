@@ -34,11 +34,12 @@ export interface WaitOptions {
 export async function awaitFlow(o: WaitOptions): Promise<unknown> {
   const { bullmq } = await load();
   const conn = await connect(o.url, o.timeout);
-  const queue = new bullmq.Queue(o.queue, { connection: conn.client() });
-  const producer = new bullmq.FlowProducer({ connection: conn.client() });
+  const shared = conn.client(); // one connection for the queue, the producer and reads; events block, so theirs is their own
+  const queue = new bullmq.Queue(o.queue, { connection: shared });
+  const producer = new bullmq.FlowProducer({ connection: shared });
   // read events from the stream's current end: QueueEvents' default ('$') starts with its first
   // blocking read, which may come after the flow's first events
-  const last = await conn.client().xrevrange(queue.keys.events, '+', '-', 'COUNT', 1);
+  const last = await shared.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1);
   const events = new bullmq.QueueEvents(o.queue, { connection: conn.client(), lastEventId: last[0]?.[0] ?? '0-0' });
   const { rootId, leafIds } = o.flow;
   const ours = (id: string): boolean => id === rootId || id.startsWith(rootId.slice(0, -'root'.length));
@@ -46,7 +47,7 @@ export async function awaitFlow(o: WaitOptions): Promise<unknown> {
   let onAbort: (() => void) | undefined;
   let settled = false;
   try {
-    await events.waitUntilReady();
+    await Promise.all([events.waitUntilReady(), producer.waitUntilReady(), queue.waitUntilReady()]);
     return await new Promise<unknown>((resolve, reject) => {
       const done = new Set<string>();
       const finish = (f: () => void): void => { if (!settled) { settled = true; f(); } };
@@ -74,18 +75,22 @@ export async function awaitFlow(o: WaitOptions): Promise<unknown> {
         if (jobId === rootId) complete(returnvalue);
       });
       events.on('failed', ({ jobId, failedReason }) => { if (ours(jobId)) void failed(jobId, failedReason).catch((e) => finish(() => reject(e))); });
+      let added = false;
       const poll = async (): Promise<void> => {
+        if (!added) return;
         const job = await queue.getJob(rootId);
         const state = job === undefined ? 'missing' : await job.getState();
         if (state === 'completed') complete(job!.returnvalue);
         else if (state === 'failed') await failed(rootId, job!.failedReason);
+        else if (state === 'missing' || state === 'unknown')
+          finish(() => reject(new NdmmapError('ERR_NDMMAP_WORKER', `job ${rootId} is gone from Redis (removed, or Redis restarted without persistence)`)));
       };
       timer = setInterval(() => { poll().catch(() => {}); }, POLL_MS);
       if (o.signal !== undefined) {
         onAbort = () => finish(() => reject(abortError(o.signal!)));
         o.signal.addEventListener('abort', onAbort, { once: true });
       }
-      producer.add(o.flow.flow).catch((e) => finish(() => reject(e)));
+      producer.add(o.flow.flow).then(() => { added = true; }, (e) => finish(() => reject(e)));
     });
   } finally {
     clearInterval(timer);

@@ -38,7 +38,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stopWorkers(workers);
-  for (const c of closers) await c();
+  for (const c of closers) await c().catch(() => {});
   await redis?.stop();
   await shutdown();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -39,11 +39,14 @@ beforeAll(async () => {
   await Promise.all(workers.map((w) => w.ready));
 });
 afterAll(async () => {
-  await stopWorkers(workers);
-  for (const w of workers) expect(await w.exited, w.log()).toEqual({ code: 0, signal: null });
-  await redis?.stop();
-  await shutdown();
-  fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    await stopWorkers(workers);
+    for (const w of workers) expect(await w.exited, w.log()).toEqual({ code: 0, signal: null });
+  } finally {
+    await redis?.stop();
+    await shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const json = (stdout: string): unknown => JSON.parse(stdout).result;
@@ -130,6 +133,11 @@ describe.skipIf(SKIP_REASON !== undefined)('submit on 2 workers', () => {
       expect(await exit).toBe(1);
       expect(stderr).toBe('ndmmap: The operation was aborted\n');
       expect(Object.values(await queue.getJobCounts()).every((n) => n === 0)).toBe(true);
+      // a flow wiped from Redis (FLUSHALL, a restart without persistence) fails the submit, no hang
+      const lost = submit('sum', F8, { redis: redis.url, queue: 'nobody-serves-this', layout: { dtype: 'float64' }, shards: 3 });
+      while ((await queue.getWaitingCount()) < 3) await new Promise((r) => setTimeout(r, 20));
+      await queue.obliterate({ force: true });
+      await expect(lost).rejects.toMatchObject({ code: 'ERR_NDMMAP_WORKER', message: expect.stringMatching(/is gone from Redis/) });
     } finally {
       await queue.close();
       io.disconnect();
