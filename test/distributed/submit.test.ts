@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNpy, memmap, shutdown } from '../../dist/src/index.js';
+import { REDUCE_NAMES, createNpy, memmap, reduce, shutdown } from '../../dist/src/index.js';
 import { submit } from '../../dist/src/distributed/index.js';
 import { CLI, expectError, ndmmap, ndmmapAsync, pool, tmpdir } from '../cli/helpers.js';
 import { SKIP_REASON, type Redis, type WorkerProc, redisServer, startWorker, stopWorkers } from './helpers.js';
@@ -110,6 +110,25 @@ describe.skipIf(SKIP_REASON !== undefined)('submit on 2 workers', () => {
     dist.data.forEach((v, i) => expect(Math.abs(v - local.data[i])).toBeLessThanOrEqual(1e-6 * Math.max(Math.abs(local.data[i]), 1)));
     n.close();
   }, 120_000);
+
+  it('runs every reduction of the registry as the local call does', async () => {
+    const layout = { dtype: 'float64', shape: [ROWS, COLS] };
+    const a = memmap(F8, { ...layout, mode: 'r' });
+    try {
+      for (const name of REDUCE_NAMES) {
+        for (const axis of [null]) {
+          const local = await reduce(name, a, { axis }) as unknown;
+          const dist = await submit(name, F8, { redis: redis.url, layout, axis, shards: 3, fanIn: 2 }) as unknown;
+          const flat = (r: unknown): unknown[] => (r !== null && typeof r === 'object' && 'data' in r ? Array.from((r as { data: ArrayLike<unknown> }).data) : [r]);
+          const [l, d] = [flat(local), flat(dist)];
+          expect(d.length, name).toBe(l.length);
+          d.forEach((v, i) => expect(typeof v === 'number' && typeof l[i] === 'number' ? Math.abs(v - (l[i] as number)) <= 1e-12 * Math.max(Math.abs(l[i] as number), 1) : v === l[i], `${name} axis=${axis} [${i}]: ${String(v)} vs ${String(l[i])}`).toBe(true));
+        }
+      }
+    } finally {
+      a.close();
+    }
+  }, 180_000);
 
   it('an abort (or Ctrl-C on the CLI) rejects with ABORT_ERR and removes the queued jobs', async () => {
     const io = new IORedis(redis.url, { maxRetriesPerRequest: null });
