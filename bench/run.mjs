@@ -7,8 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BYTES, HAVE_NUMPY, ROOT, shutdown } from './common.mjs';
+import { findRedisServer } from '../scripts/local-redis.mjs';
 
-const files = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'cold'];
+// distributed.mjs needs a local redis-server (Debian: apt-get install -y redis-server)
+const HAVE_REDIS = findRedisServer() !== undefined;
+if (!HAVE_REDIS) process.stderr.write('redis-server not found: skipping bench/distributed.mjs\n');
+const files = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'cold', ...(HAVE_REDIS ? ['distributed'] : [])];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const rounds = [];
 for (let r = 0; r < ROUNDS; r++) {
@@ -58,6 +62,14 @@ lines.push('', '| cold read (page cache dropped) | ndmmap sum ÷ dd | ndmmap GB/
 for (const op of ops.filter((o) => first(o)?.dd !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('pool', 'dd'))} | ${stat(op, val('pool'), 2, '')} | ${stat(op, val('dd'), 2, '')} |`);
 lines.push('', '| small call | ndmmap ÷ plain JS loop | ndmmap µs | JS loop µs |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.ndmmap_us !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('ndmmap_us', 'js_loop_us'))} | ${stat(op, val('ndmmap_us'), 2, '')} | ${stat(op, val('js_loop_us'), 2, '')} |`);
+if (HAVE_REDIS) {
+  lines.push('', '| distributed (BullMQ on a local redis-server) | BullMQ ÷ local 2 threads | BullMQ GB/s | local 2 threads GB/s | per-job overhead ms | per-submit overhead ms |', '|---|---|---|---|---|---|');
+  for (const op of ops.filter((o) => first(o)?.bullmq !== undefined))
+    lines.push(`| ${op} | ${stat(op, ratio('bullmq', 'local2'))} | ${stat(op, val('bullmq'), 1, '')} | ${stat(op, val('local2'), 1, '')} | ${stat(op, val('job_ms'), 2, '')} | ${stat(op, val('submit_ms'), 1, '')} |`);
+  lines.push('', 'Overheads, on a 64-row file (nothing to compute) with the same 2 workers: per submit, a 1-shard run (connections,',
+    'planning, 2 jobs); per job, what each further job of a 64-shard run adds ((T64 − T1) ÷ 67): queueing, Redis round trips,',
+    'opening the file, a partial state each way. Shard states are not cached in these runs (cacheTtl 0).');
+}
 lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summing the mapping with 8 accumulators, or for',
   'the apply row running the fused loop `p[i] = p[i] * 2 + 1` over the same mapping in place (median of 5 warm runs,',
   'taken before and after the engine in each round; the higher is used). ndmmap figures are tinybench medians after',

@@ -13,11 +13,13 @@ import { demo } from './cli/commands/demo.js';
 import { info } from './cli/commands/info.js';
 import { mergeCommand } from './cli/commands/merge.js';
 import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
+import { submitCommand } from './cli/commands/submit.js';
+import { workerCommand } from './cli/commands/worker.js';
 import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
 import { HELP } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  info, create, demo, apply: applyCommand, merge: mergeCommand,
+  info, create, demo, apply: applyCommand, merge: mergeCommand, submit: submitCommand, worker: workerCommand,
   ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
 };
 
@@ -37,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const run = COMMANDS[cmd];
-    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, create, apply, merge, demo)`);
+    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, create, apply, merge, submit, worker, demo)`);
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : cmd]);
       return 0;

@@ -13,4 +13,4 @@ export { type RunOptions } from './engine/run.js';
 export { setThreads, poolThreads, shutdown } from './engine/pool.js';
 export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';
 export { apply, fill, type ApplyOptions, type PyFloat, type VarValue } from './engine/elementwise.js';
-export { reducePartial, mergePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';
+export { reducePartial, mergePartials, combinePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';

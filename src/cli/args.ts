@@ -9,6 +9,7 @@ import { checkShape } from '../layout.js';
 /** Code of a command-line usage error (unknown command, missing argument); exit status 2. */
 export const USAGE = 'ERR_NDMMAP_USAGE';
 
+/** `multiple`: the flag may repeat; its values reach the command as an array. */
 type Opt = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 
 const COMMON: Record<string, Opt> = { help: { type: 'boolean', short: 'h' } };
@@ -25,13 +26,25 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, axis: { type: 'string' }, ddof: { type: 'string' },
     keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
     expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+    'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
   },
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
   apply: {
     ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' }, 'out-dtype': { type: 'string' },
     var: { type: 'string', multiple: true },
   },
-  merge: { ...COMMON, json: { type: 'boolean' } },
+  merge: { ...COMMON, json: { type: 'boolean' }, 'fan-in': { type: 'string' }, partial: { type: 'boolean' } },
+  submit: {
+    ...COMMON, ...LAYOUT, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, axis: { type: 'string' }, ddof: { type: 'string' },
+    keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' }, expr: { type: 'string' },
+    redis: { type: 'string' }, queue: { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' }, 'fan-in': { type: 'string' },
+    attempts: { type: 'string' }, 'cache-ttl': { type: 'string' }, 'connect-timeout': { type: 'string' },
+  },
+  worker: {
+    ...COMMON, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' }, threads: { type: 'string' },
+    'path-map': { type: 'string', multiple: true }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
+    'connect-timeout': { type: 'string' },
+  },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };
 

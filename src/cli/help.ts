@@ -25,11 +25,15 @@ export const HELP: Record<string, string> = {
 Usage:
   ndmmap info FILE [LAYOUT] [--json]
   ndmmap REDUCTION FILE [--axis K[,K...]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR]
-         [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP] [--partial] [--threads N] [--json] [--quiet]
+         [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial]
+         [--threads N] [--json] [--quiet]
   ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
   ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
          [--threads N] [--quiet]
-  ndmmap merge [PARTIAL...]        (files; '-' or none reads stdin)
+  ndmmap merge [PARTIAL...] [--fan-in F] [--partial]   (files; '-' or none reads stdin)
+  ndmmap submit --redis URL REDUCTION FILE [reduction flags] [LAYOUT] [--shards N | --rows-per-shard R]
+         [--fan-in F] [--json]
+  ndmmap worker --redis URL [--queue NAME] [--concurrency N] [--path-map FROM=TO]
   ndmmap demo [--size-mib N]
 
 Reductions (numpy's functions):
@@ -60,6 +64,10 @@ ${LIST}
   --initial V         starting value, numpy's initial= (${takes('initial')})
   --expr EXPR         reduce an expression of x instead of x, with no temporary file, e.g. 'x * x'
   --rows START:STOP   only rows START:STOP of the first axis (a view, like a[START:STOP])
+  --shard-index I     only shard I (from 0) of the rows cut by --shards N (near-equal) or
+                      --rows-per-shard R; with --partial and none of these flags, the index comes from
+                      JOB_COMPLETION_INDEX (count: --shards or NDMMAP_SHARDS) or SLURM_ARRAY_TASK_ID
+                      (count: SLURM_ARRAY_TASK_COUNT; relative to SLURM_ARRAY_TASK_MIN and _STEP)
   --partial           print the mergeable partial state (JSON) instead of the value; see 'merge'
   --json              print {"result": R}; NaN/inf as "nan"/"inf"/"-inf", big 64-bit ints as strings
 ${RUN}
@@ -97,7 +105,44 @@ ${LAYOUT}
 Combine the states printed by '--partial' runs over disjoint row ranges that cover every row into
 the value a single run over the whole file gives. Arguments are files ('-' or none: stdin), each
 holding one or more states (one JSON object per line).
-  --json   print {"result": R}
+  --fan-in F   merge as a tree of F states per node, in row order (the tree 'submit' builds, so the
+               same shards give the same bits); default: all at once
+  --partial    print the merged state of a contiguous run of row ranges instead of the value (a
+               merge step of its own, e.g. a Slurm job per group of shards)
+  --json       print {"result": R}
+`,
+  submit: `Usage: ndmmap submit --redis URL REDUCTION FILE [reduction flags] [LAYOUT] [options]
+
+Run a reduction on the workers ('ndmmap worker') of a BullMQ queue: shard jobs reduce row ranges,
+merge jobs combine them in a fan-in tree; prints the result as 'ndmmap REDUCTION FILE' does. FILE is
+opened here (its header, identity and the flags are checked first) and by path on every worker.
+  --redis URL             redis://[user:password@]host[:port][/db] or rediss:// (required)
+  --queue NAME            queue the workers serve (default ndmmap)
+  --shards N              near-equal row ranges (default: about one per 128 MiB)
+  --rows-per-shard R      or R rows per shard
+  --fan-in F              states per merge job (default 16)
+  --attempts N            tries per job before the submit fails (default 3)
+  --cache-ttl S           seconds a shard's state stays cached in Redis (default 3600; 0: off)
+  --connect-timeout S     give up when Redis does not answer within S seconds (default 10)
+  --json                  print {"result": R}
+  -q, --quiet             no shards-done line (shown on a terminal)
+Reduction flags: --axis, --keepdims, --ddof, --result-dtype, --where, --initial, --expr (see
+'ndmmap sum --help').
+
+${LAYOUT}
+`,
+  worker: `Usage: ndmmap worker --redis URL [--queue NAME] [--concurrency N] [options]
+
+Serve the shard and merge jobs of 'ndmmap submit' until SIGTERM or SIGINT, which let the running
+jobs finish first (exit status 0).
+  --redis URL             redis://[user:password@]host[:port][/db] or rediss:// (required)
+  --queue NAME            queue to serve (default ndmmap)
+  --concurrency N         jobs at once (default 1; each uses --threads)
+  --threads N             engine threads (default one per core)
+  --path-map FROM=TO      read files under FROM from TO (repeatable): mounts that differ by machine
+  --lock-duration MS      BullMQ's job lock (default 30000): a killed worker's job runs again after it
+  --stalled-interval MS   how often to look for jobs of dead workers (default 30000)
+  --connect-timeout S     give up when Redis does not answer within S seconds (default 10)
 `,
   demo: `Usage: ndmmap demo [--size-mib N] [--threads N] [--json]
 

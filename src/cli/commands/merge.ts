@@ -1,11 +1,13 @@
 /**
- * `ndmmap merge PARTIAL...`: combine `--partial` outputs (files, or `-`/nothing for stdin) into the
- * value one run over every row gives.
+ * `ndmmap merge PARTIAL... [--fan-in F] [--partial]`: combine `--partial` outputs (files, or `-`/nothing
+ * for stdin) into the value one run over every row gives — flat, or as a fan-in tree (the tree `ndmmap
+ * submit` builds, so the same shards give the same bits) — or, with `--partial`, into one state.
  */
 import fs from 'node:fs';
 import { fail, osError } from '../../errors.js';
-import { type PartialState, mergePartials, partialResultDtype } from '../../engine/partial.js';
-import { parse } from '../args.js';
+import { type PartialState, combinePartials, mergePartials, partialResultDtype } from '../../engine/partial.js';
+import { fanInTree, foldTree } from '../../engine/shards.js';
+import { intOption, parse } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 
 /** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
@@ -31,11 +33,26 @@ function read(source: string): string {
   }
 }
 
+/** Row order of the leaves of a fan-in tree (anything malformed sorts first; the merge refuses it). */
+function rowOrder(x: unknown, y: unknown): number {
+  const at = (p: unknown, k: number): number => { const r = (p as { rows?: unknown } | null)?.rows; return Array.isArray(r) && typeof r[k] === 'number' ? r[k] : -1; };
+  return at(x, 0) - at(y, 0) || at(x, 1) - at(y, 1);
+}
+
 /** Run `merge`. */
 export async function mergeCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('merge', args, { min: 0, max: Infinity });
   const sources = positionals.length ? positionals : ['-'];
-  const list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
+  const fanIn = intOption(values['fan-in'], 'fan-in', 2);
+  let list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
+  if (fanIn !== undefined) {
+    const leaves = [...list].sort(rowOrder);
+    list = foldTree(fanInTree(leaves.length, fanIn), (i) => leaves[i], combinePartials);
+  }
+  if (values.partial) {
+    process.stdout.write(JSON.stringify(combinePartials(list)) + '\n');
+    return;
+  }
   const r = mergePartials(list);
   const printable = typeof r === 'object' ? r : { scalar: r, dtype: partialResultDtype(list[0] as PartialState) };
   process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');

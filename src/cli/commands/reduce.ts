@@ -1,7 +1,7 @@
 /**
  * The reduction commands, one per module of the reduction registry (`ndmmap sum|…|count_nonzero FILE
  * [--axis K[,K…]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR] [--initial V] [--expr E]
- * [--rows A:B] [--partial]`): each flag is offered where numpy's function takes that keyword.
+ * [--rows A:B | --shard-index I --shards N] [--partial]`): each flag is offered where numpy's function takes that keyword.
  */
 import { fail } from '../../errors.js';
 import { reducePartial } from '../../engine/partial.js';
@@ -12,9 +12,10 @@ import { USAGE, intOption, numberOption, parse, rowsOption, type Values } from '
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
+import { shardChoice, shardRows } from '../shard.js';
 
 /** --axis: one integer or a comma list (numpy's tuple), e.g. `0`, `-1`, `0,2`. */
-function axisOption(v: string | boolean | undefined): number | number[] | undefined {
+export function axisOption(v: string | boolean | undefined): number | number[] | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim().replace(/^\((.*)\)$/, '$1');
   if (!s.includes(',')) return intOption(s, 'axis');
@@ -22,7 +23,7 @@ function axisOption(v: string | boolean | undefined): number | number[] | undefi
 }
 
 /** --initial: a number, nan, inf, -inf, true/false, or an integer beyond 2^53. */
-function initialOption(v: string | boolean | undefined): number | bigint | boolean | undefined {
+export function initialOption(v: string | boolean | undefined): number | bigint | boolean | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim();
   if (/^[+-]?\d+$/.test(s) && !Number.isSafeInteger(Number(s))) return BigInt(s);
@@ -31,7 +32,7 @@ function initialOption(v: string | boolean | undefined): number | bigint | boole
 }
 
 /** The reduction options the flags ask for, refusing flags numpy's function does not take. */
-function reduceOptions(red: Reduction, values: Values): ReduceOptions {
+export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
   const offered = (flag: string, option: string): void => {
     if (values[flag] !== undefined && !(red.options as readonly string[]).includes(option))
       fail(USAGE, `--${flag} is not an option of ${red.name} (numpy's ${red.name}() takes no '${option}')`);
@@ -61,9 +62,14 @@ function reduceOptions(red: Reduction, values: Values): ReduceOptions {
 export async function runReduction(red: Reduction, args: string[]): Promise<void> {
   const { values, positionals } = parse('reduce', args, { min: 1, max: 1 }, red.name);
   const options = reduceOptions(red, values);
-  const rows = rowsOption(values.rows);
+  const shard = shardChoice(values);
+  let rows = rowsOption(values.rows);
   const a = openFile(positionals[0], values, 'r');
   try {
+    if (shard !== undefined) {
+      if (a.ndim === 0) fail('ERR_NDMMAP_INDEX', `${shard.source} needs an array with at least one dimension (rows)`);
+      rows = shardRows(shard, a.shape[0]);
+    }
     if (values.partial) {
       if (a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--partial needs an array with at least one dimension (rows)');
       const n = a.shape[0];

@@ -1,0 +1,67 @@
+/**
+ * `ndmmap submit --redis URL OP FILE [LAYOUT] [reduction flags] [--shards N | --rows-per-shard R]
+ * [--fan-in F]`: run a reduction on the workers of a BullMQ queue and print its result as the local
+ * command does, with a shards-done line on a terminal.
+ */
+import { fail } from '../../errors.js';
+import { mergePartials, partialResultDtype } from '../../engine/partial.js';
+import { reduction } from '../../engine/reductions/index.js';
+import { type SubmitOptions, submitPartial } from '../../distributed/submit.js';
+import { USAGE, intOption, numberOption, orderOption, parse, shapeOption } from '../args.js';
+import { formatJson, formatText } from '../format.js';
+import { isNpy } from '../open.js';
+import { reduceOptions } from './reduce.js';
+
+/** Redraw the shards line at most this often. */
+const REDRAW_MS = 100;
+
+/** Run `submit`. */
+export async function submitCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse('submit', args, { min: 2, max: 2 });
+  const [op, file] = positionals;
+  const red = reduction(op);
+  if (values.redis === undefined) fail(USAGE, 'submit: --redis URL is required (e.g. --redis redis://queue-host:6379)');
+  const o: SubmitOptions = { ...reduceOptions(red, values), redis: String(values.redis) } as SubmitOptions;
+  if (values.queue !== undefined) o.queue = String(values.queue);
+  const layout = ['dtype', 'shape', 'offset', 'order'].filter((k) => values[k] !== undefined);
+  if (layout.length && isNpy(file)) fail(USAGE, `${file}: a .npy file carries its own layout; remove ${layout.map((k) => `--${k}`).join(', ')}`);
+  if (!isNpy(file)) {
+    o.layout = { dtype: (values.dtype as string | undefined) ?? 'uint8', shape: shapeOption(values.shape), offset: intOption(values.offset, 'offset', 0), order: orderOption(values.order) };
+  }
+  if (values.shards !== undefined && values['rows-per-shard'] !== undefined) fail(USAGE, 'give --shards or --rows-per-shard, not both');
+  o.shards = intOption(values.shards, 'shards', 1);
+  o.rowsPerShard = intOption(values['rows-per-shard'], 'rows-per-shard', 1);
+  o.fanIn = intOption(values['fan-in'], 'fan-in', 2);
+  o.attempts = intOption(values.attempts, 'attempts', 1, 100);
+  o.cacheTtl = intOption(values['cache-ttl'], 'cache-ttl', 0);
+  const secs = numberOption(values['connect-timeout'], 'connect-timeout');
+  if (secs !== undefined && secs <= 0) fail('ERR_OUT_OF_RANGE', `--connect-timeout must be above 0 seconds, got ${secs}`);
+  if (secs !== undefined) o.connectTimeout = Math.max(1, Math.round(secs * 1000));
+  for (const k of Object.keys(o) as Array<keyof SubmitOptions>) if (o[k] === undefined) delete o[k];
+  const err = process.stderr;
+  let drawn = false, last = 0;
+  if (err.isTTY && !values.json && !values.quiet) {
+    o.onProgress = ({ doneShards, totalShards }) => {
+      const now = performance.now();
+      if (now - last < REDRAW_MS && doneShards < totalShards) return;
+      last = now;
+      drawn = true;
+      err.write(`\r${red.name}: ${doneShards}/${totalShards} shards done`);
+    };
+  }
+  // Ctrl-C removes the jobs still queued (the running ones finish; their states stay cached)
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort();
+  process.once('SIGINT', onSigint);
+  o.signal = ac.signal;
+  let state;
+  try {
+    state = await submitPartial(red.name, file, o);
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (drawn) err.write('\r\x1b[K');
+  }
+  const r = mergePartials([state]);
+  const printable = typeof r === 'object' ? r : { scalar: r, dtype: partialResultDtype(state) };
+  process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+}
