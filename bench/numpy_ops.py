@@ -4,6 +4,8 @@
 OP: sum mean min max var std argmax sum0 sum1 apply apply_flush
     standardise (FILE a .npy; EXTRA: mu.npy sd.npy): a -= mu; a /= sd, in place
     fill_sin (FILE created anew each repeat): a[k:k+n] = np.sin(np.arange(k, k+n) * 1e-6), chunks of 2**22
+    fn:NAME[:AXIS] numpy's np.NAME(a) (or np.NAME(a, axis=AXIS)), e.g. fn:nanmean, fn:count_nonzero, fn:sum:0
+    sqsum1: (a * a).sum(axis=1)
 """
 import json
 import os
@@ -26,7 +28,7 @@ def main():
         mu, sd = np.load(extra[0]), np.load(extra[1])
     elif op != 'fill_sin':
         mode = 'r+' if op.startswith('apply') else 'r'
-        a = np.memmap(path, dtype=dtype, mode=mode, shape=shape)
+        a = np.load(path, mmap_mode=mode) if path.endswith('.npy') else np.memmap(path, dtype=dtype, mode=mode, shape=shape)
     for _ in range(int(repeats)):
         t = time.perf_counter()
         if op == 'sum0':
@@ -51,6 +53,13 @@ def main():
                 m = min(CHUNK, n - k)
                 f[k:k + m] = np.sin(np.arange(k, k + m) * 1e-6)
             del f
+        elif op.startswith('fn:'):
+            parts = op.split(':')
+            f = getattr(np, parts[1])
+            result = f(a) if len(parts) == 2 else f(a, axis=int(parts[2]))
+            result = np.asarray(result).ravel()[:3]
+        elif op == 'sqsum1':
+            result = (a * a).sum(axis=1)[:3]
         else:
             result = getattr(a, op)()
         times.append(time.perf_counter() - t)

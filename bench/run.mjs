@@ -12,7 +12,10 @@ import { findRedisServer } from '../scripts/local-redis.mjs';
 // distributed.mjs needs a local redis-server (Debian: apt-get install -y redis-server)
 const HAVE_REDIS = findRedisServer() !== undefined;
 if (!HAVE_REDIS) process.stderr.write('redis-server not found: skipping bench/distributed.mjs\n');
-const files = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'cold', ...(HAVE_REDIS ? ['distributed'] : [])];
+const ALL = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'cold', 'reductions', ...(HAVE_REDIS ? ['distributed'] : [])];
+// BENCH_ONLY=reductions,small runs those files and replaces only their section of BENCHMARKS.md.
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const files = ONLY ?? ALL;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const rounds = [];
 for (let r = 0; r < ROUNDS; r++) {
@@ -55,14 +58,25 @@ const lines = [
   '| operation | pool ÷ 1 thread | pool ÷ native ceiling | pool ÷ numpy | pool GB/s |',
   '|---|---|---|---|---|',
 ];
-for (const op of ops.filter((o) => first(o)?.pool !== undefined && first(o)?.dd === undefined)) {
+for (const op of ops.filter((o) => first(o)?.pool !== undefined && first(o)?.dd === undefined && first(o)?.sumf8 === undefined && first(o)?.axisNone === undefined)) {
   lines.push(`| ${op} | ${stat(op, ratio('pool', 'one'))} | ${stat(op, ratio('pool', 'ceiling'))} | ${stat(op, ratio('pool', 'numpy'))} | ${stat(op, val('pool'), 1, '')} |`);
 }
 lines.push('', '| cold read (page cache dropped) | ndmmap sum ÷ dd | ndmmap GB/s | dd GB/s |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.dd !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('pool', 'dd'))} | ${stat(op, val('pool'), 2, '')} | ${stat(op, val('dd'), 2, '')} |`);
 lines.push('', '| small call | ndmmap ÷ plain JS loop | ndmmap µs | JS loop µs |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.ndmmap_us !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('ndmmap_us', 'js_loop_us'))} | ${stat(op, val('ndmmap_us'), 2, '')} | ${stat(op, val('js_loop_us'), 2, '')} |`);
-if (HAVE_REDIS) {
+if (ops.some((o) => first(o)?.sumf8 !== undefined)) {
+  lines.push('', '| reduction × dtype (same bytes per dtype) | ÷ same-run float64 sum | ÷ numpy | GB/s | numpy GB/s |', '|---|---|---|---|---|');
+  for (const op of ops.filter((o) => first(o)?.sumf8 !== undefined))
+    lines.push(`| ${op} | ${stat(op, ratio('pool', 'sumf8'))} | ${stat(op, ratio('pool', 'numpy'))} | ${stat(op, val('pool'), 1, '')} | ${stat(op, val('numpy'), 2, '')} |`);
+  lines.push('', 'numpy is `np.NAME(a)` on the same file (np.memmap), the float64 sum is ndmmap\'s own over a file of the same size.');
+}
+if (ops.some((o) => first(o)?.axisNone !== undefined || /expr/.test(o))) {
+  lines.push('', '| fused and axis reductions | ÷ numpy | ÷ same-run axis=None | GB/s |', '|---|---|---|---|');
+  for (const op of ops.filter((o) => first(o)?.axisNone !== undefined || (/expr/.test(o) && first(o)?.pool !== undefined)))
+    lines.push(`| ${op} | ${stat(op, ratio('pool', 'numpy'))} | ${stat(op, ratio('pool', 'axisNone'))} | ${stat(op, val('pool'), 1, '')} |`);
+}
+if (HAVE_REDIS && files.includes('distributed')) {
   lines.push('', '| distributed (BullMQ on a local redis-server) | BullMQ ÷ local 2 threads | BullMQ GB/s | local 2 threads GB/s | per-job overhead ms | per-submit overhead ms |', '|---|---|---|---|---|---|');
   for (const op of ops.filter((o) => first(o)?.bullmq !== undefined))
     lines.push(`| ${op} | ${stat(op, ratio('bullmq', 'local2'))} | ${stat(op, val('bullmq'), 1, '')} | ${stat(op, val('local2'), 1, '')} | ${stat(op, val('job_ms'), 2, '')} | ${stat(op, val('submit_ms'), 1, '')} |`);
@@ -76,5 +90,15 @@ lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summ
   'a warm-up call. numpy runs via `bench/numpy_ops.py` on the same file (median of its repeats): `a *= 2; a += 1` for',
   'the apply rows, `a -= mu; a /= sd` for the standardise row, a chunked `a[k:k+n] = np.sin(np.arange(k, k+n) * 1e-6)`',
   'loop on a fresh np.memmap for the fill row (ndmmap fills a fresh file too). GB/s count the file\'s bytes once.', '');
-fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));
+const md = path.join(ROOT, 'BENCHMARKS.md');
+if (ONLY) {
+  // a section of its own, replaced on the next BENCH_ONLY run of the same files
+  const tag = ONLY.join(','), begin = `<!-- begin ${tag} -->`, end = `<!-- end ${tag} -->`;
+  const body = [begin, `## ${tag}`, '', ...lines.slice(2), end].join('\n');
+  const old = fs.existsSync(md) ? fs.readFileSync(md, 'utf8') : '# Benchmarks\n';
+  const at = old.indexOf(begin), stop = old.indexOf(end);
+  fs.writeFileSync(md, at >= 0 && stop > at ? old.slice(0, at) + body + old.slice(stop + end.length) : `${old.trimEnd()}\n\n${body}\n`);
+} else {
+  fs.writeFileSync(md, lines.join('\n'));
+}
 console.log(lines.join('\n'));

@@ -132,9 +132,11 @@ describe('use after close', () => {
       await a.apply(EXPR, { out: scratch });
       const full = performance.now() - t0;
       scratch.close();
-      const p = a.apply(EXPR, { threads: 2 });
-      await new Promise((r) => setTimeout(r, full / 3));
-      a.close();
+      // close at the first progress report that is not the last: some blocks done, others not started
+      // (deterministic, where a timer of full / 3 could fire after the end on a loaded machine)
+      let closedAt;
+      const onProgress = (q) => { if (closedAt === undefined && q.doneBytes > 0 && q.doneBytes < q.totalBytes) { closedAt = q.doneBytes; a.close(); } };
+      const p = a.apply(EXPR, { threads: 2, onProgress });
       const out = { fullMs: Math.round(full) };
       try { await p; out.result = 'resolved'; } catch (e) { out.result = e.code; }
       for (let i = 0; i < 500 && native.liveMappings() !== base; i++) await new Promise((r) => setTimeout(r, 10));
@@ -147,13 +149,13 @@ describe('use after close', () => {
       const BLOCK = 4 * 2 ** 20 / 16; // apply reads and writes 8 + 8 bytes per element
       let torn = 0;
       for (let b = 0; b < v.length; b += BLOCK) { const s = new Set(v.subarray(b, b + BLOCK)); if (s.size > 1) torn++; }
-      Object.assign(out, { ones, twos, other, torn });
+      Object.assign(out, { ones, twos, other, torn, closedAt: closedAt !== undefined });
       await shutdown();
       console.log(JSON.stringify(out));
     `);
     expectClean(r);
     const out = lastJson<Record<string, unknown>>(r);
-    expect(out).toMatchObject({ result: 'ERR_NDMMAP_CLOSED', live: 0, mapsNamingFile: 0, other: 0, torn: 0 });
+    expect(out).toMatchObject({ closedAt: true, result: 'ERR_NDMMAP_CLOSED', live: 0, mapsNamingFile: 0, other: 0, torn: 0 });
     expect((out.ones as number) + (out.twos as number)).toBe(n);
     expect(out.ones, 'blocks after the close must not have run').toBeGreaterThan(0);
   });
