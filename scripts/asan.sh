@@ -30,7 +30,7 @@ if [ -n "$nodedir" ] && [ "$nodedir" != undefined ] && [ "$nodedir" != null ]; t
 # Rebuild only when a native source or binding.gyp is newer than the instrumented addon (~3 min on 2 cores).
 if [ ! -f "$addon" ] || [ -n "$(find native binding.gyp -newer "$addon" -print -quit)" ]; then
   (cd "$out" && CFLAGS="$san" CXXFLAGS="$san" LDFLAGS="-fsanitize=address,undefined" \
-    "${gyp[@]}" rebuild --loglevel=warn >/dev/null)
+    "${gyp[@]}" rebuild -j max --loglevel=warn >/dev/null)
 fi
 syms=$(nm -D "$addon")  # not piped into grep -q: nm's SIGPIPE would fail the pipeline under pipefail
 grep -q __asan_init <<<"$syms" || { echo "asan.sh: $addon is not instrumented" >&2; exit 1; }
