@@ -245,6 +245,7 @@ Napi::Object Contract(Napi::Env env) {
   vm.Set("modes", vmModes);
   c.Set("vm", vm);
   c.Set("isa", KernelIsa());
+  c.Set("embed", EmbedContract(env));
   return c;
 }
 
@@ -278,6 +279,9 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyGlue>>("apply"),
+      InstanceMethod<&Addon::Call<EmbedCall>>("embed"),
+      InstanceMethod<&Addon::Call<TopKCall>>("topk"),
+      InstanceMethod<&Addon::Call<MergeTopKCall>>("mergeTopk"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });

@@ -152,4 +152,10 @@ Napi::Value CombineCall(const Napi::CallbackInfo& info);
 Napi::Value PutCall(const Napi::CallbackInfo& info);
 Napi::Array KernelTable(Napi::Env env);
 
+// glue_embed.cc
+Napi::Value EmbedCall(const Napi::CallbackInfo& info);
+Napi::Value TopKCall(const Napi::CallbackInfo& info);
+Napi::Value MergeTopKCall(const Napi::CallbackInfo& info);
+Napi::Object EmbedContract(Napi::Env env);
+
 }  // namespace ndmmap
