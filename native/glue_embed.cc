@@ -23,9 +23,15 @@ int64_t Int(Napi::Env env, double d) {
 uint8_t* Bytes(const Napi::CallbackInfo& info, size_t i, const char* what, size_t* length) {
   if (i >= info.Length() || !info[i].IsTypedArray())
     ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a typed array");
-  Napi::TypedArray t = info[i].As<Napi::TypedArray>();
-  *length = t.ByteLength();
-  return static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+  // napi_get_typedarray_info gives the data pointer for SharedArrayBuffers too (TypedArray::ArrayBuffer() does not)
+  napi_typedarray_type type;
+  size_t n = 0, offset = 0;
+  void* data = nullptr;
+  napi_value ab;
+  if (napi_get_typedarray_info(info.Env(), info[i], &type, &n, &data, &ab, &offset) != napi_ok)
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(what) + " must be a typed array");
+  *length = info[i].As<Napi::TypedArray>().ByteLength();
+  return static_cast<uint8_t*>(data);
 }
 
 uint64_t* Words(const Napi::CallbackInfo& info, size_t i, const char* what, size_t* words) {
