@@ -18,3 +18,4 @@ export { dot, type DotOptions } from './engine/embed/dot.js';
 export { topk, argtopk, type TopKOptions, type TopKResult } from './engine/embed/topk.js';
 export { search, type SearchOptions, type SearchResult, type Metric } from './engine/embed/search.js';
 export { type VectorLike } from './engine/embed/operands.js';
+export { searchPartial, topkPartial, mergeTopkPartials, TOPK_PARTIAL_FORMAT, type TopKPartial } from './engine/embed/partial.js';

@@ -4,7 +4,7 @@
  * Planned like a reduction over that axis (the reduction plan's blocks), each block keeping the k best
  * per output; partial states merge in any order to the same answer.
  */
-import { isSwapped } from '../../dtype.js';
+import { type DTypeName, isSwapped } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
 import { checkAxis, sizeOf } from '../../layout.js';
 import { type MemMap, checkMemMap } from '../../memmap.js';
@@ -26,9 +26,11 @@ export interface TopKOptions extends RunOptions {
 /** Values (the array's dtype) and int64 indices, shape of `a` with the axis replaced by k ((k,) for axis null). */
 export interface TopKResult { values: NDResult; indices: NDResult }
 
-interface Prepared { a: MemMap; k: number; axis: number | null; largest: boolean; outShape: number[] }
+/** A top-k call, checked: `shape`/`dtype` are the whole array's (a shard's results use them too). */
+export interface PreparedTopK { a: MemMap; shape: number[]; dtype: DTypeName; k: number; axis: number | null; largest: boolean; outShape: number[] }
 
-function prepareTopK(a: MemMap, k: unknown, options: TopKOptions): Prepared {
+/** Validate everything; nothing runs. `n` overrides the axis length k is checked against (shards). */
+export function prepareTopK(a: MemMap, k: unknown, options: TopKOptions, n?: number): PreparedTopK {
   checkMemMap(a, 'the array');
   checkRunOptions(options);
   a.mapping.check();
@@ -36,15 +38,15 @@ function prepareTopK(a: MemMap, k: unknown, options: TopKOptions): Prepared {
   for (const key of Object.keys(options)) if (!known.includes(key)) fail('ERR_INVALID_ARG_VALUE', `unknown topk option ${show(key)} (options: ${known.join(', ')})`);
   if (options.largest !== undefined && typeof options.largest !== 'boolean') fail('ERR_INVALID_ARG_TYPE', `largest must be a boolean, got ${show(options.largest)}`);
   const axis = options.axis === null ? null : a.ndim === 0 ? fail('ERR_NDMMAP_AXIS', 'topk needs an array with at least one dimension (or axis null)') : checkAxis(options.axis ?? -1, a.ndim);
-  const n = axis === null ? a.size : a.shape[axis];
+  n ??= axis === null ? a.size : a.shape[axis];
   if (typeof k !== 'number' || !Number.isInteger(k)) fail('ERR_INVALID_ARG_TYPE', `k must be an integer, got ${show(k)}`);
   if (k < 1 || k > n) fail('ERR_OUT_OF_RANGE', `k must be in 1..${n} (the length of the axis), got ${k}`);
   const outShape = axis === null ? [k] : a.shape.map((d, i) => (i === axis ? k : d));
-  return { a, k, axis, largest: options.largest ?? true, outShape };
+  return { a, shape: a.shape, dtype: a.dtype.name, k, axis, largest: options.largest ?? true, outShape };
 }
 
 /** The merged state slot of every output (kept dims in C order). */
-async function runTopK(p: Prepared, opts: RunOptions): Promise<{ states: BigUint64Array; outCount: number }> {
+export async function runTopK(p: PreparedTopK, opts: RunOptions): Promise<{ states: BigUint64Array; outCount: number }> {
   const { a, k } = p;
   const plan = planReduce([a.layout], p.axis === null ? null : [p.axis], 8);
   const W = slotWords(k);
@@ -63,19 +65,25 @@ async function runTopK(p: Prepared, opts: RunOptions): Promise<{ states: BigUint
 }
 
 /** Result position of candidate j of output o: k takes the axis's place. */
-function placer(p: Prepared): (o: number, j: number) => number {
+function placer(p: PreparedTopK): (o: number, j: number) => number {
   if (p.axis === null) return (_o, j) => j;
-  const inner = sizeOf(p.a.shape.slice(p.axis + 1));
+  const inner = sizeOf(p.shape.slice(p.axis + 1));
   return (o, j) => Math.floor(o / inner) * p.k * inner + j * inner + (o % inner);
 }
 
 async function topkImpl(a: MemMap, k: number, options: TopKOptions, values: boolean): Promise<TopKResult> {
   const p = prepareTopK(a, k, options);
   const { states, outCount } = await runTopK(p, options);
+  return topkResult(p, states, outCount, values);
+}
+
+/** Decode merged states (one slot per output, kept dims in C order) into the result arrays. */
+export function topkResult(p: PreparedTopK, states: BigUint64Array, outCount: number, values = true): TopKResult {
+  const { k } = p;
   const at = placer(p);
   const n = sizeOf(p.outShape);
   const idx = new BigInt64Array(n);
-  const dt = a.dtype.name;
+  const dt = p.dtype;
   const vals = allocate(dt, values ? n : 0) as { [i: number]: number | bigint };
   for (let o = 0; o < outCount; o++) {
     const s = slot(states, k, o);
