@@ -12,12 +12,15 @@ import { create } from './cli/commands/create.js';
 import { demo } from './cli/commands/demo.js';
 import { info } from './cli/commands/info.js';
 import { mergeCommand } from './cli/commands/merge.js';
+import { dotCommand } from './cli/commands/dot.js';
+import { searchCommand } from './cli/commands/search.js';
+import { topkCommand } from './cli/commands/topk.js';
 import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
 import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
 import { HELP } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  info, create, demo, apply: applyCommand, merge: mergeCommand,
+  info, create, demo, apply: applyCommand, merge: mergeCommand, dot: dotCommand, topk: topkCommand, search: searchCommand,
   ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
 };
 
@@ -37,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const run = COMMANDS[cmd];
-    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, create, apply, merge, demo)`);
+    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, dot, topk, search, create, apply, merge, demo)`);
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : cmd]);
       return 0;

@@ -29,6 +29,15 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
   apply: { ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' } },
   merge: { ...COMMON, json: { type: 'boolean' } },
+  dot: { ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
+  topk: {
+    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
+    rows: { type: 'string' }, partial: { type: 'boolean' },
+  },
+  search: {
+    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
+    filter: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+  },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };
 
@@ -112,4 +121,13 @@ export function rowsOption(v: string | boolean | undefined): [number | null, num
   if (m === null) fail('ERR_NDMMAP_INDEX', `--rows must be START:STOP such as 0:1000, got ${show(v)}`);
   const n = (s: string): number | null => (s === '' ? null : Number(s));
   return [n(m[1]), n(m[2])];
+}
+
+/** `--rows START:STOP` as [start, stop] within n rows (Python slice rules: negative counts from the end, clamped). */
+export function rowsWithin(v: string | boolean | undefined, n: number): [number, number] | undefined {
+  const r = rowsOption(v);
+  if (r === undefined) return undefined;
+  const norm = (x: number | null, d: number): number => (x === null ? d : x < 0 ? Math.max(0, x + n) : Math.min(x, n));
+  const start = norm(r[0], 0);
+  return [start, Math.max(start, norm(r[1], n))];
 }

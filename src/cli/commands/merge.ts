@@ -7,6 +7,10 @@ import { fail, osError } from '../../errors.js';
 import { type PartialState, mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { parse } from '../args.js';
 import { formatJson, formatText } from '../format.js';
+import { TOPK_PARTIAL_FORMAT, mergeTopkPartials } from '../../engine/embed/partial.js';
+import { type SearchResult } from '../../engine/embed/search.js';
+import { type TopKResult } from '../../engine/embed/topk.js';
+import { printSearch, printTopK } from './embed-print.js';
 
 /** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
 export function parsePartials(text: string, source: string): unknown[] {
@@ -36,6 +40,14 @@ export async function mergeCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('merge', args, { min: 0, max: Infinity });
   const sources = positionals.length ? positionals : ['-'];
   const list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
+  // search/topk shards carry candidate lists (their own format); everything else is a reduction's state
+  const first = list[0] as { format?: unknown; op?: unknown } | undefined;
+  if (first?.format === TOPK_PARTIAL_FORMAT) {
+    const r = mergeTopkPartials(list);
+    const json = values.json === true;
+    process.stdout.write((first.op === 'search' ? printSearch(r as SearchResult, json) : printTopK(r as TopKResult, json)) + '\n');
+    return;
+  }
   const r = mergePartials(list);
   const printable = typeof r === 'object' ? r : { scalar: r, dtype: partialResultDtype(list[0] as PartialState) };
   process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
