@@ -130,6 +130,8 @@ class Best {
     c_.push_back(x);
     if ((int64_t)c_.size() >= 2 * k_ + 32) Cut();
   }
+  // Keys above this cannot enter (equal keys may: the index decides).
+  uint64_t Threshold() const { return full_ ? worst_.key : ~0ull; }
   void Write(uint64_t* slot) {
     if ((int64_t)c_.size() > k_) Cut();
     std::sort(c_.begin(), c_.end(), Better);
@@ -158,6 +160,7 @@ class Best {
 
 struct Scratch {
   std::vector<uint8_t> rows, scores, sq, typed;
+  std::vector<uint64_t> keys;
 };
 Scratch& ThreadScratch() {
   static thread_local Scratch s;
@@ -189,9 +192,9 @@ void FetchRows(const EmbedArgs& a, int64_t r0, int64_t n, const T** rows, uint8_
 }
 
 template <class T>
-void KernelCall(const T* const* rows, int64_t n, const T* q, int64_t nq, int64_t D, bool l2, T* out) {
-  if constexpr (sizeof(T) == 4) Isa().f32(rows, n, q, nq, D, l2, out);
-  else Isa().f64(rows, n, q, nq, D, l2, out);
+void KernelCall(const T* const* rows, int64_t n, const T* q, int64_t nq, int64_t D, int mode, T* out) {
+  if constexpr (sizeof(T) == 4) Isa().f32(rows, n, q, nq, D, mode, out);
+  else Isa().f64(rows, n, q, nq, D, mode, out);
 }
 
 inline uint64_t ScoreKey(float s, bool largest, uint64_t* bits) {
@@ -205,6 +208,29 @@ inline uint64_t ScoreKey(double s, bool largest, uint64_t* bits) {
   std::memcpy(&b, &s, 8);
   *bits = b;
   return KeyF64(b, largest);
+}
+
+// Order keys of n scores without branches (the same keys as KeyF32/KeyF64).
+void ScoreKeys(const float* v, int64_t n, bool largest, uint64_t* keys) {
+  const uint32_t flip = largest ? ~0u : 0u;
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t b;
+    std::memcpy(&b, v + i, 4);
+    b = b == 0x80000000u ? 0u : b;
+    const uint32_t u = ((b & 0x80000000u) ? ~b : (b | 0x80000000u)) ^ flip;
+    const uint64_t k = largest ? (0xffffffff00000000ull | u) : u;
+    keys[i] = (b & 0x7fffffffu) > 0x7f800000u ? ~0ull : k;
+  }
+}
+void ScoreKeys(const double* v, int64_t n, bool largest, uint64_t* keys) {
+  const uint64_t flip = largest ? ~0ull : 0ull;
+  for (int64_t i = 0; i < n; ++i) {
+    uint64_t b;
+    std::memcpy(&b, v + i, 8);
+    b = b == 0x8000000000000000ull ? 0ull : b;
+    const uint64_t u = ((b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull)) ^ flip;
+    keys[i] = (b & 0x7fffffffffffffffull) > 0x7ff0000000000000ull ? ~0ull : u;
+  }
 }
 
 template <class T>
@@ -227,11 +253,15 @@ int FloatBlock(const EmbedArgs& a) {
     for (int64_t j = 0; j < Q; ++j) {
       const T* qj = q + j * D;
       T n2;
-      KernelCall<T>(&qj, 1, qj, 1, D, false, &n2);
+      KernelCall<T>(&qj, 1, nullptr, 1, D, kScoreSelf, &n2);
       qn[j] = std::sqrt(n2);
     }
   std::vector<Best> best;
   if (a.op == kEmbedSearch) best.assign((size_t)Q, Best(a.k));
+  uint64_t thr[kMaxQueries];
+  for (int64_t j = 0; j < Q; ++j) thr[j] = ~0ull;
+  s.keys.resize((size_t)(tile * Q));
+  uint64_t* keys = s.keys.data();
   const bool largest = !l2;
   ConvFn toOut = nullptr, toStore = nullptr;
   if (a.op == kEmbedDot) {
@@ -244,7 +274,7 @@ int FloatBlock(const EmbedArgs& a) {
     const int64_t n = a.rowCount - t0 < tile ? a.rowCount - t0 : tile;
     const int64_t r0 = a.rowStart + t0;
     FetchRows<T>(a, r0, n, rows, s.rows.data());
-    KernelCall<T>(rows, n, q, Q, D, l2, sc);
+    KernelCall<T>(rows, n, q, Q, D, l2 ? kScoreL2 : kScoreDot, sc);
     if (a.op == kEmbedDot) {
       uint8_t* dst = a.out + r0 * Q * storeItem;
       if (toStore == nullptr) toOut(reinterpret_cast<const uint8_t*>(sc), sizeof(T), n * Q, dst);
@@ -254,19 +284,28 @@ int FloatBlock(const EmbedArgs& a) {
       }
       continue;
     }
-    if (cosine)
-      for (int64_t i = 0; i < n; ++i) KernelCall<T>(rows + i, 1, rows[i], 1, D, false, sq + i);
+    if (cosine) KernelCall<T>(rows, n, nullptr, 1, D, kScoreSelf, sq);
+    // scores as the metric defines them, then their order keys, in straight loops (vectorised); only
+    // keys at or below a query's current threshold reach its top-k state
+    for (int64_t i = 0; i < n; ++i) {
+      T* v = sc + i * Q;
+      if (l2) for (int64_t j = 0; j < Q; ++j) v[j] = std::sqrt(v[j]);
+      else if (cosine) {
+        const T rn = std::sqrt(sq[i]);
+        for (int64_t j = 0; j < Q; ++j) v[j] = v[j] / (rn * qn[j]);
+      }
+    }
+    ScoreKeys(sc, n * Q, largest, keys);
     for (int64_t i = 0; i < n; ++i) {
       const int64_t r = r0 + i;
       if (a.filter != nullptr && a.filter[r * a.filterStride] == 0) continue;
-      const T rn = cosine ? std::sqrt(sq[i]) : T(0);
       for (int64_t j = 0; j < Q; ++j) {
-        T v = sc[i * Q + j];
-        if (l2) v = std::sqrt(v);
-        else if (cosine) v = v / (rn * qn[j]);
+        const uint64_t key = keys[i * Q + j];
+        if (key > thr[j]) continue;
         uint64_t bits;
-        uint64_t key = ScoreKey(v, largest, &bits);
+        ScoreKey(sc[i * Q + j], largest, &bits);
         best[(size_t)j].Push(key, r, bits);
+        thr[j] = best[(size_t)j].Threshold();
       }
     }
   }

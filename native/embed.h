@@ -68,10 +68,12 @@ int TopK(const TopKArgs& a);
 int MergeTopK(const uint64_t* in, int64_t groups, int64_t outCount, int64_t k, uint64_t* out);
 
 // The per-instruction-set score kernels (embed_isa.cc): out[r * nq + j] = score(row r, query j) for
-// contiguous rows and queries of D elements; score = dot, or the squared distance when l2.
+// contiguous rows and queries of D elements; score = dot (mode 0), squared distance (1), or each
+// row's squared norm (2: q unused, nq = 1).
 struct EmbedIsa {
-  void (*f32)(const float* const* rows, int64_t nRows, const float* q, int64_t nq, int64_t D, bool l2, float* out);
-  void (*f64)(const double* const* rows, int64_t nRows, const double* q, int64_t nq, int64_t D, bool l2, double* out);
+  void (*f32)(const float* const* rows, int64_t nRows, const float* q, int64_t nq, int64_t D, int mode, float* out);
+  void (*f64)(const double* const* rows, int64_t nRows, const double* q, int64_t nq, int64_t D, int mode, double* out);
 };
+enum ScoreMode : int { kScoreDot = 0, kScoreL2 = 1, kScoreSelf = 2 };
 
 }  // namespace ndmmap

@@ -25,8 +25,16 @@ typedef double VD __attribute__((vector_size(64)));
 // Rows are summed a block of this many elements per lane at a time, blocks then added: long rows
 // keep pairwise-like error growth without a stack per row.
 constexpr int64_t kBlockLanes = 32;
-// Rows scored together per query pass: four independent accumulator chains hide the add latency.
-constexpr int kTileRows = 4;
+// (row, query) pairs scored together: independent accumulator chains hide the FMA latency, and on
+// AVX-512 a full set (one per lane) is reduced at once by the butterfly below. AVX2 and the baseline
+// have 16 registers, so fewer pairs keep the accumulators out of memory.
+#if defined(__AVX512F__)
+constexpr int kPairsF = 16, kPairsD = 8;
+#else
+constexpr int kPairsF = 4, kPairsD = 4;
+#endif
+
+enum Mode { kDot = 0, kL2 = 1, kSelf = 2 };
 
 template <class V> V LoadV(const void* p) { V v; std::memcpy(&v, p, sizeof v); return v; }
 
@@ -56,7 +64,7 @@ inline VD Madd(VD a, VD b, VD c) {
 #endif
 }
 
-// Halves added until one lane is left: the same tree on every instruction set.
+// Halves added until one lane is left: t[i] += t[i + w] for w = L/2 … 1, the same tree everywhere.
 template <class T, class V> T Hsum(V v) {
   constexpr int L = sizeof(V) / sizeof(T);
   T t[L];
@@ -66,66 +74,123 @@ template <class T, class V> T Hsum(V v) {
   return t[0];
 }
 
-template <class T, class V, int R, bool L2>
-inline void Tile(const T* const* rows, const T* q, const T* qTail, int64_t full, int64_t tail, T* out, int64_t step) {
+// The same tree for a full set of accumulators at once (a transpose by shuffles): lane p of the
+// result is Hsum(a[p]), bit for bit.
+inline VF Butterfly(const VF* a) {
+  VF c[8], d[4], e[2];
+  for (int k = 0; k < 8; ++k)
+    c[k] = __builtin_shufflevector(a[2 * k], a[2 * k + 1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) +
+           __builtin_shufflevector(a[2 * k], a[2 * k + 1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  for (int m = 0; m < 4; ++m)
+    d[m] = __builtin_shufflevector(c[2 * m], c[2 * m + 1], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) +
+           __builtin_shufflevector(c[2 * m], c[2 * m + 1], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  for (int n = 0; n < 2; ++n)
+    e[n] = __builtin_shufflevector(d[2 * n], d[2 * n + 1], 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) +
+           __builtin_shufflevector(d[2 * n], d[2 * n + 1], 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+  return __builtin_shufflevector(e[0], e[1], 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) +
+         __builtin_shufflevector(e[0], e[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
+inline VD Butterfly(const VD* a) {
+  VD c[4], d[2];
+  for (int k = 0; k < 4; ++k)
+    c[k] = __builtin_shufflevector(a[2 * k], a[2 * k + 1], 0, 1, 2, 3, 8, 9, 10, 11) +
+           __builtin_shufflevector(a[2 * k], a[2 * k + 1], 4, 5, 6, 7, 12, 13, 14, 15);
+  for (int m = 0; m < 2; ++m)
+    d[m] = __builtin_shufflevector(c[2 * m], c[2 * m + 1], 0, 1, 4, 5, 8, 9, 12, 13) +
+           __builtin_shufflevector(c[2 * m], c[2 * m + 1], 2, 3, 6, 7, 10, 11, 14, 15);
+  return __builtin_shufflevector(d[0], d[1], 0, 2, 4, 6, 8, 10, 12, 14) + __builtin_shufflevector(d[0], d[1], 1, 3, 5, 7, 9, 11, 13, 15);
+}
+
+template <class V, int M>
+inline V Step(V x, V q, V acc) {
+  if constexpr (M == kL2) { V d = x - q; return Madd(d, d, acc); }
+  else if constexpr (M == kSelf) return Madd(x, x, acc);
+  else return Madd(x, q, acc);
+}
+
+// R rows x QT queries: out[r * step + j] = score(row r, query j).
+template <class T, class V, int R, int QT, int M>
+inline void Tile(const T* const* rows, const T* q, const T (*qTail)[64 / sizeof(T)], int64_t D, int64_t full, int64_t tail,
+                 T* out, int64_t step) {
   constexpr int64_t L = sizeof(V) / sizeof(T);
-  V tot[R];
-  for (int r = 0; r < R; ++r) tot[r] = V{};
+  constexpr int P = R * QT;
+  V tot[P];
+  for (int p = 0; p < P; ++p) tot[p] = V{};
   for (int64_t c0 = 0; c0 < full; c0 += kBlockLanes * L) {
-    V acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = V{};
+    V acc[P];
+    for (int p = 0; p < P; ++p) acc[p] = V{};
     const int64_t end = full - c0 < kBlockLanes * L ? full : c0 + kBlockLanes * L;
     for (int64_t i = c0; i < end; i += L) {
-      V qv = LoadV<V>(q + i);
+      V qv[QT];
+      if constexpr (M != kSelf)
+        for (int j = 0; j < QT; ++j) qv[j] = LoadV<V>(q + j * D + i);
       for (int r = 0; r < R; ++r) {
         V x = LoadV<V>(rows[r] + i);
-        if constexpr (L2) { V d = x - qv; acc[r] = Madd(d, d, acc[r]); }
-        else acc[r] = Madd(x, qv, acc[r]);
+        for (int j = 0; j < QT; ++j) acc[r * QT + j] = Step<V, M>(x, M == kSelf ? x : qv[j], acc[r * QT + j]);
       }
     }
-    for (int r = 0; r < R; ++r) tot[r] += acc[r];
+    for (int p = 0; p < P; ++p) tot[p] += acc[p];
   }
   if (tail > 0) {
     // the row's last partial vector, copied into zeroed lanes (never read past a row)
-    V qv = LoadV<V>(qTail);
     for (int r = 0; r < R; ++r) {
       alignas(64) T xt[L] = {};
       std::memcpy(xt, rows[r] + full, (size_t)tail * sizeof(T));
       V x = LoadV<V>(xt);
-      V acc{};
-      if constexpr (L2) { V d = x - qv; acc = Madd(d, d, acc); }
-      else acc = Madd(x, qv, acc);
-      tot[r] += acc;
+      for (int j = 0; j < QT; ++j) tot[r * QT + j] += Step<V, M>(x, M == kSelf ? x : LoadV<V>(qTail[j]), V{});
     }
   }
-  for (int r = 0; r < R; ++r) out[r * step] = Hsum<T, V>(tot[r]);
+  if constexpr (P == L) {
+    alignas(64) T s[L];
+    V b = Butterfly(tot);
+    std::memcpy(s, &b, sizeof b);
+    for (int r = 0; r < R; ++r)
+      for (int j = 0; j < QT; ++j) out[r * step + j] = s[r * QT + j];
+  } else {
+    for (int r = 0; r < R; ++r)
+      for (int j = 0; j < QT; ++j) out[r * step + j] = Hsum<T, V>(tot[r * QT + j]);
+  }
 }
 
-template <class T, class V, bool L2>
-void Scores(const T* const* rows, int64_t nRows, const T* qs, int64_t nq, int64_t D, T* out) {
+template <class T, class V, int R, int QT, int M>
+void Grid(const T* const* rows, int64_t nRows, const T* qs, int64_t nq, int64_t D, T* out) {
   constexpr int64_t L = sizeof(V) / sizeof(T);
   const int64_t full = D / L * L, tail = D - full;
   alignas(64) T qt[kMaxQueries][L];
-  for (int64_t j = 0; j < nq; ++j) {
-    std::memset(qt[j], 0, sizeof qt[j]);
-    std::memcpy(qt[j], qs + j * D + full, (size_t)tail * sizeof(T));
-  }
+  if constexpr (M != kSelf)
+    for (int64_t j = 0; j < nq; ++j) {
+      std::memset(qt[j], 0, sizeof qt[j]);
+      std::memcpy(qt[j], qs + j * D + full, (size_t)tail * sizeof(T));
+    }
   int64_t r = 0;
-  for (; r + kTileRows <= nRows; r += kTileRows)
-    for (int64_t j = 0; j < nq; ++j)
-      Tile<T, V, kTileRows, L2>(rows + r, qs + j * D, qt[j], full, tail, out + r * nq + j, nq);
+  for (; r + R <= nRows; r += R) {
+    int64_t j = 0;
+    for (; j + QT <= nq; j += QT) Tile<T, V, R, QT, M>(rows + r, qs + j * D, qt + j, D, full, tail, out + r * nq + j, nq);
+    for (; j < nq; ++j) Tile<T, V, R, 1, M>(rows + r, qs + j * D, qt + j, D, full, tail, out + r * nq + j, nq);
+  }
   for (; r < nRows; ++r)
-    for (int64_t j = 0; j < nq; ++j) Tile<T, V, 1, L2>(rows + r, qs + j * D, qt[j], full, tail, out + r * nq + j, nq);
+    for (int64_t j = 0; j < nq; ++j) Tile<T, V, 1, 1, M>(rows + r, qs + j * D, qt + j, D, full, tail, out + r * nq + j, nq);
 }
 
-void F32(const float* const* rows, int64_t n, const float* q, int64_t nq, int64_t D, bool l2, float* out) {
-  if (l2) Scores<float, VF, true>(rows, n, q, nq, D, out);
-  else Scores<float, VF, false>(rows, n, q, nq, D, out);
+// The tile shape by query count: every pair's accumulator in a register, the most rows per load.
+template <class T, class V, int Pairs, int M>
+void Scores(const T* const* rows, int64_t n, const T* q, int64_t nq, int64_t D, T* out) {
+  if (M == kSelf || nq == 1) Grid<T, V, Pairs, 1, M>(rows, n, q, M == kSelf ? 1 : nq, D, out);
+  else if (nq < 4 || Pairs < 4) Grid<T, V, Pairs / 2, 2, M>(rows, n, q, nq, D, out);
+  else Grid<T, V, Pairs / 4, 4, M>(rows, n, q, nq, D, out);
 }
 
-void F64(const double* const* rows, int64_t n, const double* q, int64_t nq, int64_t D, bool l2, double* out) {
-  if (l2) Scores<double, VD, true>(rows, n, q, nq, D, out);
-  else Scores<double, VD, false>(rows, n, q, nq, D, out);
+void F32(const float* const* rows, int64_t n, const float* q, int64_t nq, int64_t D, int mode, float* out) {
+  if (mode == kL2) Scores<float, VF, kPairsF, kL2>(rows, n, q, nq, D, out);
+  else if (mode == kSelf) Scores<float, VF, kPairsF, kSelf>(rows, n, q, nq, D, out);
+  else Scores<float, VF, kPairsF, kDot>(rows, n, q, nq, D, out);
+}
+
+void F64(const double* const* rows, int64_t n, const double* q, int64_t nq, int64_t D, int mode, double* out) {
+  if (mode == kL2) Scores<double, VD, kPairsD, kL2>(rows, n, q, nq, D, out);
+  else if (mode == kSelf) Scores<double, VD, kPairsD, kSelf>(rows, n, q, nq, D, out);
+  else Scores<double, VD, kPairsD, kDot>(rows, n, q, nq, D, out);
 }
 
 }  // namespace
