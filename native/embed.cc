@@ -178,15 +178,30 @@ const uint8_t* RowAt(const EmbedArgs& a, int64_t r) {
 }
 
 // Pointers to rows [r0, r0 + n) in the compute type: in place when stored so, else converted.
+// The instruction set's widening for contiguous narrow rows read as float32, or -1.
+int Narrow(const EmbedArgs& a) {
+  if (a.mode != kFloat32 || a.aSwap || a.colStride != ItemSize(a.aDtype)) return -1;
+  switch (a.aDtype) {
+    case kFloat16: return kEmbedHalf;
+    case kInt8: return kEmbedI8;
+    case kUInt8: return kEmbedU8;
+    case kInt16: return kEmbedI16;
+    case kUInt16: return kEmbedU16;
+    default: return -1;
+  }
+}
+
 template <class T>
 void FetchRows(const EmbedArgs& a, int64_t r0, int64_t n, const T** rows, uint8_t* scratch) {
   const bool direct = a.aDtype == a.mode && !a.aSwap && a.colStride == (int64_t)sizeof(T);
-  ConvFn conv = direct ? nullptr : Conversion(a.aDtype, a.aSwap, a.mode);
+  const int narrow = direct ? -1 : Narrow(a);
+  ConvFn conv = direct || narrow >= 0 ? nullptr : Conversion(a.aDtype, a.aSwap, a.mode);
   for (int64_t i = 0; i < n; ++i) {
     const uint8_t* p = RowAt(a, r0 + i);
     if (direct) { rows[i] = reinterpret_cast<const T*>(p); continue; }
     uint8_t* dst = scratch + i * a.D * (int64_t)sizeof(T);
-    conv(p, a.colStride, a.D, dst);
+    if (narrow >= 0) Isa().widen(p, narrow, a.D, reinterpret_cast<float*>(dst));
+    else conv(p, a.colStride, a.D, dst);
     rows[i] = reinterpret_cast<const T*>(dst);
   }
 }

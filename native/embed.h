@@ -73,7 +73,10 @@ int MergeTopK(const uint64_t* in, int64_t groups, int64_t outCount, int64_t k, u
 struct EmbedIsa {
   void (*f32)(const float* const* rows, int64_t nRows, const float* q, int64_t nq, int64_t D, int mode, float* out);
   void (*f64)(const double* const* rows, int64_t nRows, const double* q, int64_t nq, int64_t D, int mode, double* out);
+  // n contiguous little-endian elements of a narrow type (EmbedNarrow) to float32
+  void (*widen)(const uint8_t* src, int type, int64_t n, float* dst);
 };
+enum EmbedNarrow : int { kEmbedHalf = 0, kEmbedI8, kEmbedU8, kEmbedI16, kEmbedU16 };
 enum ScoreMode : int { kScoreDot = 0, kScoreL2 = 1, kScoreSelf = 2 };
 
 }  // namespace ndmmap

@@ -9,6 +9,7 @@
 #include <immintrin.h>
 #endif
 
+#include "dtype.h"
 #include "embed.h"
 
 #ifndef NDM_ISA
@@ -193,9 +194,37 @@ void F64(const double* const* rows, int64_t n, const double* q, int64_t nq, int6
   else Scores<double, VD, kPairsD, kDot>(rows, n, q, nq, D, out);
 }
 
+// Contiguous little-endian rows of narrow types widened to float32 (exactly: every float16, 8- and
+// 16-bit integer is a float32): F16C for float16, plain loops the compiler vectorises for the rest.
+void Widen(const uint8_t* src, int dtype, int64_t n, float* dst) {
+  switch (dtype) {
+    case kEmbedHalf: {
+      int64_t i = 0;
+#if defined(__AVX512F__)
+      for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(dst + i, _mm512_maskz_cvtph_ps(0xffff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 2 * i))));
+#elif defined(__F16C__)
+      for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i))));
+#endif
+      for (; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, src + 2 * i, 2);
+        dst[i] = HalfToFloat(h);
+      }
+      return;
+    }
+    case kEmbedI8: for (int64_t i = 0; i < n; ++i) dst[i] = (float)(int8_t)src[i]; return;
+    case kEmbedU8: for (int64_t i = 0; i < n; ++i) dst[i] = (float)src[i]; return;
+    case kEmbedI16: for (int64_t i = 0; i < n; ++i) { int16_t v; std::memcpy(&v, src + 2 * i, 2); dst[i] = (float)v; } return;
+    case kEmbedU16: for (int64_t i = 0; i < n; ++i) { uint16_t v; std::memcpy(&v, src + 2 * i, 2); dst[i] = (float)v; } return;
+    default: return;
+  }
+}
+
 }  // namespace
 
-EmbedIsa EmbedKernels() { return EmbedIsa{&F32, &F64}; }
+EmbedIsa EmbedKernels() { return EmbedIsa{&F32, &F64, &Widen}; }
 
 }  // namespace NDM_ISA
 }  // namespace ndmmap
