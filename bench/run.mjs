@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BYTES, HAVE_NUMPY, ROOT, shutdown } from './common.mjs';
 
-const files = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'small', 'cold'];
+const files = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'small', 'cold', 'embed'];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const rounds = [];
 for (let r = 0; r < ROUNDS; r++) {
@@ -57,6 +57,13 @@ lines.push('', '| cold read (page cache dropped) | ndmmap sum ÷ dd | ndmmap GB/
 for (const op of ops.filter((o) => first(o)?.dd !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('pool', 'dd'))} | ${stat(op, val('pool'), 2, '')} | ${stat(op, val('dd'), 2, '')} |`);
 lines.push('', '| small call | ndmmap ÷ plain JS loop | ndmmap µs | JS loop µs |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.ndmmap_us !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('ndmmap_us', 'js_loop_us'))} | ${stat(op, val('ndmmap_us'), 2, '')} | ${stat(op, val('js_loop_us'), 2, '')} |`);
+const embedOps = ops.filter((o) => first(o)?.embed && first(o)?.error === undefined);
+if (embedOps.length) {
+  lines.push('', '| embeddings (1,000,000 x 384 .npy) | ndmmap ÷ numpy | ndmmap ÷ float32 sum rate | ndmmap GB/s |', '|---|---|---|---|');
+  for (const op of embedOps) lines.push(`| ${op} | ${stat(op, val('numpy'))} | ${first(op)?.sum === undefined ? '—' : stat(op, val('sum'))} | ${stat(op, val('gbps'), 1, '')} |`);
+  const err = first(ops.find((o) => first(o)?.error !== undefined))?.error;
+  if (err) lines.push('', `float32 \`a @ q\` error against float64, relative to Σ|a_i q_i| (max / mean over rows): ndmmap ${err.ndmmap_max.toExponential(2)} / ${err.ndmmap_mean.toExponential(2)}, numpy ${err.numpy_max.toExponential(2)} / ${err.numpy_mean.toExponential(2)}.`);
+}
 lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summing the mapping with 8 accumulators',
   '(median of 5 warm runs, taken before and after the engine in each round; the higher is used). ndmmap figures are',
   'tinybench medians after a warm-up call. numpy runs via `bench/numpy_ops.py` on the same file (median of its repeats).', '');
