@@ -162,7 +162,7 @@ void Grid(const T* const* rows, int64_t nRows, const T* qs, int64_t nq, int64_t 
   if constexpr (M != kSelf)
     for (int64_t j = 0; j < nq; ++j) {
       std::memset(qt[j], 0, sizeof qt[j]);
-      std::memcpy(qt[j], qs + j * D + full, (size_t)tail * sizeof(T));
+      if (tail > 0) std::memcpy(qt[j], qs + j * D + full, (size_t)tail * sizeof(T));  // qs may be null when D is 0
     }
   int64_t r = 0;
   for (; r + R <= nRows; r += R) {
