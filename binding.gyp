@@ -16,21 +16,21 @@
     {
       "target_name": "kernels_baseline",
       "type": "static_library",
-      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc"],
+      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc"],
       "defines": ["NDM_ISA=baseline"],
       "cflags_cc": ["-O2"]
     },
     {
       "target_name": "kernels_avx2",
       "type": "static_library",
-      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc"],
+      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc"],
       "defines": ["NDM_ISA=avx2"],
       "cflags_cc": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"]
     },
     {
       "target_name": "kernels_avx512",
       "type": "static_library",
-      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc"],
+      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc"],
       "defines": ["NDM_ISA=avx512"],
       "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-mf16c", "-mbmi2",
                     "-mprefer-vector-width=512"]
@@ -47,7 +47,9 @@
         "native/reduce.cc",
         "native/apply.cc",
         "native/glue_apply.cc",
-        "native/vm.cc"
+        "native/vm.cc",
+        "native/embed.cc",
+        "native/glue_embed.cc"
       ]
     }
   ]

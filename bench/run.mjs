@@ -12,7 +12,7 @@ import { findRedisServer } from '../scripts/local-redis.mjs';
 // distributed.mjs needs a local redis-server (Debian: apt-get install -y redis-server)
 const HAVE_REDIS = findRedisServer() !== undefined;
 if (!HAVE_REDIS) process.stderr.write('redis-server not found: skipping bench/distributed.mjs\n');
-const ALL = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'cold', 'reductions', ...(HAVE_REDIS ? ['distributed'] : [])];
+const ALL = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'cold', 'reductions', 'embed', ...(HAVE_REDIS ? ['distributed'] : [])];
 // BENCH_ONLY=reductions,small runs those files and replaces only their section of BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const files = ONLY ?? ALL;
@@ -65,6 +65,13 @@ lines.push('', '| cold read (page cache dropped) | ndmmap sum ÷ dd | ndmmap GB/
 for (const op of ops.filter((o) => first(o)?.dd !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('pool', 'dd'))} | ${stat(op, val('pool'), 2, '')} | ${stat(op, val('dd'), 2, '')} |`);
 lines.push('', '| small call | ndmmap ÷ plain JS loop | ndmmap µs | JS loop µs |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.ndmmap_us !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('ndmmap_us', 'js_loop_us'))} | ${stat(op, val('ndmmap_us'), 2, '')} | ${stat(op, val('js_loop_us'), 2, '')} |`);
+const embedOps = ops.filter((o) => first(o)?.embed && first(o)?.error === undefined);
+if (embedOps.length) {
+  lines.push('', '| embeddings (1,000,000 x 384 .npy) | ndmmap ÷ numpy | ndmmap ÷ float32 sum rate | ndmmap GB/s |', '|---|---|---|---|');
+  for (const op of embedOps) lines.push(`| ${op} | ${stat(op, val('numpy'))} | ${first(op)?.sum === undefined ? '—' : stat(op, val('sum'))} | ${stat(op, val('gbps'), 1, '')} |`);
+  const err = first(ops.find((o) => first(o)?.error !== undefined))?.error;
+  if (err) lines.push('', `float32 \`a @ q\` error against float64, relative to Σ|a_i q_i| (max / mean over rows): ndmmap ${err.ndmmap_max.toExponential(2)} / ${err.ndmmap_mean.toExponential(2)}, numpy ${err.numpy_max.toExponential(2)} / ${err.numpy_mean.toExponential(2)}.`);
+}
 if (ops.some((o) => first(o)?.sumf8 !== undefined)) {
   lines.push('', '| reduction × dtype (same bytes per dtype) | ÷ same-run float64 sum | ÷ numpy | GB/s | numpy GB/s |', '|---|---|---|---|---|');
   for (const op of ops.filter((o) => first(o)?.sumf8 !== undefined))

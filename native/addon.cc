@@ -193,6 +193,7 @@ Napi::Object Contract(Napi::Env env) {
   vm.Set("isa", VmIsa());
   c.Set("vm", vm);
   c.Set("isa", KernelIsa());
+  c.Set("embed", EmbedContract(env));
   return c;
 }
 
@@ -226,6 +227,9 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyCall>>("apply"),
+      InstanceMethod<&Addon::Call<EmbedCall>>("embed"),
+      InstanceMethod<&Addon::Call<TopKCall>>("topk"),
+      InstanceMethod<&Addon::Call<MergeTopKCall>>("mergeTopk"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });

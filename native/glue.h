@@ -167,4 +167,10 @@ Napi::Array KernelTable(Napi::Env env);
 // glue_apply.cc
 Napi::Value ApplyCall(const Napi::CallbackInfo& info);
 
+// glue_embed.cc
+Napi::Value EmbedCall(const Napi::CallbackInfo& info);
+Napi::Value TopKCall(const Napi::CallbackInfo& info);
+Napi::Value MergeTopKCall(const Napi::CallbackInfo& info);
+Napi::Object EmbedContract(Napi::Env env);
+
 }  // namespace ndmmap

@@ -111,7 +111,6 @@ void ConvRun(const uint8_t* p, int64_t s, int64_t n, uint8_t* dst) {
   }
 }
 
-using ConvFn = void (*)(const uint8_t*, int64_t, int64_t, uint8_t*);
 using ConvRow = std::array<ConvFn, kDTypeCount>;
 using AllTypes = std::make_integer_sequence<int, kDTypeCount>;
 
@@ -125,10 +124,14 @@ constexpr std::array<ConvRow, 2 * kDTypeCount> Table(std::integer_sequence<int, 
 }
 constexpr std::array<ConvRow, 2 * kDTypeCount> kConv = Table(AllTypes{});
 
+}  // namespace
+
 ConvFn Conversion(int sd, bool swap, int dd) {
   if (ItemSize(sd) == 0 || ItemSize(dd) == 0) return nullptr;
   return kConv[(swap ? kDTypeCount : 0) + sd][dd];
 }
+
+namespace {
 
 // ------------------------------------------------------------------------------ expressions
 

@@ -113,6 +113,11 @@ using FetchFn = int64_t (*)(const ReduceArgs& a, const uint8_t* const* pos, cons
 int Store(const uint8_t* src, int srcType, int ndim, const int64_t* shape, uint8_t* dst, int dstType, bool dstSwap,
           const int64_t* dstStrides);
 
+// Convert n elements of dtype sd (byte step s, byte-swapped when swap) to contiguous dtype dd, as
+// numpy's casting='unsafe' does; nullptr for a bad dtype code.
+using ConvFn = void (*)(const uint8_t* src, int64_t step, int64_t n, uint8_t* dst);
+ConvFn Conversion(int sd, bool swap, int dd);
+
 // Which instruction set the kernels were picked for at load: "avx512", "avx2" or "baseline".
 const char* KernelIsa();
 

@@ -17,6 +17,8 @@ export interface Contract {
   vm: { format: number; block: number; maxStack: number; maxOperands: number; ops: Record<string, number>; isa: string };
   /** The instruction set the kernels were picked for: 'avx512', 'avx2' or 'baseline'. */
   isa: string;
+  /** Embeddings kernels (native/embed.h). */
+  embed: { maxQueries: number; candWords: number; ops: Record<string, number>; metrics: Record<string, number> };
 }
 
 /** The addon's functions (native/addon.cc, native/glue_reduce.cc). Positions and lengths are file bytes. */
@@ -47,6 +49,12 @@ export interface Native {
   combine(kernel: number, valueType: number, param: Float64Array, input: Float64Array, groups: number, out: Float64Array): void;
   /** Errors the addon throws are of this class (`new C(code, message, { syscall, path })`) from then on. */
   setErrorClass(c: new (code: string, message: string, extra: { syscall?: string; path?: string }) => Error): void;
+  /** One block of rows of a dot or search call (descriptor in native/glue_embed.cc). */
+  embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView): void;
+  /** The k best of one block of a top-k plan, into BigUint64 state slots. */
+  topk(desc: Float64Array, out: BigUint64Array, k: number, largest: boolean): void;
+  /** Merge `groups` top-k states per output, in any order, into `out`. */
+  mergeTopk(input: BigUint64Array, groups: number, k: number, out: BigUint64Array): void;
   /**
    * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
    * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)

@@ -12,6 +12,9 @@ import { create } from './cli/commands/create.js';
 import { demo } from './cli/commands/demo.js';
 import { info } from './cli/commands/info.js';
 import { mergeCommand } from './cli/commands/merge.js';
+import { dotCommand } from './cli/commands/dot.js';
+import { searchCommand } from './cli/commands/search.js';
+import { topkCommand } from './cli/commands/topk.js';
 import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
 import { submitCommand } from './cli/commands/submit.js';
 import { workerCommand } from './cli/commands/worker.js';
@@ -19,7 +22,7 @@ import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
 import { HELP } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  info, create, demo, apply: applyCommand, merge: mergeCommand, submit: submitCommand, worker: workerCommand,
+  info, create, demo, apply: applyCommand, merge: mergeCommand, submit: submitCommand, worker: workerCommand, dot: dotCommand, topk: topkCommand, search: searchCommand,
   ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
 };
 
@@ -39,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const run = COMMANDS[cmd];
-    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, create, apply, merge, submit, worker, demo)`);
+    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, dot, topk, search, create, apply, merge, submit, worker, demo)`);
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : cmd]);
       return 0;

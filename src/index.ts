@@ -14,3 +14,8 @@ export { setThreads, poolThreads, shutdown } from './engine/pool.js';
 export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';
 export { apply, fill, type ApplyOptions, type PyFloat, type VarValue } from './engine/elementwise.js';
 export { reducePartial, mergePartials, combinePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';
+export { dot, type DotOptions } from './engine/embed/dot.js';
+export { topk, argtopk, type TopKOptions, type TopKResult } from './engine/embed/topk.js';
+export { search, type SearchOptions, type SearchResult, type Metric } from './engine/embed/search.js';
+export { type VectorLike } from './engine/embed/operands.js';
+export { searchPartial, topkPartial, mergeTopkPartials, TOPK_PARTIAL_FORMAT, type TopKPartial } from './engine/embed/partial.js';

@@ -9,6 +9,10 @@ import { REDUCTIONS } from './engine/reductions/index.js';
 import { MemMap } from './memmap.js';
 import { type ApplyOptions, apply, fill } from './engine/elementwise.js';
 import { type RunOptions } from './engine/run.js';
+import { type DotOptions, dot } from './engine/embed/dot.js';
+import { type TopKOptions, type TopKResult, argtopk, topk } from './engine/embed/topk.js';
+import { type SearchOptions, type SearchResult, search } from './engine/embed/search.js';
+import { type VectorLike } from './engine/embed/operands.js';
 
 /** What a reduction method resolves to: a scalar (axis null), an `NDResult`, or the `out` MemMap. */
 export type ReduceResult = Scalar | NDResult | MemMap;
@@ -64,6 +68,14 @@ declare module './memmap.js' {
     fill(value: Scalar, options?: RunOptions): Promise<MemMap>;
     /** `out[...] = expr(x=this, y)` in parallel (in place without `out`); flushed when it resolves. */
     apply(expr: string, options?: ApplyOptions): Promise<MemMap>;
+    /** numpy's `a @ v` (see `dot`). */
+    dot(v: VectorLike, options?: DotOptions): Promise<Scalar | NDResult | MemMap>;
+    /** The k largest/smallest values along an axis and their indices (see `topk`). */
+    topk(k: number, options?: TopKOptions): Promise<TopKResult>;
+    /** The indices of `topk`. */
+    argtopk(k: number, options?: TopKOptions): Promise<NDResult>;
+    /** The k nearest rows to each query (see `search`). */
+    search(queries: VectorLike, options?: SearchOptions): Promise<SearchResult>;
   }
 }
 
@@ -85,3 +97,12 @@ Object.defineProperty(MemMap.prototype, 'apply', {
   writable: true,
   configurable: true,
 });
+
+const EMBED_METHODS: Record<string, (this: MemMap, ...args: never[]) => unknown> = {
+  dot(this: MemMap, v: VectorLike, options?: DotOptions) { return dot(this, v, options); },
+  topk(this: MemMap, k: number, options?: TopKOptions) { return topk(this, k, options); },
+  argtopk(this: MemMap, k: number, options?: TopKOptions) { return argtopk(this, k, options); },
+  search(this: MemMap, q: VectorLike, options?: SearchOptions) { return search(this, q, options); },
+};
+for (const [name, value] of Object.entries(EMBED_METHODS))
+  Object.defineProperty(MemMap.prototype, name, { value, writable: true, configurable: true });

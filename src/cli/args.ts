@@ -45,6 +45,15 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     'path-map': { type: 'string', multiple: true }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
     'connect-timeout': { type: 'string' },
   },
+  dot: { ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
+  topk: {
+    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
+    rows: { type: 'string' }, partial: { type: 'boolean' },
+  },
+  search: {
+    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
+    filter: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+  },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };
 
@@ -83,7 +92,7 @@ export function parse(command: string, args: string[], positionals: { min: numbe
 }
 
 /** One value of an option (the last, for an option given twice that is not repeatable). */
-type OptValue = string | boolean | string[] | undefined;
+export type OptValue = string | boolean | string[] | undefined;
 
 /** An integer option, checked against [min, max]. */
 export function intOption(v: OptValue, name: string, min = -Infinity, max = Infinity): number | undefined {
@@ -139,4 +148,13 @@ export function rowsOption(v: OptValue): [number | null, number | null] | undefi
   if (m === null) fail('ERR_NDMMAP_INDEX', `--rows must be START:STOP such as 0:1000, got ${show(v)}`);
   const n = (s: string): number | null => (s === '' ? null : Number(s));
   return [n(m[1]), n(m[2])];
+}
+
+/** `--rows START:STOP` as [start, stop] within n rows (Python slice rules: negative counts from the end, clamped). */
+export function rowsWithin(v: OptValue, n: number): [number, number] | undefined {
+  const r = rowsOption(v);
+  if (r === undefined) return undefined;
+  const norm = (x: number | null, d: number): number => (x === null ? d : x < 0 ? Math.max(0, x + n) : Math.min(x, n));
+  const start = norm(r[0], 0);
+  return [start, Math.max(start, norm(r[1], n))];
 }

@@ -27,6 +27,10 @@ Usage:
   ndmmap REDUCTION FILE [--axis K[,K...]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR]
          [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial]
          [--threads N] [--json] [--quiet]
+  ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--threads N] [--json]
+  ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP] [--partial] [--json]
+  ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy]
+         [--rows START:STOP] [--partial] [--threads N] [--json]
   ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
   ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
          [--threads N] [--quiet]
@@ -102,8 +106,8 @@ ${LAYOUT}
 `,
   merge: `Usage: ndmmap merge [PARTIAL...] [--json]
 
-Combine the states printed by '--partial' runs over disjoint row ranges that cover every row into
-the value a single run over the whole file gives. Arguments are files ('-' or none: stdin), each
+Combine the states printed by '--partial' runs (reductions, topk, search) over disjoint row ranges
+that cover every row into the value a single run over the whole file gives. Arguments are files ('-' or none: stdin), each
 holding one or more states (one JSON object per line).
   --fan-in F   merge as a tree of F states per node, in row order (the tree 'submit' builds, so the
                same shards give the same bits); default: all at once
@@ -143,6 +147,39 @@ jobs finish first (exit status 0).
   --lock-duration MS      BullMQ's job lock (default 30000): a killed worker's job runs again after it
   --stalled-interval MS   how often to look for jobs of dead workers (default 30000)
   --connect-timeout S     give up when Redis does not answer within S seconds (default 10)
+`,
+  dot: `Usage: ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--threads N] [--json]
+
+numpy's a @ v: FILE (..., D) times V.npy, a vector (D,) or a matrix (D, Q) with Q <= 64. The result
+dtype is numpy's promotion (int8 @ int8 is int8 and wraps; float16 accumulates in float32).
+  --vector V.npy   the vector or matrix (a .npy file)
+  --out S.npy      write the result to a new .npy file instead of printing it
+  --json           print {"result": R} (with --out: {"out", "shape", "dtype"})
+${RUN}
+`,
+  topk: `Usage: ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP] [--partial] [--json]
+
+The k largest values along an axis (default the last; 'none' flattens) and their indices, sorted
+best first; ties go to the lower index, NaN comes last (numpy's stable sort of -a).
+  --k K            how many (1 <= K <= the axis length)
+  --smallest       the k smallest instead
+  --rows A:B       only rows A:B of the first axis
+  --partial        print a mergeable state for rows A:B (indices of the whole file); see 'ndmmap merge'
+  --json           print {"values": [...], "indices": [...]}
+${RUN}
+`,
+  search: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy] [--json]
+
+Brute-force nearest neighbours over an (N, D) file in one pass: for each query (Q.npy holds one (D,)
+or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine rank largest first, l2
+(Euclidean distance) smallest first; ties go to the lower row, NaN scores last.
+  --k K            rows per query (default 10)
+  --metric M       dot (default), cosine or l2
+  --filter F.npy   a bool (N,) file: only rows where it is true
+  --rows A:B       only rows A:B (indices stay those of the whole file)
+  --partial        print a mergeable state for rows A:B; see 'ndmmap merge'
+  --json           print {"indices": [...], "scores": [...]}
+${RUN}
 `,
   demo: `Usage: ndmmap demo [--size-mib N] [--threads N] [--json]
 

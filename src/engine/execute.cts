@@ -103,11 +103,34 @@ function runApply(t: tasks.ApplyTask): void {
   claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, applyDescriptor(t, b), t.buffers));
 }
 
+function runEmbed(t: tasks.EmbedTask): void {
+  const desc = t.desc.slice();
+  const out = t.outWords ? new BigUint64Array(t.out) : new Uint8Array(t.out);
+  claimLoop(t.control, t.blocks, (b) => {
+    desc[6] = b.rowStart; desc[7] = b.rowCount; desc[8] = b.slot;
+    native.embed(desc, t.queries, out);
+  });
+}
+
+/** Pack a top-k block: [nOut, nRed, indexBase, outBase, id, dtype, swap, position, dims (length, mul, stride)...]. */
+export function topkDescriptor(t: tasks.TopKTask, b: ReduceBlock): Float64Array {
+  const d = [b.nOut, b.dims.length - b.nOut, b.indexBase, b.outBase, ...t.operand, b.pos[0]];
+  for (const dim of b.dims) d.push(dim[0], dim[1], dim[2]);
+  return Float64Array.from(d);
+}
+
+function runTopK(t: tasks.TopKTask): void {
+  const out = new BigUint64Array(t.out);
+  claimLoop(t.control, t.blocks, (b) => native.topk(topkDescriptor(t, b), out, t.k, t.largest));
+}
+
 /** Run one task on this thread; errors come back as data so their `code` survives the thread hop. */
 export function runTask(t: tasks.Task): tasks.TaskResult {
   try {
     if (t.kind === 'reduce') runReduce(t);
     else if (t.kind === 'apply') runApply(t);
+    else if (t.kind === 'embed') runEmbed(t);
+    else if (t.kind === 'topk') runTopK(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;
   } catch (err) {

@@ -78,10 +78,43 @@ export interface ApplyTask {
   hintId: number;
 }
 
+/**
+ * One block of rows of an embeddings call (native/glue_embed.cc has the descriptor layout): the
+ * whole descriptor but the row range and slot, which come from the block.
+ */
+export interface EmbedBlock { rowStart: number; rowCount: number; slot: number; bytes: number }
+
+export interface EmbedTask {
+  kind: 'embed';
+  control: SharedArrayBuffer | ArrayBuffer;
+  /** The descriptor with rowStart (6), rowCount (7) and slot (8) filled per block. */
+  desc: Float64Array;
+  /** Q x D query values in the compute type. */
+  queries: Float32Array | Float64Array | BigInt64Array;
+  /** dot: the result values (rows x Q, store dtype); search: BigUint64 top-k states, slot x Q. */
+  out: SharedArrayBuffer | ArrayBuffer;
+  /** Typed array kind `out` is viewed as: 'u64' for search states, else the byte view. */
+  outWords: boolean;
+  blocks: EmbedBlock[];
+}
+
+/** A block of a top-k plan: the reduction plan's block (kept dims, then the reduced ones). */
+export interface TopKTask {
+  kind: 'topk';
+  control: SharedArrayBuffer | ArrayBuffer;
+  /** [mappingId, dtype code, swap 0/1]. */
+  operand: [number, number, number];
+  k: number;
+  largest: boolean;
+  /** BigUint64 top-k states, (groups * outCount) slots. */
+  out: SharedArrayBuffer | ArrayBuffer;
+  blocks: ReduceBlock[];
+}
+
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
-export type Task = ReduceTask | ApplyTask | CrashTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | CrashTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

@@ -9,6 +9,10 @@ import { type PartialState, combinePartials, mergePartials, partialResultDtype }
 import { fanInTree, foldTree } from '../../engine/shards.js';
 import { intOption, parse } from '../args.js';
 import { formatJson, formatText } from '../format.js';
+import { TOPK_PARTIAL_FORMAT, mergeTopkPartials } from '../../engine/embed/partial.js';
+import { type SearchResult } from '../../engine/embed/search.js';
+import { type TopKResult } from '../../engine/embed/topk.js';
+import { printSearch, printTopK } from './embed-print.js';
 
 /** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
 export function parsePartials(text: string, source: string): unknown[] {
@@ -45,6 +49,14 @@ export async function mergeCommand(args: string[]): Promise<void> {
   const sources = positionals.length ? positionals : ['-'];
   const fanIn = intOption(values['fan-in'], 'fan-in', 2);
   let list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
+  // search/topk shards carry candidate lists (their own format); everything else is a reduction's state
+  const first = list[0] as { format?: unknown; op?: unknown } | undefined;
+  if (first?.format === TOPK_PARTIAL_FORMAT) {
+    const r = mergeTopkPartials(list);
+    const json = values.json === true;
+    process.stdout.write((first.op === 'search' ? printSearch(r as SearchResult, json) : printTopK(r as TopKResult, json)) + '\n');
+    return;
+  }
   if (fanIn !== undefined) {
     const leaves = [...list].sort(rowOrder);
     list = foldTree(fanInTree(leaves.length, fanIn), (i) => leaves[i], combinePartials);

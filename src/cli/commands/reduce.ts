@@ -15,7 +15,7 @@ import { progressBar } from '../progress.js';
 import { shardChoice, shardRows } from '../shard.js';
 
 /** --axis: one integer or a comma list (numpy's tuple), e.g. `0`, `-1`, `0,2`. */
-export function axisOption(v: string | boolean | undefined): number | number[] | undefined {
+export function axisOption(v: string | boolean | string[] | undefined): number | number[] | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim().replace(/^\((.*)\)$/, '$1');
   if (!s.includes(',')) return intOption(s, 'axis');
@@ -23,7 +23,7 @@ export function axisOption(v: string | boolean | undefined): number | number[] |
 }
 
 /** --initial: a number, nan, inf, -inf, true/false, or an integer beyond 2^53. */
-export function initialOption(v: string | boolean | undefined): number | bigint | boolean | undefined {
+export function initialOption(v: string | boolean | string[] | undefined): number | bigint | boolean | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim();
   if (/^[+-]?\d+$/.test(s) && !Number.isSafeInteger(Number(s))) return BigInt(s);

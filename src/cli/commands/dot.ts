@@ -1,0 +1,55 @@
+/**
+ * `ndmmap dot FILE --vector V.npy [--out S.npy]`: numpy's `a @ v` of a file with a vector (D,) or a
+ * matrix (D, Q); printed, or written to a new .npy file.
+ */
+import { fail } from '../../errors.js';
+import { dot } from '../../engine/embed/dot.js';
+import { type NDResult } from '../../engine/reduce.js';
+import { type Scalar } from '../../dtype.js';
+import { createNpy } from '../../npy.js';
+import { openNpy } from '../../npy.js';
+import { writeResult } from '../../engine/write-out.js';
+import { USAGE, intOption, parse } from '../args.js';
+import { formatJson, formatText } from '../format.js';
+import { isNpy, openFile } from '../open.js';
+import { progressBar } from '../progress.js';
+
+/** Run `dot`. */
+export async function dotCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse('dot', args, { min: 1, max: 1 });
+  if (typeof values.vector !== 'string') fail(USAGE, 'dot: --vector V.npy is required');
+  if (!isNpy(values.vector)) fail(USAGE, `dot: --vector must be a .npy file, got '${values.vector}'`);
+  if (values.out !== undefined && !isNpy(String(values.out))) fail(USAGE, `dot: --out must name a .npy file, got '${values.out}'`);
+  const threads = intOption(values.threads, 'threads', 1, 256);
+  const a = openFile(positionals[0], values, 'r');
+  const v = openNpy(values.vector, { mode: 'r' });
+  const bar = progressBar('dot', process.stderr, !values.json && !values.quiet);
+  try {
+    const r = (await dot(a, v, { threads, onProgress: bar.onProgress })) as Scalar | NDResult;
+    bar.done();
+    const printable = typeof r === 'object' ? r : { scalar: r, dtype: (await dotDtype(a, v)) };
+    if (values.out !== undefined) {
+      const shape = typeof r === 'object' ? r.shape : [];
+      const out = createNpy(String(values.out), { dtype: printable.dtype, shape });
+      try {
+        if (typeof r === 'object') writeResult(out, r.data, r.dtype);
+        else { out.set([], r); out.flush(); }
+      } finally {
+        out.close();
+      }
+      if (values.json) process.stdout.write(JSON.stringify({ out: values.out, shape, dtype: printable.dtype }) + '\n');
+      return;
+    }
+    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+  } finally {
+    bar.done();
+    a.close();
+    v.close();
+  }
+}
+
+/** The result dtype of a scalar dot (1-D with 1-D): the promotion of the two dtypes. */
+async function dotDtype(a: { dtype: { name: string } }, v: { dtype: { name: string } }): Promise<import('../../dtype.js').DTypeName> {
+  const { promote } = await import('../../engine/embed/operands.js');
+  return promote(a.dtype.name as never, v.dtype.name as never);
+}

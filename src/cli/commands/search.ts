@@ -1,0 +1,55 @@
+/**
+ * `ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy]`: the k
+ * nearest rows to each query (Q.npy holds (D,) or (Q, D)); `--rows A:B --partial` prints a mergeable
+ * state for `ndmmap merge`.
+ */
+import { fail } from '../../errors.js';
+import { searchPartial } from '../../engine/embed/partial.js';
+import { type Metric, search } from '../../engine/embed/search.js';
+import { type MemMap } from '../../memmap.js';
+import { openNpy } from '../../npy.js';
+import { USAGE, intOption, parse, rowsWithin } from '../args.js';
+import { isNpy, openFile } from '../open.js';
+import { progressBar } from '../progress.js';
+import { printSearch } from './embed-print.js';
+
+function npyArg(v: string | boolean | string[] | undefined, flag: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !isNpy(v)) fail(USAGE, `search: --${flag} must be a .npy file, got '${String(v)}'`);
+  return v;
+}
+
+/** Run `search`. */
+export async function searchCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse('search', args, { min: 1, max: 1 });
+  const queryFile = npyArg(values.query, 'query');
+  if (queryFile === undefined) fail(USAGE, 'search: --query Q.npy is required');
+  const filterFile = npyArg(values.filter, 'filter');
+  const k = intOption(values.k, 'k');
+  const threads = intOption(values.threads, 'threads', 1, 256);
+  const metric = (values.metric ?? 'dot') as Metric;
+  const a = openFile(positionals[0], values, 'r');
+  const opened: MemMap[] = [a];
+  try {
+    const q = openNpy(queryFile, { mode: 'r' });
+    opened.push(q);
+    const filter = filterFile === undefined ? undefined : openNpy(filterFile, { mode: 'r' });
+    if (filter !== undefined) opened.push(filter);
+    const rows = rowsWithin(values.rows, a.shape[0] ?? 0);
+    const options = { k: k ?? Math.min(10, a.shape[0] ?? 0), metric, threads, filter, rows };
+    if (values.partial) {
+      process.stdout.write(JSON.stringify(await searchPartial(a, q, options)) + '\n');
+      return;
+    }
+    const bar = progressBar('search', process.stderr, !values.json && !values.quiet);
+    try {
+      const r = await search(a, q, { ...options, onProgress: bar.onProgress });
+      bar.done();
+      process.stdout.write(printSearch(r, values.json === true) + '\n');
+    } finally {
+      bar.done();
+    }
+  } finally {
+    for (const m of opened) m.close();
+  }
+}

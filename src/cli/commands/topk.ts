@@ -1,0 +1,44 @@
+/**
+ * `ndmmap topk FILE --k K [--axis K|none] [--smallest]`: the k largest (or smallest) values along an
+ * axis and their indices; `--rows A:B --partial` prints a mergeable state for `ndmmap merge`.
+ */
+import { fail } from '../../errors.js';
+import { topkPartial } from '../../engine/embed/partial.js';
+import { topk } from '../../engine/embed/topk.js';
+import { USAGE, intOption, parse, rowsWithin } from '../args.js';
+import { openFile } from '../open.js';
+import { progressBar } from '../progress.js';
+import { printTopK } from './embed-print.js';
+
+/** Run `topk`. */
+export async function topkCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse('topk', args, { min: 1, max: 1 });
+  const k = intOption(values.k, 'k');
+  if (k === undefined) fail(USAGE, 'topk: --k K is required');
+  const axisText = values.axis === undefined ? undefined : String(values.axis).trim().toLowerCase();
+  const axis = axisText === undefined ? -1 : axisText === 'none' || axisText === 'null' ? null : intOption(axisText, 'axis')!;
+  const threads = intOption(values.threads, 'threads', 1, 256);
+  const options = { axis, largest: !values.smallest, threads };
+  const a = openFile(positionals[0], values, 'r');
+  try {
+    if (values.partial) {
+      if (a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--partial needs an array with at least one dimension (rows)');
+      const p = await topkPartial(a, k, { ...options, rows: rowsWithin(values.rows, a.shape[0]) });
+      process.stdout.write(JSON.stringify(p) + '\n');
+      return;
+    }
+    if (values.rows !== undefined && a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--rows needs an array with at least one dimension');
+    const rows = rowsWithin(values.rows, a.shape[0] ?? 0);
+    const view = rows === undefined ? a : a.slice(`${rows[0]}:${rows[1]}`);
+    const bar = progressBar('topk', process.stderr, !values.json && !values.quiet);
+    try {
+      const r = await topk(view, k, { ...options, onProgress: bar.onProgress });
+      bar.done();
+      process.stdout.write(printTopK(r, values.json === true) + '\n');
+    } finally {
+      bar.done();
+    }
+  } finally {
+    a.close();
+  }
+}
