@@ -245,6 +245,7 @@ Napi::Object Contract(Napi::Env env) {
   vm.Set("modes", vmModes);
   c.Set("vm", vm);
   c.Set("isa", KernelIsa());
+  c.Set("dist", DistTable(env));
   return c;
 }
 
@@ -276,6 +277,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
       InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
+      InstanceMethod<&Addon::Call<DistCall>>("dist"),
+      InstanceMethod<&Addon::Call<SortKeysCall>>("sortKeys"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyGlue>>("apply"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),

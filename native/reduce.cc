@@ -1,6 +1,7 @@
 // Picks the kernels' instruction set at load, and materialises the values kernels cannot read in place:
 // byte-swapped data, float16, bool, `dtype=` casts, expressions and `where` masks, a run at a time.
 #include "reduce.h"
+#include "dist.h"
 
 #include <errno.h>
 
@@ -216,6 +217,17 @@ uint8_t* ScratchAccs() {
 }
 
 const char* KernelIsa() { return kIsa.name; }
+
+int64_t FetchValues(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step, int64_t n, void* dst) {
+  return Fetch(a, pos, step, n, dst);
+}
+
+bool ConvertValues(int srcType, bool swap, int dstType, const uint8_t* p, int64_t step, int64_t n, uint8_t* dst) {
+  ConvFn f = Conversion(srcType, swap, dstType);
+  if (f == nullptr) return false;
+  f(p, step, n, dst);
+  return true;
+}
 
 // Kernels that read bool bytes as they are: they only ask whether a byte is zero, or which is the
 // largest/smallest, and every non-zero byte is True.

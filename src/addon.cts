@@ -17,6 +17,8 @@ export interface Contract {
   vm: { format: number; block: number; maxStack: number; ops: Record<string, number>; modes: Record<string, number> };
   /** The instruction set the kernels were picked for: 'avx512', 'avx2' or 'baseline'. */
   isa: string;
+  /** Distribution kernels (native/dist.h): mode ids and the spec layout. */
+  dist: { modes: Record<string, number>; specHead: number; windowWords: number; binParams: number };
 }
 
 /** The addon's functions (native/addon.cc, native/glue_reduce.cc). Positions and lengths are file bytes. */
@@ -47,6 +49,15 @@ export interface Native {
   combine(kernel: number, valueType: number, param: Float64Array, input: Float64Array, groups: number, out: Float64Array): void;
   /** Errors the addon throws are of this class (`new C(code, message, { syscall, path })`) from then on. */
   setErrorClass(c: new (code: string, message: string, extra: { syscall?: string; path?: string }) => Error): void;
+  /**
+   * One block of a distribution pass (native/dist.h): key histograms and key collection (`spec` a
+   * BigUint64Array), value histograms and bincount (`spec` the Float64Array of bin parameters).
+   */
+  dist(desc: Float64Array, spec: BigUint64Array | Float64Array, out: BigInt64Array | BigUint64Array | Float64Array,
+    edges: Float64Array | null, value?: Uint8Array | null, valueConsts?: Float64Array | null,
+    mask?: Uint8Array | null, maskConsts?: Float64Array | null): void;
+  /** Sort `keys` in place over each [start, length] pair of `ranges`. */
+  sortKeys(keys: BigUint64Array, ranges: Float64Array): void;
   apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
 }
 

@@ -85,6 +85,15 @@ function runReduce(t: ReduceTask): void {
   });
 }
 
+function runDist(t: tasks.DistTask): void {
+  const spec = t.specType === 'u64' ? new BigUint64Array(t.spec) : new Float64Array(t.spec);
+  const out = t.outType === 'i64' ? new BigInt64Array(t.out) : t.outType === 'u64' ? new BigUint64Array(t.out) : new Float64Array(t.out);
+  const r = t as unknown as ReduceTask;
+  claimLoop(t.control, t.blocks, (b) => {
+    native.dist(reduceDescriptor(r, b), spec, out, t.edges, t.value?.code, t.value?.consts, t.mask?.code, t.mask?.consts);
+  });
+}
+
 function runApply(t: tasks.ApplyTask): void {
   claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, f64(b.shape), f64(b.x), f64(b.y), f64(b.out)));
 }
@@ -94,6 +103,7 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
   try {
     if (t.kind === 'reduce') runReduce(t);
     else if (t.kind === 'apply') runApply(t);
+    else if (t.kind === 'dist') runDist(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;
   } catch (err) {

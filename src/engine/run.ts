@@ -52,7 +52,7 @@ function abortError(signal: AbortSignal): NdmmapError {
 
 /** madvise the input's byte range; a hint, so failures are ignored. */
 function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: number): void {
-  const id = task.kind === 'reduce' ? task.operands[0][0] : task.blocks[0]?.x[0];
+  const id = task.kind === 'apply' ? task.blocks[0]?.x[0] : task.operands[0][0];
   const [lo, hi] = byteExtent(input);
   if (id === undefined || hi <= lo) return;
   try { native.advise(id, lo, hi - lo, advice); } catch { /* closed or out of range: nothing to hint */ }

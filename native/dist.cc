@@ -1,0 +1,333 @@
+// Distribution kernels (dist.h). Counts are made in thread-local arrays and added to the shared
+// result with atomic adds once per output of a block, so threads never contend per element.
+#include "dist.h"
+
+#include <errno.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "dtype.h"
+
+namespace ndmmap {
+namespace {
+
+// Elements fetched at a time (Fetch's limit is kScratchRun / 8).
+constexpr int64_t kChunk = 8192;
+// Keys a thread buffers per window before reserving room for them in the shared result.
+constexpr size_t kCollectBuffer = 4096;
+
+// Order-preserving key of a float64: negative values flipped, positive ones with the top bit set.
+// -0.0 takes +0.0's key (numpy's partition treats them as equal; which one it leaves is unspecified).
+inline uint64_t FloatKey(double v) {
+  uint64_t u;
+  std::memcpy(&u, &v, 8);
+  if (v == 0) u = 0;
+  return (u >> 63) ? ~u : (u | (uint64_t(1) << 63));
+}
+
+struct Scratch {
+  std::vector<uint64_t> vals = std::vector<uint64_t>(kChunk);
+  std::vector<double> weights = std::vector<double>(kChunk);
+  std::vector<int64_t> counts;
+  std::vector<double> sums;
+  std::vector<std::vector<uint64_t>> keys;
+};
+
+Scratch& Local() {
+  static thread_local Scratch s;
+  return s;
+}
+
+// Calls run(o, pos, step, n) for each run of the innermost reduced dim and done(o) after each output.
+template <class Run, class Done>
+void Walk(const ReduceArgs& a, Run&& run, Done&& done) {
+  const int no = a.nOut, nr = a.nRed, nops = a.nOps;
+  for (int d = 0; d < no + nr; ++d) if (a.shape[d] == 0) return;
+  const uint8_t* base[kMaxOperands];
+  for (int k = 0; k < nops; ++k) base[k] = a.ops[k].data;
+  int64_t opos[kMaxDims] = {};
+  int64_t o = a.outBase;
+  const int last = no + nr - 1;
+  int64_t step[kMaxOperands] = {};
+  if (nr > 0) for (int k = 0; k < nops; ++k) step[k] = a.strides[k][last];
+  const int64_t inner = nr > 0 ? a.shape[last] : 1;
+  for (;;) {
+    const uint8_t* pos[kMaxOperands];
+    for (int k = 0; k < nops; ++k) pos[k] = base[k];
+    int64_t rpos[kMaxDims] = {};
+    for (;;) {
+      run(o, pos, step, inner);
+      int d = last - 1;
+      for (; d >= no; --d) {
+        if (++rpos[d] < a.shape[d]) {
+          for (int k = 0; k < nops; ++k) pos[k] += a.strides[k][d];
+          break;
+        }
+        for (int k = 0; k < nops; ++k) pos[k] -= a.strides[k][d] * (a.shape[d] - 1);
+        rpos[d] = 0;
+      }
+      if (d < no) break;
+    }
+    done(o);
+    int d = no - 1;
+    for (; d >= 0; --d) {
+      if (++opos[d] < a.shape[d]) {
+        for (int k = 0; k < nops; ++k) base[k] += a.strides[k][d];
+        o += a.mul[d];
+        break;
+      }
+      for (int k = 0; k < nops; ++k) base[k] -= a.strides[k][d] * (a.shape[d] - 1);
+      o -= a.mul[d] * (a.shape[d] - 1);
+      opos[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+// The values of a run in chunks: read in place when they already are 8-byte values of the value type.
+template <class F>
+void Values(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step, int64_t n, F&& use) {
+  const ReduceOperand& x = a.ops[0];
+  bool direct = a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && !x.swap && x.dtype == a.valueType &&
+                step[0] == 8 && reinterpret_cast<uintptr_t>(pos[0]) % 8 == 0;
+  if (direct) {
+    use(reinterpret_cast<const uint64_t*>(pos[0]), n, (int64_t)0);
+    return;
+  }
+  uint64_t* buf = Local().vals.data();
+  const uint8_t* at[kMaxOperands];
+  for (int64_t c = 0; c < n; c += kChunk) {
+    int64_t m = std::min(kChunk, n - c);
+    for (int k = 0; k < a.nOps; ++k) at[k] = pos[k] + c * step[k];
+    int64_t got = FetchValues(a, at, step, m, buf);
+    use(buf, got, c);
+  }
+}
+
+inline uint64_t KeyOf(int vt, uint64_t bits, bool* nan) {
+  if (vt == kFloat64) {
+    double v;
+    std::memcpy(&v, &bits, 8);
+    *nan = v != v;
+    return FloatKey(v);
+  }
+  *nan = false;
+  return vt == kInt64 ? bits ^ (uint64_t(1) << 63) : bits;
+}
+
+int KeyModes(const DistArgs& d) {
+  const ReduceArgs& a = *d.r;
+  uint64_t* s = d.spec;
+  if (d.specLen < kSpecHead) return EINVAL;
+  const int64_t O = (int64_t)s[1], bits = (int64_t)s[2], W = (int64_t)s[3];
+  if (O < 1 || bits < 0 || bits > 20 || W < 0 || d.specLen != kSpecHead + O + 1 + W * kWindowWords) return EINVAL;
+  const uint64_t* off = s + kSpecHead;
+  uint64_t* win = s + kSpecHead + O + 1;
+  for (int64_t o = 0; o < O; ++o) if (off[o] > off[o + 1] || (int64_t)off[o + 1] > W) return EINVAL;
+  const int64_t nb = int64_t(1) << bits;
+  for (int64_t w = 0; w < W; ++w) {
+    uint64_t* e = win + w * kWindowWords;
+    if (e[1] < e[0] || e[2] > 63) return EINVAL;
+    if (d.mode == dist::kKeyHist && ((e[1] - e[0]) >> e[2]) >= (uint64_t)nb) return EINVAL;
+    if (d.mode == dist::kCollect && (e[3] > (uint64_t)d.outLen || e[4] > (uint64_t)d.outLen - e[3])) return EINVAL;
+  }
+  if (d.mode == dist::kKeyHist && d.outLen != W * nb + O) return EINVAL;
+  const int vt = a.valueType;
+  if (vt != kFloat64 && vt != kInt64 && vt != kUInt64) return EINVAL;
+  Scratch& L = Local();
+  int64_t* counts = static_cast<int64_t*>(d.out);
+  uint64_t* keysOut = static_cast<uint64_t*>(d.out);
+  int64_t nanCount = 0;
+  int64_t curO = -1, w0 = 0, w1 = 0;
+  auto begin = [&](int64_t o) {
+    curO = o % O;
+    w0 = (int64_t)off[curO];
+    w1 = (int64_t)off[curO + 1];
+    if (d.mode == dist::kKeyHist) {
+      size_t need = (size_t)((w1 - w0) * nb);
+      if (L.counts.size() < need) L.counts.resize(need);
+      std::fill(L.counts.begin(), L.counts.begin() + need, 0);
+    } else {
+      if (L.keys.size() < (size_t)(w1 - w0)) L.keys.resize((size_t)(w1 - w0));
+      for (int64_t w = 0; w < w1 - w0; ++w) L.keys[w].clear();
+    }
+    nanCount = 0;
+  };
+  auto flushKeys = [&](int64_t w) {
+    std::vector<uint64_t>& k = L.keys[w - w0];
+    if (k.empty()) return;
+    uint64_t* e = win + w * kWindowWords;
+    uint64_t at = __atomic_fetch_add(&e[5], (uint64_t)k.size(), __ATOMIC_RELAXED);
+    // never past the window's slice: the counts of the previous pass bound it, a changed file could not
+    if (at < e[4]) {
+      uint64_t room = e[4] - at;
+      std::memcpy(keysOut + e[3] + at, k.data(), sizeof(uint64_t) * std::min<uint64_t>(room, k.size()));
+    }
+    k.clear();
+  };
+  auto run = [&](int64_t o, const uint8_t* const* pos, const int64_t* step, int64_t n) {
+    if (o % O != curO) begin(o);
+    if (w0 == w1) {
+      if (d.mode == dist::kCollect || vt != kFloat64) return;  // no window: only NaN counts matter
+    }
+    Values(a, pos, step, n, [&](const uint64_t* v, int64_t m, int64_t) {
+      if (d.mode == dist::kKeyHist) {
+        int64_t* c = L.counts.data();
+        if (w1 - w0 == 1) {
+          const uint64_t* e = win + w0 * kWindowWords;
+          const uint64_t lo = e[0], span = e[1] - e[0], sh = e[2];
+          for (int64_t i = 0; i < m; ++i) {
+            bool nan;
+            uint64_t k = KeyOf(vt, v[i], &nan) - lo;
+            if (nan) { ++nanCount; continue; }
+            if (k <= span) ++c[k >> sh];
+          }
+          return;
+        }
+        for (int64_t i = 0; i < m; ++i) {
+          bool nan;
+          uint64_t k = KeyOf(vt, v[i], &nan);
+          if (nan) { ++nanCount; continue; }
+          for (int64_t w = w0; w < w1; ++w) {
+            const uint64_t* e = win + w * kWindowWords;
+            if (k - e[0] <= e[1] - e[0]) { ++c[(w - w0) * nb + ((k - e[0]) >> e[2])]; break; }
+          }
+        }
+        return;
+      }
+      for (int64_t i = 0; i < m; ++i) {
+        bool nan;
+        uint64_t k = KeyOf(vt, v[i], &nan);
+        if (nan) continue;
+        for (int64_t w = w0; w < w1; ++w) {
+          const uint64_t* e = win + w * kWindowWords;
+          if (k - e[0] <= e[1] - e[0]) {
+            std::vector<uint64_t>& b = L.keys[w - w0];
+            b.push_back(k);
+            if (b.size() >= kCollectBuffer) flushKeys(w);
+            break;
+          }
+        }
+      }
+    });
+  };
+  auto done = [&](int64_t) {
+    if (curO < 0) return;
+    if (d.mode == dist::kKeyHist) {
+      const int64_t n = (w1 - w0) * nb;
+      int64_t* dst = counts + w0 * nb;
+      for (int64_t i = 0; i < n; ++i)
+        if (L.counts[i] != 0) __atomic_fetch_add(&dst[i], L.counts[i], __ATOMIC_RELAXED);
+      if (nanCount != 0) __atomic_fetch_add(&counts[W * nb + curO], nanCount, __ATOMIC_RELAXED);
+      std::fill(L.counts.begin(), L.counts.begin() + n, 0);
+      nanCount = 0;
+    } else {
+      for (int64_t w = w0; w < w1; ++w) flushKeys(w);
+    }
+    curO = -1;
+  };
+  Walk(a, run, done);
+  return 0;
+}
+
+// numpy's arithmetic in the bin type: float64, float32 (each operation rounded), float16 (each
+// operation computed in float32 and rounded to half, as numpy's half loops do).
+inline double Round(int compute, double v) {
+  if (compute == 3) return (double)HalfToFloat(FloatToHalf((float)v));
+  if (compute == 2) return (double)(float)v;
+  return v;
+}
+
+int BinModes(const DistArgs& d) {
+  const ReduceArgs& a = *d.r;
+  const double* p = d.params;
+  const int64_t bins = (int64_t)p[1];
+  const int compute = (int)p[4];
+  const int wOp = (int)p[5];
+  const double lo = p[6], hi = p[7];
+  if (bins < 1 || compute < 0 || compute > 3 || wOp >= a.nOps || wOp < -1 || (wOp >= 0) != d.weighted) return EINVAL;
+  if (a.valueType != kFloat64 && a.valueType != kInt64) return EINVAL;
+  if (d.mode != dist::kBincount && d.nEdges != bins + 1) return EINVAL;
+  // weighted: one slot of bins sums per group (outBase), added in group order by the caller
+  if (d.weighted ? (a.outBase < 0 || (a.outBase + 1) * bins > d.outLen) : d.outLen != bins) return EINVAL;
+  if (wOp >= 0 && (a.value != nullptr || a.mask != nullptr || a.maskOperand >= 0)) return EINVAL;
+  const double first = p[2], denom = p[3];
+  const double* edges = d.edges;
+  Scratch& L = Local();
+  if (d.weighted) { if ((int64_t)L.sums.size() < bins) L.sums.resize((size_t)bins); std::fill(L.sums.begin(), L.sums.begin() + bins, 0.0); }
+  else { if ((int64_t)L.counts.size() < bins) L.counts.resize((size_t)bins); std::fill(L.counts.begin(), L.counts.begin() + bins, 0); }
+  int64_t* c = L.counts.data();
+  double* sw = L.sums.data();
+  // The bin of x, or -1 when numpy's keep mask drops it.
+  auto binOf = [&](double x) -> int64_t {
+    if (d.mode == dist::kBinsUniform) {
+      if (!(x >= lo && x <= hi)) return -1;
+      double t = Round(compute == 1 ? 2 : compute, x - first);
+      double f = compute == 1 ? (t / denom) * (double)bins : Round(compute, Round(compute, t / denom) * (double)bins);
+      int64_t i = (int64_t)f;
+      if (i == bins) i -= 1;
+      if (x < edges[i]) i -= 1;
+      if (x >= edges[i + 1] && i != bins - 1) i += 1;
+      return i;
+    }
+    // searchsorted(edges, x, 'right') - 1, the last edge closed; NaN sorts after every edge
+    if (!(x >= edges[0]) || !(x <= edges[bins])) return -1;
+    if (x == edges[bins]) return bins - 1;  // the last bin is closed
+    return std::upper_bound(edges, edges + bins + 1, x) - edges - 1;
+  };
+  auto run = [&](int64_t, const uint8_t* const* pos, const int64_t* step, int64_t n) {
+    Values(a, pos, step, n, [&](const uint64_t* v, int64_t m, int64_t c0) {
+      if (d.weighted) {
+        const ReduceOperand& w = a.ops[wOp];
+        ConvertValues(w.dtype, w.swap, kFloat64, pos[wOp] + c0 * step[wOp], step[wOp], m,
+                      reinterpret_cast<uint8_t*>(L.weights.data()));
+      }
+      const double* wv = L.weights.data();
+      for (int64_t i = 0; i < m; ++i) {
+        int64_t b;
+        if (d.mode == dist::kBincount) {
+          int64_t x;
+          std::memcpy(&x, &v[i], 8);
+          if (x < 0 || x >= bins) continue;  // checked by the caller's max pass: never here
+          b = x;
+        } else {
+          double x;
+          std::memcpy(&x, &v[i], 8);
+          if (compute >= 2) x = Round(compute, x);
+          b = binOf(x);
+          if (b < 0) continue;
+        }
+        if (d.weighted) sw[b] += wv[i];
+        else ++c[b];
+      }
+    });
+  };
+  Walk(a, run, [](int64_t) {});
+  if (d.weighted) {
+    double* out = static_cast<double*>(d.out) + a.outBase * bins;
+    for (int64_t i = 0; i < bins; ++i) out[i] += sw[i];  // the block's own slot: no other writer
+  } else {
+    int64_t* out = static_cast<int64_t*>(d.out);
+    for (int64_t i = 0; i < bins; ++i) if (c[i] != 0) __atomic_fetch_add(&out[i], c[i], __ATOMIC_RELAXED);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int Dist(const DistArgs& d) {
+  if (d.r == nullptr || d.out == nullptr) return EINVAL;
+  if (d.mode == dist::kKeyHist || d.mode == dist::kCollect) return d.spec == nullptr ? EINVAL : KeyModes(d);
+  if (d.mode == dist::kBinsUniform || d.mode == dist::kBinsEdges || d.mode == dist::kBincount)
+    return d.params == nullptr ? EINVAL : BinModes(d);
+  return EINVAL;
+}
+
+void SortKeys(uint64_t* keys, const int64_t* ranges, int64_t nRanges) {
+  for (int64_t r = 0; r < nRanges; ++r) std::sort(keys + ranges[2 * r], keys + ranges[2 * r] + ranges[2 * r + 1]);
+}
+
+}  // namespace ndmmap

@@ -1,0 +1,121 @@
+/**
+ * Exact order statistics in bounded memory: a radix select over order-preserving keys. A first pass
+ * counts keys per bucket of their top 16 bits; each wanted rank falls in one bucket, and the next pass
+ * counts only keys inside those buckets (windows) by their next 16 bits, until a window holds one key
+ * value or few enough keys to collect them and sort them in memory. Several ranks (every q of one
+ * call) share the passes. Small inputs are collected whole at once.
+ */
+import { native } from '../../native.js';
+import { DIST_MODES, DIST_SPEC_HEAD, DIST_WINDOW_WORDS } from '../../native.js';
+import { type ReducePlan } from '../plan.js';
+import { type RunOptions } from '../run.js';
+import { type KeyKind } from './keys.js';
+import { type Source, runPass, shared } from './pass.js';
+
+/** Bits per histogram pass: 65,536 buckets of int64 counts, 512 KiB per window and thread. */
+const BUCKET_BITS = 16;
+/** A window with at most this many keys is collected and sorted (8 MiB of keys). */
+export const COLLECT_KEYS = 2 ** 20;
+/** Inputs (per output) up to this many elements skip the histograms: all keys collected at once. */
+export const SMALL = 2 ** 20;
+const FULL = (1n << 64n) - 1n;
+
+interface Window { lo: bigint; hi: bigint; count: number; start: number }
+
+/** The keys at `ranks` (sorted, distinct, among the non-NaN values) and the NaN count of one output. */
+export interface Selected { nValid: number; nNan: number; keyAt: (rank: number) => bigint }
+
+function spec(mode: number, windows: { lo: bigint; hi: bigint; shift: bigint; base: number; cap: number }[]): BigUint64Array {
+  const s = shared.u64(DIST_SPEC_HEAD + 2 + windows.length * DIST_WINDOW_WORDS);
+  s[0] = BigInt(mode); s[1] = 1n; s[2] = BigInt(BUCKET_BITS); s[3] = BigInt(windows.length);
+  s[DIST_SPEC_HEAD] = 0n; s[DIST_SPEC_HEAD + 1] = BigInt(windows.length);
+  windows.forEach((w, i) => {
+    const at = DIST_SPEC_HEAD + 2 + i * DIST_WINDOW_WORDS;
+    s[at] = w.lo; s[at + 1] = w.hi; s[at + 2] = w.shift; s[at + 3] = BigInt(w.base); s[at + 4] = BigInt(w.cap);
+  });
+  return s;
+}
+
+/** Collect the keys of `windows` (their counts known), sorted per window. */
+async function collect(src: Source, plan: ReducePlan, kind: KeyKind, windows: Window[], opts: RunOptions): Promise<{ keys: BigUint64Array; bases: number[] }> {
+  const bases: number[] = [];
+  let total = 0;
+  for (const w of windows) { bases.push(total); total += w.count; }
+  const s = spec(DIST_MODES.collect, windows.map((w, i) => ({ lo: w.lo, hi: w.hi, shift: 0n, base: bases[i], cap: w.count })));
+  const keys = shared.u64(total);
+  await runPass(src, plan, kind, s, keys, null, opts);
+  native.sortKeys(keys, Float64Array.from(windows.flatMap((w, i) => [bases[i], w.count])));
+  return { keys, bases };
+}
+
+/**
+ * Select the keys at the ranks `want(nValid, nNan)` asks for (or none) over every element of `plan`
+ * (one output). Passes: 1 for small inputs, else a histogram pass per 16 key bits still needed, then
+ * one collecting pass.
+ */
+export async function selectRanks(src: Source, plan: ReducePlan, kind: KeyKind, want: (nValid: number, nNan: number) => number[],
+  opts: RunOptions): Promise<Selected> {
+  const n = plan.perOutput * plan.outCount;
+  if (n <= SMALL) {
+    const s = spec(DIST_MODES.collect, [{ lo: 0n, hi: FULL, shift: 0n, base: 0, cap: n }]);
+    const keys = shared.u64(n);
+    await runPass(src, plan, kind, s, keys, null, opts);
+    const nValid = Number(s[DIST_SPEC_HEAD + 2 + 5]);
+    native.sortKeys(keys, Float64Array.from([0, nValid]));
+    return { nValid, nNan: n - nValid, keyAt: (r) => keys[r] };
+  }
+  // pass 1: every key, by its top bits
+  let windows: Window[] = [{ lo: 0n, hi: FULL, count: n, start: 0 }];
+  let shift = 64 - BUCKET_BITS;
+  const first = await histogram(src, plan, kind, windows, shift, opts);
+  const nNan = first.nan;
+  const nValid = n - nNan;
+  const ranks = want(nValid, nNan);
+  const resolved = new Map<number, bigint>();
+  let pending: { w: Window; ranks: number[] }[] = [];
+  let counts = first.counts;
+  let active = windows.map((w) => ({ w, ranks }));
+  for (;;) {
+    // each rank's bucket in its window
+    const next = new Map<bigint, { w: Window; ranks: number[] }>();
+    active.forEach((aw, i) => {
+      const c = counts.subarray(i * 2 ** BUCKET_BITS, (i + 1) * 2 ** BUCKET_BITS);
+      let b = 0, cum = aw.w.start;
+      for (const r of aw.ranks) {
+        while (cum + Number(c[b]) <= r) { cum += Number(c[b]); b++; }
+        const lo = aw.w.lo + (BigInt(b) << BigInt(shift));
+        let e = next.get(lo);
+        if (e === undefined) {
+          const hi = lo + (1n << BigInt(shift)) - 1n;
+          e = { w: { lo, hi: hi > aw.w.hi ? aw.w.hi : hi, count: Number(c[b]), start: cum }, ranks: [] };
+          next.set(lo, e);
+        }
+        e.ranks.push(r);
+      }
+    });
+    active = [];
+    for (const e of next.values()) {
+      if (e.w.lo === e.w.hi) for (const r of e.ranks) resolved.set(r, e.w.lo);
+      else if (e.w.count <= COLLECT_KEYS) pending.push(e);
+      else active.push(e);
+    }
+    if (active.length === 0) break;
+    shift = Math.max(0, shift - BUCKET_BITS);
+    const h = await histogram(src, plan, kind, active.map((e) => e.w), shift, opts);
+    counts = h.counts;
+  }
+  if (pending.length > 0) {
+    const { keys, bases } = await collect(src, plan, kind, pending.map((e) => e.w), opts);
+    pending.forEach((e, i) => { for (const r of e.ranks) resolved.set(r, keys[bases[i] + r - e.w.start]); });
+  }
+  pending = [];
+  return { nValid, nNan, keyAt: (r) => resolved.get(r)! };
+}
+
+async function histogram(src: Source, plan: ReducePlan, kind: KeyKind, windows: Window[], shift: number, opts: RunOptions): Promise<{ counts: BigInt64Array; nan: number }> {
+  const s = spec(DIST_MODES.keyhist, windows.map((w) => ({ lo: w.lo, hi: w.hi, shift: BigInt(shift), base: 0, cap: 0 })));
+  const nb = 2 ** BUCKET_BITS;
+  const out = shared.i64(windows.length * nb + 1);
+  await runPass(src, plan, kind, s, out, null, opts);
+  return { counts: out.subarray(0, windows.length * nb), nan: Number(out[windows.length * nb]) };
+}
