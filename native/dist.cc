@@ -94,7 +94,8 @@ void Values(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step,
   bool direct = a.value == nullptr && a.mask == nullptr && a.maskOperand < 0 && !x.swap && x.dtype == a.valueType &&
                 step[0] == 8 && reinterpret_cast<uintptr_t>(pos[0]) % 8 == 0;
   if (direct) {
-    use(reinterpret_cast<const uint64_t*>(pos[0]), n, (int64_t)0);
+    // in chunks too: a consumer may fetch a second operand (weights) into a chunk-sized buffer
+    for (int64_t c = 0; c < n; c += kChunk) use(reinterpret_cast<const uint64_t*>(pos[0]) + c, std::min(kChunk, n - c), c);
     return;
   }
   uint64_t* buf = Local().vals.data();
@@ -245,15 +246,15 @@ int BinModes(const DistArgs& d) {
   const ReduceArgs& a = *d.r;
   const double* p = d.params;
   const int64_t bins = (int64_t)p[1];
-  const int compute = (int)p[4];
+  const int sub = (int)p[4], compute = (int)p[8];
   const int wOp = (int)p[5];
   const double lo = p[6], hi = p[7];
-  if (bins < 1 || compute < 0 || compute > 3 || wOp >= a.nOps || wOp < -1 || (wOp >= 0) != d.weighted) return EINVAL;
+  if (bins < 1 || compute < 0 || compute > 3 || sub < 0 || sub > 3 || wOp >= a.nOps || wOp < -1 || (wOp >= 0) != d.weighted) return EINVAL;
   if (a.valueType != kFloat64 && a.valueType != kInt64) return EINVAL;
   if (d.mode != dist::kBincount && d.nEdges != bins + 1) return EINVAL;
   // weighted: one slot of bins sums per group (outBase), added in group order by the caller
   if (d.weighted ? (a.outBase < 0 || (a.outBase + 1) * bins > d.outLen) : d.outLen != bins) return EINVAL;
-  if (wOp >= 0 && (a.value != nullptr || a.mask != nullptr || a.maskOperand >= 0)) return EINVAL;
+  if (wOp >= 0 && (a.mask != nullptr || a.maskOperand >= 0)) return EINVAL;
   const double first = p[2], denom = p[3];
   const double* edges = d.edges;
   Scratch& L = Local();
@@ -265,8 +266,8 @@ int BinModes(const DistArgs& d) {
   auto binOf = [&](double x) -> int64_t {
     if (d.mode == dist::kBinsUniform) {
       if (!(x >= lo && x <= hi)) return -1;
-      double t = Round(compute == 1 ? 2 : compute, x - first);
-      double f = compute == 1 ? (t / denom) * (double)bins : Round(compute, Round(compute, t / denom) * (double)bins);
+      double t = Round(sub, x - first);
+      double f = Round(compute, Round(compute, t / denom) * (double)bins);
       int64_t i = (int64_t)f;
       if (i == bins) i -= 1;
       if (x < edges[i]) i -= 1;
@@ -296,7 +297,7 @@ int BinModes(const DistArgs& d) {
         } else {
           double x;
           std::memcpy(&x, &v[i], 8);
-          if (compute >= 2) x = Round(compute, x);
+          if (compute >= 2 && d.mode == dist::kBinsUniform) x = Round(compute, x);
           b = binOf(x);
           if (b < 0) continue;
         }

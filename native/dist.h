@@ -30,8 +30,9 @@ enum Mode : int {
 constexpr int kSpecHead = 4;
 constexpr int kWindowWords = 6;
 
-// Bin-mode parameters (float64): [mode, bins, first, denom, compute, weightsOperand, lo, hi, kind]
-// compute: 0 float64, 1 float32 subtract then float64 divide, 2 float32 throughout, 3 float16 throughout.
+// Bin-mode parameters (float64): [mode, bins, first, denom, sub, weightsOperand, lo, hi, div]
+// sub: the type `x - first` is computed in, div: the type of `/ denom` and `* bins` (and the type x is
+// cast to first); each 0 float64, 2 float32, 3 float16 (numpy's types for the data and range).
 constexpr int kBinParams = 9;
 
 struct DistArgs {

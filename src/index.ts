@@ -15,3 +15,4 @@ export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';
 export { apply, fill, type ApplyOptions } from './engine/elementwise.js';
 export { reducePartial, mergePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';
 export { quantile, percentile, median, nanquantile, nanpercentile, nanmedian, type QuantileOptions } from './engine/dist/quantile.js';
+export { histogram, bincount, type Histogram, type HistogramOptions, type BincountOptions } from './engine/dist/histogram.js';
