@@ -13,13 +13,21 @@ import { demo } from './cli/commands/demo.js';
 import { info } from './cli/commands/info.js';
 import { mergeCommand } from './cli/commands/merge.js';
 import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
+import { bincountCommand } from './cli/commands/bincount.js';
+import { histogramCommand } from './cli/commands/histogram.js';
+import { QUANTILE_COMMANDS } from './cli/commands/quantile.js';
 import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
 import { HELP } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info, create, demo, apply: applyCommand, merge: mergeCommand,
+  histogram: histogramCommand, bincount: bincountCommand,
   ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
+  ...Object.fromEntries(QUANTILE_COMMANDS.map((c) => [c.name, c.run])),
 };
+const QUANTILE_NAMES = QUANTILE_COMMANDS.map((c) => c.name);
+/** The help page of a command (reductions share one, the quantile family another). */
+const helpOf = (cmd: string): string | undefined => HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : QUANTILE_NAMES.includes(cmd) ? 'quantile' : cmd];
 
 /**
  * Run the CLI on `argv` (without node and the script); resolves to the exit status.
@@ -32,14 +40,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(HELP[rest[0] !== undefined && REDUCE_NAMES.includes(rest[0]) ? 'reduce' : rest[0] ?? 'main'] ?? HELP.main);
+    process.stdout.write((rest[0] === undefined ? undefined : helpOf(rest[0])) ?? HELP.main);
     return 0;
   }
   try {
     const run = COMMANDS[cmd];
-    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, create, apply, merge, demo)`);
+    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, ${QUANTILE_NAMES.join(', ')}, histogram, bincount, create, apply, merge, demo)`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : cmd]);
+      process.stdout.write(helpOf(cmd) ?? HELP.main);
       return 0;
     }
     await run(rest);

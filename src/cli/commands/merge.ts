@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import { fail, osError } from '../../errors.js';
 import { type PartialState, mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { parse } from '../args.js';
+import { isDistPartial, mergeDistPartials } from '../../engine/dist/partial.js';
+import { chart, histogramJson } from './histogram.js';
 import { formatJson, formatText } from '../format.js';
 
 /** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
@@ -36,6 +38,15 @@ export async function mergeCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('merge', args, { min: 0, max: Infinity });
   const sources = positionals.length ? positionals : ['-'];
   const list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
+  if (list.length > 0 && isDistPartial(list[0])) {
+    const m = mergeDistPartials(list);
+    if (m.op === 'histogram') process.stdout.write((values.json ? histogramJson(m) : chart({ counts: m.counts, edges: m.edges!, edgesDtype: m.edgesDtype! }, process.stdout.columns ?? 80)) + '\n');
+    else {
+      const printable = { shape: [m.counts.length], dtype: m.counts instanceof BigInt64Array ? 'int64' as const : 'float64' as const, data: m.counts };
+      process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    }
+    return;
+  }
   const r = mergePartials(list);
   const printable = typeof r === 'object' ? r : { scalar: r, dtype: partialResultDtype(list[0] as PartialState) };
   process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
