@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BYTES, HAVE_NUMPY, ROOT, shutdown } from './common.mjs';
 
-const files = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'small', 'cold'];
+const files = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'dist', 'small', 'cold'];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const rounds = [];
 for (let r = 0; r < ROUNDS; r++) {

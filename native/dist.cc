@@ -19,14 +19,8 @@ constexpr int64_t kChunk = 8192;
 // Keys a thread buffers per window before reserving room for them in the shared result.
 constexpr size_t kCollectBuffer = 4096;
 
-// Order-preserving key of a float64: negative values flipped, positive ones with the top bit set.
-// -0.0 takes +0.0's key (numpy's partition treats them as equal; which one it leaves is unspecified).
-inline uint64_t FloatKey(double v) {
-  uint64_t u;
-  std::memcpy(&u, &v, 8);
-  if (v == 0) u = 0;
-  return (u >> 63) ? ~u : (u | (uint64_t(1) << 63));
-}
+inline uint64_t FloatKeyBits(uint64_t u);
+inline bool NanBits(uint64_t u);
 
 struct Scratch {
   std::vector<uint64_t> vals = std::vector<uint64_t>(kChunk);
@@ -108,12 +102,64 @@ void Values(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step,
   }
 }
 
+constexpr uint64_t kSign = uint64_t(1) << 63;
+
+// FloatKey from the bits, without branches (random signs would mispredict half the time).
+// -0.0 keeps a key of its own here, next to +0.0's: ranks are the same, and src/ reads it back as +0.0.
+inline uint64_t FloatKeyBits(uint64_t u) {
+  uint64_t flip = (uint64_t)((int64_t)u >> 63) | kSign;
+  return u ^ flip;
+}
+
+// The single-window collecting loop: keys inside [lo, lo + span] appended to `out`.
+template <int VT>
+void CollectOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, std::vector<uint64_t>& out) {
+  for (int64_t i = 0; i < m; ++i) {
+    uint64_t u = v[i];
+    uint64_t k;
+    if constexpr (VT == kFloat64) {
+      if (NanBits(u)) continue;
+      k = FloatKeyBits(u);
+    } else if constexpr (VT == kInt64) {
+      k = u ^ kSign;
+    } else {
+      k = u;
+    }
+    if (k - lo <= span) out.push_back(k);
+  }
+}
+
+inline bool NanBits(uint64_t u) { return (u & ~kSign) > 0x7ff0000000000000ull; }
+
+// The single-window histogram loop (every first pass, most later ones): locals only, so the
+// compiler keeps them in registers across the count stores. Returns the NaNs seen.
+template <int VT>
+int64_t HistOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, uint64_t sh, int64_t* c) {
+  int64_t nan = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    uint64_t u = v[i];
+    uint64_t k;
+    if constexpr (VT == kFloat64) {
+      bool isNan = NanBits(u);
+      nan += isNan;
+      k = FloatKeyBits(u) - lo;
+      if (isNan) continue;
+    } else if constexpr (VT == kInt64) {
+      k = (u ^ kSign) - lo;
+    } else {
+      k = u - lo;
+    }
+    if (k <= span) ++c[k >> sh];
+  }
+  return nan;
+}
+
 inline uint64_t KeyOf(int vt, uint64_t bits, bool* nan) {
   if (vt == kFloat64) {
     double v;
     std::memcpy(&v, &bits, 8);
     *nan = v != v;
-    return FloatKey(v);
+    return FloatKeyBits(bits);
   }
   *nan = false;
   return vt == kInt64 ? bits ^ (uint64_t(1) << 63) : bits;
@@ -180,12 +226,9 @@ int KeyModes(const DistArgs& d) {
         if (w1 - w0 == 1) {
           const uint64_t* e = win + w0 * kWindowWords;
           const uint64_t lo = e[0], span = e[1] - e[0], sh = e[2];
-          for (int64_t i = 0; i < m; ++i) {
-            bool nan;
-            uint64_t k = KeyOf(vt, v[i], &nan) - lo;
-            if (nan) { ++nanCount; continue; }
-            if (k <= span) ++c[k >> sh];
-          }
+          if (vt == kFloat64) nanCount += HistOne<kFloat64>(v, m, lo, span, sh, c);
+          else if (vt == kInt64) HistOne<kInt64>(v, m, lo, span, sh, c);
+          else HistOne<kUInt64>(v, m, lo, span, sh, c);
           return;
         }
         for (int64_t i = 0; i < m; ++i) {
@@ -197,6 +240,15 @@ int KeyModes(const DistArgs& d) {
             if (k - e[0] <= e[1] - e[0]) { ++c[(w - w0) * nb + ((k - e[0]) >> e[2])]; break; }
           }
         }
+        return;
+      }
+      if (w1 - w0 == 1) {
+        const uint64_t* e = win + w0 * kWindowWords;
+        std::vector<uint64_t>& b = L.keys[0];
+        if (vt == kFloat64) CollectOne<kFloat64>(v, m, e[0], e[1] - e[0], b);
+        else if (vt == kInt64) CollectOne<kInt64>(v, m, e[0], e[1] - e[0], b);
+        else CollectOne<kUInt64>(v, m, e[0], e[1] - e[0], b);
+        if (b.size() >= kCollectBuffer) flushKeys(w0);
         return;
       }
       for (int64_t i = 0; i < m; ++i) {
@@ -234,12 +286,54 @@ int KeyModes(const DistArgs& d) {
   return 0;
 }
 
+
 // numpy's arithmetic in the bin type: float64, float32 (each operation rounded), float16 (each
 // operation computed in float32 and rounded to half, as numpy's half loops do).
 inline double Round(int compute, double v) {
   if (compute == 3) return (double)HalfToFloat(FloatToHalf((float)v));
   if (compute == 2) return (double)(float)v;
   return v;
+}
+
+// numpy's equal-width bin index of each value, counted (or its weight added): locals only.
+template <int Sub, int Div, bool Weighted>
+void UniformLoop(const uint64_t* v, int64_t m, const double* w, double lo, double hi, double first, double denom,
+                 int64_t bins, const double* edges, int64_t* c, double* sw) {
+  const double nb = (double)bins;
+  for (int64_t i = 0; i < m; ++i) {
+    double x;
+    std::memcpy(&x, &v[i], 8);
+    if constexpr (Div >= 2) x = Round(Div, x);
+    if (!(x >= lo && x <= hi)) continue;
+    double t = Round(Sub, x - first);
+    double f = Round(Div, Round(Div, t / denom) * nb);
+    int64_t b = (int64_t)f;
+    if (b == bins) b -= 1;
+    if (x < edges[b]) b -= 1;
+    if (x >= edges[b + 1] && b != bins - 1) b += 1;
+    if constexpr (Weighted) sw[b] += w[i];
+    else ++c[b];
+  }
+}
+
+using UniformFn = void (*)(const uint64_t*, int64_t, const double*, double, double, double, double, int64_t, const double*,
+                           int64_t*, double*);
+template <int Sub, int Div>
+UniformFn Uniform(bool weighted) { return weighted ? &UniformLoop<Sub, Div, true> : &UniformLoop<Sub, Div, false>; }
+
+UniformFn PickUniform(int sub, int div, bool weighted) {
+  switch (sub * 4 + div) {
+    case 0: return Uniform<0, 0>(weighted);
+    case 2: return Uniform<0, 2>(weighted);
+    case 3: return Uniform<0, 3>(weighted);
+    case 8: return Uniform<2, 0>(weighted);
+    case 10: return Uniform<2, 2>(weighted);
+    case 11: return Uniform<2, 3>(weighted);
+    case 12: return Uniform<3, 0>(weighted);
+    case 14: return Uniform<3, 2>(weighted);
+    case 15: return Uniform<3, 3>(weighted);
+    default: return nullptr;
+  }
 }
 
 int BinModes(const DistArgs& d) {
@@ -262,6 +356,8 @@ int BinModes(const DistArgs& d) {
   else { if ((int64_t)L.counts.size() < bins) L.counts.resize((size_t)bins); std::fill(L.counts.begin(), L.counts.begin() + bins, 0); }
   int64_t* c = L.counts.data();
   double* sw = L.sums.data();
+  UniformFn uniform = d.mode == dist::kBinsUniform ? PickUniform(sub, compute, d.weighted) : nullptr;
+  if (d.mode == dist::kBinsUniform && uniform == nullptr) return EINVAL;
   // The bin of x, or -1 when numpy's keep mask drops it.
   auto binOf = [&](double x) -> int64_t {
     if (d.mode == dist::kBinsUniform) {
@@ -287,6 +383,10 @@ int BinModes(const DistArgs& d) {
                       reinterpret_cast<uint8_t*>(L.weights.data()));
       }
       const double* wv = L.weights.data();
+      if (uniform != nullptr) {
+        uniform(v, m, wv, lo, hi, first, denom, bins, edges, c, sw);
+        return;
+      }
       for (int64_t i = 0; i < m; ++i) {
         int64_t b;
         if (d.mode == dist::kBincount) {

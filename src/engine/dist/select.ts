@@ -14,8 +14,8 @@ import { type Source, runPass, shared } from './pass.js';
 
 /** Bits per histogram pass: 65,536 buckets of int64 counts, 512 KiB per window and thread. */
 const BUCKET_BITS = 16;
-/** A window with at most this many keys is collected and sorted (8 MiB of keys). */
-export const COLLECT_KEYS = 2 ** 20;
+/** A window with at most this many keys is collected and sorted (32 MiB of keys). */
+export const COLLECT_KEYS = 2 ** 22;
 /** Inputs (per output) up to this many elements skip the histograms: all keys collected at once. */
 export const SMALL = 2 ** 20;
 const FULL = (1n << 64n) - 1n;
