@@ -279,6 +279,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
       InstanceMethod<&Addon::Call<DistCall>>("dist"),
       InstanceMethod<&Addon::Call<SortKeysCall>>("sortKeys"),
+      InstanceMethod<&Addon::Call<SelectKeysCall>>("selectKeys"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyGlue>>("apply"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),

@@ -18,6 +18,8 @@ namespace {
 constexpr int64_t kChunk = 8192;
 // Keys a thread buffers per window before reserving room for them in the shared result.
 constexpr size_t kCollectBuffer = 4096;
+// Windows of one output the bracketing loop handles with tables on the stack (more take a slower path).
+constexpr int64_t kMaxWindowsFast = 32;
 
 inline uint64_t FloatKeyBits(uint64_t u);
 inline bool NanBits(uint64_t u);
@@ -111,10 +113,32 @@ inline uint64_t FloatKeyBits(uint64_t u) {
   return u ^ flip;
 }
 
-// The single-window collecting loop: keys inside [lo, lo + span] appended to `out`.
-template <int VT>
-void CollectOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, std::vector<uint64_t>& out) {
-  for (int64_t i = 0; i < m; ++i) {
+// The single-window collecting loop: keys inside [lo, lo + span] appended to `out`, every step-th;
+// with Below, keys under lo counted (returned) and NaNs added to *nan.
+template <int VT, bool Below = false>
+int64_t CollectOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, std::vector<uint64_t>& out,
+                   int64_t step = 1, int64_t* nan = nullptr) {
+  int64_t below = 0;
+  if constexpr (Below) {
+    int64_t nn = 0;
+    for (int64_t i = 0; i < m; ++i) {
+      uint64_t u = v[i];
+      uint64_t k;
+      if constexpr (VT == kFloat64) {
+        if (NanBits(u)) { ++nn; continue; }
+        k = FloatKeyBits(u);
+      } else if constexpr (VT == kInt64) {
+        k = u ^ kSign;
+      } else {
+        k = u;
+      }
+      below += k < lo;
+      if (k - lo <= span) out.push_back(k);
+    }
+    *nan += nn;
+    return below;
+  }
+  for (int64_t i = 0; i < m; i += step) {
     uint64_t u = v[i];
     uint64_t k;
     if constexpr (VT == kFloat64) {
@@ -127,6 +151,7 @@ void CollectOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, std::v
     }
     if (k - lo <= span) out.push_back(k);
   }
+  return below;
 }
 
 inline bool NanBits(uint64_t u) { return (u & ~kSign) > 0x7ff0000000000000ull; }
@@ -154,6 +179,31 @@ int64_t HistOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, uint64
   return nan;
 }
 
+// The bracketing loop over several windows (ascending, disjoint): gap counts and kept keys; returns
+// the NaNs seen. los/spans/valid are indexed by gap: gap j is inside window j - 1 when valid.
+template <int VT, class Keep>
+int64_t BracketMany(const uint64_t* v, int64_t m, int64_t nw, const uint64_t* los, const uint64_t* spans,
+                    const uint64_t* valid, int64_t* gaps, Keep&& keep) {
+  int64_t nan = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    uint64_t u = v[i];
+    uint64_t k;
+    if constexpr (VT == kFloat64) {
+      if (NanBits(u)) { ++nan; continue; }
+      k = FloatKeyBits(u);
+    } else if constexpr (VT == kInt64) {
+      k = u ^ kSign;
+    } else {
+      k = u;
+    }
+    int64_t j = 0;
+    for (int64_t w = 1; w <= nw; ++w) j += k >= los[w];
+    ++gaps[j];
+    if ((valid[j] & (uint64_t)(k - los[j] <= spans[j])) != 0) keep(j, k);
+  }
+  return nan;
+}
+
 inline uint64_t KeyOf(int vt, uint64_t bits, bool* nan) {
   if (vt == kFloat64) {
     double v;
@@ -170,16 +220,16 @@ int KeyModes(const DistArgs& d) {
   uint64_t* s = d.spec;
   if (d.specLen < kSpecHead) return EINVAL;
   const int64_t O = (int64_t)s[1], bits = (int64_t)s[2], W = (int64_t)s[3];
-  if (O < 1 || bits < 0 || bits > 20 || W < 0 || d.specLen != kSpecHead + O + 1 + W * kWindowWords) return EINVAL;
+  if (O < 1 || (d.mode == dist::kKeyHist && (bits < 0 || bits > 20)) || W < 0 || d.specLen != kSpecHead + O + 1 + W * kWindowWords) return EINVAL;
   const uint64_t* off = s + kSpecHead;
   uint64_t* win = s + kSpecHead + O + 1;
   for (int64_t o = 0; o < O; ++o) if (off[o] > off[o + 1] || (int64_t)off[o + 1] > W) return EINVAL;
-  const int64_t nb = int64_t(1) << bits;
+  const int64_t nb = d.mode == dist::kKeyHist ? int64_t(1) << bits : 0;
   for (int64_t w = 0; w < W; ++w) {
     uint64_t* e = win + w * kWindowWords;
-    if (e[1] < e[0] || e[2] > 63) return EINVAL;
+    if (e[1] < e[0] || (d.mode != dist::kBracket && e[2] > 63)) return EINVAL;
     if (d.mode == dist::kKeyHist && ((e[1] - e[0]) >> e[2]) >= (uint64_t)nb) return EINVAL;
-    if (d.mode == dist::kCollect && (e[3] > (uint64_t)d.outLen || e[4] > (uint64_t)d.outLen - e[3])) return EINVAL;
+    if (d.mode != dist::kKeyHist && (e[3] > (uint64_t)d.outLen || e[4] > (uint64_t)d.outLen - e[3])) return EINVAL;
   }
   if (d.mode == dist::kKeyHist && d.outLen != W * nb + O) return EINVAL;
   const int vt = a.valueType;
@@ -189,6 +239,7 @@ int KeyModes(const DistArgs& d) {
   uint64_t* keysOut = static_cast<uint64_t*>(d.out);
   int64_t nanCount = 0;
   int64_t curO = -1, w0 = 0, w1 = 0;
+  std::vector<int64_t> below((size_t)W + 1), gaps((size_t)W + 2);
   auto begin = [&](int64_t o) {
     curO = o % O;
     w0 = (int64_t)off[curO];
@@ -200,6 +251,8 @@ int KeyModes(const DistArgs& d) {
     } else {
       if (L.keys.size() < (size_t)(w1 - w0)) L.keys.resize((size_t)(w1 - w0));
       for (int64_t w = 0; w < w1 - w0; ++w) L.keys[w].clear();
+      std::fill(below.begin(), below.end(), 0);
+      std::fill(gaps.begin(), gaps.end(), 0);
     }
     nanCount = 0;
   };
@@ -218,7 +271,7 @@ int KeyModes(const DistArgs& d) {
   auto run = [&](int64_t o, const uint8_t* const* pos, const int64_t* step, int64_t n) {
     if (o % O != curO) begin(o);
     if (w0 == w1) {
-      if (d.mode == dist::kCollect || vt != kFloat64) return;  // no window: only NaN counts matter
+      if (d.mode != dist::kKeyHist || vt != kFloat64) return;  // no window: only NaN counts matter
     }
     Values(a, pos, step, n, [&](const uint64_t* v, int64_t m, int64_t) {
       if (d.mode == dist::kKeyHist) {
@@ -242,26 +295,73 @@ int KeyModes(const DistArgs& d) {
         }
         return;
       }
-      if (w1 - w0 == 1) {
+      if (w1 - w0 == 1 && d.mode == dist::kCollect) {
         const uint64_t* e = win + w0 * kWindowWords;
         std::vector<uint64_t>& b = L.keys[0];
-        if (vt == kFloat64) CollectOne<kFloat64>(v, m, e[0], e[1] - e[0], b);
-        else if (vt == kInt64) CollectOne<kInt64>(v, m, e[0], e[1] - e[0], b);
-        else CollectOne<kUInt64>(v, m, e[0], e[1] - e[0], b);
+        const int64_t step = s[2] > 1 ? (int64_t)std::min<uint64_t>(s[2], kChunk) : 1;
+        if (vt == kFloat64) CollectOne<kFloat64>(v, m, e[0], e[1] - e[0], b, step);
+        else if (vt == kInt64) CollectOne<kInt64>(v, m, e[0], e[1] - e[0], b, step);
+        else CollectOne<kUInt64>(v, m, e[0], e[1] - e[0], b, step);
         if (b.size() >= kCollectBuffer) flushKeys(w0);
         return;
       }
+      if (w1 - w0 == 1) {  // bracket
+        const uint64_t* e = win + w0 * kWindowWords;
+        std::vector<uint64_t>& b = L.keys[0];
+        if (vt == kFloat64) below[0] += CollectOne<kFloat64, true>(v, m, e[0], e[1] - e[0], b, 1, &nanCount);
+        else if (vt == kInt64) below[0] += CollectOne<kInt64, true>(v, m, e[0], e[1] - e[0], b, 1, &nanCount);
+        else below[0] += CollectOne<kUInt64, true>(v, m, e[0], e[1] - e[0], b, 1, &nanCount);
+        if (b.size() >= kCollectBuffer) flushKeys(w0);
+        return;
+      }
+      if (d.mode == dist::kBracket) {
+        // windows ascending and disjoint: j = how many start at or below k; k is inside window j - 1
+        // or in the gap after it; the keys below window w are those with j <= w
+        const int64_t nw = w1 - w0;
+        const uint64_t* e0 = win + w0 * kWindowWords;
+        // per gap j: the window it would be inside (j - 1), as lo/span with gap 0 never inside
+        uint64_t los[kMaxWindowsFast + 1], spans[kMaxWindowsFast + 1], valid[kMaxWindowsFast + 1];
+        const bool fast = nw <= kMaxWindowsFast;
+        los[0] = 0; spans[0] = 0; valid[0] = 0;
+        for (int64_t w = 0; fast && w < nw; ++w) {
+          los[w + 1] = e0[w * kWindowWords]; spans[w + 1] = e0[w * kWindowWords + 1] - los[w + 1]; valid[w + 1] = 1;
+        }
+        auto keep = [&](int64_t j, uint64_t k) {
+          std::vector<uint64_t>& b = L.keys[j - 1];
+          b.push_back(k);
+          if (b.size() >= kCollectBuffer) flushKeys(w0 + j - 1);
+        };
+        if (fast) {
+          int64_t* g = gaps.data();
+          if (vt == kFloat64) nanCount += BracketMany<kFloat64>(v, m, nw, los, spans, valid, g, keep);
+          else if (vt == kInt64) BracketMany<kInt64>(v, m, nw, los, spans, valid, g, keep);
+          else BracketMany<kUInt64>(v, m, nw, los, spans, valid, g, keep);
+          return;
+        }
+        for (int64_t i = 0; i < m; ++i) {
+          bool nan;
+          uint64_t k = KeyOf(vt, v[i], &nan);
+          if (nan) { ++nanCount; continue; }
+          int64_t j = 0;
+          for (int64_t w = 0; w < nw; ++w) j += k >= e0[w * kWindowWords];
+          ++gaps[j];
+          if (j > 0 && k <= e0[(j - 1) * kWindowWords + 1]) keep(j, k);
+        }
+        return;
+      }
+      const bool bracket = false;
       for (int64_t i = 0; i < m; ++i) {
         bool nan;
         uint64_t k = KeyOf(vt, v[i], &nan);
-        if (nan) continue;
+        if (nan) { nanCount += bracket; continue; }
         for (int64_t w = w0; w < w1; ++w) {
           const uint64_t* e = win + w * kWindowWords;
+          if (bracket) below[w - w0] += k < e[0];
           if (k - e[0] <= e[1] - e[0]) {
             std::vector<uint64_t>& b = L.keys[w - w0];
             b.push_back(k);
             if (b.size() >= kCollectBuffer) flushKeys(w);
-            break;
+            if (!bracket) break;
           }
         }
       }
@@ -279,6 +379,15 @@ int KeyModes(const DistArgs& d) {
       nanCount = 0;
     } else {
       for (int64_t w = w0; w < w1; ++w) flushKeys(w);
+      if (d.mode == dist::kBracket) {
+        if (w1 - w0 > 1) {
+          int64_t acc = 0;
+          for (int64_t w = 0; w < w1 - w0; ++w) { acc += gaps[w]; below[w] = acc; }
+        }
+        for (int64_t w = w0; w < w1; ++w)
+          if (below[w - w0] != 0) __atomic_fetch_add(&win[w * kWindowWords + 2], (uint64_t)below[w - w0], __ATOMIC_RELAXED);
+        if (nanCount != 0) __atomic_fetch_add(&s[2], (uint64_t)nanCount, __ATOMIC_RELAXED);
+      }
     }
     curO = -1;
   };
@@ -421,10 +530,22 @@ int BinModes(const DistArgs& d) {
 
 int Dist(const DistArgs& d) {
   if (d.r == nullptr || d.out == nullptr) return EINVAL;
-  if (d.mode == dist::kKeyHist || d.mode == dist::kCollect) return d.spec == nullptr ? EINVAL : KeyModes(d);
+  if (d.mode == dist::kKeyHist || d.mode == dist::kCollect || d.mode == dist::kBracket)
+    return d.spec == nullptr ? EINVAL : KeyModes(d);
   if (d.mode == dist::kBinsUniform || d.mode == dist::kBinsEdges || d.mode == dist::kBincount)
     return d.params == nullptr ? EINVAL : BinModes(d);
   return EINVAL;
+}
+
+void SelectKeys(uint64_t* keys, int64_t n, const int64_t* ranks, int64_t nRanks) {
+  // ranks ascending: each nth_element leaves everything before its rank no greater, so the next rank
+  // is looked for only after it
+  int64_t from = 0;
+  for (int64_t i = 0; i < nRanks; ++i) {
+    if (ranks[i] < from) continue;
+    std::nth_element(keys + from, keys + ranks[i], keys + n);
+    from = ranks[i] + 1;
+  }
 }
 
 void SortKeys(uint64_t* keys, const int64_t* ranges, int64_t nRanges) {

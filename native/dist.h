@@ -14,7 +14,8 @@ namespace ndmmap {
   X(kCollect, "collect")     /* keys inside each window appended to its slice of out */        \
   X(kBinsUniform, "uniform") /* numpy's equal-width bin index */                               \
   X(kBinsEdges, "edges")     /* numpy's searchsorted bin index over given edges */             \
-  X(kBincount, "bincount")   /* counts (or weight sums) per non-negative integer */
+  X(kBincount, "bincount")   /* counts (or weight sums) per non-negative integer */          \
+  X(kBracket, "bracket")     /* as collect, and counts keys below each window and NaNs */
 
 namespace dist {
 enum Mode : int {
@@ -27,6 +28,8 @@ enum Mode : int {
 
 // Key-mode spec (uint64 words, shared between threads: the cursors are updated atomically):
 // [mode, outputs O, bucketBits, windows W, O + 1 window offsets, W x (lo, hi, shift, base, cap, cursor)]
+// collect: word 2 is the sampling step (every step-th element of each run of 8192; 0 or 1: all).
+// bracket: word 2 counts NaNs, each window's shift word counts the keys below it (both atomically).
 constexpr int kSpecHead = 4;
 constexpr int kWindowWords = 6;
 
@@ -50,6 +53,9 @@ struct DistArgs {
 
 // 0, or EINVAL for arguments that do not fit together.
 int Dist(const DistArgs& d);
+
+// Put the keys of ranks `ranks` (ascending, within [0, n)) of keys[0, n) in their sorted places.
+void SelectKeys(uint64_t* keys, int64_t n, const int64_t* ranks, int64_t nRanks);
 
 // Sort ranges [start, start + len) of keys in place.
 void SortKeys(uint64_t* keys, const int64_t* ranges, int64_t nRanges);

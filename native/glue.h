@@ -174,6 +174,7 @@ Napi::Array KernelTable(Napi::Env env);
 // glue_dist.cc
 Napi::Value DistCall(const Napi::CallbackInfo& info);
 Napi::Value SortKeysCall(const Napi::CallbackInfo& info);
+Napi::Value SelectKeysCall(const Napi::CallbackInfo& info);
 Napi::Object DistTable(Napi::Env env);
 
 }  // namespace ndmmap

@@ -48,8 +48,8 @@ Napi::Value DistGlue(const Napi::CallbackInfo& info) {
     d.specLen = specLen;
     if (specLen < 1) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist spec is too short");
     d.mode = (int)std::min<uint64_t>(d.spec[0], 1000);
-    if (d.mode != dist::kKeyHist && d.mode != dist::kCollect) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
-    if ((d.mode == dist::kKeyHist) != (ot == napi_bigint64_array) || (d.mode == dist::kCollect) != (ot == napi_biguint64_array))
+    if (d.mode != dist::kKeyHist && d.mode != dist::kCollect && d.mode != dist::kBracket) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
+    if ((d.mode == dist::kKeyHist) != (ot == napi_bigint64_array) || (d.mode != dist::kKeyHist) != (ot == napi_biguint64_array))
       ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
   } else {
     if (specLen != kBinParams) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist params have the wrong length");
@@ -88,8 +88,28 @@ Napi::Value SortKeysGlue(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// selectKeys(keys: BigUint64Array, start, length, ranks: Float64Array (ascending, relative to start))
+Napi::Value SelectKeysGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n;
+  uint64_t* keys = static_cast<uint64_t*>(TypedArg(info, 0, {napi_biguint64_array}, "keys", &n));
+  int64_t start = (int64_t)U64(info, 1, "start"), len = (int64_t)U64(info, 2, "length");
+  if (start + len > n) ThrowCode(env, "ERR_OUT_OF_RANGE", "range outside the keys");
+  Napi::Float64Array ra = F64Arg(info, 3, "ranks");
+  std::vector<int64_t> r(ra.ElementLength());
+  for (size_t i = 0; i < r.size(); ++i) {
+    double d = ra[i];
+    if (!(d >= 0 && d < (double)len) || d != (double)(int64_t)d || (i > 0 && d < ra[i - 1]))
+      ThrowCode(env, "ERR_OUT_OF_RANGE", "ranks must be ascending integers inside the range");
+    r[i] = (int64_t)d;
+  }
+  SelectKeys(keys + start, len, r.data(), (int64_t)r.size());
+  return env.Undefined();
+}
+
 }  // namespace
 
+Napi::Value SelectKeysCall(const Napi::CallbackInfo& info) { return SelectKeysGlue(info); }
 Napi::Value DistCall(const Napi::CallbackInfo& info) { return DistGlue(info); }
 Napi::Value SortKeysCall(const Napi::CallbackInfo& info) { return SortKeysGlue(info); }
 

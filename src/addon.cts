@@ -58,6 +58,8 @@ export interface Native {
     mask?: Uint8Array | null, maskConsts?: Float64Array | null): void;
   /** Sort `keys` in place over each [start, length] pair of `ranges`. */
   sortKeys(keys: BigUint64Array, ranges: Float64Array): void;
+  /** Place the keys of `ranks` (ascending, relative to `start`) of keys[start, start + length) where a sort would. */
+  selectKeys(keys: BigUint64Array, start: number, length: number, ranks: Float64Array): void;
   apply(code: Uint8Array, consts: Float64Array, shape: Float64Array, x: Float64Array, y: Float64Array, out: Float64Array): void;
 }
 

@@ -27,7 +27,7 @@ export interface Selected { nValid: number; nNan: number; keyAt: (rank: number) 
 
 function spec(mode: number, windows: { lo: bigint; hi: bigint; shift: bigint; base: number; cap: number }[]): BigUint64Array {
   const s = shared.u64(DIST_SPEC_HEAD + 2 + windows.length * DIST_WINDOW_WORDS);
-  s[0] = BigInt(mode); s[1] = 1n; s[2] = BigInt(BUCKET_BITS); s[3] = BigInt(windows.length);
+  s[0] = BigInt(mode); s[1] = 1n; s[2] = mode === DIST_MODES.keyhist ? BigInt(BUCKET_BITS) : 0n; s[3] = BigInt(windows.length);
   s[DIST_SPEC_HEAD] = 0n; s[DIST_SPEC_HEAD + 1] = BigInt(windows.length);
   windows.forEach((w, i) => {
     const at = DIST_SPEC_HEAD + 2 + i * DIST_WINDOW_WORDS;
@@ -36,15 +36,15 @@ function spec(mode: number, windows: { lo: bigint; hi: bigint; shift: bigint; ba
   return s;
 }
 
-/** Collect the keys of `windows` (their counts known), sorted per window. */
-async function collect(src: Source, plan: ReducePlan, kind: KeyKind, windows: Window[], opts: RunOptions): Promise<{ keys: BigUint64Array; bases: number[] }> {
+/** Collect the keys of `windows` (their counts known), each window's wanted ranks put in place. */
+async function collect(src: Source, plan: ReducePlan, kind: KeyKind, windows: { w: Window; ranks: number[] }[], opts: RunOptions): Promise<{ keys: BigUint64Array; bases: number[] }> {
   const bases: number[] = [];
   let total = 0;
-  for (const w of windows) { bases.push(total); total += w.count; }
-  const s = spec(DIST_MODES.collect, windows.map((w, i) => ({ lo: w.lo, hi: w.hi, shift: 0n, base: bases[i], cap: w.count })));
+  for (const { w } of windows) { bases.push(total); total += w.count; }
+  const s = spec(DIST_MODES.collect, windows.map(({ w }, i) => ({ lo: w.lo, hi: w.hi, shift: 0n, base: bases[i], cap: w.count })));
   const keys = shared.u64(total);
   await runPass(src, plan, kind, s, keys, null, opts);
-  native.sortKeys(keys, Float64Array.from(windows.flatMap((w, i) => [bases[i], w.count])));
+  windows.forEach(({ w, ranks }, i) => native.selectKeys(keys, bases[i], w.count, Float64Array.from(ranks, (r) => r - w.start)));
   return { keys, bases };
 }
 
@@ -61,9 +61,12 @@ export async function selectRanks(src: Source, plan: ReducePlan, kind: KeyKind, 
     const keys = shared.u64(n);
     await runPass(src, plan, kind, s, keys, null, opts);
     const nValid = Number(s[DIST_SPEC_HEAD + 2 + 5]);
-    native.sortKeys(keys, Float64Array.from([0, nValid]));
+    const ranks = want(nValid, n - nValid);
+    if (ranks.length > 0) native.selectKeys(keys, 0, nValid, Float64Array.from(ranks));
     return { nValid, nNan: n - nValid, keyAt: (r) => keys[r] };
   }
+  const quick = await sampleSelect(src, plan, kind, want, opts);
+  if (quick !== null) return quick;
   // pass 1: every key, by its top bits
   let windows: Window[] = [{ lo: 0n, hi: FULL, count: n, start: 0 }];
   let shift = 64 - BUCKET_BITS;
@@ -105,11 +108,93 @@ export async function selectRanks(src: Source, plan: ReducePlan, kind: KeyKind, 
     counts = h.counts;
   }
   if (pending.length > 0) {
-    const { keys, bases } = await collect(src, plan, kind, pending.map((e) => e.w), opts);
+    const { keys, bases } = await collect(src, plan, kind, pending, opts);
     pending.forEach((e, i) => { for (const r of e.ranks) resolved.set(r, keys[bases[i] + r - e.w.start]); });
   }
   pending = [];
   return { nValid, nNan, keyAt: (r) => resolved.get(r)! };
+}
+
+/** Blocks read for the sample, spread evenly over the data: at most 64, and a sixteenth of them. */
+const SAMPLE_BLOCKS = 64;
+const SAMPLE_SHARE = 16;
+/** Keys in the sample. */
+const SAMPLE_KEYS = 2 ** 17;
+/** Half-width of a window, in standard deviations of a sample quantile's position. */
+const SAMPLE_SIGMAS = 5;
+
+/**
+ * One pass instead of several, when a sample predicts where the ranks lie: keys of a sample of the
+ * blocks give windows around each wanted rank, wide enough that the rank falls inside with
+ * overwhelming probability; one bracketing pass counts the keys below each window and collects those
+ * inside. Null when a rank fell outside its window (skewed or ordered data): the radix select then runs.
+ */
+async function sampleSelect(src: Source, plan: ReducePlan, kind: KeyKind, want: (nValid: number, nNan: number) => number[],
+  opts: RunOptions): Promise<Selected | null> {
+  const n = plan.perOutput * plan.outCount;
+  const want_ = Math.max(1, Math.min(SAMPLE_BLOCKS, Math.floor(plan.blocks.length / SAMPLE_SHARE)));
+  const every = Math.max(1, Math.floor(plan.blocks.length / want_));
+  const blocks = plan.blocks.filter((_, i) => i % every === 0).slice(0, want_);
+  const elems = blocks.reduce((t, b) => t + b.dims.reduce((p, d) => p * d[0], 1), 0);
+  const step = Math.min(4096, Math.max(1, Math.floor(elems / SAMPLE_KEYS)));
+  const cap = Math.ceil(elems / step) + blocks.length * 8192;
+  const ss = spec(DIST_MODES.collect, [{ lo: 0n, hi: FULL, shift: 0n, base: 0, cap }]);
+  ss[2] = BigInt(step);
+  const sample = shared.u64(cap);
+  await runPass(src, plan, kind, ss, sample, null, { threads: opts.threads, signal: opts.signal }, blocks);
+  const got = Math.min(cap, Number(ss[DIST_SPEC_HEAD + 2 + 5]));
+  const sampled = Math.ceil(elems / step);
+  if (got < 64) return null;
+  const keys = sample.subarray(0, got).sort();
+  // ranks as a fraction of the non-NaN values, estimated from the sample
+  const estValid = Math.round(n * (got / Math.max(sampled, got)));
+  const ranks = want(estValid, n - estValid);
+  if (ranks.length === 0) return null;
+  const spans: { lo: bigint; hi: bigint }[] = [];
+  for (const r of ranks) {
+    const p = Math.min(1, Math.max(0, r / Math.max(estValid - 1, 1)));
+    const j = p * (got - 1);
+    const d = SAMPLE_SIGMAS * Math.sqrt(got * p * (1 - p)) + 32;
+    const a = Math.floor(j - d), b = Math.ceil(j + d);
+    spans.push({ lo: a <= 0 ? 0n : keys[a], hi: b >= got - 1 ? FULL : keys[b] });
+  }
+  spans.sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0));
+  const merged: { lo: bigint; hi: bigint }[] = [];
+  for (const w of spans) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && w.lo <= last.hi) { if (w.hi > last.hi) last.hi = w.hi; } else merged.push({ ...w });
+  }
+  // room for each window: its share of the sample, with slack; more would not fit the memory bound
+  const caps = merged.map((w) => {
+    let inside = 0;
+    for (let i = 0; i < got; i++) if (keys[i] >= w.lo && keys[i] <= w.hi) inside++;
+    return Math.ceil((inside / got) * n * 1.5) + 4096;
+  });
+  if (caps.reduce((t, c) => t + c, 0) > COLLECT_KEYS) return null;
+  const bases: number[] = [];
+  let total = 0;
+  for (const c of caps) { bases.push(total); total += c; }
+  const bs = spec(DIST_MODES.bracket, merged.map((w, i) => ({ lo: w.lo, hi: w.hi, shift: 0n, base: bases[i], cap: caps[i] })));
+  bs[2] = 0n; // the NaN counter
+  const out = shared.u64(total);
+  await runPass(src, plan, kind, bs, out, null, opts);
+  const nNan = Number(bs[2]);
+  const nValid = n - nNan;
+  const wins = merged.map((w, i) => {
+    const at = DIST_SPEC_HEAD + 2 + i * DIST_WINDOW_WORDS;
+    return { below: Number(bs[at + 2]), count: Number(bs[at + 5]), cap: caps[i], base: bases[i], ranks: [] as number[] };
+  });
+  for (const r of want(nValid, nNan)) {
+    const w = wins.find((x) => r >= x.below && r < x.below + x.count);
+    if (w === undefined || w.count > w.cap) return null;
+    w.ranks.push(r);
+  }
+  for (const w of wins) if (w.ranks.length > 0) native.selectKeys(out, w.base, w.count, Float64Array.from(w.ranks, (r) => r - w.below));
+  const keyAt = (r: number): bigint => {
+    const w = wins.find((x) => r >= x.below && r < x.below + x.count)!;
+    return out[w.base + r - w.below];
+  };
+  return { nValid, nNan, keyAt };
 }
 
 async function histogram(src: Source, plan: ReducePlan, kind: KeyKind, windows: Window[], shift: number, opts: RunOptions): Promise<{ counts: BigInt64Array; nan: number }> {
