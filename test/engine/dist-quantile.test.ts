@@ -175,3 +175,33 @@ describe('bad input fails before any worker runs', () => {
     await expect(fn()).rejects.toThrow(msg);
   });
 });
+
+describe('many q, abort and close', () => {
+  const t = tempDir();
+  afterAll(() => t.remove());
+  const n = 2_400_000;
+  const x = new Float64Array(n);
+  let s = 99;
+  for (let i = 0; i < n; i++) { s = (s * 16807) % 2147483647; x[i] = i % 2 ? s / 2147483647 : -Math.exp(s / 2e8); }
+  const f = t.file('many.f8');
+  writeFileSync(f, Buffer.from(x.buffer));
+  const sorted = Float64Array.from(x).sort();
+
+  it('101 quantiles at once agree with a full sort (windows in bounded batches)', async () => {
+    const a = memmap(f, { dtype: 'float64', mode: 'r' });
+    const qs = Array.from({ length: 101 }, (_, i) => i / 100);
+    const got = (await dist.quantile(a, qs, { method: 'lower' })) as { data: Float64Array };
+    qs.forEach((q, i) => expect(got.data[i], `q=${q}`).toBe(sorted[planQ('lower', n, q).lo]));
+  });
+
+  it('an aborted median rejects with ABORT_ERR; a median across close() rejects, never a wrong value', async () => {
+    const a = memmap(f, { dtype: 'float64', mode: 'r' });
+    const ac = new AbortController();
+    const p = dist.median(a, { signal: ac.signal });
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ code: 'ABORT_ERR' });
+    const b = memmap(f, { dtype: 'float64', mode: 'r' });
+    const q = dist.quantile(b, 0.3, { onProgress: () => b.close() });
+    await expect(q).rejects.toMatchObject({ code: 'ERR_NDMMAP_CLOSED' });
+  });
+});

@@ -19,6 +19,15 @@ export const COLLECT_KEYS = 2 ** 22;
 /** Inputs (per output) up to this many elements skip the histograms: all keys collected at once. */
 export const SMALL = 2 ** 20;
 const FULL = (1n << 64n) - 1n;
+/** Windows one histogram pass counts: 16 x 512 KiB of counts (per thread, and shared). */
+const WINDOWS_PER_PASS = 16;
+
+function concat(parts: BigInt64Array[]): BigInt64Array {
+  const out = new BigInt64Array(parts.reduce((t, p) => t + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
 
 interface Window { lo: bigint; hi: bigint; count: number; start: number }
 
@@ -104,12 +113,22 @@ export async function selectRanks(src: Source, plan: ReducePlan, kind: KeyKind, 
     }
     if (active.length === 0) break;
     shift = Math.max(0, shift - BUCKET_BITS);
-    const h = await histogram(src, plan, kind, active.map((e) => e.w), shift, opts);
-    counts = h.counts;
+    // at most WINDOWS_PER_PASS windows a pass, so counts stay bounded however many q are asked
+    const parts: BigInt64Array[] = [];
+    for (let i = 0; i < active.length; i += WINDOWS_PER_PASS)
+      parts.push((await histogram(src, plan, kind, active.slice(i, i + WINDOWS_PER_PASS).map((e) => e.w), shift, opts)).counts);
+    counts = parts.length === 1 ? parts[0] : concat(parts);
   }
-  if (pending.length > 0) {
-    const { keys, bases } = await collect(src, plan, kind, pending, opts);
-    pending.forEach((e, i) => { for (const r of e.ranks) resolved.set(r, keys[bases[i] + r - e.w.start]); });
+  // collecting passes of at most COLLECT_KEYS keys each (one pass unless many q fall far apart)
+  while (pending.length > 0) {
+    const batch: typeof pending = [];
+    let keysIn = 0;
+    while (pending.length > 0 && (batch.length === 0 || keysIn + pending[0].w.count <= COLLECT_KEYS)) {
+      keysIn += pending[0].w.count;
+      batch.push(pending.shift()!);
+    }
+    const { keys, bases } = await collect(src, plan, kind, batch, opts);
+    batch.forEach((e, i) => { for (const r of e.ranks) resolved.set(r, keys[bases[i] + r - e.w.start]); });
   }
   pending = [];
   return { nValid, nNan, keyAt: (r) => resolved.get(r)! };
