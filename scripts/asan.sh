@@ -44,7 +44,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
-  tests=(test/expr/apply.test.ts test/fixtures.test.ts test/engine/reduce.test.ts test/engine/run.test.ts test/engine/max-dims.test.ts test/memmap.test.ts test/npy.test.ts test/view.test.ts test/reliability/ test/engine/reductions.test.ts test/engine/trust.test.ts test/engine/out.test.ts test/engine/registry.test.ts test/native.test.ts test/engine/isa.test.ts)
+  tests=(test/expr/apply.test.ts test/fixtures.test.ts test/engine/reduce.test.ts test/engine/run.test.ts test/engine/max-dims.test.ts test/memmap.test.ts test/npy.test.ts test/view.test.ts test/reliability/ test/engine/reductions.test.ts test/engine/trust.test.ts test/engine/out.test.ts test/engine/registry.test.ts test/native.test.ts test/engine/isa.test.ts test/engine/dist-quantile.test.ts test/engine/dist-histogram.test.ts)
 fi
 npx vitest run "${tests[@]}"
 echo "asan.sh: clean in $(( $(date +%s) - start ))s"
