@@ -13,19 +13,18 @@ import { demo } from './cli/commands/demo.js';
 import { info } from './cli/commands/info.js';
 import { mergeCommand } from './cli/commands/merge.js';
 import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
-import { bincountCommand } from './cli/commands/bincount.js';
-import { histogramCommand } from './cli/commands/histogram.js';
-import { QUANTILE_COMMANDS } from './cli/commands/quantile.js';
+
 import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
-import { HELP } from './cli/help.js';
+import { HELP, QUANTILE_NAMES } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info, create, demo, apply: applyCommand, merge: mergeCommand,
-  histogram: histogramCommand, bincount: bincountCommand,
+  // the distribution commands load on use: a reduction's start-up stays as short as it was
+  histogram: async (args) => (await import('./cli/commands/histogram.js')).histogramCommand(args),
+  bincount: async (args) => (await import('./cli/commands/bincount.js')).bincountCommand(args),
   ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
-  ...Object.fromEntries(QUANTILE_COMMANDS.map((c) => [c.name, c.run])),
+  ...Object.fromEntries(QUANTILE_NAMES.map((name) => [name, async (args: string[]) => (await import('./cli/commands/quantile.js')).runQuantile(name, args)])),
 };
-const QUANTILE_NAMES = QUANTILE_COMMANDS.map((c) => c.name);
 /** The help page of a command (reductions share one, the quantile family another). */
 const helpOf = (cmd: string): string | undefined => HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : QUANTILE_NAMES.includes(cmd) ? 'quantile' : cmd];
 

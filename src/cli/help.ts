@@ -4,6 +4,9 @@
  */
 import { REDUCTIONS } from '../engine/reductions/index.js';
 
+/** The quantile family's commands (src/cli/commands/quantile.ts runs them). */
+export const QUANTILE_NAMES = ['quantile', 'percentile', 'median', 'nanquantile', 'nanpercentile', 'nanmedian'];
+
 const NAMES = REDUCTIONS.map((r) => r.name).join('|');
 const width = Math.max(...REDUCTIONS.map((r) => r.name.length));
 const LIST = REDUCTIONS.map((r) => `  ${r.name.padEnd(width)}  ${r.summary}`).join('\n');

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import { fail, osError } from '../../errors.js';
 import { type PartialState, mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { parse } from '../args.js';
-import { isDistPartial, mergeDistPartials } from '../../engine/dist/partial.js';
-import { chart, histogramJson } from './histogram.js';
+
 import { formatJson, formatText } from '../format.js';
 
 /** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
@@ -38,7 +37,10 @@ export async function mergeCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('merge', args, { min: 0, max: Infinity });
   const sources = positionals.length ? positionals : ['-'];
   const list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
-  if (list.length > 0 && isDistPartial(list[0])) {
+  if (list.length > 0 && (list[0] as { format?: unknown })?.format === 'ndmmap-dist-partial/1') {
+    // histogram/bincount states: their modules load only when merged
+    const { mergeDistPartials } = await import('../../engine/dist/partial.js');
+    const { chart, histogramJson } = await import('./histogram.js');
     const m = mergeDistPartials(list);
     if (m.op === 'histogram') process.stdout.write((values.json ? histogramJson(m) : chart({ counts: m.counts, edges: m.edges!, edgesDtype: m.edgesDtype! }, process.stdout.columns ?? 80)) + '\n');
     else {

@@ -22,8 +22,6 @@ const FNS: Record<string, { fn: Fn; takesQ: boolean; summary: string }> = {
   nanmedian: { fn: (a, _q, o) => nanmedian(a, o), takesQ: false, summary: 'median ignoring NaN' },
 };
 
-/** The quantile commands' names and summaries, for help. */
-export const QUANTILE_COMMANDS = Object.entries(FNS).map(([name, f]) => ({ name, summary: f.summary, run: (args: string[]) => runQuantile(name, args) }));
 
 function axisOption(v: string | boolean | undefined): number | number[] | undefined {
   if (v === undefined) return undefined;
@@ -32,7 +30,8 @@ function axisOption(v: string | boolean | undefined): number | number[] | undefi
   return ks.length === 1 && !String(v).includes(',') ? ks[0] : ks;
 }
 
-async function runQuantile(name: string, args: string[]): Promise<void> {
+/** Run the quantile-family command `name` (one of QUANTILE_NAMES in help.ts). */
+export async function runQuantile(name: string, args: string[]): Promise<void> {
   const { fn, takesQ } = FNS[name];
   const { values, positionals } = parse('quantile', args, { min: 1, max: 1 }, name);
   if (!takesQ && (values.q !== undefined || values.method !== undefined)) fail(USAGE, `${name}: --q and --method are not options of ${name}`);
