@@ -2,6 +2,7 @@
 // result with atomic adds once per output of a block, so threads never contend per element.
 #include "dist.h"
 
+#include <emmintrin.h>  // SSE2: part of every x86-64
 #include <errno.h>
 
 #include <algorithm>
@@ -156,6 +157,14 @@ int64_t CollectOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, std
 
 inline bool NanBits(uint64_t u) { return (u & ~kSign) > 0x7ff0000000000000ull; }
 
+// The float64 a key stands for (the inverse of FloatKeyBits).
+inline double KeyToDouble(uint64_t k) {
+  uint64_t u = (k & kSign) ? (k ^ kSign) : ~k;
+  double x;
+  std::memcpy(&x, &u, 8);
+  return x;
+}
+
 // The single-window histogram loop (every first pass, most later ones): locals only, so the
 // compiler keeps them in registers across the count stores. Returns the NaNs seen.
 template <int VT>
@@ -177,6 +186,40 @@ int64_t HistOne(const uint64_t* v, int64_t m, uint64_t lo, uint64_t span, uint64
     if (k <= span) ++c[k >> sh];
   }
   return nan;
+}
+
+// The single-window bracketing loop for float64 in the value domain, two values per SSE2 compare:
+// keys order as values do except that -0.0 < +0.0 and NaN, so the caller uses it only when neither
+// bound is a zero. Returns the keys below; NaNs added to *nan; keys inside appended to out.
+constexpr int kBits4[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
+
+int64_t BracketDoubles(const uint64_t* v, int64_t m, double lo, double hi, std::vector<uint64_t>& out, int64_t* nan) {
+  const double* p = reinterpret_cast<const double*>(v);
+  const __m128d vlo = _mm_set1_pd(lo), vhi = _mm_set1_pd(hi);
+  int64_t below = 0, nn = 0;
+  int64_t i = 0;
+  for (; i + 4 <= m; i += 4) {
+    __m128d a = _mm_loadu_pd(p + i), b = _mm_loadu_pd(p + i + 2);
+    int lt = _mm_movemask_pd(_mm_cmplt_pd(a, vlo)) | (_mm_movemask_pd(_mm_cmplt_pd(b, vlo)) << 2);
+    int un = _mm_movemask_pd(_mm_cmpunord_pd(a, a)) | (_mm_movemask_pd(_mm_cmpunord_pd(b, b)) << 2);
+    int in = _mm_movemask_pd(_mm_and_pd(_mm_cmpge_pd(a, vlo), _mm_cmple_pd(a, vhi))) |
+             (_mm_movemask_pd(_mm_and_pd(_mm_cmpge_pd(b, vlo), _mm_cmple_pd(b, vhi))) << 2);
+    below += kBits4[lt];  // a table: baseline x86-64 has no popcnt instruction (it would be a call)
+    nn += kBits4[un];
+    while (in != 0) {
+      int j = __builtin_ctz(in);
+      out.push_back(FloatKeyBits(v[i + j]));
+      in &= in - 1;
+    }
+  }
+  for (; i < m; ++i) {
+    double x = p[i];
+    if (x != x) { ++nn; continue; }
+    below += x < lo;
+    if (x >= lo && x <= hi) out.push_back(FloatKeyBits(v[i]));
+  }
+  *nan += nn;
+  return below;
 }
 
 // The bracketing loop over several windows (ascending, disjoint): gap counts and kept keys; returns
@@ -240,10 +283,15 @@ int KeyModes(const DistArgs& d) {
   int64_t nanCount = 0;
   int64_t curO = -1, w0 = 0, w1 = 0;
   std::vector<int64_t> below((size_t)W + 1), gaps((size_t)W + 2);
+  double valueLo = 0, valueHi = 0;  // the single bracket window's bounds as values (float64 keys)
   auto begin = [&](int64_t o) {
     curO = o % O;
     w0 = (int64_t)off[curO];
     w1 = (int64_t)off[curO + 1];
+    if (d.mode == dist::kBracket && w1 - w0 == 1 && vt == kFloat64) {
+      valueLo = KeyToDouble(win[w0 * kWindowWords]);
+      valueHi = KeyToDouble(win[w0 * kWindowWords + 1]);
+    }
     if (d.mode == dist::kKeyHist) {
       size_t need = (size_t)((w1 - w0) * nb);
       if (L.counts.size() < need) L.counts.resize(need);
@@ -308,7 +356,9 @@ int KeyModes(const DistArgs& d) {
       if (w1 - w0 == 1) {  // bracket
         const uint64_t* e = win + w0 * kWindowWords;
         std::vector<uint64_t>& b = L.keys[0];
-        if (vt == kFloat64) below[0] += CollectOne<kFloat64, true>(v, m, e[0], e[1] - e[0], b, 1, &nanCount);
+        if (vt == kFloat64 && valueLo != 0 && valueHi != 0 && valueLo == valueLo && valueHi == valueHi)
+          below[0] += BracketDoubles(v, m, valueLo, valueHi, b, &nanCount);
+        else if (vt == kFloat64) below[0] += CollectOne<kFloat64, true>(v, m, e[0], e[1] - e[0], b, 1, &nanCount);
         else if (vt == kInt64) below[0] += CollectOne<kInt64, true>(v, m, e[0], e[1] - e[0], b, 1, &nanCount);
         else below[0] += CollectOne<kUInt64, true>(v, m, e[0], e[1] - e[0], b, 1, &nanCount);
         if (b.size() >= kCollectBuffer) flushKeys(w0);

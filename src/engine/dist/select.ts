@@ -7,7 +7,7 @@
  */
 import { native } from '../../native.js';
 import { DIST_MODES, DIST_SPEC_HEAD, DIST_WINDOW_WORDS } from '../../native.js';
-import { type ReducePlan } from '../plan.js';
+import { type ReducePlan, planReduceCached } from '../plan.js';
 import { type RunOptions } from '../run.js';
 import { type KeyKind } from './keys.js';
 import { type Source, runPass, shared } from './pass.js';
@@ -134,13 +134,28 @@ export async function selectRanks(src: Source, plan: ReducePlan, kind: KeyKind, 
   return { nValid, nNan, keyAt: (r) => resolved.get(r)! };
 }
 
-/** Blocks read for the sample, spread evenly over the data: at most 64, and a sixteenth of them. */
-const SAMPLE_BLOCKS = 64;
-const SAMPLE_SHARE = 16;
-/** Keys in the sample. */
-const SAMPLE_KEYS = 2 ** 17;
+/** The sample is made of runs of this many bytes (32,768 float64 values), at least SAMPLE_MIN_RUNS of them. */
+const SAMPLE_RUN_BYTES = 256 * 1024;
+const SAMPLE_MIN_RUNS = 32;
+
+/** `k` of `blocks` at pseudo-random places (a fixed seed: the same runs for the same layout). */
+function pickBlocks<B>(blocks: B[], k: number): B[] {
+  if (k >= blocks.length) return blocks;
+  const chosen = new Set<number>();
+  let x = 0x9e3779b9;
+  while (chosen.size < k) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; // xorshift32
+    chosen.add(x % blocks.length);
+  }
+  return [...chosen].sort((a, b) => a - b).map((i) => blocks[i]);
+}
+/** Keys in the sample: one in 256 values, from 2^17 to 2^21 (16 MiB), so windows narrow as files grow. */
+const SAMPLE_MIN = 2 ** 17;
+const SAMPLE_MAX = 2 ** 21;
 /** Half-width of a window, in standard deviations of a sample quantile's position. */
-const SAMPLE_SIGMAS = 5;
+const SAMPLE_SIGMAS = 4.5;
+/** Keys one bracketing pass may collect (48 MiB; with the sample, within 64 MiB). */
+const BRACKET_KEYS = 6 * 2 ** 20;
 
 /**
  * One pass instead of several, when a sample predicts where the ranks lie: keys of a sample of the
@@ -151,20 +166,22 @@ const SAMPLE_SIGMAS = 5;
 async function sampleSelect(src: Source, plan: ReducePlan, kind: KeyKind, want: (nValid: number, nNan: number) => number[],
   opts: RunOptions): Promise<Selected | null> {
   const n = plan.perOutput * plan.outCount;
-  const want_ = Math.max(1, Math.min(SAMPLE_BLOCKS, Math.floor(plan.blocks.length / SAMPLE_SHARE)));
-  const every = Math.max(1, Math.floor(plan.blocks.length / want_));
-  const blocks = plan.blocks.filter((_, i) => i % every === 0).slice(0, want_);
+  // runs of consecutive values at pseudo-random places: no stride to alias with a pattern in the data
+  const target = Math.min(SAMPLE_MAX, Math.max(SAMPLE_MIN, Math.floor(n / 256)));
+  const runs = planReduceCached(src.a.layout, null, 8, SAMPLE_RUN_BYTES);
+  const perRun = Math.max(1, Math.floor(n / Math.max(runs.blocks.length, 1)));
+  const want_ = Math.min(runs.blocks.length, Math.max(SAMPLE_MIN_RUNS, Math.ceil(target / perRun)));
+  const blocks = pickBlocks(runs.blocks, want_);
   const elems = blocks.reduce((t, b) => t + b.dims.reduce((p, d) => p * d[0], 1), 0);
-  const step = Math.min(4096, Math.max(1, Math.floor(elems / SAMPLE_KEYS)));
-  const cap = Math.ceil(elems / step) + blocks.length * 8192;
+  const cap = elems;
   const ss = spec(DIST_MODES.collect, [{ lo: 0n, hi: FULL, shift: 0n, base: 0, cap }]);
-  ss[2] = BigInt(step);
   const sample = shared.u64(cap);
-  await runPass(src, plan, kind, ss, sample, null, { threads: opts.threads, signal: opts.signal }, blocks);
+  await runPass(src, runs, kind, ss, sample, null, { threads: opts.threads, signal: opts.signal }, blocks);
   const got = Math.min(cap, Number(ss[DIST_SPEC_HEAD + 2 + 5]));
-  const sampled = Math.ceil(elems / step);
+  const sampled = elems;
   if (got < 64) return null;
-  const keys = sample.subarray(0, got).sort();
+  native.sortKeys(sample, Float64Array.from([0, got]));
+  const keys = sample.subarray(0, got);
   // ranks as a fraction of the non-NaN values, estimated from the sample
   const estValid = Math.round(n * (got / Math.max(sampled, got)));
   const ranks = want(estValid, n - estValid);
@@ -184,12 +201,14 @@ async function sampleSelect(src: Source, plan: ReducePlan, kind: KeyKind, want: 
     if (last !== undefined && w.lo <= last.hi) { if (w.hi > last.hi) last.hi = w.hi; } else merged.push({ ...w });
   }
   // room for each window: its share of the sample, with slack; more would not fit the memory bound
-  const caps = merged.map((w) => {
-    let inside = 0;
-    for (let i = 0; i < got; i++) if (keys[i] >= w.lo && keys[i] <= w.hi) inside++;
-    return Math.ceil((inside / got) * n * 1.5) + 4096;
-  });
-  if (caps.reduce((t, c) => t + c, 0) > COLLECT_KEYS) return null;
+  // first index of the sorted sample whose key is > x (or >= x)
+  const bound = (x: bigint, strict: boolean): number => {
+    let lo = 0, hi = got;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (strict ? keys[mid] <= x : keys[mid] < x) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+  const caps = merged.map((w) => Math.ceil(((bound(w.hi, true) - bound(w.lo, false)) / got) * n * 1.25) + 4096);
+  if (caps.reduce((t, c) => t + c, 0) > BRACKET_KEYS) return null;
   const bases: number[] = [];
   let total = 0;
   for (const c of caps) { bases.push(total); total += c; }
