@@ -105,3 +105,35 @@ describe('bad input fails before any worker runs', () => {
     await expect(fn()).rejects.toThrow(msg);
   });
 });
+
+describe('expressions and views', () => {
+  const t = tempDir();
+  afterAll(() => t.remove());
+  it('histogram and quantiles of an expression equal those of a file holding its values; views work', async () => {
+    const { quantile, median } = await import('../../dist/src/engine/dist/quantile.js');
+    const n = 700_001;
+    const x = new Float64Array(n);
+    let s = 3;
+    for (let i = 0; i < n; i++) { s = (s * 16807) % 2147483647; x[i] = s / 2147483647 - 0.3; }
+    const f = t.file('x.f8'), g = t.file('y.f8');
+    writeFileSync(f, Buffer.from(x.buffer));
+    writeFileSync(g, Buffer.from(Float64Array.from(x, (v) => Math.abs(v) * 2).buffer));
+    const a = memmap(f, { dtype: 'float64', mode: 'r' });
+    const b = memmap(g, { dtype: 'float64', mode: 'r' });
+    const he = await histogram(a, { bins: 17, expr: 'abs(x) * 2' });
+    const hb = await histogram(b, { bins: 17 });
+    expect(Array.from(he.counts)).toEqual(Array.from(hb.counts));
+    expect(Array.from(he.edges)).toEqual(Array.from(hb.edges));
+    const qe = (await quantile(a, [0.1, 0.5, 0.93], { expr: 'abs(x) * 2', method: 'weibull' })) as { data: Float64Array };
+    const qb = (await quantile(b, [0.1, 0.5, 0.93], { method: 'weibull' })) as { data: Float64Array };
+    expect(Array.from(qe.data)).toEqual(Array.from(qb.data));
+    // a flipped, strided view against the same values copied out
+    const v = a.slice('::-3');
+    const copy = Float64Array.from({ length: v.size }, (_, i) => x[n - 1 - 3 * i]);
+    const h = t.file('v.f8');
+    writeFileSync(h, Buffer.from(copy.buffer));
+    const c = memmap(h, { dtype: 'float64', mode: 'r' });
+    expect(await median(v)).toBe(await median(c));
+    expect(Array.from((await histogram(v, { bins: 9, range: [-0.2, 0.6] })).counts)).toEqual(Array.from((await histogram(c, { bins: 9, range: [-0.2, 0.6] })).counts));
+  });
+});
