@@ -41,6 +41,8 @@
       "sources": [
         "native/addon.cc",
         "native/glue_reduce.cc",
+        "native/glue_dist.cc",
+        "native/dist.cc",
         "native/registry.cc",
         "native/files.cc",
         "native/guard.cc",

@@ -1,7 +1,7 @@
 """Times numpy on the same file ndmmap benchmarks, in the same run. Prints one JSON line:
 {"op": ..., "seconds": [per repeat], "result": repr}. Usage:
   python3 bench/numpy_ops.py FILE DTYPE SHAPE(comma) OP REPEATS [EXTRA...]
-OP: sum mean min max var std argmax sum0 sum1 apply apply_flush
+OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3 hist100r hist100
     standardise (FILE a .npy; EXTRA: mu.npy sd.npy): a -= mu; a /= sd, in place
     fill_sin (FILE created anew each repeat): a[k:k+n] = np.sin(np.arange(k, k+n) * 1e-6), chunks of 2**22
     fn:NAME[:AXIS] numpy's np.NAME(a) (or np.NAME(a, axis=AXIS)), e.g. fn:nanmean, fn:count_nonzero, fn:sum:0
@@ -35,6 +35,14 @@ def main():
             result = a.sum(axis=0)[:3]
         elif op == 'sum1':
             result = a.sum(axis=1)[:3]
+        elif op == 'median':
+            result = np.median(a)
+        elif op == 'quantile3':
+            result = np.quantile(a, [0.5, 0.9, 0.99])
+        elif op == 'hist100r':
+            result = np.histogram(a, bins=100, range=(-0.5, 0.5))[0][:3]
+        elif op == 'hist100':
+            result = np.histogram(a, bins=100)[0][:3]
         elif op in ('apply', 'apply_flush'):
             a *= 2
             a += 1

@@ -194,6 +194,7 @@ Napi::Object Contract(Napi::Env env) {
   c.Set("vm", vm);
   c.Set("isa", KernelIsa());
   c.Set("embed", EmbedContract(env));
+  c.Set("dist", DistTable(env));
   return c;
 }
 
@@ -225,6 +226,9 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
       InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
+      InstanceMethod<&Addon::Call<DistCall>>("dist"),
+      InstanceMethod<&Addon::Call<SortKeysCall>>("sortKeys"),
+      InstanceMethod<&Addon::Call<SelectKeysCall>>("selectKeys"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyCall>>("apply"),
       InstanceMethod<&Addon::Call<EmbedCall>>("embed"),

@@ -7,12 +7,15 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "bounds.h"
 #include "guard.h"
 #include "registry.h"
+#include "reduce.h"
+#include "vm.h"
 
 namespace ndmmap {
 
@@ -159,7 +162,23 @@ inline Napi::Float64Array F64Arg(const Napi::CallbackInfo& info, size_t i, const
   return info[i].As<Napi::Float64Array>();
 }
 
+// A parsed block descriptor: the kernel arguments, the held mappings, the programs they point to.
+struct BlockArgs {
+  ReduceArgs a;
+  std::unique_ptr<Hold> holds[kMaxOperands];
+  Program value, mask;
+  // kernel() with SIGBUS on the held mappings turned into a JS error.
+  template <class F>
+  int Run(Napi::Env env, F kernel) {
+    const Hold* h[kMaxOperands] = {};
+    for (int o = 0; o < a.nOps; ++o) h[o] = holds[o].get();
+    return Guarded(env, {h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]}, std::move(kernel));
+  }
+};
+
 // glue_reduce.cc
+void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, BlockArgs& b, int64_t* maxPos,
+                int64_t* count);
 Napi::Value ReduceCall(const Napi::CallbackInfo& info);
 Napi::Value CombineCall(const Napi::CallbackInfo& info);
 Napi::Value PutCall(const Napi::CallbackInfo& info);
@@ -172,5 +191,11 @@ Napi::Value EmbedCall(const Napi::CallbackInfo& info);
 Napi::Value TopKCall(const Napi::CallbackInfo& info);
 Napi::Value MergeTopKCall(const Napi::CallbackInfo& info);
 Napi::Object EmbedContract(Napi::Env env);
+
+// glue_dist.cc
+Napi::Value DistCall(const Napi::CallbackInfo& info);
+Napi::Value SortKeysCall(const Napi::CallbackInfo& info);
+Napi::Value SelectKeysCall(const Napi::CallbackInfo& info);
+Napi::Object DistTable(Napi::Env env);
 
 }  // namespace ndmmap

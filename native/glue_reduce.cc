@@ -42,15 +42,19 @@ bool ProgramArg(const Napi::CallbackInfo& info, size_t i, Program* prog, const d
   return true;
 }
 
-// reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array, valueConsts?, mask?: Uint8Array, maskConsts?)
-Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
+}  // namespace
+
+// Parse a block descriptor (info[descArg]) and its programs (info[progArg..progArg + 3]) into b: every
+// field checked, every operand's block inside its mapping, the mappings held. *maxPos: the largest
+// output offset the block writes (relative to outBase), *count: its outputs.
+void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, BlockArgs& b, int64_t* maxPos,
+                int64_t* count) {
   Napi::Env env = info.Env();
-  Napi::Float64Array da = F64Arg(info, 0, "descriptor");
-  Napi::Float64Array out = F64Arg(info, 1, "out");
+  Napi::Float64Array da = F64Arg(info, descArg, "descriptor");
   const double* d = da.Data();
   size_t len = da.ElementLength();
   if (len < kHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor is too short");
-  ReduceArgs a;
+  ReduceArgs& a = b.a;
   a.kernel = (int)Int(env, d[0]);
   a.valueType = (int)Int(env, d[1]);
   int64_t nOps = Int(env, d[2]), nOut = Int(env, d[3]), nRed = Int(env, d[4]);
@@ -73,7 +77,8 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   if (a.valueRound != -1 && ItemSize(a.valueRound) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad value dtype");
   const double* dims = d + kHead + kOperandFields * nOps;
   int64_t ndim = nOut + nRed;
-  int64_t maxPos = 0, count = 1;
+  *maxPos = 0;
+  *count = 1;
   for (int64_t k = 0; k < ndim; ++k) {
     const double* e = dims + k * (2 + nOps);
     a.shape[k] = Int(env, e[0]);
@@ -82,33 +87,41 @@ Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
     for (int64_t o = 0; o < nOps; ++o) a.strides[o][k] = Int(env, e[2 + o]);
     if (k < nOut) {
       if (a.mul[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative output step");
-      count *= a.shape[k];
-      if (a.shape[k] > 0) maxPos += (a.shape[k] - 1) * a.mul[k];
+      *count *= a.shape[k];
+      if (a.shape[k] > 0) *maxPos += (a.shape[k] - 1) * a.mul[k];
     }
   }
+  // Every operand's block must lie inside its mapping; the holds keep the mappings alive for the call.
+  for (int64_t o = 0; o < nOps; ++o) {
+    const double* f = d + kHead + kOperandFields * o;
+    int dt = (int)Int(env, f[1]);
+    if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad operand dtype");
+    b.holds[o].reset(new Hold(env, Int(env, f[0])));
+    a.ops[o].dtype = dt;
+    a.ops[o].swap = f[2] != 0;
+    a.ops[o].data = Checked(env, b.holds[o]->span, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
+  }
+  if (ProgramArg(info, progArg, &b.value, &a.valueConsts, &a.valueConstCount)) a.value = &b.value;
+  if (ProgramArg(info, progArg + 2, &b.mask, &a.maskConsts, &a.maskConstCount)) a.mask = &b.mask;
+}
+
+namespace {
+
+// reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array, valueConsts?, mask?: Uint8Array, maskConsts?)
+Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  BlockArgs b;
+  int64_t maxPos, count;
+  Napi::Float64Array out = F64Arg(info, 1, "out");
+  ParseBlock(info, 0, 2, b, &maxPos, &count);
+  ReduceArgs& a = b.a;
   const int S = kKernelState[a.kernel];
   int64_t outLen = (int64_t)out.ElementLength();
   if (count > 0 && (a.outBase < 0 || (a.outBase + maxPos + 1) * S > outLen))
     ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
   a.out = out.Data();
   a.outCount = outLen / S;
-  // Every operand's block must lie inside its mapping; the holds keep the mappings alive for the call.
-  std::unique_ptr<Hold> holds[kMaxOperands];
-  for (int64_t o = 0; o < nOps; ++o) {
-    const double* f = d + kHead + kOperandFields * o;
-    int dt = (int)Int(env, f[1]);
-    if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad operand dtype");
-    holds[o].reset(new Hold(env, Int(env, f[0])));
-    a.ops[o].dtype = dt;
-    a.ops[o].swap = f[2] != 0;
-    a.ops[o].data = Checked(env, holds[o]->span, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
-  }
-  Program value, mask;
-  if (ProgramArg(info, 2, &value, &a.valueConsts, &a.valueConstCount)) a.value = &value;
-  if (ProgramArg(info, 4, &mask, &a.maskConsts, &a.maskConstCount)) a.mask = &mask;
-  const Hold* held[kMaxOperands] = {};
-  for (int64_t o = 0; o < nOps; ++o) held[o] = holds[o].get();
-  int status = Guarded(env, {held[0], held[1], held[2], held[3], held[4], held[5], held[6], held[7]}, [&] { return Reduce(a); });
+  int status = b.Run(env, [&] { return Reduce(a); });
   if (status == EDOM) ThrowCode(env, "ERR_NDMMAP_VALUE", "Integers to negative integer powers are not allowed.");
   if (status != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad reduction arguments");
   return env.Undefined();

@@ -1,6 +1,7 @@
 // Picks the kernels' instruction set at load, and materialises the values kernels cannot read in place:
 // byte-swapped data, float16, bool, `dtype=` casts, expressions and `where` masks, a run at a time.
 #include "reduce.h"
+#include "dist.h"
 
 #include <errno.h>
 
@@ -200,6 +201,17 @@ uint8_t* ScratchAccs() {
 
 const char* KernelIsa() { return kIsa.name; }
 
+int64_t FetchValues(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step, int64_t n, void* dst) {
+  return Fetch(a, pos, step, n, dst);
+}
+
+bool ConvertValues(int srcType, bool swap, int dstType, const uint8_t* p, int64_t step, int64_t n, uint8_t* dst) {
+  ConvFn f = Conversion(srcType, swap, dstType);
+  if (f == nullptr) return false;
+  f(p, step, n, dst);
+  return true;
+}
+
 // Kernels that read bool bytes as they are: they only ask whether a byte is zero, or which is the
 // largest/smallest, and every non-zero byte is True.
 static bool BoolAsBytes(int kernel) {
@@ -212,6 +224,14 @@ static bool Fits(const Program& p, const ReduceArgs& a) {
     if (((p.loaded >> k) & 1) && (k >= a.nOps || a.ops[k].dtype != p.operandTypes[k])) return false;
   return true;
 }
+
+int BeginPrograms(const ReduceArgs& a) {
+  if ((a.value != nullptr && !Fits(*a.value, a)) || (a.mask != nullptr && !Fits(*a.mask, a))) return EINVAL;
+  vmStatus = kEvalOk;
+  return 0;
+}
+
+int EndPrograms() { return vmStatus == kEvalNegativePower ? EDOM : 0; }
 
 // The value types kernels read in place; everything else is converted by Fetch.
 static bool Direct(const ReduceArgs& a) {

@@ -47,7 +47,8 @@ if [ ${#tests[@]} -eq 0 ]; then
   tests=(test/expr/ test/engine/apply-vars.test.ts test/fixtures.test.ts test/engine/reduce.test.ts test/engine/run.test.ts test/engine/max-dims.test.ts
          test/memmap.test.ts test/npy.test.ts test/view.test.ts test/reliability/ test/engine/reductions.test.ts test/engine/trust.test.ts
          test/engine/out.test.ts test/engine/registry.test.ts test/native.test.ts test/engine/isa.test.ts
-         test/engine/embed.test.ts test/engine/embed-native.test.ts test/engine/embed-partial.test.ts)
+         test/engine/embed.test.ts test/engine/embed-native.test.ts test/engine/embed-partial.test.ts
+         test/engine/dist-quantile.test.ts test/engine/dist-histogram.test.ts)
 fi
 # teardown.test.ts (500 CLI processes, pool shutdown races) runs in npm test; under ASan it costs ~5 minutes
 # of CI for JS-level races the sanitizers have nothing to add to.

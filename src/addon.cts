@@ -19,6 +19,8 @@ export interface Contract {
   isa: string;
   /** Embeddings kernels (native/embed.h). */
   embed: { maxQueries: number; candWords: number; ops: Record<string, number>; metrics: Record<string, number> };
+  /** Distribution kernels (native/dist.h): mode ids and the spec layout. */
+  dist: { modes: Record<string, number>; specHead: number; windowWords: number; binParams: number };
 }
 
 /** The addon's functions (native/addon.cc, native/glue_reduce.cc). Positions and lengths are file bytes. */
@@ -49,6 +51,17 @@ export interface Native {
   combine(kernel: number, valueType: number, param: Float64Array, input: Float64Array, groups: number, out: Float64Array): void;
   /** Errors the addon throws are of this class (`new C(code, message, { syscall, path })`) from then on. */
   setErrorClass(c: new (code: string, message: string, extra: { syscall?: string; path?: string }) => Error): void;
+  /**
+   * One block of a distribution pass (native/dist.h): key histograms and key collection (`spec` a
+   * BigUint64Array), value histograms and bincount (`spec` the Float64Array of bin parameters).
+   */
+  dist(desc: Float64Array, spec: BigUint64Array | Float64Array, out: BigInt64Array | BigUint64Array | Float64Array,
+    edges: Float64Array | null, value?: Uint8Array | null, valueConsts?: Float64Array | null,
+    mask?: Uint8Array | null, maskConsts?: Float64Array | null): void;
+  /** Sort `keys` in place over each [start, length] pair of `ranges`. */
+  sortKeys(keys: BigUint64Array, ranges: Float64Array): void;
+  /** Place the keys of `ranks` (ascending, relative to `start`) of keys[start, start + length) where a sort would. */
+  selectKeys(keys: BigUint64Array, start: number, length: number, ranks: Float64Array): void;
   /** One block of rows of a dot or search call (descriptor in native/glue_embed.cc). */
   embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView): void;
   /** The k best of one block of a top-k plan, into BigUint64 state slots. */

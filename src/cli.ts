@@ -19,12 +19,18 @@ import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
 import { submitCommand } from './cli/commands/submit.js';
 import { workerCommand } from './cli/commands/worker.js';
 import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
-import { HELP } from './cli/help.js';
+import { HELP, QUANTILE_NAMES } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info, create, demo, apply: applyCommand, merge: mergeCommand, submit: submitCommand, worker: workerCommand, dot: dotCommand, topk: topkCommand, search: searchCommand,
+  // the distribution commands load on use: a reduction's start-up stays as short as it was
+  histogram: async (args) => (await import('./cli/commands/histogram.js')).histogramCommand(args),
+  bincount: async (args) => (await import('./cli/commands/bincount.js')).bincountCommand(args),
   ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
+  ...Object.fromEntries(QUANTILE_NAMES.map((name) => [name, async (args: string[]) => (await import('./cli/commands/quantile.js')).runQuantile(name, args)])),
 };
+/** The help page of a command (reductions share one, the quantile family another). */
+const helpOf = (cmd: string): string | undefined => HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : QUANTILE_NAMES.includes(cmd) ? 'quantile' : cmd];
 
 /**
  * Run the CLI on `argv` (without node and the script); resolves to the exit status.
@@ -37,14 +43,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(HELP[rest[0] !== undefined && REDUCE_NAMES.includes(rest[0]) ? 'reduce' : rest[0] ?? 'main'] ?? HELP.main);
+    process.stdout.write((rest[0] === undefined ? undefined : helpOf(rest[0])) ?? HELP.main);
     return 0;
   }
   try {
     const run = COMMANDS[cmd];
-    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, dot, topk, search, create, apply, merge, submit, worker, demo)`);
+    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, ${QUANTILE_NAMES.join(', ')}, histogram, bincount, dot, topk, search, create, apply, merge, submit, worker, demo)`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : cmd]);
+      process.stdout.write(helpOf(cmd) ?? HELP.main);
       return 0;
     }
     await run(rest);

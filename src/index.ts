@@ -19,3 +19,5 @@ export { topk, argtopk, type TopKOptions, type TopKResult } from './engine/embed
 export { search, type SearchOptions, type SearchResult, type Metric } from './engine/embed/search.js';
 export { type VectorLike } from './engine/embed/operands.js';
 export { searchPartial, topkPartial, mergeTopkPartials, TOPK_PARTIAL_FORMAT, type TopKPartial } from './engine/embed/partial.js';
+export { quantile, percentile, median, nanquantile, nanpercentile, nanmedian, type QuantileOptions } from './engine/dist/quantile.js';
+export { histogram, bincount, type Histogram, type HistogramOptions, type BincountOptions } from './engine/dist/histogram.js';

@@ -37,6 +37,12 @@ function same(what: string, ours: unknown, theirs: unknown): void {
   if (canonical(ours) !== canonical(theirs)) mismatch(what, ours, theirs);
 }
 
+/** Distribution pass modes (native/dist.h) and the layout of a key-mode spec. */
+export const DIST_MODES = { keyhist: 0, collect: 1, uniform: 2, edges: 3, bincount: 4, bracket: 5 } as const;
+export const DIST_SPEC_HEAD = 4;
+export const DIST_WINDOW_WORDS = 6;
+export const DIST_BIN_PARAMS = 9;
+
 /** Kernel ids by name, from the addon (the only place ids are defined). */
 export const KERNEL_IDS = {} as Record<KernelName, number>;
 
@@ -56,6 +62,7 @@ export function checkContract(n: Pick<Native, 'contract'>): void {
   same('the VM stack limit', MAX_STACK, c.vm.maxStack);
   same('the VM opcodes', OP, c.vm.ops);
   same('the VM operand limit', MAX_PROGRAM_OPERANDS, c.vm.maxOperands);
+  same('the distribution kernels', { modes: DIST_MODES, specHead: DIST_SPEC_HEAD, windowWords: DIST_WINDOW_WORDS, binParams: DIST_BIN_PARAMS }, c.dist);
   const theirs = new Map(c.kernels.map((k) => [k.name, k]));
   same('the reduction kernels', Object.keys(KERNELS).sort(), [...theirs.keys()].sort());
   for (const [name, slots] of Object.entries(KERNELS)) {

@@ -4,6 +4,9 @@
  */
 import { REDUCTIONS } from '../engine/reductions/index.js';
 
+/** The quantile family's commands (src/cli/commands/quantile.ts runs them). */
+export const QUANTILE_NAMES = ['quantile', 'percentile', 'median', 'nanquantile', 'nanpercentile', 'nanmedian'];
+
 const NAMES = REDUCTIONS.map((r) => r.name).join('|');
 const width = Math.max(...REDUCTIONS.map((r) => r.name.length));
 const LIST = REDUCTIONS.map((r) => `  ${r.name.padEnd(width)}  ${r.summary}`).join('\n');
@@ -31,6 +34,11 @@ Usage:
   ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP] [--partial] [--json]
   ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy]
          [--rows START:STOP] [--partial] [--threads N] [--json]
+  ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [--method M] [--axis K] [--keepdims]
+  ndmmap median|nanmedian FILE [--axis K[,K...]] [--keepdims] [--expr EXPR]
+  ndmmap histogram FILE [--bins N|E0,E1,...] [--range LO,HI] [--weights FILE2] [--density] [--expr EXPR]
+         [--rows START:STOP] [--partial] [--json]
+  ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows START:STOP] [--partial] [--json]
   ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
   ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
          [--threads N] [--quiet]
@@ -104,10 +112,64 @@ ${RUN}
 
 ${LAYOUT}
 `,
+  quantile: `Usage: ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [options] [LAYOUT]
+       ndmmap median|nanmedian FILE [options] [LAYOUT]
+
+numpy's exact quantiles over files of any size, in bounded memory (a parallel radix select: a few
+passes over the file, never a copy or a sort of it). quantile/median give NaN for data holding NaN;
+the nan* commands skip NaN.
+  --q Q[,Q...]        quantiles in [0, 1] (percentile: [0, 100]); one value prints a scalar
+  --method M          numpy's method: linear (default), lower, higher, nearest, midpoint, inverted_cdf,
+                      averaged_inverted_cdf, closest_observation, interpolated_inverted_cdf, hazen,
+                      weibull, median_unbiased, normal_unbiased
+  --axis K[,K...]     along axis K (or several); default: every element
+  --keepdims          keep reduced axes with length 1
+  --expr EXPR         quantiles of an expression of x, e.g. 'abs(x)'
+  --json              print {"result": R}
+${RUN}
+
+Shards: a quantile is a rank over the whole file, so it cannot be added up from shards the way counts
+can. Bracket it across machines with 'histogram --partial' (merged counts tell which bin holds the
+rank), then compute the exact value on one machine (only the file is needed there, not memory).
+
+${LAYOUT}
+`,
+  histogram: `Usage: ndmmap histogram FILE [options] [LAYOUT]
+
+numpy's histogram: counts of values in equal-width bins over --range (default: the data's min and
+max, one more pass) or in bins with the given edges; the last bin is closed. On a terminal it prints a
+bar chart, one line per bin (edges, count, bar) fitted to the terminal width.
+  --bins N | E0,E1,...  number of bins (default 10) or increasing edges
+  --range LO,HI         the range of equal-width bins; values outside are ignored
+  --weights FILE2       weights (same shape; same LAYOUT flags for a raw file): sums instead of counts
+  --density             probability density (count / width / total)
+  --expr EXPR           histogram of an expression of x, e.g. 'log1p(x)'
+  --rows START:STOP     only rows START:STOP of the first axis
+  --partial             print a mergeable state (needs --range or edges); 'merge' adds the counts.
+                        Automatic ranges over shards: run min and max with --partial, merge each, then
+                        pass --range MIN,MAX to every shard
+  --json                print {"counts": [...], "edges": [...]}
+${RUN}
+
+${LAYOUT}
+`,
+  bincount: `Usage: ndmmap bincount FILE [options] [LAYOUT]
+
+numpy's bincount: how many times each non-negative integer occurs in a 1-D array.
+  --minlength N       at least N bins
+  --weights FILE2     sum weights (same shape) instead of counting
+  --rows START:STOP   only rows START:STOP
+  --partial           print a mergeable state; 'merge' adds the counts
+  --json              print {"result": [...]}
+${RUN}
+
+${LAYOUT}
+`,
   merge: `Usage: ndmmap merge [PARTIAL...] [--json]
 
-Combine the states printed by '--partial' runs (reductions, topk, search) over disjoint row ranges
-that cover every row into the value a single run over the whole file gives. Arguments are files ('-' or none: stdin), each
+Combine the states printed by '--partial' runs (reductions, topk, search, histogram, bincount) over
+disjoint row ranges that cover every row into the value a single run over the whole file gives
+(histogram and bincount: counts add; the bins must agree). Arguments are files ('-' or none: stdin), each
 holding one or more states (one JSON object per line).
   --fan-in F   merge as a tree of F states per node, in row order (the tree 'submit' builds, so the
                same shards give the same bits); default: all at once

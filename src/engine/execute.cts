@@ -99,6 +99,15 @@ export function applyDescriptor(t: tasks.ApplyTask, b: tasks.ApplyBlock): Float6
   return d;
 }
 
+function runDist(t: tasks.DistTask): void {
+  const spec = t.specType === 'u64' ? new BigUint64Array(t.spec) : new Float64Array(t.spec);
+  const out = t.outType === 'i64' ? new BigInt64Array(t.out) : t.outType === 'u64' ? new BigUint64Array(t.out) : new Float64Array(t.out);
+  const r = t as unknown as ReduceTask;
+  claimLoop(t.control, t.blocks, (b) => {
+    native.dist(reduceDescriptor(r, b), spec, out, t.edges, t.value?.code, t.value?.consts, t.mask?.code, t.mask?.consts);
+  });
+}
+
 function runApply(t: tasks.ApplyTask): void {
   claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, applyDescriptor(t, b), t.buffers));
 }
@@ -131,6 +140,7 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'apply') runApply(t);
     else if (t.kind === 'embed') runEmbed(t);
     else if (t.kind === 'topk') runTopK(t);
+    else if (t.kind === 'dist') runDist(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;
   } catch (err) {

@@ -52,7 +52,7 @@ function abortError(signal: AbortSignal): NdmmapError {
 
 /** madvise the input's byte range; a hint, so failures are ignored. */
 function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: number): void {
-  const id = task.kind === 'reduce' ? task.operands[0][0] : task.kind === 'apply' ? task.hintId : undefined;
+  const id = task.kind === 'apply' ? task.hintId : task.kind === 'reduce' || task.kind === 'dist' ? task.operands[0][0] : undefined;
   const [lo, hi] = byteExtent(input);
   if (id === undefined || hi <= lo) return;
   try { native.advise(id, lo, hi - lo, advice); } catch { /* closed or out of range: nothing to hint */ }

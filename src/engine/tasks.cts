@@ -111,10 +111,23 @@ export interface TopKTask {
   blocks: ReduceBlock[];
 }
 
+/**
+ * A pass of a distribution (src/engine/dist/): the blocks and operands of a reduction plan, run by
+ * native dist() with `spec` (a BigUint64Array's buffer, or the Float64Array bin parameters) into `out`.
+ */
+export interface DistTask extends Omit<ReduceTask, 'kind' | 'out' | 'outLength' | 'release'> {
+  kind: 'dist';
+  spec: SharedArrayBuffer | ArrayBuffer;
+  specType: 'u64' | 'f64';
+  out: SharedArrayBuffer | ArrayBuffer;
+  outType: 'i64' | 'u64' | 'f64';
+  edges: Float64Array | null;
+}
+
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | CrashTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

@@ -57,6 +57,18 @@ export async function mergeCommand(args: string[]): Promise<void> {
     process.stdout.write((first.op === 'search' ? printSearch(r as SearchResult, json) : printTopK(r as TopKResult, json)) + '\n');
     return;
   }
+  if (list.length > 0 && (list[0] as { format?: unknown })?.format === 'ndmmap-dist-partial/1') {
+    // histogram/bincount states: their modules load only when merged
+    const { mergeDistPartials } = await import('../../engine/dist/partial.js');
+    const { chart, histogramJson } = await import('./histogram.js');
+    const m = mergeDistPartials(list);
+    if (m.op === 'histogram') process.stdout.write((values.json ? histogramJson(m) : chart({ counts: m.counts, edges: m.edges!, edgesDtype: m.edgesDtype! }, process.stdout.columns ?? 80)) + '\n');
+    else {
+      const printable = { shape: [m.counts.length], dtype: m.counts instanceof BigInt64Array ? 'int64' as const : 'float64' as const, data: m.counts };
+      process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    }
+    return;
+  }
   if (fanIn !== undefined) {
     const leaves = [...list].sort(rowOrder);
     list = foldTree(fanInTree(leaves.length, fanIn), (i) => leaves[i], combinePartials);

@@ -1,0 +1,57 @@
+// Distributions over 2 GiB of float64: exact median and quantiles (radix select) and histograms,
+// the pool vs one thread vs numpy's np.median / np.quantile / np.histogram on the same memmap; and the
+// peak growth of anonymous memory (RssAnon) during a median, sampled every 5 ms.
+import fs from 'node:fs';
+import path from 'node:path';
+import { BYTES, ROOT, ceiling, dataFile, gbps, memmap, numpy, time } from './common.mjs';
+
+const { median, quantile, histogram } = await import(path.join(ROOT, 'dist/src/index.js'));
+
+/** Anonymous resident memory of this process (every thread), in bytes. */
+function rssAnon() {
+  const m = /RssAnon:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** The most anonymous memory gained above the start while `fn` runs. */
+export async function peakAnonGrowth(fn) {
+  globalThis.gc?.();
+  const base = rssAnon();
+  let peak = base;
+  const timer = setInterval(() => { peak = Math.max(peak, rssAnon()); }, 5);
+  try { await fn(); } finally { clearInterval(timer); }
+  return Math.max(peak, rssAnon()) - base;
+}
+
+export async function run() {
+  const file = await dataFile('dist-f8.bin');
+  const a = memmap(file, { dtype: 'float64', mode: 'r' });
+  const ceil = ceiling(file, 2);
+  const range = [-0.5, 0.5];
+  const t = await time({
+    'median pool': () => median(a),
+    'median 1 thread': () => median(a, { threads: 1 }),
+    'quantile3 pool': () => quantile(a, [0.5, 0.9, 0.99]),
+    'hist range pool': () => histogram(a, { bins: 100, range }),
+    'hist range 1 thread': () => histogram(a, { bins: 100, range, threads: 1 }),
+    'hist auto pool': () => histogram(a, { bins: 100 }),
+  }, 3, 1);
+  const shape = [a.size];
+  const np = {
+    median: numpy(file, 'f8', shape, 'median', 3),
+    quantile3: numpy(file, 'f8', shape, 'quantile3', 3),
+    hist100r: numpy(file, 'f8', shape, 'hist100r', 3),
+    hist100: numpy(file, 'f8', shape, 'hist100', 3),
+  };
+  const growth = await peakAnonGrowth(() => median(a));
+  a.close();
+  const g = (s) => s && gbps(BYTES, s);
+  return [
+    { op: 'median (exact)', pool: g(t['median pool']), one: g(t['median 1 thread']), ceiling: ceil, numpy: g(np.median), anonMiB: growth / 2 ** 20 },
+    { op: 'quantile [0.5, 0.9, 0.99]', pool: g(t['quantile3 pool']), ceiling: ceil, numpy: g(np.quantile3) },
+    { op: 'histogram bins=100, range', pool: g(t['hist range pool']), one: g(t['hist range 1 thread']), ceiling: ceil, numpy: g(np.hist100r) },
+    { op: 'histogram bins=100, range found', pool: g(t['hist auto pool']), ceiling: ceil, numpy: g(np.hist100) },
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.table(await run());

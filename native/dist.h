@@ -1,0 +1,71 @@
+// Distribution kernels over strided n-d blocks (the walk of reduce.h): histograms of order-preserving
+// uint64 keys and the collection of keys inside windows (the passes of an exact radix select), numpy's
+// value histograms (equal-width or given edges) and bincount. Pure C++: no N-API, no throws.
+#pragma once
+#include <cstdint>
+
+#include "reduce.h"
+
+namespace ndmmap {
+
+// Modes of Dist(), exported in the contract and checked by src/native.ts.
+#define NDM_DIST_MODES(X)                                                                     \
+  X(kKeyHist, "keyhist")     /* counts of keys per bucket of each window; NaN counted apart */ \
+  X(kCollect, "collect")     /* keys inside each window appended to its slice of out */        \
+  X(kBinsUniform, "uniform") /* numpy's equal-width bin index */                               \
+  X(kBinsEdges, "edges")     /* numpy's searchsorted bin index over given edges */             \
+  X(kBincount, "bincount")   /* counts (or weight sums) per non-negative integer */          \
+  X(kBracket, "bracket")     /* as collect, and counts keys below each window and NaNs */
+
+namespace dist {
+enum Mode : int {
+#define NDM_DIST_ENUM(id, name) id,
+  NDM_DIST_MODES(NDM_DIST_ENUM)
+#undef NDM_DIST_ENUM
+  kModeCount
+};
+}  // namespace dist
+
+// Key-mode spec (uint64 words, shared between threads: the cursors are updated atomically):
+// [mode, outputs O, bucketBits, windows W, O + 1 window offsets, W x (lo, hi, shift, base, cap, cursor)]
+// collect: word 2 is the sampling step (every step-th element of each run of 8192; 0 or 1: all).
+// bracket: word 2 counts NaNs, each window's shift word counts the keys below it (both atomically).
+constexpr int kSpecHead = 4;
+constexpr int kWindowWords = 6;
+
+// Bin-mode parameters (float64): [mode, bins, first, denom, sub, weightsOperand, lo, hi, div]
+// sub: the type `x - first` is computed in, div: the type of `/ denom` and `* bins` (and the type x is
+// cast to first); each 0 float64, 2 float32, 3 float16 (numpy's types for the data and range).
+constexpr int kBinParams = 9;
+
+struct DistArgs {
+  const ReduceArgs* r = nullptr;  // the block (values fetched as r->valueType: float64, int64 or uint64)
+  uint64_t* spec = nullptr;       // key modes
+  int64_t specLen = 0;
+  const double* params = nullptr; // bin modes
+  const double* edges = nullptr;  // bins + 1 edges (bin modes)
+  int64_t nEdges = 0;
+  void* out = nullptr;            // int64 counts, float64 weight sums, or uint64 keys
+  int64_t outLen = 0;
+  int mode = 0;
+  bool weighted = false;
+};
+
+// 0, or EINVAL for arguments that do not fit together.
+int Dist(const DistArgs& d);
+
+// Put the keys of ranks `ranks` (ascending, within [0, n)) of keys[0, n) in their sorted places.
+void SelectKeys(uint64_t* keys, int64_t n, const int64_t* ranks, int64_t nRanks);
+
+// Sort ranges [start, start + len) of keys in place.
+void SortKeys(uint64_t* keys, const int64_t* ranges, int64_t nRanges);
+
+// FetchFn of reduce.cc (values of a run, converted, expression and mask applied) and a plain cast.
+int64_t FetchValues(const ReduceArgs& a, const uint8_t* const* pos, const int64_t* step, int64_t n, void* dst);
+bool ConvertValues(int srcType, bool swap, int dstType, const uint8_t* p, int64_t step, int64_t n, uint8_t* dst);
+// Before a pass that fetches through a's programs: EINVAL unless they fit its operands (as Reduce checks).
+int BeginPrograms(const ReduceArgs& a);
+// After it: EDOM when a program met an integer to a negative power in the data, else 0.
+int EndPrograms();
+
+}  // namespace ndmmap

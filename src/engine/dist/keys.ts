@@ -1,0 +1,30 @@
+/**
+ * Order-preserving uint64 keys of values (native/dist.cc makes them): a float64's bits with negative
+ * values flipped and positive ones offset (-0.0's key is just below +0.0's), int64 with the sign bit flipped,
+ * uint64 as is. Values of narrower types are read widened to one of those three, exactly.
+ */
+import { type DType, type DTypeName } from '../../dtype.js';
+
+/** How keys are made for values of a dtype: the value type the kernel reads them as. */
+export type KeyKind = 'float64' | 'int64' | 'uint64';
+
+export function keyKind(dt: DType): KeyKind {
+  if (dt.kind === 'f') return 'float64';
+  return dt.kind === 'u' ? 'uint64' : 'int64';
+}
+
+const SIGN = 1n << 63n;
+const MASK = (1n << 64n) - 1n;
+const bits = new BigUint64Array(1);
+const f = new Float64Array(bits.buffer);
+
+/** The value a key stands for: a number for floats, a bigint for integers. */
+export function keyValue(kind: KeyKind, key: bigint): number | bigint {
+  if (kind === 'uint64') return key;
+  if (kind === 'int64') return BigInt.asIntN(64, key ^ SIGN);
+  bits[0] = key & SIGN ? key ^ SIGN : ~key & MASK;
+  // numpy's partition leaves either zero of a tie; ndmmap answers +0.0 (README)
+  return f[0] === 0 ? 0 : f[0];
+}
+
+export type { DTypeName };
