@@ -8,6 +8,8 @@ import { native } from './native.js';
 
 /** numpy's modes after aliases are resolved. */
 export type Mode = 'r' | 'r+' | 'w+' | 'c';
+/** Every mode spelling numpy accepts: the codes and their long aliases. */
+export type ModeName = Mode | 'readonly' | 'readwrite' | 'write' | 'copyonwrite';
 
 /** Span of one cached element window: 1 GiB keeps every window far below Node 20's 4 GiB cap. */
 const WINDOW = 2 ** 30;

@@ -2,6 +2,7 @@
  * Opening the FILE argument: a `.npy` carries its own layout; a raw file takes numpy.memmap's
  * dtype (default uint8, as numpy), shape (default 1-D from the file size), offset and order.
  */
+import { type DTypeSpec } from '../dtype-types.js';
 import { fail } from '../errors.js';
 import { type MemMap, memmap } from '../memmap.js';
 import { openNpy } from '../npy.js';
@@ -29,5 +30,6 @@ export function openFile(file: string, v: Values, mode: 'r' | 'r+'): MemMap {
   const shape = shapeOption(v.shape);
   const offset = intOption(v.offset, 'offset', 0);
   const order = orderOption(v.order);
-  return memmap(file, { dtype: (v.dtype as string | undefined) ?? RAW_DEFAULT_DTYPE, shape, offset, order, mode });
+  // memmap() checks the spelling and fails with ERR_NDMMAP_DTYPE
+  return memmap(file, { dtype: ((v.dtype as string | undefined) ?? RAW_DEFAULT_DTYPE) as DTypeSpec, shape, offset, order, mode });
 }

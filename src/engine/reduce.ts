@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
+import { type ResultArrayOf } from '../dtype-types.js';
 import { fail, show } from '../errors.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
@@ -19,10 +20,11 @@ import { writeResult } from './write-out.js';
 export { type ReduceOptions } from './reduce-options.js';
 
 /** A reduction's array result: numpy's shape and dtype, the values in a typed array (C order). */
-export interface NDResult {
+export interface NDResult<R extends DTypeName = DTypeName> {
   shape: number[];
-  dtype: DTypeName;
-  data: ResultData;
+  dtype: R;
+  /** float16 results are held as float32 (already rounded), bool as 0/1 bytes. */
+  data: ResultArrayOf<R>;
 }
 
 /** A call, prepared: what reduce() and reducePartial() both run. */
