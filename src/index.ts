@@ -1,4 +1,5 @@
 import './methods.js';
+import './inspect.js';
 
 export { memmap, MemMap, type MemmapOptions, type TypedArray, type NestedArray } from './memmap.js';
 export { dtype, type DType, type DTypeName, type Scalar } from './dtype.js';

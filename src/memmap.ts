@@ -2,6 +2,7 @@
  * MemMap: an n-d array over a mapped file with numpy.memmap's semantics. A MemMap is a layout plus
  * the shared Mapping; views share the Mapping and write through to the same memory.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { type DType, type DTypeName, type Scalar, castScalar, readScalar, typedArrayClass, writeScalar } from './dtype.js';
 import { type DTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
 import { fail, show } from './errors.js';
@@ -10,6 +11,9 @@ import { type Layout, type Order, type ShapeLike, byteExtent, contiguousStrides,
 import { type Mapping, type Mode, type ModeName } from './mapping.js';
 import { type Checked, type OpenOptions, checkOpenOptions, openChecked } from './open.js';
 import { type IndexSpec, indexLayout, reshapeLayout, transposeLayout } from './view.js';
+
+/** The largest ArrayBuffer this Node makes: 4 GiB on Node 20, 2^53 - 1 bytes from Node 22 on. */
+const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
 
 /** Options of `memmap()`, numpy's names and defaults. */
 export interface MemmapOptions extends OpenOptions {
@@ -183,7 +187,7 @@ export class MemMap<D extends DTypeName = DTypeName> {
 
   /**
    * Zero-copy typed array over a contiguous view in native byte order, elements [start, stop) in
-   * memory order. Node 20 caps one buffer at 4 GiB: pass a range for larger views. The array is
+   * memory order. Node 20 caps one buffer at 4 GiB (pass a range for larger views); Node 22 and later do not. The array is
    * emptied (detached) by close(). In mode 'r' it is a private copy-on-write window: writes through
    * it stay in that array and never reach the file.
    * @throws `ERR_NDMMAP_LAYOUT` (not contiguous, big-endian or float16), `ERR_OUT_OF_RANGE` (range).
@@ -196,8 +200,8 @@ export class MemMap<D extends DTypeName = DTypeName> {
       fail('ERR_NDMMAP_LAYOUT', 'typedArray() needs a contiguous view');
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.size || start > stop)
       fail('ERR_OUT_OF_RANGE', `range must satisfy 0 <= start <= stop <= ${this.size}, got ${start}, ${stop}`);
-    if ((stop - start) * this.itemsize > 2 ** 32)
-      fail('ERR_OUT_OF_RANGE', `a typed array is at most 4 GiB on Node 20; ask for a range of at most ${Math.floor(2 ** 32 / this.itemsize)} elements`);
+    if ((stop - start) * this.itemsize > MAX_BUFFER_BYTES)
+      fail('ERR_OUT_OF_RANGE', `a typed array is at most 4 GiB on Node ${process.versions.node} (Node 22 and later lift the cap); ask for a range of at most ${Math.floor(MAX_BUFFER_BYTES / this.itemsize)} elements`);
     const [lo] = byteExtent(this.layout);
     const buf = this.mapping.window(lo + start * this.itemsize, (stop - start) * this.itemsize);
     return new Ctor(buf) as TypedArrays[D];
@@ -214,6 +218,11 @@ export class MemMap<D extends DTypeName = DTypeName> {
    */
   close(): void {
     this.mapping.close();
+  }
+
+  /** `using a = memmap(…)` closes it at the end of the block (Node >= 20.19 has Symbol.dispose). */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** @internal byte position of one element */
