@@ -63,6 +63,18 @@ export class Mapping {
     if (!this.open) fail('ERR_NDMMAP_CLOSED', `memmap of '${this.filename}' is closed`, { path: this.filename });
   }
 
+  /**
+   * After a parallel call: still open? A close() during the call is nearly always a missing `await`
+   * (`a.sum(); a.close()`), so the rejection says so.
+   * @throws `ERR_NDMMAP_CLOSED`
+   */
+  checkAfterCall(call: string): void {
+    if (!this.open) {
+      fail('ERR_NDMMAP_CLOSED', `memmap of '${this.filename}' was closed while ${call}() was still running; ` +
+        `is an await missing (await a.${call}(…) before a.close())?`, { path: this.filename });
+    }
+  }
+
   /** A DataView holding file byte `pos` (and the 8 after it), and the file position of its byte 0. */
   dataViewAt(pos: number): [DataView, number] {
     this.check();

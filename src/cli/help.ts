@@ -26,7 +26,7 @@ Usage:
   ndmmap info FILE [LAYOUT] [--json]
   ndmmap REDUCTION FILE [--axis K[,K...]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR]
          [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP] [--partial] [--threads N] [--json] [--quiet]
-  ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
+  ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]
   ndmmap apply FILE --expr EXPR [--out FILE2] [LAYOUT] [--threads N] [--quiet]
   ndmmap merge [PARTIAL...]        (files; '-' or none reads stdin)
   ndmmap demo [--size-mib N]
@@ -65,18 +65,20 @@ ${RUN}
 
 ${LAYOUT}
 `,
-  create: `Usage: ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
+  create: `Usage: ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]
 
 Create (or overwrite) FILE holding a zero-filled array; a FILE ending in .npy gets numpy's header.
-Nothing is created when an argument is invalid.
+Nothing is created when an argument is invalid. Prints one line (dtype, shape, bytes, GB/s) when done.
   --fill V    fill with V (a number, nan, inf, true, false), cast as numpy's a[...] = V
   --threads N threads for --fill
+  --quiet, -q no summary line
 `,
   apply: `Usage: ndmmap apply FILE --expr EXPR [--out FILE2] [LAYOUT]
 
 Evaluate an elementwise expression of x (e.g. 'where(x > 0, sqrt(x), 0)') over FILE, in place or into
 FILE2, created with FILE's dtype and shape (a .npy when FILE2 ends in .npy). The expression is checked
-before any file is created or opened for writing.
+before any file is created or opened for writing. Prints one line (what was written, bytes, GB/s) when
+done, unless --quiet.
 ${RUN}
 
 ${LAYOUT}

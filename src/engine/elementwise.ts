@@ -76,12 +76,18 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
   const { blocks, totalBytes } = planApply(ops, a.layout.shape);
   const inline = runsInline(totalBytes);
   const task: ApplyTask = { kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, blocks };
-  if (inline) runInline(task, totalBytes, opts);
-  else await runCall(task, totalBytes, opts, a.layout);
+  try {
+    if (inline) runInline(task, totalBytes, opts);
+    else await runCall(task, totalBytes, opts, a.layout);
+  } catch (err) {
+    // a worker found a mapping gone: close() during the call, say so (the missing await)
+    if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of [a, y, out]) m?.mapping.checkAfterCall('apply');
+    throw err;
+  }
   // close() of any operand during the call: some blocks were skipped, so the call did not happen.
-  a.mapping.check();
-  y?.mapping.check();
-  out.mapping.check();
+  a.mapping.checkAfterCall('apply');
+  y?.mapping.checkAfterCall('apply');
+  out.mapping.checkAfterCall('apply');
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
   return out;

@@ -95,10 +95,16 @@ export async function runPrepared(p: Prepared, opts: RunOptions): Promise<Float6
     release: releaseBehind(operands[0], plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
   };
   try {
-    if (inline) runInline(task, plan.totalBytes, opts);
-    else await runCall(task, plan.totalBytes, opts, operands[0].layout);
+    try {
+      if (inline) runInline(task, plan.totalBytes, opts);
+      else await runCall(task, plan.totalBytes, opts, operands[0].layout);
+    } catch (err) {
+      // a worker found the mapping gone: close() during the call, say so (the missing await)
+      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of operands) m.mapping.checkAfterCall(p.red.method);
+      throw err;
+    }
     // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
-    for (const m of operands) m.mapping.check();
+    for (const m of operands) m.mapping.checkAfterCall(p.red.method);
     const states = new Float64Array(buf, 0, length);
     const combined = new Float64Array(S * plan.outCount);
     if (plan.groups > 1) native.combine(KERNEL_IDS[choice.kernel], task.valueType, Float64Array.from(task.param), states, plan.groups, combined);

@@ -11,7 +11,7 @@ import { createNpy } from '../../npy.js';
 import { USAGE, intOption, parse } from '../args.js';
 import { apply } from '../../engine/elementwise.js';
 import { isNpy, openFile } from '../open.js';
-import { progressBar } from '../progress.js';
+import { progressBar, summaryLine } from '../progress.js';
 
 /** Create the output file with the input's dtype, shape and order. */
 export function createLike(file: string, a: MemMap): MemMap {
@@ -36,6 +36,7 @@ export async function applyCommand(args: string[]): Promise<void> {
     probe.close();
     throw err;
   }
+  const t0 = performance.now();
   let a = probe;
   let dest: MemMap | undefined;
   try {
@@ -48,6 +49,11 @@ export async function applyCommand(args: string[]): Promise<void> {
       bar.done();
     }
     (dest ?? a).flush();
+    const target = dest ?? a;
+    if (!values.quiet) {
+      const what = `wrote ${out ?? file} (${expr}${out !== undefined ? ` of ${file}` : ', in place'})`;
+      process.stdout.write(summaryLine(what, String(target.dtype), target.shape, target.nbytes, (performance.now() - t0) / 1000) + '\n');
+    }
   } finally {
     dest?.close();
     a.close();
