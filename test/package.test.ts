@@ -112,6 +112,12 @@ describe('installing the tarball with no compiler on PATH', () => {
     const expected = values.reduce((s, v) => s + v, 0); // exact: halves summed stay exact
     expect(JSON.parse(main.stdout)).toEqual({ sum: expected, shape: [1000] });
 
+    // ESM only; require(esm) works on the Node versions `engines` names (^20.19 || >=22.12)
+    fs.writeFileSync(path.join(app, 'main.cjs'), "const { memmap } = require('ndmmap'); console.log(memmap('x.f8', { dtype: 'float64', mode: 'r' }).get(999));");
+    const cjs = run('node', ['main.cjs'], app, env);
+    expect(cjs.status, cjs.stderr).toBe(0);
+    expect(Number(cjs.stdout)).toBe(values[999]);
+
     const info = run('npx', ['--no-install', 'ndmmap', 'info', 'x.f8', '--dtype', 'float64', '--json'], app, env);
     expect(info.status, info.stderr).toBe(0);
     expect(JSON.parse(info.stdout)).toMatchObject({ shape: [1000], dtype: 'float64' });
