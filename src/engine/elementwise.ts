@@ -49,7 +49,7 @@ function checkOverlap(src: MemMap, dst: MemMap, what: string): void {
  *   `ABORT_ERR`, `ERR_NDMMAP_CLOSED` (an operand closed during the call) after a partial write.
  * @example await apply(a, 'where(x > 0, sqrt(x), 0)', { out: b });
  */
-export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}): Promise<MemMap> {
+export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}, /** @internal the method named in errors */ call = 'apply'): Promise<MemMap> {
   checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ApplyOptions;
   if (opts.y !== undefined) checkMemMap(opts.y, 'y');
@@ -81,13 +81,13 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
     else await runCall(task, totalBytes, opts, a.layout);
   } catch (err) {
     // a worker found a mapping gone: close() during the call, say so (the missing await)
-    if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of [a, y, out]) m?.mapping.checkAfterCall('apply');
+    if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of [a, y, out]) m?.mapping.checkAfterCall(call);
     throw err;
   }
   // close() of any operand during the call: some blocks were skipped, so the call did not happen.
-  a.mapping.checkAfterCall('apply');
-  y?.mapping.checkAfterCall('apply');
-  out.mapping.checkAfterCall('apply');
+  a.mapping.checkAfterCall(call);
+  y?.mapping.checkAfterCall(call);
+  out.mapping.checkAfterCall(call);
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
   return out;
@@ -110,5 +110,5 @@ function literal(value: Scalar, a: MemMap): string {
  */
 export async function fill(a: MemMap, value: Scalar, options: RunOptions = {}): Promise<MemMap> {
   checkMemMap(a, 'the array').checkWritable();
-  return apply(a, literal(value, a), options);
+  return apply(a, literal(value, a), options, 'fill');
 }

@@ -91,9 +91,9 @@ describe('library hints', () => {
   it('a memmap closed while its call runs rejects with ERR_NDMMAP_CLOSED naming the missing await', async () => {
     const f = path.join(dir, 'big.f8');
     fs.writeFileSync(f, Buffer.alloc(16 * 2 ** 20)); // pool-sized: the call is still running at close()
-    for (const call of ['sum', 'apply'] as const) {
+    for (const call of ['sum', 'apply', 'fill'] as const) {
       const a = memmap(f, { dtype: 'float64', mode: 'r+' });
-      const pending = call === 'sum' ? a.sum() : a.apply('x + 1');
+      const pending = call === 'sum' ? a.sum() : call === 'apply' ? a.apply('x + 1') : a.fill(2);
       a.close(); // the bug: no await before close()
       await expect(pending).rejects.toMatchObject({
         code: 'ERR_NDMMAP_CLOSED',
