@@ -24,8 +24,9 @@
 namespace ndmmap {
 namespace {
 
-// Node 20 refuses external ArrayBuffers above 4 GiB; src/ keeps windows below this.
-constexpr uint64_t kMaxWindow = 1ull << 32;
+// V8's ArrayBuffer limit on 64-bit (Node >= 22). Node 20 refuses external ArrayBuffers above 4 GiB by
+// itself; src/ asks only for what buffer.constants.MAX_LENGTH allows.
+constexpr uint64_t kMaxWindow = (1ull << 53) - 1;
 const uint64_t kPage = (uint64_t)sysconf(_SC_PAGESIZE);
 
 // map(fd, mode, fileStart, length, path?) -> id. The caller may close fd afterwards.
@@ -116,7 +117,7 @@ Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t id = I64(info, 0, "id");
   uint64_t pos = U64(info, 1, "position"), len = U64(info, 2, "length");
-  if (len > kMaxWindow) ThrowCode(env, "ERR_OUT_OF_RANGE", "a window is at most 4 GiB on Node 20");
+  if (len > kMaxWindow) ThrowCode(env, "ERR_OUT_OF_RANGE", "a window is at most 2^53 - 1 bytes");
   uint8_t* p = nullptr;
   uint64_t token = 0;
   int err = OpenWindow(id, pos, len, &p, &token);

@@ -2,6 +2,7 @@
  * numpy element types: parsing names and type codes, and reading/writing one element.
  */
 import { fail, show } from './errors.js';
+import { type AliasNames, type NameOf } from './dtype-types.js';
 
 /** Kind letters as numpy's `dtype.kind`: bool, signed int, unsigned int, float. */
 export type DTypeKind = 'b' | 'i' | 'u' | 'f';
@@ -12,9 +13,9 @@ export type ByteOrder = '<' | '>' | '|';
  * A parsed element type. Plain frozen data, so it crosses to worker threads as is. `String(dt)` and
  * template strings give numpy's `str(dtype)` (`'float64'`, `'>i2'`); `util.inspect` numpy's repr.
  */
-export interface DType {
+export interface DType<N extends DTypeName = DTypeName> {
   /** numpy's name: `'float64'`, `'int8'`, `'bool'`, … */
-  readonly name: DTypeName;
+  readonly name: N;
   /** The native addon's type code (native/dtype.h). */
   readonly code: number;
   /** Bytes per element. */
@@ -42,7 +43,7 @@ const KIND: Record<DTypeName, [DTypeKind, number]> = {
 };
 
 /** numpy's single-character codes and aliases (Linux x86_64: `l`/`int` are 64-bit). */
-const ALIASES: Record<string, DTypeName> = {
+const ALIASES: { readonly [K in keyof AliasNames]: AliasNames[K] } = {
   '?': 'bool', b1: 'bool', bool_: 'bool',
   b: 'int8', i1: 'int8', byte: 'int8',
   B: 'uint8', u1: 'uint8', ubyte: 'uint8',
@@ -95,6 +96,7 @@ function make(name: DTypeName, order: '<' | '>'): DType {
  * @throws `ERR_NDMMAP_DTYPE` for anything numpy would not read as one of the supported types.
  * @example dtype('>i4').byteorder // '>'
  */
+export function dtype<const S extends string | DType>(spec: S): DType<NameOf<S>>;
 export function dtype(spec: string | DType): DType {
   if (typeof spec === 'object' && spec !== null && typeof (spec as DType).name === 'string' && Object.hasOwn(KIND, (spec as DType).name)) {
     const d = spec as DType;
@@ -112,7 +114,7 @@ export function dtype(spec: string | DType): DType {
   const name: DTypeName | undefined =
     prefixed && !/^[a-zA-Z?]\d*$/.test(body) ? undefined
       : prefixed && body.length > 3 ? undefined
-        : Object.hasOwn(KIND, body) ? (body as DTypeName) : Object.hasOwn(ALIASES, body) ? ALIASES[body] : undefined;
+        : Object.hasOwn(KIND, body) ? (body as DTypeName) : Object.hasOwn(ALIASES, body) ? (ALIASES as Record<string, DTypeName>)[body] : undefined;
   if (name === undefined) {
     const hint = /^[<>=|]?(c\d*|G|F|D)$|complex/.test(spec) ? ' (complex types are not supported yet)' : '';
     fail('ERR_NDMMAP_DTYPE', `data type ${show(spec)} not understood${hint}`);

@@ -8,6 +8,8 @@ import { native } from './native.js';
 
 /** numpy's modes after aliases are resolved. */
 export type Mode = 'r' | 'r+' | 'w+' | 'c';
+/** Every mode spelling numpy accepts: the codes and their long aliases. */
+export type ModeName = Mode | 'readonly' | 'readwrite' | 'write' | 'copyonwrite';
 
 /** Span of one cached element window: 1 GiB keeps every window far below Node 20's 4 GiB cap. */
 const WINDOW = 2 ** 30;
@@ -59,6 +61,18 @@ export class Mapping {
   /** @throws `ERR_NDMMAP_CLOSED` once closed. */
   check(): void {
     if (!this.open) fail('ERR_NDMMAP_CLOSED', `memmap of '${this.filename}' is closed`, { path: this.filename });
+  }
+
+  /**
+   * After a parallel call: still open? A close() during the call is nearly always a missing `await`
+   * (`a.sum(); a.close()`), so the rejection says so.
+   * @throws `ERR_NDMMAP_CLOSED`
+   */
+  checkAfterCall(call: string): void {
+    if (!this.open) {
+      fail('ERR_NDMMAP_CLOSED', `memmap of '${this.filename}' was closed while ${call}() was still running; ` +
+        `is an await missing (await a.${call}(…) before a.close())?`, { path: this.filename });
+    }
   }
 
   /** A DataView holding file byte `pos` (and the 8 after it), and the file position of its byte 0. */

@@ -2,26 +2,31 @@
  * MemMap: an n-d array over a mapped file with numpy.memmap's semantics. A MemMap is a layout plus
  * the shared Mapping; views share the Mapping and write through to the same memory.
  */
-import { type DType, type Scalar, castScalar, readScalar, typedArrayClass, writeScalar } from './dtype.js';
+import { constants as bufferConstants } from 'node:buffer';
+import { type DType, type DTypeName, type Scalar, castScalar, readScalar, typedArrayClass, writeScalar } from './dtype.js';
+import { type DTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
 import { fail, show } from './errors.js';
 import { elementPositions, toNested } from './access.js';
 import { type Layout, type Order, type ShapeLike, byteExtent, contiguousStrides, isContiguous, makeLayout, shapeEntries, sizeOf } from './layout.js';
-import { type Mapping, type Mode } from './mapping.js';
+import { type Mapping, type Mode, type ModeName } from './mapping.js';
 import { type Checked, type OpenOptions, checkOpenOptions, openChecked } from './open.js';
 import { type IndexSpec, indexLayout, reshapeLayout, transposeLayout } from './view.js';
 
+/** The largest ArrayBuffer this Node makes: 4 GiB on Node 20, 2^53 - 1 bytes from Node 22 on. */
+const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
+
 /** Options of `memmap()`, numpy's names and defaults. */
 export interface MemmapOptions extends OpenOptions {
-  /** numpy dtype name or code (`'float64'`, `'<f8'`, `'>i4'`, `'B'`); default `'uint8'`. */
-  dtype?: string | DType;
+  /** numpy dtype name or code (`'float64'`, `'<f8'`, `'>i4'`, `'B'`) or a `DType`; default `'uint8'`. */
+  dtype?: DTypeSpec;
   /** `'r'`, `'r+'` (default), `'w+'`, `'c'` or their long aliases. */
-  mode?: string;
+  mode?: ModeName;
   /** Byte position of the first element in the file; default 0; need not be aligned. */
   offset?: number;
   /** Array shape (an integer, an array or an integer typed array; at most 64 dims); default: 1-D from the file size. Required for `'w+'`. */
   shape?: ShapeLike;
   /** `'C'` (default) or `'F'`. */
-  order?: string;
+  order?: Order;
 }
 
 /** Any typed array ndmmap hands out. */
@@ -34,6 +39,8 @@ export type NestedArray = Scalar | NestedArray[];
 
 /**
  * Map a file as an n-d array, like `numpy.memmap(filename, dtype, mode, offset, shape, order)`.
+ * The element type is a type parameter: the `dtype` option's literal (`'float32'`, `'<f8'`) or an
+ * explicit `memmap<'float32'>(…)` makes `typedArray()` a `Float32Array` and `sum()` a `number`.
  * @param filename path of the file; `'w+'` creates or overwrites it
  * @param options dtype (default `'uint8'`), mode (default `'r+'`), offset (bytes, default 0), shape, order
  * @throws `ENOENT`/`EACCES`… from the OS, `ERR_NDMMAP_MODE`, `ERR_NDMMAP_DTYPE`, `ERR_NDMMAP_SHAPE`,
@@ -43,6 +50,8 @@ export type NestedArray = Scalar | NestedArray[];
  * a.set([0, 1], 2.5);
  * a.flush();
  */
+export function memmap<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'uint8' : DTypeSpec>(
+  filename: string, options?: MemmapOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function memmap(filename: string, options: MemmapOptions = {}): MemMap {
   const c = checkOpenOptions(filename, options);
   return wrapMapping(c, openChecked(c));
@@ -55,7 +64,7 @@ export function wrapMapping(c: Checked, { mapping, shape }: { mapping: Mapping; 
 }
 
 /** An n-d array over a memory-mapped file. Create with `memmap()` or `openNpy()`. */
-export class MemMap {
+export class MemMap<D extends DTypeName = DTypeName> {
   /** @internal use memmap() */
   constructor(
     /** The shared file mapping (one per memmap() call, shared by every view). */
@@ -67,7 +76,7 @@ export class MemMap {
   ) {}
 
   get shape(): number[] { return [...this.layout.shape]; }
-  get dtype(): DType { return this.layout.dtype; }
+  get dtype(): DType<D> { return this.layout.dtype as DType<D>; }
   get ndim(): number { return this.layout.shape.length; }
   get size(): number { return sizeOf(this.layout.shape); }
   get itemsize(): number { return this.layout.dtype.itemsize; }
@@ -87,10 +96,10 @@ export class MemMap {
    * @throws `ERR_NDMMAP_INDEX` when out of bounds, `ERR_NDMMAP_CLOSED` after close().
    * @example a.get(0, -1)
    */
-  get(...index: number[]): Scalar {
+  get(...index: number[]): ScalarOf<D> {
     const pos = this.position(index);
     const [view, base] = this.mapping.dataViewAt(pos);
-    return readScalar(view, pos - base, this.dtype);
+    return readScalar(view, pos - base, this.dtype) as ScalarOf<D>;
   }
 
   /**
@@ -111,19 +120,19 @@ export class MemMap {
    * `{ start, stop, step }`, `null` or `':'` for a whole axis, `'...'`. Never copies.
    * @example a.slice('::-1', 0) // numpy a[::-1, 0]
    */
-  slice(...index: IndexSpec[]): MemMap {
+  slice(...index: IndexSpec[]): MemMap<D> {
     this.mapping.check();
-    return new MemMap(this.mapping, indexLayout(this.layout, index), this.offset);
+    return new MemMap<D>(this.mapping, indexLayout(this.layout, index), this.offset);
   }
 
   /** Axes permuted (reversed by default), like `ndarray.transpose`. */
-  transpose(...axes: number[]): MemMap {
+  transpose(...axes: number[]): MemMap<D> {
     this.mapping.check();
-    return new MemMap(this.mapping, transposeLayout(this.layout, axes.length ? axes : undefined), this.offset);
+    return new MemMap<D>(this.mapping, transposeLayout(this.layout, axes.length ? axes : undefined), this.offset);
   }
 
   /** The transposed view, like `ndarray.T`. */
-  get T(): MemMap { return this.transpose(); }
+  get T(): MemMap<D> { return this.transpose(); }
 
   /**
    * A new shape for a contiguous view (one dim may be -1); never copies.
@@ -131,14 +140,14 @@ export class MemMap {
    * @throws `ERR_NDMMAP_RESHAPE`, `ERR_OUT_OF_RANGE` (more than 64 dims), `ERR_INVALID_ARG_TYPE`.
    * @example a.reshape([-1, 4])
    */
-  reshape(shape: ShapeLike, order: Order = 'C'): MemMap {
+  reshape(shape: ShapeLike, order: Order = 'C'): MemMap<D> {
     this.mapping.check();
     const entries = shapeEntries(shape);
     if (entries === undefined)
       fail('ERR_INVALID_ARG_TYPE', `shape must be an integer or a sequence of integers, got ${show(shape)}`);
     if (order !== 'C' && order !== 'F') fail('ERR_NDMMAP_ORDER', `order must be one of 'C', 'F', got ${show(order)}`);
     const dims = entries.map((d) => (typeof d === 'bigint' ? Number(d) : d)) as number[];
-    return new MemMap(this.mapping, reshapeLayout(this.layout, dims, order), this.offset);
+    return new MemMap<D>(this.mapping, reshapeLayout(this.layout, dims, order), this.offset);
   }
 
   /**
@@ -178,24 +187,27 @@ export class MemMap {
 
   /**
    * Zero-copy typed array over a contiguous view in native byte order, elements [start, stop) in
-   * memory order. Node 20 caps one buffer at 4 GiB: pass a range for larger views. The array is
+   * memory order. Node 20 caps one buffer at 4 GiB (pass a range for larger views); Node 22 and later do not. The array is
    * emptied (detached) by close(). In mode 'r' it is a private copy-on-write window: writes through
    * it stay in that array and never reach the file.
    * @throws `ERR_NDMMAP_LAYOUT` (not contiguous, big-endian or float16), `ERR_OUT_OF_RANGE` (range).
    */
-  typedArray(start = 0, stop = this.size): TypedArray {
+  typedArray(start = 0, stop = this.size): TypedArrays[D] {
     const Ctor = typedArrayClass(this.dtype);
-    if (Ctor === undefined || this.dtype.byteorder === '>')
-      fail('ERR_NDMMAP_LAYOUT', `no typed array for dtype ${this.dtype.str}: use get()/toArray()`);
+    if (Ctor !== undefined && this.dtype.byteorder === '>')
+      fail('ERR_NDMMAP_LAYOUT', `no typed array for big-endian ${this.dtype.str} data (typed arrays are little-endian here): ` +
+        `apply it into a native-order out, e.g. await a.apply('x', { out: memmap('native.bin', { dtype: '${this.dtype.name}', mode: 'w+', shape: a.shape }) }), ` +
+        'then take that typedArray(); or read elements with get()/toArray()');
+    if (Ctor === undefined) fail('ERR_NDMMAP_LAYOUT', `no typed array for dtype ${this.dtype.str}: use get()/toArray()`);
     if (!isContiguous(this.layout, 'C') && !isContiguous(this.layout, 'F'))
       fail('ERR_NDMMAP_LAYOUT', 'typedArray() needs a contiguous view');
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.size || start > stop)
       fail('ERR_OUT_OF_RANGE', `range must satisfy 0 <= start <= stop <= ${this.size}, got ${start}, ${stop}`);
-    if ((stop - start) * this.itemsize > 2 ** 32)
-      fail('ERR_OUT_OF_RANGE', `a typed array is at most 4 GiB on Node 20; ask for a range of at most ${Math.floor(2 ** 32 / this.itemsize)} elements`);
+    if ((stop - start) * this.itemsize > MAX_BUFFER_BYTES)
+      fail('ERR_OUT_OF_RANGE', `a typed array is at most 4 GiB on Node ${process.versions.node} (Node 22 and later lift the cap); ask for a range of at most ${Math.floor(MAX_BUFFER_BYTES / this.itemsize)} elements`);
     const [lo] = byteExtent(this.layout);
     const buf = this.mapping.window(lo + start * this.itemsize, (stop - start) * this.itemsize);
-    return new Ctor(buf) as TypedArray;
+    return new Ctor(buf) as TypedArrays[D];
   }
 
   /** Write changes to disk (msync); when it returns the data is in the file. No-op for 'r' and 'c'. */
@@ -209,6 +221,11 @@ export class MemMap {
    */
   close(): void {
     this.mapping.close();
+  }
+
+  /** `using a = memmap(…)` closes it at the end of the block (Node >= 20.19 has Symbol.dispose). */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** @internal byte position of one element */

@@ -33,6 +33,11 @@ import { parsePyLiteral, type PyLiteral } from './npy-literal.js';
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 /** Magic plus the two version bytes. */
 const MAGIC_LEN = 8;
+/** A zip archive's local file header: what np.savez / np.savez_compressed write (.npz). */
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+/** What to do with an .npz: its members are .npy files (compressed ones cannot be mapped in place). */
+export const NPZ_HINT = 'this is a zip archive (an .npz from np.savez), not one array: extract a member and map that .npy, ' +
+  "e.g. unzip data.npz x.npy, or python3 -c \"import zipfile; zipfile.ZipFile('data.npz').extract('x.npy')\"";
 /** numpy pads headers so data is 64-byte aligned (mmap-friendly for every dtype). */
 const NPY_ALIGN = 64;
 /** numpy leaves room for the growth axis to reach len(str(8 * 2**64 - 1)) digits without a rewrite. */
@@ -120,6 +125,7 @@ export function parseNpyHeader(bytes: Uint8Array, fileSize: number): NpyHeader {
     if (n > bytes.length) throw new NpyShortError(n, bytes.length);
   };
   need(MAGIC_LEN, '.npy magic string');
+  if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) bad(NPZ_HINT);
   if (MAGIC.some((b, i) => bytes[i] !== b)) {
     const got = [...bytes.subarray(0, 6)].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`));
     bad(`the magic string is not correct; expected '\\x93NUMPY', got '${got.join('')}'`);

@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DType, dtype as parseDtype } from './dtype.js';
+import { type DType, type DTypeName, dtype as parseDtype } from './dtype.js';
+import { type DTypeSpec, type NameOf } from './dtype-types.js';
+import { type ModeName } from './mapping.js';
 import { fail, osError, show } from './errors.js';
 import { checkSpace, growFile, openTarget, statTarget, syncDir } from './file.js';
 import { type ShapeLike, checkShape, sizeOf } from './layout.js';
@@ -37,10 +39,11 @@ function readHead(file: string, len: number): { bytes: Uint8Array; size: number 
  * @throws `ENOENT`…, `ERR_NDMMAP_NPY` for a bad header, `ERR_NDMMAP_MODE`.
  * @example const a = openNpy('embeddings.npy', { mode: 'r' }); await a.mean({ axis: 0 });
  */
-export function openNpy(filename: string, options: { mode?: string } = {}): MemMap {
+export function openNpy<D extends DTypeName = DTypeName>(filename: string, options?: { mode?: Exclude<ModeName, 'w+' | 'write'> }): MemMap<D>;
+export function openNpy(filename: string, options: { mode?: Exclude<ModeName, 'w+' | 'write'> } = {}): MemMap {
   if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
   if (options === null || typeof options !== 'object') fail('ERR_INVALID_ARG_TYPE', `options must be an object, got ${show(options)}`);
-  const mode = options.mode ?? 'r+';
+  const mode: string = options.mode ?? 'r+'; // a plain string: JS callers pass anything
   if (mode === 'w+' || mode === 'write') fail('ERR_NDMMAP_MODE', "openNpy opens existing files: use createNpy() for mode 'w+'");
   if (!['r', 'r+', 'c', 'readonly', 'readwrite', 'copyonwrite'].includes(mode))
     fail('ERR_NDMMAP_MODE', `mode must be one of 'r', 'r+', 'c' (got ${show(mode)})`);
@@ -53,13 +56,13 @@ export function openNpy(filename: string, options: { mode?: string } = {}): MemM
     head = readHead(filename, err.needed);
     h = parseNpyHeader(head.bytes, head.size);
   }
-  return memmap(filename, { dtype: h.dtype, shape: h.shape, order: h.fortranOrder ? 'F' : 'C', offset: h.dataOffset, mode });
+  return memmap(filename, { dtype: h.dtype, shape: h.shape, order: h.fortranOrder ? 'F' : 'C', offset: h.dataOffset, mode: mode as ModeName });
 }
 
 /** Options of `createNpy`. */
 export interface CreateNpyOptions {
   /** Element type (numpy name or code); default `'float64'` like numpy's open_memmap. */
-  dtype?: string | DType;
+  dtype?: DTypeSpec;
   /** Array shape (required): an integer, an array or an integer typed array; at most 64 dims. */
   shape: ShapeLike;
   /** `'C'` (default) or `'F'`. */
@@ -74,6 +77,8 @@ export interface CreateNpyOptions {
  *   (statfs) before anything is written; OS errors (`EFBIG`…) after the header is written.
  * @example const a = createNpy('out.npy', { dtype: 'float32', shape: [1000, 128] });
  */
+export function createNpy<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'float64' : DTypeSpec>(
+  filename: string, options: CreateNpyOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
   if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
   if (options === null || typeof options !== 'object') fail('ERR_INVALID_ARG_TYPE', 'options must be an object with a shape');

@@ -5,10 +5,11 @@
 import fs, { type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { type DType, dtype as parseDtype } from './dtype.js';
+import { type DTypeSpec } from './dtype-types.js';
 import { fail, osError, show } from './errors.js';
 import { MAX_SIZE, type Order, type ShapeLike, checkShape, sizeOf } from './layout.js';
 import { checkSpace, growFile, openTarget, statTarget } from './file.js';
-import { type Mode, Mapping } from './mapping.js';
+import { type Mode, type ModeName, Mapping } from './mapping.js';
 import { MAP_COPY, MAP_READ, MAP_SHARED, native } from './native.js';
 
 /** mmap offsets must be multiples of the page size; numpy maps from the page below `offset`. */
@@ -19,11 +20,11 @@ const MODES: Record<string, Mode> = { r: 'r', 'r+': 'r+', 'w+': 'w+', c: 'c', re
 const MODE_LIST = "'r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'";
 
 export interface OpenOptions {
-  dtype?: string | DType;
-  mode?: string;
+  dtype?: DTypeSpec;
+  mode?: ModeName;
   offset?: number;
   shape?: ShapeLike;
-  order?: string;
+  order?: Order;
 }
 
 export interface Checked {

@@ -398,4 +398,30 @@ describe('files larger than 4 GiB', () => {
       fs.rmSync(f, { force: true });
     }
   });
+  it('typedArray() of the whole 6 GiB view: refused with a range hint on Node 20, one zero-copy view from Node 22 on', () => {
+    const f = tmp.file('whole.f8');
+    const fd = fs.openSync(f, 'w+');
+    fs.ftruncateSync(fd, SIZE);
+    fs.closeSync(fd);
+    const a = memmap(f, { dtype: 'float64', mode: 'r+' });
+    try {
+      a.set(N - 1, 6.5);
+      a.set(AT4G, -2.25);
+      if (Number(process.versions.node.split('.')[0]) < 22) {
+        expect(() => a.typedArray()).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE', message: expect.stringMatching(/at most 4 GiB on Node 20.*at most 536870912 elements/) }));
+        return;
+      }
+      const all = a.typedArray();
+      expect(all).toBeInstanceOf(Float64Array);
+      expect(all.length).toBe(N);
+      expect(all.byteLength).toBe(SIZE);
+      expect(all[N - 1]).toBe(6.5);
+      expect(all[AT4G]).toBe(-2.25);
+      all[AT4G + 1] = 9; // writes through to the mapping
+      expect(a.get(AT4G + 1)).toBe(9);
+    } finally {
+      a.close();
+      fs.rmSync(f, { force: true });
+    }
+  });
 });

@@ -137,7 +137,11 @@ describe('parseNpyHeader errors', () => {
   const E = 'ERR_NDMMAP_NPY';
 
   it('bad magic', () => {
-    expectError(() => parse(npy(ok, { magic: [0x50, 0x4b, 3, 4, 0, 0], dataBytes: 16 })), E, /magic string is not correct; expected '\\x93NUMPY', got 'PK\\x03\\x04\\x00\\x00'/);
+    expectError(() => parse(npy(ok, { magic: [0x50, 0x4b, 5, 6, 0, 0], dataBytes: 16 })), E, /magic string is not correct; expected '\\x93NUMPY', got 'PK\\x05\\x06\\x00\\x00'/);
+  });
+
+  it('a zip archive (an .npz) says so and how to extract a member', () => {
+    expectError(() => parse(npy(ok, { magic: [0x50, 0x4b, 3, 4, 0, 0], dataBytes: 16 })), E, /^this is a zip archive \(an \.npz from np\.savez\), not one array: extract a member and map that \.npy/);
   });
 
   it('file shorter than the magic', () => {

@@ -28,7 +28,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
     'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
   },
-  create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' } },
+  create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
   apply: {
     ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' }, 'out-dtype': { type: 'string' },
     var: { type: 'string', multiple: true },
@@ -92,7 +92,10 @@ export function parse(command: string, args: string[], positionals: { min: numbe
   try {
     parsed = parseArgs({ args: joined, options, allowPositionals: true, strict: true });
   } catch (err) {
-    const msg = String((err as Error).message).split('\n')[0];
+    const e = err as Error & { code?: string };
+    const unknown = /^Unknown option '([^']*)'/.exec(e.message);
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== null) fail(USAGE, `${label}: ${unknownOption(unknown[1], options)}`);
+    const msg = String(e.message).split('\n')[0];
     return fail(USAGE, `${label}: ${msg}`);
   }
   const values = parsed.values as Values;
@@ -101,6 +104,30 @@ export function parse(command: string, args: string[], positionals: { min: numbe
   if (n < positionals.min) fail(USAGE, `${label}: missing ${positionals.min === 1 ? 'FILE' : 'arguments'} (see ndmmap ${label} --help)`);
   if (n > positionals.max) fail(USAGE, `${label}: unexpected argument ${show(parsed.positionals[positionals.max])}`);
   return { values, positionals: parsed.positionals };
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two short strings. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** `unknown option '--axs' (did you mean --axis?)`: the closest option within a third of its length. */
+export function unknownOption(given: string, options: Record<string, Opt>): string {
+  const name = given.replace(/^-+/, '').split('=')[0];
+  let best: string | undefined, bestD = Infinity;
+  for (const o of Object.keys(options)) {
+    const dist = o.startsWith(name) && name.length >= 2 ? 0.5 : distance(name, o);
+    if (dist < bestD) { best = o; bestD = dist; }
+  }
+  const hint = best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? ` (did you mean --${best}?)` : '';
+  return `unknown option '${given}'${hint}`;
 }
 
 /** One value of an option (the last, for an option given twice that is not repeatable). */

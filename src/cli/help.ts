@@ -39,7 +39,7 @@ Usage:
   ndmmap histogram FILE [--bins N|E0,E1,...] [--range LO,HI] [--weights FILE2] [--density] [--expr EXPR]
          [--rows START:STOP] [--partial] [--json]
   ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows START:STOP] [--partial] [--json]
-  ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
+  ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]
   ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
          [--threads N] [--quiet]
   ndmmap merge [PARTIAL...] [--fan-in F] [--partial]   (files; '-' or none reads stdin)
@@ -86,19 +86,21 @@ ${RUN}
 
 ${LAYOUT}
 `,
-  create: `Usage: ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]
+  create: `Usage: ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]
 
 Create (or overwrite) FILE holding a zero-filled array; a FILE ending in .npy gets numpy's header.
-Nothing is created when an argument is invalid.
+Nothing is created when an argument is invalid. Prints one line (dtype, shape, bytes, GB/s) when done.
   --fill V    fill with V (a number, nan, inf, true, false), cast as numpy's a[...] = V
   --threads N threads for --fill
+  --quiet, -q no summary line
 `,
   apply: `Usage: ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
 
 Evaluate an elementwise expression of x (FILE) with numpy's semantics: every operation in numpy's
 dtype for its operands, operands broadcast, the result cast into the output. In place, or into FILE2,
 created with FILE's dtype (or --out-dtype) and the broadcast shape (a .npy when FILE2 ends in .npy).
-Everything is checked before any file is created or opened for writing.
+Everything is checked before any file is created or opened for writing. Prints one line (what was
+written, bytes, GB/s) when done, unless --quiet.
   --expr EXPR        e.g. '(x - mu) / sd', 'where(x > 0, sqrt(x), 0)', 'sin(i * 1e-6)'
   --var NAME=VALUE   a variable: a .npy file (broadcast with x), or a number (an integer is a
                      Python int, 2.0 a Python float); repeat for more

@@ -4,9 +4,11 @@
  */
 import fs from 'node:fs';
 import { dtype as parseDtype } from '../dtype.js';
+import { type DTypeSpec } from '../dtype-types.js';
 import { fail, osError } from '../errors.js';
 import { type MemMap, memmap } from '../memmap.js';
 import { openNpy } from '../npy.js';
+import { NPZ_HINT } from '../npy-header.js';
 import { USAGE, type Values, intOption, orderOption, shapeOption } from './args.js';
 
 /** numpy.memmap's default dtype, used for raw files without --dtype. */
@@ -23,6 +25,7 @@ export function isNpy(file: string): boolean {
  * @throws `ERR_NDMMAP_USAGE`, `ERR_NDMMAP_DTYPE`/`SHAPE`/`ORDER`, `ERR_OUT_OF_RANGE`; then OS errors, `ERR_NDMMAP_SIZE`, `ERR_NDMMAP_NPY`.
  */
 export function openFile(file: string, v: Values, mode: 'r' | 'r+'): MemMap {
+  if (/\.npz$/i.test(file)) fail('ERR_NDMMAP_NPY', `${file}: ${NPZ_HINT.replace(/data\.npz/g, file)}`, { path: file });
   if (isNpy(file)) {
     const given = ['dtype', 'shape', 'offset', 'order'].filter((k) => v[k] !== undefined);
     if (given.length) fail(USAGE, `${file}: a .npy file carries its own layout; remove ${given.map((k) => `--${k}`).join(', ')}`);
@@ -33,7 +36,7 @@ export function openFile(file: string, v: Values, mode: 'r' | 'r+'): MemMap {
   const order = orderOption(v.order);
   let shape = shapeOption(v.shape, true);
   if (shape?.includes(-1)) shape = inferDim(file, shape, parseDtype(dt).itemsize, offset ?? 0);
-  return memmap(file, { dtype: dt, shape, offset, order, mode });
+  return memmap(file, { dtype: dt as DTypeSpec, shape, offset, order, mode });
 }
 
 /**

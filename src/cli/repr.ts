@@ -89,30 +89,41 @@ function shownIndices(n: number, summary: boolean): number[] {
 }
 
 /** Python's tuple repr of a shape. */
-function shapeRepr(shape: readonly number[]): string {
+export function shapeRepr(shape: readonly number[]): string {
   return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** How `arrayRepr` opens and closes: numpy's `memmap(` prefix and fields for a MemMap. */
+export interface ReprOptions {
+  /** What opens the text (default `'array('`). */
+  prefix?: string;
+  /** The fields after the values (default: numpy's `shape=` when abridged, `dtype=` unless implied). */
+  extras?: (summary: boolean, size: number) => string[];
 }
 
 /**
  * `repr(np.asarray(result))` as numpy 2 prints it.
- * @param shape result shape; @param dtype result dtype name; @param data values in C order
+ * @param shape result shape; @param dtype result dtype name
+ * @param values values in C order, or a function reading the value at a C-order index (only the
+ *   elements shown are read: at most 6 per axis once the array has more than 1000)
  * @example arrayRepr([3], 'float64', new Float64Array([1.5, 2.25, 3])) // 'array([1.5 , 2.25, 3.  ])'
  */
-export function arrayRepr(shape: readonly number[], dtype: DTypeName, data: ArrayLike<Value>): string {
+export function arrayRepr(shape: readonly number[], dtype: DTypeName, values: ArrayLike<Value> | ((i: number) => Value), options: ReprOptions = {}): string {
+  const at = typeof values === 'function' ? values : (i: number): Value => values[i];
   const size = shape.reduce((a, b) => a * b, 1);
   const summary = size > THRESHOLD;
   const strides = shape.map((_, k) => shape.slice(k + 1).reduce((a, b) => a * b, 1));
   const shown: Value[] = [];
   const collect = (k: number, base: number): void => {
-    if (k === shape.length) { shown.push(data[base]); return; }
+    if (k === shape.length) { shown.push(at(base)); return; }
     for (const i of shownIndices(shape[k], summary)) collect(k + 1, base + i * strides[k]);
   };
   if (size > 0) collect(0, 0);
   const fmt = formatter(shown, dtype, shape.length);
-  const prefix = 'array(';
+  const prefix = options.prefix ?? 'array(';
   const width = LINE_WIDTH - 1; // numpy subtracts len(')')
   const rec = (k: number, base: number, indent: string, curWidth: number): string => {
-    if (k === shape.length) return fmt(data[base]);
+    if (k === shape.length) return fmt(at(base));
     const next = indent + ' ';
     const n = shape[k];
     const showSummary = summary && 2 * EDGE_ITEMS < n;
@@ -138,9 +149,11 @@ export function arrayRepr(shape: readonly number[], dtype: DTypeName, data: Arra
     return '[' + s.slice(indent.length) + ']';
   };
   const body = size === 0 ? '[]' : rec(0, 0, ' '.repeat(prefix.length + 1), width);
-  const extras: string[] = [];
-  if ((size === 0 && !(shape.length === 1 && shape[0] === 0)) || summary) extras.push(`shape=${shapeRepr(shape)}`);
-  if (!IMPLIED.has(dtype) || size === 0) extras.push(`dtype=${dtype}`);
+  const extras: string[] = options.extras?.(summary, size) ?? [];
+  if (options.extras === undefined) {
+    if ((size === 0 && !(shape.length === 1 && shape[0] === 0)) || summary) extras.push(`shape=${shapeRepr(shape)}`);
+    if (!IMPLIED.has(dtype) || size === 0) extras.push(`dtype=${dtype}`);
+  }
   if (extras.length === 0) return `${prefix}${body})`;
   const head = `${prefix}${body},`;
   const tail = extras.join(', ') + ')';

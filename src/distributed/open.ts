@@ -2,6 +2,7 @@
  * Opening a job's file on a worker (read-only, by path, with `--path-map` applied) and describing an
  * opened file as a wire layout for the jobs.
  */
+import { type DTypeSpec } from '../dtype-types.js';
 import { fail, show } from '../errors.js';
 import { type MemMap, memmap } from '../memmap.js';
 import { openNpy } from '../npy.js';
@@ -13,7 +14,7 @@ export const isNpyPath = (file: string): boolean => /\.npy$/i.test(file);
 /** Open a job's file read-only with its layout. */
 export function openShardFile(file: string, layout: WireLayout): MemMap {
   if (layout.kind === 'npy') return openNpy(file, { mode: 'r' });
-  return memmap(file, { dtype: layout.dtype, shape: layout.shape, offset: layout.offset, order: layout.order, mode: 'r' });
+  return memmap(file, { dtype: layout.dtype as DTypeSpec, shape: layout.shape, offset: layout.offset, order: layout.order, mode: 'r' });
 }
 
 /** The layout of a file opened whole by `memmap`/`openNpy`, for the workers to open it the same way. */

@@ -4,6 +4,7 @@
  * returns. Everything is validated locally first (options on an empty shard of the real file), so a
  * bad call never reaches Redis.
  */
+import { type DTypeSpec } from '../dtype-types.js';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { type Scalar } from '../dtype.js';
@@ -35,7 +36,7 @@ export interface SubmitOptions extends Pick<ReduceOptions, 'axis' | 'keepdims' |
   /** numpy's `where=` as an expression of `x` (a MemMap cannot travel). */
   where?: string;
   /** A raw file's layout, as `memmap()` takes it (a `.npy` carries its own). */
-  layout?: { dtype?: string; shape?: ShapeLike; offset?: number; order?: 'C' | 'F' };
+  layout?: { dtype?: DTypeSpec; shape?: ShapeLike; offset?: number; order?: 'C' | 'F' };
   /** Number of shards (near-equal row ranges); default about one per 128 MiB. */
   shards?: number;
   /** Or rows per shard. */

@@ -4,6 +4,7 @@
  * the submitter can rethrow the worker's error with its code. Job data read back from Redis is
  * untrusted: `checkShardJob`/`checkMergeJob` validate every field before anything is opened.
  */
+
 import { fail, show } from '../errors.js';
 import { type ReduceOptions } from '../engine/reduce.js';
 import { type PartialState } from '../engine/partial.js';
@@ -70,7 +71,7 @@ export function decodeOptions(w: unknown): ReduceOptions {
   for (const k of ['dtype', 'where', 'expr'] as const) {
     if (w[k] === null) continue;
     if (typeof w[k] !== 'string' || (w[k] as string).length > 10_000) bad(k, w[k]);
-    o[k] = w[k] as string;
+    (o as Record<string, unknown>)[k] = w[k] as string;
   }
   const i = w.initial;
   if (typeof i === 'string') {

@@ -73,7 +73,7 @@ function namedOperands(a: MemMap, opts: ApplyOptions): Map<string, Named> {
  *   `ERR_NDMMAP_CLOSED`, `ERR_NDMMAP_VALUE` (an integer to a negative power) after a partial write.
  * @example await apply(a, '(x - mu) / sd', { vars: { mu: await a.mean({ axis: 0 }), sd: await a.std({ axis: 0 }) } });
  */
-export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}): Promise<MemMap> {
+export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}, /** @internal the method named in errors */ call = 'apply'): Promise<MemMap> {
   checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ApplyOptions;
   for (const k of Object.keys(opts)) if (!OPTIONS.has(k)) fail('ERR_INVALID_ARG_VALUE', `unknown option '${k}' for apply() (options: ${[...OPTIONS].join(', ')})`);
@@ -128,11 +128,17 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {})
   };
   const hintLayout = used.has('x') ? a.layout : makeLayout(out.dtype, shape, out.layout.strides, out.layout.byteOffset);
   if (!used.has('x')) task.hintId = out.mapping.id;
-  if (inline) runInline(task, totalBytes, opts);
-  else await runCall(task, totalBytes, opts, hintLayout);
+  try {
+    if (inline) runInline(task, totalBytes, opts);
+    else await runCall(task, totalBytes, opts, hintLayout);
+  } catch (err) {
+    // a worker found a mapping gone: close() during the call, say so (the missing await)
+    if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const o of [...arrays.map((x) => x.memmap), out]) o?.mapping.checkAfterCall(call);
+    throw err;
+  }
   // close() of any operand during the call: some blocks were skipped, so the call did not happen.
-  for (const o of arrays) o.memmap?.mapping.check();
-  out.mapping.check();
+  for (const o of arrays) o.memmap?.mapping.checkAfterCall(call);
+  out.mapping.checkAfterCall(call);
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
   return out;
@@ -163,5 +169,5 @@ function literal(value: Scalar, a: MemMap): string {
  */
 export async function fill(a: MemMap, value: Scalar, options: RunOptions = {}): Promise<MemMap> {
   checkMemMap(a, 'the array').checkWritable();
-  return apply(a, literal(value, a), options);
+  return apply(a, literal(value, a), options, 'fill');
 }

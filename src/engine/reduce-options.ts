@@ -4,6 +4,7 @@
  * `dtype`, `initial` (cast to the result dtype), `where`, `expr`/`y`, `out`.
  */
 import { type DType, type Scalar, castScalar, dtype as parseDtype } from '../dtype.js';
+import { type DTypeSpec } from '../dtype-types.js';
 import { fail, show } from '../errors.js';
 import { compileExpr } from '../expr/index.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
@@ -20,7 +21,7 @@ export interface ReduceOptions extends RunOptions {
   /** var/std: delta degrees of freedom (divisor n - ddof); default 0. */
   ddof?: number;
   /** numpy's `dtype=`: the accumulator and result type. */
-  dtype?: string | DType;
+  dtype?: DTypeSpec;
   /** numpy's `where=`: a boolean MemMap of the same shape, or an expression of `x` (and `y`), e.g. `'x > 0'`. */
   where?: MemMap | string;
   /** numpy's `initial=`: the starting value (min/max need it with `where`). */

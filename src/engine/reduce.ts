@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
+import { type ResultArrayOf } from '../dtype-types.js';
 import { fail, show } from '../errors.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
@@ -19,10 +20,11 @@ import { writeResult } from './write-out.js';
 export { type ReduceOptions } from './reduce-options.js';
 
 /** A reduction's array result: numpy's shape and dtype, the values in a typed array (C order). */
-export interface NDResult {
+export interface NDResult<R extends DTypeName = DTypeName> {
   shape: number[];
-  dtype: DTypeName;
-  data: ResultData;
+  dtype: R;
+  /** float16 results are held as float32 (already rounded), bool as 0/1 bytes. */
+  data: ResultArrayOf<R>;
 }
 
 /** A call, prepared: what reduce() and reducePartial() both run. */
@@ -93,10 +95,16 @@ export async function runPrepared(p: Prepared, opts: RunOptions): Promise<Float6
     release: releaseBehind(operands[0], plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
   };
   try {
-    if (inline) runInline(task, plan.totalBytes, opts);
-    else await runCall(task, plan.totalBytes, opts, operands[0].layout);
+    try {
+      if (inline) runInline(task, plan.totalBytes, opts);
+      else await runCall(task, plan.totalBytes, opts, operands[0].layout);
+    } catch (err) {
+      // a worker found the mapping gone: close() during the call, say so (the missing await)
+      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of operands) m.mapping.checkAfterCall(p.red.method);
+      throw err;
+    }
     // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
-    for (const m of operands) m.mapping.check();
+    for (const m of operands) m.mapping.checkAfterCall(p.red.method);
     const states = new Float64Array(buf, 0, length);
     const combined = new Float64Array(S * plan.outCount);
     if (plan.groups > 1) native.combine(KERNEL_IDS[choice.kernel], task.valueType, Float64Array.from(task.param), states, plan.groups, combined);

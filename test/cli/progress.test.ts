@@ -29,7 +29,29 @@ describe('progress bar', () => {
     }
   });
 
-  it('renders a full bar', () => {
-    expect(renderBar('x', 10, 10, 1)).toBe(`x [${'#'.repeat(30)}] 100%  0.00 GB/s`);
+  it('renders a full bar with bytes done/total, rate and ETA', () => {
+    expect(renderBar('x', 10, 10, 1)).toBe(`x [${'#'.repeat(30)}] 100%  10 B/10 B  0.00 GB/s  ETA 0:00`);
+    expect(renderBar('sum', 1.5e9, 6e9, 0.5, 100)).toBe(`sum [${'#'.repeat(8)}${' '.repeat(22)}]  25%  1.50 GB/6.00 GB  3.00 GB/s  ETA 0:02`);
+    expect(renderBar('sum', 0, 6e9, 0, 100)).toMatch(/  0%  0 B\/6.00 GB  0.00 GB\/s  ETA --:--$/);
+  });
+
+  it('never wraps: at most columns - 1 characters at any width, the bar shrinking first', () => {
+    for (let columns = 1; columns <= 160; columns++) {
+      for (const [label, done, total] of [['nanargmax', 1.5e9, 6e9], ['count_nonzero', 123456789012, 987654321098]] as const) {
+        const line = renderBar(label, done, total, 3.7, columns);
+        expect(line.length, `${columns} columns: ${line}`).toBeLessThanOrEqual(Math.max(1, columns - 1));
+        if (columns >= 5) expect(line).toMatch(/\d+%/);
+      }
+    }
+    expect(renderBar('sum', 1.5e9, 6e9, 0.5, 60)).toMatch(/^sum \[#+ *\]  25%  1.50 GB\/6.00 GB  3.00 GB\/s  ETA 0:02$/);
+  });
+
+  it('draws within the stream\'s width', () => {
+    const s = { ...stream(true), columns: 40 };
+    const bar = progressBar('sum', s, true);
+    bar.onProgress!({ doneBytes: PROGRESS_MIN_BYTES, totalBytes: 4 * PROGRESS_MIN_BYTES });
+    const drawn = s.out.join('').replace('\r', '');
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.length).toBeLessThanOrEqual(39);
   });
 });

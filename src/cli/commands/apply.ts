@@ -14,7 +14,7 @@ import { USAGE, intOption, parse } from '../args.js';
 import { apply } from '../../engine/elementwise.js';
 import { broadcastShapes, paren } from '../../engine/operands.js';
 import { isNpy, openFile } from '../open.js';
-import { progressBar } from '../progress.js';
+import { progressBar, summaryLine } from '../progress.js';
 
 /** Create the output file: `dt` and `shape`, FILE's order when the shape is FILE's. */
 export function createLike(file: string, a: MemMap, dt: DType = a.dtype, shape: number[] = a.shape): MemMap {
@@ -52,6 +52,7 @@ export async function applyCommand(args: string[]): Promise<void> {
   const outDtype = values['out-dtype'] === undefined ? undefined : parseDtype(values['out-dtype'] as string);
   const threads = intOption(values.threads, 'threads', 1, 256);
   const vars = new Map<string, MemMap | number | bigint | { float: number }>();
+  const t0 = performance.now();
   let a: MemMap | undefined;
   let dest: MemMap | undefined;
   try {
@@ -74,6 +75,11 @@ export async function applyCommand(args: string[]): Promise<void> {
       bar.done();
     }
     (dest ?? a).flush();
+    const target = dest ?? a;
+    if (!values.quiet) {
+      const what = `wrote ${out ?? file} (${expr}${out !== undefined ? ` of ${file}` : ', in place'})`;
+      process.stdout.write(summaryLine(what, String(target.dtype), target.shape, target.nbytes, (performance.now() - t0) / 1000) + '\n');
+    }
   } finally {
     dest?.close();
     a?.close();

@@ -9,6 +9,7 @@ import { createNpy } from '../../npy.js';
 import { USAGE, intOption, orderOption, parse, shapeOption } from '../args.js';
 import { fill as fillAll } from '../../engine/elementwise.js';
 import { isNpy } from '../open.js';
+import { summaryLine } from '../progress.js';
 
 /**
  * A --fill value: `true`/`false`, an integer (exact, as a bigint, for integer dtypes), a float, `nan`,
@@ -37,11 +38,16 @@ export async function create(args: string[]): Promise<void> {
   const order = orderOption(values.order) ?? 'C';
   const threads = intOption(values.threads, 'threads', 1, 256);
   const fill = values.fill === undefined ? undefined : fillValue(String(values.fill), dt);
+  const t0 = performance.now();
   const a = isNpy(file) ? createNpy(file, { dtype: dt, shape, order }) : memmap(file, { dtype: dt, shape, order, mode: 'w+' });
   try {
     if (fill !== undefined && a.size > 0) await fillAll(a, fill, { threads });
     a.flush();
   } finally {
     a.close();
+  }
+  if (!values.quiet) {
+    const what = `created ${file}${fill !== undefined ? ` filled with ${String(values.fill)}` : ''}`;
+    process.stdout.write(summaryLine(what, String(dt), shape, a.nbytes, (performance.now() - t0) / 1000) + '\n');
   }
 }

@@ -8,6 +8,7 @@ import { reducePartial } from '../../engine/partial.js';
 import { type NDResult, type ReduceOptions, prepare, reduce } from '../../engine/reduce.js';
 import { REDUCTIONS, type Reduction } from '../../engine/reductions/index.js';
 import { type Scalar } from '../../dtype.js';
+import { type DTypeSpec } from '../../dtype-types.js';
 import { USAGE, intOption, numberOption, parse, rowsOption, type Values } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
@@ -48,7 +49,8 @@ export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
   if (values.keepdims) o.keepdims = true;
   const ddof = numberOption(values.ddof, 'ddof');
   if (ddof !== undefined) o.ddof = ddof;
-  if (values['result-dtype'] !== undefined) o.dtype = String(values['result-dtype']);
+  // reduce() checks the spelling (ERR_NDMMAP_DTYPE)
+  if (values['result-dtype'] !== undefined) o.dtype = String(values['result-dtype']) as DTypeSpec;
   if (values.where !== undefined) o.where = String(values.where);
   const initial = initialOption(values.initial as string | undefined);
   if (initial !== undefined) o.initial = initial;

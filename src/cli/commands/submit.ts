@@ -3,6 +3,7 @@
  * [--fan-in F]`: run a reduction on the workers of a BullMQ queue and print its result as the local
  * command does, with a shards-done line on a terminal.
  */
+import { type DTypeSpec } from '../../dtype-types.js';
 import { fail } from '../../errors.js';
 import { mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { reduction } from '../../engine/reductions/index.js';
@@ -26,7 +27,7 @@ export async function submitCommand(args: string[]): Promise<void> {
   const layout = ['dtype', 'shape', 'offset', 'order'].filter((k) => values[k] !== undefined);
   if (layout.length && isNpy(file)) fail(USAGE, `${file}: a .npy file carries its own layout; remove ${layout.map((k) => `--${k}`).join(', ')}`);
   if (!isNpy(file)) {
-    o.layout = { dtype: (values.dtype as string | undefined) ?? 'uint8', shape: shapeOption(values.shape), offset: intOption(values.offset, 'offset', 0), order: orderOption(values.order) };
+    o.layout = { dtype: ((values.dtype as string | undefined) ?? 'uint8') as DTypeSpec, shape: shapeOption(values.shape), offset: intOption(values.offset, 'offset', 0), order: orderOption(values.order) };
   }
   if (values.shards !== undefined && values['rows-per-shard'] !== undefined) fail(USAGE, 'give --shards or --rows-per-shard, not both');
   o.shards = intOption(values.shards, 'shards', 1);

@@ -1,0 +1,125 @@
+// The package as users get it: `npm pack` ships dist, the native sources for the fallback build, the
+// prebuild and the docs — nothing from test/, bench/, .ci/, scripts/, no source maps — within a size
+// bound; the tarball installs into a fresh project with no compiler on PATH, imports, sums a file
+// and runs `npx ndmmap info`.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './helpers.js';
+
+const ROOT = path.join(import.meta.dirname, '..');
+/** Bounds the tarball must stay under (now ~1.2 MB packed, ~4.8 MB unpacked, ~190 files; the addon is 4.2 MB of it). */
+const MAX_PACKED = 2 * 2 ** 20;
+const MAX_UNPACKED = 8 * 2 ** 20;
+const MAX_FILES = 250;
+/** What a compile would need; none of it may be reachable during the install. */
+const COMPILERS = ['g++', 'gcc', 'cc', 'c++', 'make', 'python3', 'python'];
+
+interface Packed { filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string }[] }
+
+/** The environment without npm's per-script variables (a nested npm must read only the user config). */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  return { ...env, ...extra };
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string; ms: number } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr + (r.error ? String(r.error) : ''), ms: performance.now() - t0 };
+}
+
+/** Where `name` resolves on `PATH`, or undefined. */
+function which(name: string, PATH: string): string | undefined {
+  for (const d of PATH.split(path.delimiter)) {
+    const f = path.join(d, name);
+    try { fs.accessSync(f, fs.constants.X_OK); return f; } catch { /* next */ }
+  }
+  return undefined;
+}
+
+const npmCli = fs.realpathSync(which('npm', process.env.PATH ?? '')!);
+const t = tempDir('ndmmap-pack-');
+let packed: Packed;
+
+beforeAll(() => {
+  // The prepack step itself (dist is already built by `npm test`'s tsc; --ignore-scripts keeps this
+  // test from rewriting dist/ under the test files running beside it).
+  const pre = run(process.execPath, ['scripts/prebuild.mjs'], ROOT, process.env);
+  expect(pre.stderr).toMatch(/prebuild: prebuilds\/linux-x64\/ndmmap\.glibc\.node /);
+  expect(pre.status).toBe(0);
+  const r = run(process.execPath, [npmCli, 'pack', '--json', '--ignore-scripts', '--pack-destination', t.dir], ROOT, cleanEnv({}));
+  expect(r.status, r.stderr).toBe(0);
+  packed = (JSON.parse(r.stdout) as Packed[])[0];
+}, 120_000);
+
+afterAll(() => t.remove());
+
+describe('npm pack', () => {
+  it('ships dist (no maps), native sources, binding.gyp, the prebuild, docs, README, LICENSE — nothing else', () => {
+    const files = packed.files.map((f) => f.path);
+    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/addon.cjs', 'dist/src/cli.js', 'dist/workers/task.cjs',
+      'native/addon.cc', 'binding.gyp', 'prebuilds/linux-x64/ndmmap.glibc.node', 'docs/cli.md', 'README.md', 'LICENSE', 'package.json'])
+      expect(files).toContain(f);
+    const stray = files.filter((f) => /^(test|bench|\.ci|scripts|src|build|build-asan|node_modules|workers)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    expect(stray).toEqual([]);
+    expect(files.every((f) => /^(dist\/(src|workers)|native|prebuilds|docs)\/|^(binding\.gyp|README\.md|LICENSE|package\.json)$/.test(f))).toBe(true);
+  });
+
+  it(`stays under ${MAX_PACKED / 2 ** 20} MiB packed, ${MAX_UNPACKED / 2 ** 20} MiB unpacked, ${MAX_FILES} files`, () => {
+    expect(packed.size).toBeGreaterThan(0);
+    expect(packed.size).toBeLessThan(MAX_PACKED);
+    expect(packed.unpackedSize).toBeLessThan(MAX_UNPACKED);
+    expect(packed.entryCount).toBeLessThan(MAX_FILES);
+    expect(packed.entryCount).toBe(packed.files.length);
+  });
+});
+
+describe('installing the tarball with no compiler on PATH', () => {
+  it('installs from the prebuild, imports, sums a file and runs npx ndmmap info', () => {
+    // PATH: a directory with node, npm, npx and sh (npm runs install scripts with it) only.
+    const bin = path.join(t.dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    fs.symlinkSync(npmCli, path.join(bin, 'npm'));
+    fs.symlinkSync(path.join(path.dirname(npmCli), 'npx-cli.js'), path.join(bin, 'npx'));
+    fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+    for (const c of COMPILERS) expect(which(c, bin), c).toBeUndefined();
+    const env = cleanEnv({ PATH: bin });
+
+    const app = path.join(t.dir, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(t.dir, packed.filename)], app, env);
+    expect(install.status, install.stderr).toBe(0);
+    process.stderr.write(`package.test: npm install of the tarball took ${(install.ms / 1000).toFixed(1)} s (prebuild)\n`);
+    const pkg = path.join(app, 'node_modules/ndmmap');
+    expect(fs.existsSync(path.join(pkg, 'prebuilds/linux-x64/ndmmap.glibc.node'))).toBe(true);
+    expect(fs.existsSync(path.join(pkg, 'build'))).toBe(false); // nothing was compiled
+
+    const values = Float64Array.from({ length: 1000 }, (_, i) => (i % 7) * 0.5 - 1);
+    fs.writeFileSync(path.join(app, 'x.f8'), values);
+    fs.writeFileSync(path.join(app, 'main.js'), [
+      "import { memmap, shutdown } from 'ndmmap';",
+      "const a = memmap('x.f8', { dtype: 'float64', mode: 'r' });",
+      'console.log(JSON.stringify({ sum: await a.sum(), shape: a.shape }));',
+      'a.close();',
+      'await shutdown();',
+    ].join('\n'));
+    const main = run('node', ['main.js'], app, env);
+    expect(main.status, main.stderr).toBe(0);
+    const expected = values.reduce((s, v) => s + v, 0); // exact: halves summed stay exact
+    expect(JSON.parse(main.stdout)).toEqual({ sum: expected, shape: [1000] });
+
+    // ESM only; require(esm) works on the Node versions `engines` names (^20.19 || >=22.12)
+    fs.writeFileSync(path.join(app, 'main.cjs'), "const { memmap } = require('ndmmap'); console.log(memmap('x.f8', { dtype: 'float64', mode: 'r' }).get(999));");
+    const cjs = run('node', ['main.cjs'], app, env);
+    expect(cjs.status, cjs.stderr).toBe(0);
+    expect(Number(cjs.stdout)).toBe(values[999]);
+
+    const info = run('npx', ['--no-install', 'ndmmap', 'info', 'x.f8', '--dtype', 'float64', '--json'], app, env);
+    expect(info.status, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ shape: [1000], dtype: 'float64' });
+  }, 240_000);
+});
