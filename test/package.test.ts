@@ -9,10 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
-/** Bounds the tarball must stay under (now ~1.2 MB packed, ~4.8 MB unpacked, ~190 files; the addon is 4.2 MB of it). */
-const MAX_PACKED = 2 * 2 ** 20;
-const MAX_UNPACKED = 8 * 2 ** 20;
-const MAX_FILES = 250;
+/**
+ * Bounds the tarball must stay under (now ~1.8 MB packed, ~6.9 MB unpacked, ~300 files — dist's .js and
+ * .d.ts of every module, the native sources; the addon is 5.8 MB of it).
+ */
+const MAX_PACKED = 3 * 2 ** 20;
+const MAX_UNPACKED = 10 * 2 ** 20;
+const MAX_FILES = 400;
 /** What a compile would need; none of it may be reachable during the install. */
 const COMPILERS = ['g++', 'gcc', 'cc', 'c++', 'make', 'python3', 'python'];
 
