@@ -239,7 +239,7 @@ or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine ran
 (Euclidean distance) smallest first; ties go to the lower row, NaN scores last.
   --k K            rows per query (default 10)
   --metric M       dot (default), cosine or l2
-  --filter F.npy   a bool (N,) file: only rows where it is true
+  --filter F.npy|EXPR   a bool (N,) file: only rows where it is true
   --rows A:B       only rows A:B (indices stay those of the whole file)
   --partial        print a mergeable state for rows A:B; see 'ndmmap merge'
   --json           print {"indices": [...], "scores": [...]}

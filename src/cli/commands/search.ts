@@ -24,7 +24,9 @@ export async function searchCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('search', args, { min: 1, max: 1 });
   const queryFile = npyArg(values.query, 'query');
   if (queryFile === undefined) fail(USAGE, 'search: --query Q.npy is required');
-  const filterFile = npyArg(values.filter, 'filter');
+  // --filter F.npy (bool, (N,)) or an expression of the row index such as 'i0 < 500000'
+  const filterExpr = typeof values.filter === 'string' && !isNpy(values.filter) ? values.filter : undefined;
+  const filterFile = filterExpr === undefined ? npyArg(values.filter, 'filter') : undefined;
   const k = intOption(values.k, 'k');
   const threads = intOption(values.threads, 'threads', 1, 256);
   const metric = (values.metric ?? 'dot') as Metric;
@@ -33,8 +35,9 @@ export async function searchCommand(args: string[]): Promise<void> {
   try {
     const q = openNpy(queryFile, { mode: 'r' });
     opened.push(q);
-    const filter = filterFile === undefined ? undefined : openNpy(filterFile, { mode: 'r' });
-    if (filter !== undefined) opened.push(filter);
+    const file = filterFile === undefined ? undefined : openNpy(filterFile, { mode: 'r' });
+    if (file !== undefined) opened.push(file);
+    const filter = file ?? filterExpr;
     const rows = rowsWithin(values.rows, a.shape[0] ?? 0);
     const options = { k: k ?? Math.min(10, a.shape[0] ?? 0), metric, threads, filter, rows };
     if (values.partial) {

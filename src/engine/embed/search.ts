@@ -2,9 +2,14 @@
  * `search(a, queries, { k, metric })`: brute-force nearest neighbours over an (N, D) MemMap in one
  * parallel pass — scores and the k best rows per query fused per row block, no N-sized scores array.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { dtype as parseDtype } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
-import { type MemMap, checkMemMap } from '../../memmap.js';
+import { compileExpr } from '../../expr/index.js';
+import { type MemMap, checkMemMap, memmap } from '../../memmap.js';
+import { apply } from '../elementwise.js';
 import { type NDResult } from '../reduce.js';
 import { type RunOptions, checkRunOptions } from '../run.js';
 import { type VectorLike, computeArray, readOperand, searchFloat } from './operands.js';
@@ -19,8 +24,11 @@ export interface SearchOptions extends RunOptions {
   k?: number;
   /** `'dot'` (default) and `'cosine'` rank largest first, `'l2'` (Euclidean distance) smallest first. */
   metric?: Metric;
-  /** Only rows whose entry is true count: a bool MemMap of shape (N,). */
-  filter?: MemMap;
+  /**
+   * Only rows whose entry is true count: a bool MemMap of shape (N,), or a bool expression of the row
+   * index `i0` (`'i0 < 500000'`, `'i0 % 2 == 0'`), evaluated in parallel into a temporary N-byte file.
+   */
+  filter?: MemMap | string;
   /** Search rows [start, stop) only (indices stay those of the whole array); for shards. */
   rows?: [number, number];
 }
@@ -32,6 +40,30 @@ export interface SearchResult { indices: NDResult; scores: NDResult }
 export interface PreparedSearch {
   a: MemMap; k: number; metric: Metric; Q: number; single: boolean; scoreType: 'float32' | 'float64';
   queries: Float32Array | Float64Array; filter?: MemMap; start: number; stop: number;
+}
+
+/**
+ * Run `go` with `options.filter` as a MemMap: an expression of the row index is checked (everything
+ * else is checked by `check` first, so bad input creates nothing), then evaluated with `apply`'s index
+ * variables into a temporary bool file of N bytes, removed when `go` settles.
+ */
+export async function withRowFilter<T>(a: MemMap, options: SearchOptions, check: (o: SearchOptions) => void,
+  go: (o: SearchOptions & { filter?: MemMap }) => Promise<T>): Promise<T> {
+  const expr = options.filter;
+  if (typeof expr !== 'string') return go(options as SearchOptions & { filter?: MemMap });
+  check({ ...options, filter: undefined });
+  const p = compileExpr(expr, { vars: {}, ndim: 1 });
+  if (p.dtype !== 'bool') fail('ERR_NDMMAP_DTYPE', `a filter expression must be bool, such as 'i0 < 500000', got dtype ${p.dtype}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ndmmap-filter-'));
+  let f: MemMap | undefined;
+  try {
+    f = memmap(path.join(dir, 'filter.b1'), { dtype: 'bool', mode: 'w+', shape: [a.shape[0]] });
+    await apply(f, expr, { flush: false, threads: options.threads, signal: options.signal });
+    return await go({ ...options, filter: f });
+  } finally {
+    f?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Validate and convert everything; nothing runs. */
@@ -61,6 +93,7 @@ export function prepareSearch(a: MemMap, queries: VectorLike, options: SearchOpt
   const scoreType = searchFloat(a.dtype.name) === 'float64' || (op.dtype !== null && searchFloat(op.dtype) === 'float64') ? 'float64' : 'float32';
   const q = computeArray(scoreType, op.values, (i) => i, Q * D) as Float32Array | Float64Array;
   const filter = options.filter;
+  if (typeof filter === 'string') fail('ERR_INVALID_ARG_TYPE', 'a filter expression is evaluated by search() itself (withRowFilter)');
   if (filter !== undefined) {
     checkMemMap(filter, 'filter');
     filter.mapping.check();
@@ -114,13 +147,15 @@ export function searchResult(states: BigUint64Array, k: number, Q: number, singl
  * go to the lower row, NaN scores rank last. Scores are float32 for float16/float32 and ≤16-bit integer
  * data with non-float64 queries, else float64.
  * @param queries one query (D,) or several (Q, D), Q ≤ 64: typed array, `{ data, shape }`, MemMap, numbers
- * @param options k (default 10), metric (default 'dot'), filter (bool MemMap (N,)), rows, threads, signal, onProgress
+ * @param options k (default 10), metric (default 'dot'), filter (bool MemMap (N,) or an expression of `i0`), rows, threads, signal, onProgress
  * @throws `ERR_NDMMAP_SHAPE` (numpy's matmul message for a D mismatch; data not 2-D), `ERR_OUT_OF_RANGE`
  *   (k ≤ 0 or > N; Q > 64), `ERR_INVALID_ARG_VALUE` (unknown metric or option), `ERR_NDMMAP_DTYPE` — all before any worker runs.
  * @example const { indices, scores } = await search(emb, query, { k: 10, metric: 'cosine' });
  */
 export async function search(a: MemMap, queries: VectorLike, options: SearchOptions = {}): Promise<SearchResult> {
-  const p = prepareSearch(a, queries, options);
-  const states = await runSearch(p, options);
-  return searchResult(states, p.k, p.Q, p.single, p.scoreType);
+  return withRowFilter(a, options, (o) => prepareSearch(a, queries, o), async (o) => {
+    const p = prepareSearch(a, queries, o);
+    const states = await runSearch(p, o);
+    return searchResult(states, p.k, p.Q, p.single, p.scoreType);
+  });
 }
