@@ -32,7 +32,7 @@ Usage:
          [--threads N] [--json] [--quiet]
   ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--threads N] [--json]
   ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP] [--partial] [--json]
-  ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy]
+  ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR]
          [--rows START:STOP] [--partial] [--threads N] [--json]
   ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [--method M] [--axis K] [--keepdims]
   ndmmap median|nanmedian FILE [--axis K[,K...]] [--keepdims] [--expr EXPR]
@@ -232,14 +232,14 @@ best first; ties go to the lower index, NaN comes last (numpy's stable sort of -
   --json           print {"values": [...], "indices": [...]}
 ${RUN}
 `,
-  search: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy] [--json]
+  search: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR] [--json]
 
 Brute-force nearest neighbours over an (N, D) file in one pass: for each query (Q.npy holds one (D,)
 or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine rank largest first, l2
 (Euclidean distance) smallest first; ties go to the lower row, NaN scores last.
   --k K            rows per query (default 10)
   --metric M       dot (default), cosine or l2
-  --filter F.npy|EXPR   a bool (N,) file: only rows where it is true
+  --filter F.npy|EXPR   a bool (N,) file, or a bool expression of the row index i0 ('i0 < 500000'): only rows where it is true
   --rows A:B       only rows A:B (indices stay those of the whole file)
   --partial        print a mergeable state for rows A:B; see 'ndmmap merge'
   --json           print {"indices": [...], "scores": [...]}
