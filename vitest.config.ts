@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     pool: 'forks',
     include: ['test/**/*.test.ts'],
+    // Soak and stress tests (hundreds of processes) run in `npm run test:soak`, which CI runs too.
+    exclude: ['test/soak/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ndmmapAsync, pool } from '../cli/helpers.js';
-import { expectClean, lastJson, runChild, tmpDir, writeF8 } from './helpers.js';
+import { expectClean, lastJson, runChild, tmpDir, writeF8 } from '../reliability/helpers.js';
 
 const dir = tmpDir('teardown');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
