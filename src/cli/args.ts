@@ -38,12 +38,12 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     ...COMMON, ...LAYOUT, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, axis: { type: 'string' }, ddof: { type: 'string' },
     keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' }, expr: { type: 'string' },
     redis: { type: 'string' }, queue: { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' }, 'fan-in': { type: 'string' },
-    attempts: { type: 'string' }, 'cache-ttl': { type: 'string' }, 'connect-timeout': { type: 'string' },
+    attempts: { type: 'string' }, 'cache-ttl': { type: 'string' }, 'connect-timeout': { type: 'string' }, timeout: { type: 'string' },
   },
   worker: {
     ...COMMON, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' }, threads: { type: 'string' },
     'path-map': { type: 'string', multiple: true }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
-    'connect-timeout': { type: 'string' },
+    'connect-timeout': { type: 'string' }, settle: { type: 'string' }, 'close-timeout': { type: 'string' },
   },
   dot: { ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
   topk: {

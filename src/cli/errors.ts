@@ -6,6 +6,8 @@
 export const EXIT_USAGE = 2;
 /** Exit status of a runtime error. */
 export const EXIT_RUNTIME = 1;
+/** Exit status of a command stopped by Ctrl-C after cleaning up (as a shell reports SIGINT: 128 + 2). */
+export const EXIT_INTERRUPTED = 130;
 
 /** Library codes that mean the user asked for something invalid. */
 const USAGE_CODES = new Set([
@@ -20,6 +22,7 @@ const USAGE_CODES = new Set([
 export function exitCodeFor(err: unknown): number {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') return EXIT_RUNTIME;
+  if (code === 'ABORT_ERR') return EXIT_INTERRUPTED;
   if (USAGE_CODES.has(code) || code.startsWith('ERR_INVALID_ARG_') || code.startsWith('ERR_PARSE_ARGS_')) return EXIT_USAGE;
   return EXIT_RUNTIME;
 }

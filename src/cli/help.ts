@@ -192,8 +192,11 @@ opened here (its header, identity and the flags are checked first) and by path o
   --attempts N            tries per job before the submit fails (default 3)
   --cache-ttl S           seconds a shard's state stays cached in Redis (default 3600; 0: off)
   --connect-timeout S     give up when Redis does not answer within S seconds (default 10)
+  --timeout S             give up (exit 1, queued jobs removed) with no result after S seconds
   --json                  print {"result": R}
   -q, --quiet             no shards-done line (shown on a terminal)
+When no worker has taken a job after 5 s, one line on stderr says so, naming the queue; Ctrl-C
+removes the queued jobs and exits 130, whatever state Redis is in.
 Reduction flags: --axis, --keepdims, --ddof, --result-dtype, --where, --initial, --expr (see
 'ndmmap sum --help').
 
@@ -202,7 +205,8 @@ ${LAYOUT}
   worker: `Usage: ndmmap worker --redis URL [--queue NAME] [--concurrency N] [options]
 
 Serve the shard and merge jobs of 'ndmmap submit' until SIGTERM or SIGINT, which let the running
-jobs finish first (exit status 0).
+jobs finish first (up to --close-timeout; at once when Redis is gone), exit status 0. A lost Redis
+is one line on stderr, and one more when it is back.
   --redis URL             redis://[user:password@]host[:port][/db] or rediss:// (required)
   --queue NAME            queue to serve (default ndmmap)
   --concurrency N         jobs at once (default 1; each uses --threads)
@@ -211,6 +215,9 @@ jobs finish first (exit status 0).
   --lock-duration MS      BullMQ's job lock (default 30000): a killed worker's job runs again after it
   --stalled-interval MS   how often to look for jobs of dead workers (default 30000)
   --connect-timeout S     give up when Redis does not answer within S seconds (default 10)
+  --close-timeout S       on SIGTERM, how long running jobs may finish (default 30)
+  --settle S              cache a shard's state only if its file was left alone for S seconds
+                          (default 60: writes through a mapping show in the metadata only after writeback)
 `,
   dot: `Usage: ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--threads N] [--json]
 

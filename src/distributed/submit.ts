@@ -16,10 +16,11 @@ import { type PartialState, combinePartials, mergePartials, reducePartial } from
 import { type NDResult, type ReduceOptions } from '../engine/reduce.js';
 import { DEFAULT_FAN_IN, defaultShards, fanInTree, shardRanges } from '../engine/shards.js';
 import { buildFlow, type Flow } from './flow.js';
-import { checkBelongs, fileIdentity, headBytes, headerOf } from './identity.js';
+import { checkBelongs, checkUnchanged, fileIdentity, headBytes, headerOf } from './identity.js';
 import { isNpyPath, wireLayout } from './open.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE, checkTarget } from './redis.js';
-import { abortError, awaitFlow } from './submit-wait.js';
+import { abortError } from './redis.js';
+import { awaitFlow } from './submit-wait.js';
 import { encodeOptions } from './wire.js';
 
 /** Cached shard states live this long (seconds): a resubmitted job reuses them, then Redis forgets. */
@@ -49,14 +50,22 @@ export interface SubmitOptions extends Pick<ReduceOptions, 'axis' | 'keepdims' |
   cacheTtl?: number;
   /** Milliseconds to wait for Redis to answer at first; default 10 000. */
   connectTimeout?: number;
-  /** Cancels the run: queued jobs are removed and the call rejects with an `AbortError`. */
+  /**
+   * Cancels the run (`AbortSignal.timeout(ms)` for a deadline): queued jobs are removed (when Redis
+   * answers) and the call rejects with an `AbortError`, whatever state Redis is in.
+   */
   signal?: AbortSignal;
   /** Called as shards finish. */
   onProgress?: (p: { doneShards: number; totalShards: number }) => void;
+  /**
+   * Warnings, one line each: no worker has taken a job after a few seconds (naming the queue), a
+   * malformed event on the queue, Redis lost and back. Default: none.
+   */
+  log?: (line: string) => void;
 }
 
 const REDUCE_KEYS = ['axis', 'keepdims', 'ddof', 'dtype', 'initial', 'expr', 'where'] as const;
-const OWN_KEYS = ['redis', 'queue', 'layout', 'shards', 'rowsPerShard', 'fanIn', 'attempts', 'cacheTtl', 'connectTimeout', 'signal', 'onProgress'];
+const OWN_KEYS = ['redis', 'queue', 'layout', 'shards', 'rowsPerShard', 'fanIn', 'attempts', 'cacheTtl', 'connectTimeout', 'signal', 'onProgress', 'log'];
 
 function intIn(v: unknown, name: string, min: number, max: number, dflt: number): number {
   if (v === undefined) return dflt;
@@ -66,7 +75,7 @@ function intIn(v: unknown, name: string, min: number, max: number, dflt: number)
 }
 
 /** Open the file as the workers will, and plan: the flow (not yet added) and the root's header. */
-async function plan(op: string, file: string, o: SubmitOptions, queue: string, runId: string): Promise<{ flow: Flow; check: (p: PartialState) => void }> {
+async function plan(op: string, file: string, o: SubmitOptions, queue: string, runId: string): Promise<{ flow: Flow; check: (p: PartialState) => void; unchanged: () => void }> {
   const fanIn = intIn(o.fanIn, 'fanIn', 2, 10_000, DEFAULT_FAN_IN);
   const attempts = intIn(o.attempts, 'attempts', 1, 100, DEFAULT_ATTEMPTS);
   const cacheTtl = intIn(o.cacheTtl, 'cacheTtl', 0, 2 ** 31 - 1, DEFAULT_CACHE_TTL_S);
@@ -91,7 +100,7 @@ async function plan(op: string, file: string, o: SubmitOptions, queue: string, r
       runId, queue, ranges, tree: fanInTree(ranges.length, fanIn), nrows, header, attempts,
       leaf: (i) => ({ file: abs, layout, op: header.op, options, rows: ranges[i], identity, header, cacheTtl }),
     });
-    return { flow, check: (p) => checkBelongs(p, header, [0, nrows], 'the root job\'s state') };
+    return { flow, check: (p) => checkBelongs(p, header, [0, nrows], 'the root job\'s state'), unchanged: () => checkUnchanged(identity, abs) };
   } finally {
     a.close();
   }
@@ -111,12 +120,14 @@ export async function submitPartial(op: string, file: string, options: SubmitOpt
   const { url, queue } = checkTarget(options.redis, options.queue ?? DEFAULT_QUEUE);
   const timeout = intIn(options.connectTimeout, 'connectTimeout', 1, 3_600_000, DEFAULT_CONNECT_TIMEOUT_MS);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) fail('ERR_INVALID_ARG_TYPE', 'signal must be an AbortSignal');
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') fail('ERR_INVALID_ARG_TYPE', 'onProgress must be a function');
-  const { flow, check } = await plan(op, file, options, queue, crypto.randomUUID());
+  for (const k of ['onProgress', 'log'] as const)
+    if (options[k] !== undefined && typeof options[k] !== 'function') fail('ERR_INVALID_ARG_TYPE', `${k} must be a function`);
+  const { flow, check, unchanged } = await plan(op, file, options, queue, crypto.randomUUID());
   if (options.signal?.aborted) throw abortError(options.signal);
-  const root = await awaitFlow({ url, queue, timeout, flow, signal: options.signal, onProgress: options.onProgress });
+  const root = await awaitFlow({ url, queue, timeout, flow, signal: options.signal, onProgress: options.onProgress, log: options.log });
   const state = combinePartials([root]); // checked as a merge checks it, before it is compared
   check(state);
+  unchanged(); // every shard checked its rows' file; a write between the shards and now is caught here
   return state;
 }
 

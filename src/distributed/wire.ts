@@ -11,7 +11,7 @@ import { type PartialState } from '../engine/partial.js';
 import { REDUCE_NAMES } from '../engine/reductions/index.js';
 
 /** Version of the job data, so a worker refuses jobs from an incompatible submitter. */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 
 /** A raw file's numpy.memmap layout (dtype with its byte order, as numpy's `dtype.str`), or a `.npy`. */
 export type WireLayout = { kind: 'npy' } | { kind: 'raw'; dtype: string; shape: number[]; offset: number; order: 'C' | 'F' };
@@ -22,8 +22,11 @@ export interface WireOptions {
   where: string | null; initial: number | string | boolean | null; expr: string | null;
 }
 
-/** What makes a file the same file on every machine: size, modification time (ms), a hash of its first `headBytes` bytes. */
-export interface FileIdentity { size: number; mtimeMs: number; headBytes: number; head: string }
+/**
+ * What makes a file the same unchanged file on every machine that mounts it: inode, size, modification
+ * and change times (ns, decimal), a hash of its first `headBytes` bytes.
+ */
+export interface FileIdentity { ino: string; size: number; mtimeNs: string; ctimeNs: string; headBytes: number; head: string }
 
 /** The fields every partial state of one job shares: checked at every node of the tree. */
 export type PartialHeader = Pick<PartialState, 'format' | 'op' | 'dtype' | 'options' | 'arrayShape' | 'valueDtype' | 'kernel' | 'valueType'>;
@@ -93,7 +96,7 @@ function checkHeader(h: unknown): PartialHeader {
  * @throws `ERR_NDMMAP_PARTIAL` for anything a submitter of this version would not have written.
  */
 export function checkShardJob(d: unknown): ShardJob {
-  if (!isObject(d) || d.v !== WIRE_VERSION) bad('version (expected a shard job of ndmmap wire version 1)', isObject(d) ? d.v : d);
+  if (!isObject(d) || d.v !== WIRE_VERSION) bad(`version (expected a shard job of ndmmap wire version ${WIRE_VERSION})`, isObject(d) ? d.v : d);
   if (typeof d.file !== 'string' || d.file === '' || d.file.includes('\0')) bad('file', d.file);
   if (typeof d.op !== 'string' || !REDUCE_NAMES.includes(d.op)) bad('reduction', d.op);
   if (!isRows(d.rows)) bad('row range', d.rows);
@@ -101,7 +104,8 @@ export function checkShardJob(d: unknown): ShardJob {
   if (!isObject(l) || !(l.kind === 'npy' || (l.kind === 'raw' && typeof l.dtype === 'string' && Array.isArray(l.shape) &&
       l.shape.length <= 64 && l.shape.every((n) => Number.isSafeInteger(n) && n >= 0) && Number.isSafeInteger(l.offset) && (l.order === 'C' || l.order === 'F')))) bad('layout', l);
   const id = d.identity;
-  if (!isObject(id) || !Number.isSafeInteger(id.size) || !Number.isSafeInteger(id.mtimeMs) || typeof id.head !== 'string' ||
+  const dec = (v: unknown): boolean => typeof v === 'string' && /^\d{1,25}$/.test(v);
+  if (!isObject(id) || !Number.isSafeInteger(id.size) || !dec(id.ino) || !dec(id.mtimeNs) || !dec(id.ctimeNs) || typeof id.head !== 'string' ||
       !Number.isSafeInteger(id.headBytes) || (id.headBytes as number) < 0 || (id.headBytes as number) > 2 ** 20) bad('file identity', id);
   if (!Number.isSafeInteger(d.cacheTtl) || (d.cacheTtl as number) < 0) bad('cache time', d.cacheTtl);
   decodeOptions(d.options);
@@ -114,7 +118,7 @@ export function checkShardJob(d: unknown): ShardJob {
  * @throws `ERR_NDMMAP_PARTIAL`
  */
 export function checkMergeJob(d: unknown): MergeJob {
-  if (!isObject(d) || d.v !== WIRE_VERSION) bad('version (expected a merge job of ndmmap wire version 1)', isObject(d) ? d.v : d);
+  if (!isObject(d) || d.v !== WIRE_VERSION) bad(`version (expected a merge job of ndmmap wire version ${WIRE_VERSION})`, isObject(d) ? d.v : d);
   if (!isRows(d.rows)) bad('row range', d.rows);
   if (!Number.isSafeInteger(d.children) || (d.children as number) < 1) bad('child count', d.children);
   checkHeader(d.header);

@@ -9,9 +9,9 @@ import type { Job } from 'bullmq';
 import { fail, show } from '../errors.js';
 import { type PartialState, combinePartials, reducePartial } from '../engine/partial.js';
 import { setThreads } from '../engine/pool.js';
-import { checkBelongs, checkIdentity, fileIdentity, partialKey } from './identity.js';
+import { checkBelongs, checkIdentity, checkUnchanged, fileIdentity, partialKey, settleMs, settled } from './identity.js';
 import { type PathMap, mapPath, openShardFile, parsePathMap } from './open.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE, type RedisClient, checkTarget, connect, load } from './redis.js';
+import { CLOSE_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE, type RedisClient, checkTarget, connect, isConnectionError, load, redactUrl, within } from './redis.js';
 import { type MergeJob, type ShardJob, checkMergeJob, checkShardJob, decodeOptions, failureReason, isPermanent } from './wire.js';
 
 /** Options of `startWorker`. */
@@ -32,7 +32,19 @@ export interface WorkerOptions {
   stalledInterval?: number;
   /** Milliseconds to wait for Redis to answer at first; default 10 000. */
   connectTimeout?: number;
-  /** Where the worker reports failed jobs (one line each); default nowhere. */
+  /**
+   * Milliseconds a file must have been left alone (mtime and ctime) before a shard's state is cached:
+   * writes through a shared mapping to a page already dirty change no metadata until writeback.
+   * Default: twice the kernel's writeback window, at least 60 000; 0 caches every state.
+   */
+  settle?: number;
+  /**
+   * Milliseconds `close()` lets running jobs finish while Redis answers; then they are abandoned (BullMQ
+   * hands them to another worker once their lock expires). Default 30 000 (Kubernetes' grace period);
+   * with Redis gone nothing can be reported, and close() takes at most a few seconds.
+   */
+  closeTimeout?: number;
+  /** Where the worker reports failed jobs and Redis outages (one line each); default nowhere. */
   log?: (line: string) => void;
 }
 
@@ -46,10 +58,22 @@ export interface WorkerHandle {
 
 /** Times a job may lose its worker (killed, frozen) before it fails for good. */
 const MAX_STALLS = 3;
+/** How long `close()` lets running jobs finish by default (ms): Kubernetes' default grace period. */
+const DEFAULT_CLOSE_MS = 30_000;
+/** How long `close()` waits when Redis is gone (nothing can be reported to it). */
+const GONE_MS = 1000;
 
-interface Context { pathMap: PathMap; cache: RedisClient; name: string }
+interface Context { pathMap: PathMap; cache: RedisClient; name: string; settle?: number }
 
+/**
+ * A shard: the file must be the one submitted when the shard starts and still be when it ends (the key
+ * a state is cached under holds that identity, so a changed file never meets an old state); a state is
+ * cached only for a file that had settled before the shard started.
+ */
 async function runShard(job: ShardJob, ctx: Context): Promise<PartialState> {
+  const file = mapPath(job.file, ctx.pathMap);
+  const started = Date.now();
+  checkIdentity(job.identity, fileIdentity(file, job.identity.headBytes), file);
   const key = partialKey(job);
   if (job.cacheTtl > 0) {
     const raw = await ctx.cache.get(key);
@@ -61,8 +85,6 @@ async function runShard(job: ShardJob, ctx: Context): Promise<PartialState> {
       return state;
     }
   }
-  const file = mapPath(job.file, ctx.pathMap);
-  checkIdentity(job.identity, fileIdentity(file, job.identity.headBytes), file);
   const a = openShardFile(file, job.layout);
   let state: PartialState;
   try {
@@ -70,8 +92,9 @@ async function runShard(job: ShardJob, ctx: Context): Promise<PartialState> {
   } finally {
     a.close();
   }
+  checkUnchanged(job.identity, file);
   checkBelongs(state, job.header, job.rows, `the state this worker computed (another ndmmap version?)`);
-  if (job.cacheTtl > 0) await ctx.cache.set(key, JSON.stringify(state), 'EX', job.cacheTtl);
+  if (job.cacheTtl > 0 && settled(job.identity, ctx.settle ?? settleMs(), started)) await ctx.cache.set(key, JSON.stringify(state), 'EX', job.cacheTtl);
   return state;
 }
 
@@ -106,6 +129,17 @@ function positive(v: unknown, name: string, dflt: number, max = 2 ** 31 - 1): nu
 }
 
 /**
+ * BullMQ's close never ends while Redis is gone (it waits on commands that cannot complete), and its
+ * lock-renewal and stalled-check timers would keep the process alive: stop them. (Private members of
+ * BullMQ 6, reached with care: test/distributed/trust.test.ts fails if they stop being there.)
+ */
+function stopTimers(worker: object): void {
+  const w = worker as { lockManager?: { close?: () => unknown }; stalledCheckStopper?: () => void };
+  void Promise.resolve(w.lockManager?.close?.()).catch(() => {});
+  w.stalledCheckStopper?.();
+}
+
+/**
  * Serve the queue's jobs until `close()`.
  * @throws `ERR_INVALID_ARG_VALUE`/`ERR_OUT_OF_RANGE` for options; `ERR_NDMMAP_REDIS` when Redis cannot
  *   be reached within `connectTimeout`.
@@ -118,21 +152,46 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
   const lockDuration = positive(o.lockDuration, 'lockDuration', 30_000);
   const stalledInterval = positive(o.stalledInterval, 'stalledInterval', 30_000);
   const timeout = positive(o.connectTimeout, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS, 3_600_000);
+  const closeTimeout = positive(o.closeTimeout, 'closeTimeout', DEFAULT_CLOSE_MS, 3_600_000);
+  const settle = o.settle === undefined ? undefined : o.settle === 0 ? 0 : positive(o.settle, 'settle', 0);
   const pathMap = parsePathMap(o.pathMap ?? []);
   if (o.threads !== undefined) setThreads(positive(o.threads, 'threads', 1, 256));
+  const log = o.log ?? (() => {});
   const { bullmq } = await load();
-  const conn = await connect(url, timeout);
+  const where = `${redactUrl(url)} (queue '${queue}')`;
+  const conn = await connect(url, timeout, {
+    health: { down: (cause) => log(`Redis at ${where} unreachable: ${cause}; retrying`), up: () => log(`Redis at ${where} is back`) },
+  });
   const name = `${os.hostname()}:${process.pid}`;
-  const ctx: Context = { pathMap, cache: conn.client(), name };
+  const ctx: Context = { pathMap, cache: conn.client(), name, settle };
   const worker = new bullmq.Worker(queue, (job) => processJob(job, ctx), {
     connection: conn.client(), concurrency, lockDuration, stalledInterval, maxStalledCount: MAX_STALLS, name,
   });
-  worker.on('failed', (job, err) => o.log?.(`job ${job?.id ?? '?'} (${job?.name ?? '?'}) failed: ${err.message}`));
-  worker.on('error', (err) => o.log?.(`worker error: ${err.message}`));
+  worker.on('failed', (job, err) => log(`job ${job?.id ?? '?'} (${job?.name ?? '?'}) failed: ${err.message}`));
+  // lost connections are reported once per outage by `connect`; anything else once per message
+  let lastError = '';
+  worker.on('error', (err) => {
+    if (isConnectionError(err) || err.message === lastError) return;
+    lastError = err.message;
+    log(`worker error: ${err.message}`);
+  });
   await worker.waitUntilReady();
   let closing: Promise<void> | undefined;
-  return {
-    name,
-    close: () => (closing ??= worker.close().finally(() => conn.close())),
+  const close = async (): Promise<void> => {
+    // running jobs may finish while Redis answers (their results must reach it); with Redis gone
+    // they cannot report anything, so the wait is short — a worker always exits within seconds
+    let finished = false;
+    const graceful = worker.close().then(() => { finished = true; }, () => { finished = true; });
+    const t0 = Date.now();
+    while (!finished) {
+      const waited = Date.now() - t0;
+      if (waited >= closeTimeout || (waited >= GONE_MS && !conn.healthy())) break;
+      await within(graceful, 100);
+    }
+    // dropping the sockets fails whatever BullMQ still waits on, so its close runs to the end (and
+    // clears its timers): nothing is left to keep the process alive
+    await conn.close();
+    if (!finished && (await within(graceful.then(() => true), CLOSE_MS)) === undefined) stopTimers(worker);
   };
+  return { name, close: () => (closing ??= close()) };
 }

@@ -7,8 +7,8 @@ import { mapPath, parsePathMap } from '../../dist/src/distributed/open.js';
 
 const header = { format: 'ndmmap-partial/2', op: 'sum', dtype: 'float64', options: { axis: null }, arrayShape: [10], valueDtype: 'float64', kernel: 'sum_float', valueType: 'float64' };
 const shard = {
-  v: 1, file: '/data/a.f8', layout: { kind: 'raw', dtype: '<f8', shape: [10], offset: 0, order: 'C' }, op: 'sum',
-  options: encodeOptions({}), rows: [0, 5], identity: { size: 80, mtimeMs: 1700000000000, headBytes: 4096, head: 'ab' }, header, cacheTtl: 60,
+  v: 2, file: '/data/a.f8', layout: { kind: 'raw', dtype: '<f8', shape: [10], offset: 0, order: 'C' }, op: 'sum',
+  options: encodeOptions({}), rows: [0, 5], identity: { ino: '1234', size: 80, mtimeNs: '1700000000000123456', ctimeNs: '1700000000000654321', headBytes: 4096, head: 'ab' }, header, cacheTtl: 60,
 };
 
 function thrown(fn: () => unknown): NdmmapError {
@@ -29,14 +29,15 @@ describe('wire', () => {
   it('refuses hostile job data with ERR_NDMMAP_PARTIAL', () => {
     expect(checkShardJob(JSON.parse(JSON.stringify(shard)))).toEqual(shard);
     const bad: Array<Record<string, unknown>> = [
-      { v: 2 }, { file: '' }, { file: 'a\0b' }, { op: 'eval' }, { rows: [5, 0] }, { rows: [0, 1.5] }, { rows: 'all' },
+      { v: 1 }, { file: '' }, { file: 'a\0b' }, { op: 'eval' }, { rows: [5, 0] }, { rows: [0, 1.5] }, { rows: 'all' },
       { layout: { kind: 'raw', dtype: '<f8', shape: [-1], offset: 0, order: 'C' } }, { layout: { kind: 'mmap' } },
-      { identity: { size: 80, mtimeMs: 1, head: 'ab' } }, { identity: { size: 80, mtimeMs: 1, headBytes: 2 ** 30, head: 'ab' } },
+      { identity: { size: 80, mtimeMs: 1, head: 'ab' } }, { identity: { ...shard.identity, headBytes: 2 ** 30 } },
+      { identity: { ...shard.identity, ctimeNs: 1 } }, { identity: { ...shard.identity, ino: '-1' } }, { identity: { ...shard.identity, mtimeNs: undefined } },
       { cacheTtl: -1 }, { options: { ...shard.options, axis: 'x' } }, { options: { ...shard.options, initial: 'nope' } },
       { options: { ...shard.options, expr: 'x'.repeat(20_000) } }, { header: { ...header, op: 'rm' } }, { header: null },
     ];
     for (const b of bad) expect(thrown(() => checkShardJob({ ...shard, ...b })).code, JSON.stringify(b)).toBe('ERR_NDMMAP_PARTIAL');
-    expect(checkMergeJob({ v: 1, rows: [0, 10], children: 2, header })).toBeTruthy();
+    expect(checkMergeJob({ v: 2, rows: [0, 10], children: 2, header })).toBeTruthy();
     for (const b of [{ children: 0 }, { rows: [0] }, { v: 0 }, { header: 'x' }])
       expect(thrown(() => checkMergeJob({ v: 1, rows: [0, 10], children: 2, header, ...b })).code).toBe('ERR_NDMMAP_PARTIAL');
   });

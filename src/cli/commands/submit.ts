@@ -4,7 +4,9 @@
  * command does, with a shards-done line on a terminal.
  */
 import { type DTypeSpec } from '../../dtype-types.js';
-import { fail } from '../../errors.js';
+import { NdmmapError, fail } from '../../errors.js';
+import { DEFAULT_QUEUE, redactUrl } from '../../distributed/redis.js';
+import { isTimeout } from '../../distributed/submit-wait.js';
 import { mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { reduction } from '../../engine/reductions/index.js';
 import { type SubmitOptions, submitPartial } from '../../distributed/submit.js';
@@ -38,6 +40,10 @@ export async function submitCommand(args: string[]): Promise<void> {
   const secs = numberOption(values['connect-timeout'], 'connect-timeout');
   if (secs !== undefined && secs <= 0) fail('ERR_OUT_OF_RANGE', `--connect-timeout must be above 0 seconds, got ${secs}`);
   if (secs !== undefined) o.connectTimeout = Math.max(1, Math.round(secs * 1000));
+  const limit = numberOption(values.timeout, 'timeout');
+  if (limit !== undefined && limit <= 0) fail('ERR_OUT_OF_RANGE', `--timeout must be above 0 seconds, got ${limit}`);
+  // warnings go to stderr whether or not it is a terminal: a silent wait is what they are for
+  o.log = (line) => process.stderr.write(`ndmmap submit: ${line}\n`);
   for (const k of Object.keys(o) as Array<keyof SubmitOptions>) if (o[k] === undefined) delete o[k];
   const err = process.stderr;
   let drawn = false, last = 0;
@@ -50,15 +56,24 @@ export async function submitCommand(args: string[]): Promise<void> {
       err.write(`\r${red.name}: ${doneShards}/${totalShards} shards done`);
     };
   }
-  // Ctrl-C removes the jobs still queued (the running ones finish; their states stay cached)
+  // Ctrl-C removes the jobs still queued (the running ones finish; their states stay cached), and
+  // exits 130 as an interrupted command does; --timeout does the same, exit 1 (ETIMEDOUT)
   const ac = new AbortController();
-  const onSigint = (): void => ac.abort();
+  let interrupted = false;
+  const onSigint = (): void => { interrupted = true; ac.abort(); };
   process.once('SIGINT', onSigint);
+  // a timer of our own: AbortSignal.timeout inside AbortSignal.any may be collected before it fires
+  const timer = limit === undefined ? undefined : setTimeout(() => ac.abort(new DOMException(`no result within ${limit} s`, 'TimeoutError')), limit * 1000);
   o.signal = ac.signal;
   let state;
   try {
     state = await submitPartial(red.name, file, o);
+  } catch (e) {
+    if (interrupted) throw new NdmmapError('ABORT_ERR', 'submit: interrupted; the queued jobs were removed');
+    if (isTimeout(e)) fail('ETIMEDOUT', `submit: no result within ${limit} s from queue '${o.queue ?? DEFAULT_QUEUE}' on ${redactUrl(o.redis)}; the queued jobs were removed`);
+    throw e;
   } finally {
+    clearTimeout(timer);
     process.off('SIGINT', onSigint);
     if (drawn) err.write('\r\x1b[K');
   }

@@ -1,7 +1,8 @@
 /**
  * `ndmmap worker --redis URL [--queue NAME] [--concurrency N] [--threads N] [--path-map FROM=TO]...`:
  * serve a BullMQ queue's shard and merge jobs until SIGTERM or SIGINT, which let the running jobs
- * finish before the process exits with status 0 (a second SIGINT exits at once, status 130).
+ * finish (up to --close-timeout seconds, one with Redis gone) before the process exits with status 0
+ * (a second SIGINT exits at once, status 130).
  */
 import { fail } from '../../errors.js';
 import { startWorker, type WorkerOptions } from '../../distributed/worker.js';
@@ -22,6 +23,12 @@ export async function workerCommand(args: string[]): Promise<void> {
   const secs = numberOption(values['connect-timeout'], 'connect-timeout');
   if (secs !== undefined && secs <= 0) fail('ERR_OUT_OF_RANGE', `--connect-timeout must be above 0 seconds, got ${secs}`);
   if (secs !== undefined) o.connectTimeout = Math.max(1, Math.round(secs * 1000));
+  const settle = numberOption(values.settle, 'settle');
+  if (settle !== undefined && settle < 0) fail('ERR_OUT_OF_RANGE', `--settle must be at least 0 seconds, got ${settle}`);
+  if (settle !== undefined) o.settle = Math.round(settle * 1000);
+  const grace = numberOption(values['close-timeout'], 'close-timeout');
+  if (grace !== undefined && grace <= 0) fail('ERR_OUT_OF_RANGE', `--close-timeout must be above 0 seconds, got ${grace}`);
+  if (grace !== undefined) o.closeTimeout = Math.max(1, Math.round(grace * 1000));
   for (const k of Object.keys(o) as Array<keyof WorkerOptions>) if (o[k] === undefined) delete o[k];
   const w = await startWorker(o);
   process.stderr.write(`ndmmap worker ${w.name}: serving queue '${o.queue ?? 'ndmmap'}' on ${redactUrl(o.redis)}\n`);
