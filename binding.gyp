@@ -1,6 +1,6 @@
 {
   "target_defaults": {
-    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "include_dirs": ["native/vendor/node-addon-api"],
     "defines": [
       "NAPI_VERSION=8",
       "NODE_ADDON_API_DISABLE_DEPRECATED",

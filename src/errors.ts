@@ -2,9 +2,11 @@
  * The one error class of ndmmap. Like Node's own `fs` errors, OS failures keep the OS name as
  * `code` (`ENOENT`, `EACCES`) with `syscall` and `path`; ndmmap's own failures use `ERR_*` codes.
  */
+import type { NdmmapErrorCode } from './api-types.js';
+
 export class NdmmapError extends Error {
-  /** Machine-readable reason: an errno name or one of the `ERR_*` codes in the README. */
-  readonly code: string;
+  /** Machine-readable reason: an errno name or one of the `ERR_*` codes in the README (`ERROR_CODES`). */
+  readonly code: NdmmapErrorCode;
   /** The system call that failed, for OS errors. */
   readonly syscall?: string;
   /** The file concerned, when there is one. */
@@ -13,7 +15,7 @@ export class NdmmapError extends Error {
   constructor(code: string, message: string, extra: { syscall?: string; path?: string; cause?: unknown } = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'NdmmapError';
-    this.code = code;
+    this.code = code as NdmmapErrorCode; // test/types.test.ts checks every code thrown in src/ is listed
     if (extra.syscall !== undefined) this.syscall = extra.syscall;
     if (extra.path !== undefined) this.path = extra.path;
   }

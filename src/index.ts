@@ -8,18 +8,26 @@ export { NdmmapError } from './errors.js';
 export { MAX_DIMS, type Layout, type Order, type ShapeLike } from './layout.js';
 export { type Mode, type ModeName } from './mapping.js';
 export { type IndexSpec, type SliceSpec } from './view.js';
-export { reduce, type ReduceOptions, type NDResult } from './engine/reduce.js';
+export { type ReduceOptions, type NDResult } from './engine/reduce.js';
 export { REDUCE_NAMES, type ReduceName } from './engine/reductions/index.js';
 export { type ReduceResult, type ResultFor } from './methods.js';
 export { type RunOptions } from './engine/run.js';
 export { setThreads, poolThreads, shutdown } from './engine/pool.js';
 export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';
 export { apply, fill, type ApplyOptions, type PyFloat, type VarValue } from './engine/elementwise.js';
-export { reducePartial, mergePartials, combinePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';
-export { dot, type DotOptions } from './engine/embed/dot.js';
-export { topk, argtopk, type TopKOptions, type TopKResult } from './engine/embed/topk.js';
-export { search, type SearchOptions, type SearchResult, type Metric } from './engine/embed/search.js';
+export { combinePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';
+export { type DotOptions } from './engine/embed/dot.js';
+export { type TopKOptions, type TopKResult } from './engine/embed/topk.js';
+export { type SearchOptions, type SearchResult, type Metric } from './engine/embed/search.js';
 export { type VectorLike } from './engine/embed/operands.js';
 export { searchPartial, topkPartial, mergeTopkPartials, TOPK_PARTIAL_FORMAT, type TopKPartial } from './engine/embed/partial.js';
-export { quantile, percentile, median, nanquantile, nanpercentile, nanmedian, type QuantileOptions } from './engine/dist/quantile.js';
-export { histogram, bincount, type Histogram, type HistogramOptions, type BincountOptions } from './engine/dist/histogram.js';
+export { type QuantileOptions } from './engine/dist/quantile.js';
+export { type Histogram, type HistogramOptions, type BincountOptions } from './engine/dist/histogram.js';
+export {
+  reduce, reducePartial, mergePartials, dot, topk, argtopk, search, quantile, percentile, median, nanquantile, nanpercentile, nanmedian, histogram, bincount,
+} from './typed.js';
+export {
+  ERROR_CODES, type NdmmapErrorCode, type OsErrorCode, type TypedSearchResult, type TypedTopKResult, type TypedHistogram, type TypedPartial,
+  type DotResult, type QuantileResult, type QuantileDtype, type HistogramCounts, type BincountResult, type ReductionValue, type MergedValue,
+  type Promote, type ScoreDtype, type ProgressOption,
+} from './api-types.js';

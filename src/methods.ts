@@ -4,47 +4,32 @@
  * engine (data flows one way: MemMap → plan → pool).
  */
 import { type DTypeName, type Scalar } from './dtype.js';
-import { type FloatName, type NameOf, type ScalarOf, type SignedName, type UnsignedName } from './dtype-types.js';
+import { type ScalarOf, type TypedArrays } from './dtype-types.js';
+import {
+  type DotResult, type MeanOf, type ProgressOption, type Promote, type ResultOf, type ScoreDtype, type ShapedBy, type SumOf,
+  type TypedSearchResult, type TypedTopKResult,
+} from './api-types.js';
 import { type NDResult, type ReduceOptions, reduce } from './engine/reduce.js';
 import { REDUCTIONS } from './engine/reductions/index.js';
 import { MemMap } from './memmap.js';
 import { type ApplyOptions, apply, fill } from './engine/elementwise.js';
 import { type RunOptions } from './engine/run.js';
 import { type DotOptions, dot } from './engine/embed/dot.js';
-import { type TopKOptions, type TopKResult, argtopk, topk } from './engine/embed/topk.js';
-import { type SearchOptions, type SearchResult, search } from './engine/embed/search.js';
+import { type TopKOptions, argtopk, topk } from './engine/embed/topk.js';
+import { type SearchOptions, search } from './engine/embed/search.js';
 import { type VectorLike } from './engine/embed/operands.js';
 
 /** What a reduction method resolves to: a scalar (axis null), an `NDResult`, or the `out` MemMap. */
 export type ReduceResult = Scalar | NDResult | MemMap;
 
-/** numpy's sum/prod dtype: bool and signed integers accumulate in int64, unsigned in uint64. */
-type SumOf<D extends DTypeName> = D extends SignedName | 'bool' ? 'int64' : D extends UnsignedName ? 'uint64' : D;
-/** numpy's mean/var/std dtype: float64 for bool and integers, the float type itself otherwise. */
-type MeanOf<D extends DTypeName> = D extends FloatName ? D : 'float64';
-/** The result dtype once options are seen: `dtype=` decides; an `expr` makes it known only at run time. */
-type ResultOf<O, R extends DTypeName> =
-  O extends { dtype: infer S } ? NameOf<S> : O extends { expr: string } ? DTypeName : R;
-/**
- * A scalar without axis and keepdims, an NDResult with either; both when not known statically.
- * (Keys are tested with `keyof`: `O extends { k?: T }` is false for any O without `k`, a weak type.)
- */
-type Shaped<O, S, N> =
-  O extends { keepdims: true } ? N
-    : 'keepdims' extends keyof O ? (O extends { keepdims: false } ? ByAxis<O, S, N> : S | N)
-      : ByAxis<O, S, N>;
-type ByAxis<O, S, N> =
-  O extends { axis: number | readonly number[] } ? N
-    : 'axis' extends keyof O ? (O extends { axis: null | undefined } ? S : S | N)
-      : S;
 /**
  * What a reduction resolves to for options `O` and result dtype `R`: `out` itself, else a scalar `S`
  * (default: `R`'s JS type) or an `NDResult<R>`.
  */
 export type ResultFor<O, R extends DTypeName, S = ScalarOf<R>> =
   O extends { out: infer M extends MemMap<any> } ? M
-    : 'out' extends keyof O ? MemMap | Shaped<O, S, NDResult<R>>
-      : Shaped<O, S, NDResult<R>>;
+    : 'out' extends keyof O ? MemMap | ShapedBy<O, S, NDResult<R>>
+      : ShapedBy<O, S, NDResult<R>>;
 
 type SumResult<D extends DTypeName, O> = ResultFor<O, ResultOf<O, SumOf<D>>>;
 type MeanResult<D extends DTypeName, O> = ResultFor<O, ResultOf<O, MeanOf<D>>>;
@@ -52,65 +37,89 @@ type SameResult<D extends DTypeName, O> = ResultFor<O, ResultOf<O, D>>;
 /** Indices and counts: a JS number for the whole array, int64 along an axis. */
 type IndexResult<O> = ResultFor<O, 'int64', number>;
 type BoolResult<O> = ResultFor<O, 'bool'>;
+/** Queries a search computes in float32 with narrow rows (at most 16 bits, or float32). */
+type NarrowQuery = Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | MemMap<'float32' | 'float16' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'bool'>
+  | { data: Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array; shape: readonly number[] };
+/** Queries that make a search compute in float64. */
+type WideQuery = Float64Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | readonly number[] | readonly (readonly number[])[]
+  | MemMap<'float64' | 'int32' | 'uint32' | 'int64' | 'uint64'> | { data: Float64Array | Int32Array | Uint32Array | readonly number[]; shape: readonly number[] };
+/** A vector or matrix operand of dtype T. */
+type VecOf<T extends DTypeName> = TypedArrays[T] | MemMap<T> | { data: TypedArrays[T]; shape: readonly number[] };
+/** Options as given: the generic part is inferred, `onProgress` typed by context. */
+type Opts<O> = O & ProgressOption;
 
 declare module './memmap.js' {
   interface MemMap<D extends DTypeName = DTypeName> {
     /** numpy's `sum`: int/bool sums are int64/uint64 `bigint`s with wraparound. */
-    sum<const O extends ReduceOptions = {}>(options?: O): Promise<SumResult<D, O>>;
+    sum<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
     /** numpy's `prod`: int/bool products are int64/uint64 `bigint`s with wraparound. */
-    prod<const O extends ReduceOptions = {}>(options?: O): Promise<SumResult<D, O>>;
+    prod<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
     /** numpy's `mean`: float64 for integers, the input's type for floats. */
-    mean<const O extends ReduceOptions = {}>(options?: O): Promise<MeanResult<D, O>>;
+    mean<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
     /** numpy's `min`: NaN propagates. */
-    min<const O extends ReduceOptions = {}>(options?: O): Promise<SameResult<D, O>>;
+    min<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
     /** numpy's `max`: NaN propagates. */
-    max<const O extends ReduceOptions = {}>(options?: O): Promise<SameResult<D, O>>;
+    max<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
     /** numpy's `var` with `ddof` (default 0). */
-    var<const O extends ReduceOptions = {}>(options?: O): Promise<MeanResult<D, O>>;
+    var<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
     /** numpy's `std` with `ddof` (default 0). */
-    std<const O extends ReduceOptions = {}>(options?: O): Promise<MeanResult<D, O>>;
+    std<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
     /** numpy's `argmin`: index of the first minimum (or first NaN). */
-    argmin<const O extends ReduceOptions = {}>(options?: O): Promise<IndexResult<O>>;
+    argmin<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
     /** numpy's `argmax`: index of the first maximum (or first NaN). */
-    argmax<const O extends ReduceOptions = {}>(options?: O): Promise<IndexResult<O>>;
+    argmax<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
     /** numpy's `nansum`: NaN counts as zero. */
-    nansum<const O extends ReduceOptions = {}>(options?: O): Promise<SumResult<D, O>>;
+    nansum<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
     /** numpy's `nanprod`: NaN counts as one. */
-    nanprod<const O extends ReduceOptions = {}>(options?: O): Promise<SumResult<D, O>>;
+    nanprod<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
     /** numpy's `nanmean`: mean of the non-NaN elements. */
-    nanmean<const O extends ReduceOptions = {}>(options?: O): Promise<MeanResult<D, O>>;
+    nanmean<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
     /** numpy's `nanmin`: NaN skipped (an all-NaN slice gives NaN). */
-    nanmin<const O extends ReduceOptions = {}>(options?: O): Promise<SameResult<D, O>>;
+    nanmin<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
     /** numpy's `nanmax`: NaN skipped (an all-NaN slice gives NaN). */
-    nanmax<const O extends ReduceOptions = {}>(options?: O): Promise<SameResult<D, O>>;
+    nanmax<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
     /** numpy's `nanvar`. */
-    nanvar<const O extends ReduceOptions = {}>(options?: O): Promise<MeanResult<D, O>>;
+    nanvar<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
     /** numpy's `nanstd`. */
-    nanstd<const O extends ReduceOptions = {}>(options?: O): Promise<MeanResult<D, O>>;
+    nanstd<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
     /** numpy's `nanargmin` (an all-NaN slice is `ERR_NDMMAP_NAN`). */
-    nanargmin<const O extends ReduceOptions = {}>(options?: O): Promise<IndexResult<O>>;
+    nanargmin<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
     /** numpy's `nanargmax` (an all-NaN slice is `ERR_NDMMAP_NAN`). */
-    nanargmax<const O extends ReduceOptions = {}>(options?: O): Promise<IndexResult<O>>;
+    nanargmax<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
     /** numpy's `any`. */
-    any<const O extends ReduceOptions = {}>(options?: O): Promise<BoolResult<O>>;
+    any<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<BoolResult<O>>;
     /** numpy's `all`. */
-    all<const O extends ReduceOptions = {}>(options?: O): Promise<BoolResult<O>>;
+    all<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<BoolResult<O>>;
     /** numpy's `count_nonzero`. */
-    countNonzero<const O extends ReduceOptions = {}>(options?: O): Promise<IndexResult<O>>;
+    countNonzero<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
     /** numpy's `ptp` (max - min in the input dtype). */
-    ptp<const O extends ReduceOptions = {}>(options?: O): Promise<SameResult<D, O>>;
+    ptp<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
     /** Set every element (numpy `a.fill(v)`), in parallel; flushed when it resolves. */
     fill(value: Scalar, options?: RunOptions): Promise<this>;
     /** `out[...] = expr(x=this, y)` in parallel (in place without `out`); flushed when it resolves. */
-    apply<const O extends ApplyOptions = {}>(expr: string, options?: O): Promise<O extends { out: infer M extends MemMap<any> } ? M : this>;
-    /** numpy's `a @ v` (see `dot`). */
-    dot(v: VectorLike, options?: DotOptions): Promise<Scalar | NDResult | MemMap>;
+    apply<const O extends ApplyOptions = {}>(expr: string, options?: Opts<O>): Promise<O extends { out: infer M extends MemMap<any> } ? M : this>;
+    /** numpy's `a @ v` (see `dot`): numpy's result dtype; a scalar for two vectors, else an NDResult, or `out`. */
+    dot<const O extends DotOptions = {}>(v: VecOf<'float32'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'float32'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'float64'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'float64'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'int8'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'int8'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'uint8'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'uint8'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'int16'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'int16'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'uint16'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'uint16'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'int32'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'int32'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'uint32'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'uint32'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'int64'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'int64'>, O>>;
+    dot<const O extends DotOptions = {}>(v: VecOf<'uint64'>, options?: Opts<O>): Promise<DotResult<Promote<D, 'uint64'>, O>>;
+    /** Plain numbers are int64 when all are integers, else float64 (numpy's default dtypes). */
+    dot<const O extends DotOptions = {}>(v: VectorLike, options?: Opts<O>): Promise<DotResult<Promote<D, 'int64' | 'float64'>, O>>;
     /** The k largest/smallest values along an axis and their indices (see `topk`). */
-    topk(k: number, options?: TopKOptions): Promise<TopKResult>;
+    topk(k: number, options?: TopKOptions): Promise<TypedTopKResult<D>>;
     /** The indices of `topk`. */
-    argtopk(k: number, options?: TopKOptions): Promise<NDResult>;
-    /** The k nearest rows to each query (see `search`). */
-    search(queries: VectorLike, options?: SearchOptions): Promise<SearchResult>;
+    argtopk(k: number, options?: TopKOptions): Promise<NDResult<'int64'>>;
+    /** The k nearest rows to each query (see `search`): int64 indices, float32 or float64 scores by dtype. */
+    search(queries: NarrowQuery, options?: Opts<SearchOptions>): Promise<TypedSearchResult<ScoreDtype<D, 'float32'>>>;
+    /** Queries of more than 16 bits (float64, int32…, plain numbers) score in float64. */
+    search(queries: WideQuery, options?: Opts<SearchOptions>): Promise<TypedSearchResult<'float64'>>;
+    search(queries: VectorLike, options?: Opts<SearchOptions>): Promise<TypedSearchResult>;
   }
 }
 

@@ -35,18 +35,22 @@ function readHead(file: string, len: number): { bytes: Uint8Array; size: number 
 /**
  * Map a `.npy` file, like `np.load(filename, mmap_mode=mode)`: dtype, shape and order come from its header.
  * @param filename path of an existing `.npy` file
- * @param options mode `'r'`, `'r+'` (default, numpy's open_memmap default) or `'c'`
- * @throws `ENOENT`…, `ERR_NDMMAP_NPY` for a bad header, `ERR_NDMMAP_MODE`.
+ * @param options mode `'r'`, `'r+'` (default, numpy's open_memmap default) or `'c'`; `dtype`: the dtype
+ *   the file must hold (checked against its header; the result is typed by it)
+ * @throws `ENOENT`…, `ERR_NDMMAP_NPY` for a bad header, `ERR_NDMMAP_MODE`, `ERR_NDMMAP_DTYPE` for a file of another dtype.
  * @example const a = openNpy('embeddings.npy', { mode: 'r' }); await a.mean({ axis: 0 });
  */
-export function openNpy<D extends DTypeName = DTypeName>(filename: string, options?: { mode?: Exclude<ModeName, 'w+' | 'write'> }): MemMap<D>;
-export function openNpy(filename: string, options: { mode?: Exclude<ModeName, 'w+' | 'write'> } = {}): MemMap {
+export function openNpy<const S extends DTypeSpec>(filename: string, options: { mode?: Exclude<ModeName, 'w+' | 'write'>; dtype: S }): MemMap<NameOf<S>>;
+export function openNpy<D extends DTypeName = DTypeName>(filename: string, options?: { mode?: Exclude<ModeName, 'w+' | 'write'>; dtype?: DTypeSpec }): MemMap<D>;
+export function openNpy(filename: string, options: { mode?: Exclude<ModeName, 'w+' | 'write'>; dtype?: DTypeSpec } = {}): MemMap {
   if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
   if (options === null || typeof options !== 'object') fail('ERR_INVALID_ARG_TYPE', `options must be an object, got ${show(options)}`);
   const mode: string = options.mode ?? 'r+'; // a plain string: JS callers pass anything
   if (mode === 'w+' || mode === 'write') fail('ERR_NDMMAP_MODE', "openNpy opens existing files: use createNpy() for mode 'w+'");
   if (!['r', 'r+', 'c', 'readonly', 'readwrite', 'copyonwrite'].includes(mode))
     fail('ERR_NDMMAP_MODE', `mode must be one of 'r', 'r+', 'c' (got ${show(mode)})`);
+  // the dtype the caller expects (and the type it gets): checked against the header before mapping
+  const want = options.dtype === undefined ? undefined : parseDtype(options.dtype);
   let head = readHead(filename, FIRST_READ);
   let h;
   try {
@@ -56,7 +60,19 @@ export function openNpy(filename: string, options: { mode?: Exclude<ModeName, 'w
     head = readHead(filename, err.needed);
     h = parseNpyHeader(head.bytes, head.size);
   }
+  if (want !== undefined) checkExpected(filename, parseDtype(h.dtype), want, options.dtype!);
   return memmap(filename, { dtype: h.dtype, shape: h.shape, order: h.fortranOrder ? 'F' : 'C', offset: h.dataOffset, mode: mode as ModeName });
+}
+
+/**
+ * The file's dtype must be the one asked for: the same type, and the same byte order when the
+ * spelling names one (`'>i2'`; a plain name such as `'int16'` takes either).
+ * @throws `ERR_NDMMAP_DTYPE`
+ */
+function checkExpected(filename: string, got: DType, want: DType, spec: DTypeSpec): void {
+  const ordered = typeof spec === 'string' ? /^[<>]/.test(spec) : false;
+  if (got.name !== want.name || (ordered && got.byteorder !== want.byteorder))
+    fail('ERR_NDMMAP_DTYPE', `${filename} holds ${got.byteorder === '>' ? got.str : got.name} data, not ${ordered ? want.str : want.name} (the dtype option)`, { path: filename });
 }
 
 /** Options of `createNpy`. */

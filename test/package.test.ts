@@ -16,6 +16,8 @@ const ROOT = path.join(import.meta.dirname, '..');
 const MAX_PACKED = 3 * 2 ** 20;
 const MAX_UNPACKED = 10 * 2 ** 20;
 const MAX_FILES = 400;
+/** Packages a plain install may add, ndmmap included (issue 22: no Redis client for users who never scale out). */
+const MAX_PACKAGES = 5;
 /** What a compile would need; none of it may be reachable during the install. */
 const COMPILERS = ['g++', 'gcc', 'cc', 'c++', 'make', 'python3', 'python'];
 
@@ -25,6 +27,22 @@ interface Packed { filename: string; size: number; unpackedSize: number; entryCo
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return { ...env, ...extra };
+}
+
+/** Every package under a node_modules (scoped ones too), with its size and whether it has an install script. */
+function listPackages(dir: string): Array<{ name: string; bytes: number; scripts: boolean }> {
+  const du = (p: string): number => { const st = fs.lstatSync(p); return st.isDirectory() ? fs.readdirSync(p).reduce((n, f) => n + du(path.join(p, f)), 0) : st.size; };
+  const out: Array<{ name: string; bytes: number; scripts: boolean }> = [];
+  for (const e of fs.readdirSync(dir)) {
+    if (e.startsWith('.')) continue;
+    const dirs = e.startsWith('@') ? fs.readdirSync(path.join(dir, e)).map((f) => path.join(e, f)) : [e];
+    for (const d of dirs) {
+      const pj = JSON.parse(fs.readFileSync(path.join(dir, d, 'package.json'), 'utf8')) as { name: string; scripts?: Record<string, string>; gypfile?: boolean };
+      const s = pj.scripts ?? {};
+      out.push({ name: pj.name, bytes: du(path.join(dir, d)), scripts: Boolean(s.install || s.preinstall || s.postinstall || pj.gypfile || fs.existsSync(path.join(dir, d, 'binding.gyp'))) });
+    }
+  }
+  return out;
 }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string; ms: number } {
@@ -124,5 +142,18 @@ describe('installing the tarball with no compiler on PATH', () => {
     const info = run('npx', ['--no-install', 'ndmmap', 'info', 'x.f8', '--dtype', 'float64', '--json'], app, env);
     expect(info.status, info.stderr).toBe(0);
     expect(JSON.parse(info.stdout)).toMatchObject({ shape: [1000], dtype: 'float64' });
+
+    // a plain install: at most MAX_PACKAGES packages (ndmmap included), no install script but ndmmap's,
+    // no Redis client (optional peers); the distributed mode says what to install
+    const installed = listPackages(path.join(app, 'node_modules'));
+    process.stderr.write(`package.test: the install added ${installed.length} packages (${installed.map((p) => p.name).join(', ')}), ${(installed.reduce((n, p) => n + p.bytes, 0) / 2 ** 20).toFixed(1)} MiB\n`);
+    expect(installed.length, installed.map((p) => p.name).join(', ')).toBeLessThanOrEqual(MAX_PACKAGES);
+    expect(installed.filter((p) => p.scripts && p.name !== 'ndmmap').map((p) => p.name)).toEqual([]);
+    expect(installed.map((p) => p.name)).not.toContain('bullmq');
+    const sub = run('npx', ['--no-install', 'ndmmap', 'submit', '--redis', 'redis://127.0.0.1:1', 'sum', 'x.f8', '--dtype', 'float64'], app, env);
+    expect(sub.status).toBe(1);
+    expect(sub.stderr).toBe("ndmmap: ndmmap's distributed mode (submit, worker) needs bullmq, which is not installed: npm install bullmq@^6.7.0 ioredis@^6.0.0\n");
+    const peers = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).peerDependencies as Record<string, string>;
+    expect(Object.entries(peers).map(([k, v]) => `${k}@${v}`).join(' ')).toBe('bullmq@^6.7.0 ioredis@^6.0.0');
   }, 240_000);
 });

@@ -7,18 +7,17 @@
  * waits on a Redis that has gone for more than `CLOSE_MS`.
  */
 import { NdmmapError, fail, show } from '../errors.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
+
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE } from './defaults.js';
 
 type Bullmq = typeof import('bullmq');
 type IORedis = typeof import('ioredis');
 /** An ioredis client (the class's instance type). */
 export type RedisClient = InstanceType<IORedis['Redis']>;
 
-/** How long to wait for a first connection before giving up. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** ioredis waits this long for a socket to close after QUIT before destroying it (its 2 s default holds a CLI's exit). */
 const DISCONNECT_MS = 100;
-/** Queue (BullMQ) name when none is given. */
-export const DEFAULT_QUEUE = 'ndmmap';
 
 /** How long closing waits for Redis to acknowledge (QUIT, removing queued jobs) before dropping the sockets. */
 export const CLOSE_MS = 1500;

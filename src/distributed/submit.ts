@@ -4,16 +4,17 @@
  * returns. Everything is validated locally first (options on an empty shard of the real file), so a
  * bad call never reaches Redis.
  */
-import { type DTypeSpec } from '../dtype-types.js';
+import { type DTypeSpec, type NameOf } from '../dtype-types.js';
+import { type DTypeName } from '../dtype.js';
+import { type ReductionValue } from '../api-types.js';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { type ShapeLike } from '../layout.js';
 import { type MemMap, memmap } from '../memmap.js';
 import { openNpy } from '../npy.js';
 import { type PartialState, combinePartials, mergePartials, reducePartial } from '../engine/partial.js';
-import { type NDResult, type ReduceOptions } from '../engine/reduce.js';
+import { type ReduceOptions } from '../engine/reduce.js';
 import { DEFAULT_FAN_IN, defaultShards, fanInTree, shardRanges } from '../engine/shards.js';
 import { buildFlow, type Flow } from './flow.js';
 import { checkBelongs, checkUnchanged, fileIdentity, headBytes, headerOf } from './identity.js';
@@ -145,6 +146,11 @@ export async function submitPartial(op: string, file: string, options: SubmitOpt
  *   `ABORT_ERR`.
  * @example const total = await submit('sum', '/data/big.f8', { redis: 'redis://queue-host:6379', layout: { dtype: 'float64' }, shards: 64 });
  */
-export async function submit(op: string, file: string, options: SubmitOptions): Promise<Scalar | NDResult> {
-  return mergePartials([await submitPartial(op, file, options)]);
+export async function submit<const Op extends string, const O extends SubmitOptions>(op: Op, file: string, options: O & ProgressCallbacks): Promise<ReductionValue<Op, LayoutDtype<O>, O>> {
+  return mergePartials([await submitPartial(op, file, options)]) as ReductionValue<Op, LayoutDtype<O>, O>;
 }
+
+/** The dtype a submit's file holds, when `layout.dtype` says (a `.npy` file's is known only at run time). */
+type LayoutDtype<O> = O extends { layout: { dtype: infer S } } ? NameOf<S> : DTypeName;
+/** The callbacks, named apart so inline functions get their parameters' types from context. */
+type ProgressCallbacks = Pick<SubmitOptions, 'onProgress' | 'log'>;

@@ -5,13 +5,12 @@
  * state read from Redis is checked as `merge` checks states, and as belonging to the job.
  */
 import os from 'node:os';
-import type { Job } from 'bullmq';
 import { fail, show } from '../errors.js';
 import { type PartialState, combinePartials, reducePartial } from '../engine/partial.js';
 import { setThreads } from '../engine/pool.js';
 import { checkBelongs, checkIdentity, checkUnchanged, fileIdentity, partialKey, settleMs, settled } from './identity.js';
 import { type PathMap, mapPath, openShardFile, parsePathMap } from './open.js';
-import { CLOSE_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE, type RedisClient, checkTarget, connect, isConnectionError, load, redactUrl, within } from './redis.js';
+import { CLOSE_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE, checkTarget, connect, isConnectionError, load, redactUrl, within } from './redis.js';
 import { type MergeJob, type ShardJob, checkMergeJob, checkShardJob, decodeOptions, failureReason, isPermanent } from './wire.js';
 
 /** Options of `startWorker`. */
@@ -63,7 +62,11 @@ const DEFAULT_CLOSE_MS = 30_000;
 /** How long `close()` waits when Redis is gone (nothing can be reported to it). */
 const GONE_MS = 1000;
 
-interface Context { pathMap: PathMap; cache: RedisClient; name: string; settle?: number }
+/** The Redis commands the shard cache uses (an ioredis client; named structurally to keep ioredis out of the public types). */
+interface CacheClient { get(key: string): Promise<string | null>; set(key: string, value: string, ex: 'EX', seconds: number): Promise<unknown> }
+/** A job as `processJob` reads it (a BullMQ Job; structural for the same reason). */
+interface JobLike { name: string; data: unknown; getChildrenValues(): Promise<Record<string, unknown>> }
+interface Context { pathMap: PathMap; cache: CacheClient; name: string; settle?: number }
 
 /**
  * A shard: the file must be the one submitted when the shard starts and still be when it ends (the key
@@ -110,7 +113,7 @@ async function runMerge(job: MergeJob, children: Record<string, unknown>): Promi
  * Run one job of the queue (what `startWorker`'s processor does), with errors as BullMQ failure
  * reasons: `CODE: message (worker NAME)`, unrecoverable when no retry can cure them.
  */
-export async function processJob(job: Pick<Job, 'name' | 'data' | 'getChildrenValues'>, ctx: Context): Promise<PartialState> {
+export async function processJob(job: JobLike, ctx: Context): Promise<PartialState> {
   const { bullmq } = await load();
   try {
     if (job.name === 'shard') return await runShard(checkShardJob(job.data), ctx);

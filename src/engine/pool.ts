@@ -35,8 +35,17 @@ export function checkThreads(n: unknown): number {
   return n;
 }
 
+/**
+ * What callers use of the pool. Declared here so no public `.d.ts` imports piscina's types (with
+ * `skipLibCheck: false` and a CommonJS tsconfig, a consumer would compile piscina's declarations).
+ */
+export interface PoolHandle {
+  run(task: unknown, options?: { signal?: AbortSignal | null }): Promise<any>;
+  readonly threads: readonly unknown[];
+}
+
 /** The shared pool, started on first use. */
-export function getPool(): Piscina {
+export function getPool(): PoolHandle {
   if (pool === undefined) {
     pool = new Piscina({
       filename: WORKER.href,
