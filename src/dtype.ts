@@ -116,7 +116,7 @@ export function dtype(spec: string | DType): DType {
       : prefixed && body.length > 3 ? undefined
         : Object.hasOwn(KIND, body) ? (body as DTypeName) : Object.hasOwn(ALIASES, body) ? (ALIASES as Record<string, DTypeName>)[body] : undefined;
   if (name === undefined) {
-    const hint = /^[<>=|]?(c\d*|G|F|D)$|complex/.test(spec) ? ' (complex types are not supported yet)' : '';
+    const hint = /^[<>=|]?(c\d*|G|F|D)$|complex/.test(spec) ? ' (complex types are not supported yet)' : orderHint(spec);
     fail('ERR_NDMMAP_DTYPE', `data type ${show(spec)} not understood${hint}`);
   }
   return make(name, order);
@@ -264,4 +264,14 @@ export function typedArrayClass(dt: DType):
     case 'float64': return Float64Array;
     default: return undefined;
   }
+}
+
+/** `'int16be'` → ` (did you mean '>i2'?)`: spellings of other libraries for a byte order, as numpy's codes. */
+function orderHint(spec: string): string {
+  const m = /^(u?int|float|f|i|u)(8|16|32|64)[-_]?(be|le|big|little)$/i.exec(spec.trim());
+  if (m === null) return '';
+  const kind = m[1].toLowerCase().startsWith('f') ? 'f' : m[1].toLowerCase().startsWith('u') ? 'u' : 'i';
+  const code = `${m[3].toLowerCase().startsWith('b') ? '>' : '<'}${kind}${Number(m[2]) / 8}`;
+  try { dtype(code); } catch { return ''; }
+  return ` (did you mean '${code}'? numpy spells the byte order as a prefix: '>' big-endian, '<' little)`;
 }

@@ -18,6 +18,10 @@ export const LAYOUT: Record<string, Opt> = {
   dtype: { type: 'string' }, shape: { type: 'string' }, offset: { type: 'string' }, order: { type: 'string' },
 };
 const RUN: Record<string, Opt> = { threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } };
+/** Rows of a row-reading command: --rows A:B, or shard --shard-index I of --shards N / --rows-per-shard R (src/cli/shard.ts). */
+const SHARDS: Record<string, Opt> = {
+  rows: { type: 'string' }, partial: { type: 'boolean' }, 'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
+};
 
 /** The options each command accepts. */
 export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
@@ -45,25 +49,24 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     'path-map': { type: 'string', multiple: true }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
     'connect-timeout': { type: 'string' }, settle: { type: 'string' }, 'close-timeout': { type: 'string' },
   },
-  dot: { ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
+  dot: { ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
   topk: {
-    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
-    rows: { type: 'string' }, partial: { type: 'boolean' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
   },
   search: {
-    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
-    filter: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
+    filter: { type: 'string' },
   },
   histogram: {
-    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, bins: { type: 'string' }, range: { type: 'string' },
-    weights: { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, bins: { type: 'string' }, range: { type: 'string' },
+    weights: { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' },
   },
   bincount: {
-    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' },
-    rows: { type: 'string' }, partial: { type: 'boolean' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' },
   },
+  // the shard flags are parsed so that they are refused by name: quantiles do not shard
   quantile: {
-    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, q: { type: 'string' }, method: { type: 'string' }, axis: { type: 'string' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, q: { type: 'string' }, method: { type: 'string' }, axis: { type: 'string' },
     keepdims: { type: 'boolean' }, expr: { type: 'string' },
   },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },

@@ -25,7 +25,8 @@ export function isNpy(file: string): boolean {
  * @throws `ERR_NDMMAP_USAGE`, `ERR_NDMMAP_DTYPE`/`SHAPE`/`ORDER`, `ERR_OUT_OF_RANGE`; then OS errors, `ERR_NDMMAP_SIZE`, `ERR_NDMMAP_NPY`.
  */
 export function openFile(file: string, v: Values, mode: 'r' | 'r+'): MemMap {
-  if (/\.npz$/i.test(file)) fail('ERR_NDMMAP_NPY', `${file}: ${NPZ_HINT.replace(/data\.npz/g, file)}`, { path: file });
+  // a missing .npz is ENOENT like any missing file (from the open below), not advice about zip archives
+  if (/\.npz$/i.test(file) && fs.existsSync(file)) fail('ERR_NDMMAP_NPY', `${file}: ${NPZ_HINT.replace(/data\.npz/g, file)}`, { path: file });
   if (isNpy(file)) {
     const given = ['dtype', 'shape', 'offset', 'order'].filter((k) => v[k] !== undefined);
     if (given.length) fail(USAGE, `${file}: a .npy file carries its own layout; remove ${given.map((k) => `--${k}`).join(', ')}`);

@@ -7,7 +7,7 @@
  */
 import { fail, show } from '../errors.js';
 import { type ShardSpec, checkShardSpec, shardRange } from '../engine/shards.js';
-import { USAGE, type Values, intOption } from './args.js';
+import { USAGE, type Values, intOption, rowsWithin } from './args.js';
 
 /** A shard chosen by index, and where the index came from (for messages). */
 export interface ShardChoice { index: number; spec: ShardSpec; source: string }
@@ -74,4 +74,30 @@ export function shardRows(choice: ShardChoice, nrows: number): [number, number] 
   } catch (err) {
     return fail((err as { code: string }).code, `${choice.source}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The rows a row-reading command (histogram, bincount, search, topk, dot and the reductions) runs on:
+ * `--rows A:B`, or a shard chosen by `--shard-index`/`--shards` or (with `--partial`) the batch system's
+ * index; undefined for every row.
+ * @throws as `shardChoice`; `ERR_NDMMAP_INDEX` for a 0-d array.
+ */
+export function rowsOf(values: Values, shape: readonly number[], env: NodeJS.ProcessEnv = process.env): [number, number] | undefined {
+  const choice = shardChoice(values, env);
+  if ((choice !== undefined || values.rows !== undefined || values.partial) && shape.length === 0)
+    fail('ERR_NDMMAP_INDEX', `${choice?.source ?? (values.partial ? '--partial' : '--rows')} needs an array with at least one dimension (rows)`);
+  if (choice !== undefined) return shardRows(choice, shape[0]);
+  return rowsWithin(values.rows, shape[0] ?? 0);
+}
+
+/** The flags of sharded runs (args.ts's SHARDS table). */
+const SHARD_FLAGS = ['rows', 'partial', 'shard-index', 'shards', 'rows-per-shard'];
+
+/**
+ * Refuse shard flags for a command whose result is not mergeable from row ranges (exact quantiles).
+ * @throws `ERR_NDMMAP_USAGE` naming the command.
+ */
+export function refuseShards(values: Values, what: string): void {
+  const given = SHARD_FLAGS.filter((k) => values[k] !== undefined);
+  if (given.length) fail(USAGE, `${what} do not shard; run on one machine (--${given.join(", --")} given: a rank depends on every row; a sharded histogram brackets it)`);
 }

@@ -194,6 +194,9 @@ class Parser {
   }
 
   private unknown(t: Token): never {
+    // numpy's functions by their Python spelling: the expression language has them bare
+    if (/^(np|numpy|math)$/.test(t.text) && this.calledHere(t) === false)
+      exprError(`unknown name '${t.text}' at ${t.pos}: drop the '${t.text}.' prefix (functions are called bare: sqrt(x), not ${t.text}.sqrt(x))`);
     if (t.text === 'y' && this.vars.has('x'))
       exprError(`'y' at ${t.pos} needs a second input (the y option, or a var named y), but none was given`);
     if (this.calledHere(t)) exprError(`unknown function '${t.text}' at ${t.pos}; functions: ${FUNCTION_LIST}`);

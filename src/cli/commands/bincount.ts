@@ -1,11 +1,11 @@
 /**
- * `ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows A:B] [--partial] [--json]`:
+ * `ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows A:B | --shard-index I --shards N] [--partial] [--json]`:
  * numpy's bincount of a 1-D array of non-negative integers.
  */
-import { fail } from '../../errors.js';
 import { bincount } from '../../engine/dist/histogram.js';
 import { bincountPartial } from '../../engine/dist/partial.js';
-import { intOption, parse, rowsOption } from '../args.js';
+import { intOption, parse } from '../args.js';
+import { rowsOf } from '../shard.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
 
@@ -14,18 +14,17 @@ export async function bincountCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('bincount', args, { min: 1, max: 1 });
   const minlength = intOption(values.minlength, 'minlength');
   const threads = intOption(values.threads, 'threads', 1, 256);
-  const rows = rowsOption(values.rows);
   const a = openFile(positionals[0], values, 'r');
   const w = values.weights === undefined ? undefined : openFile(String(values.weights), values, 'r');
   try {
     const options = { minlength, threads, weights: w };
+    const rows = rowsOf(values, a.shape);
     if (values.partial) {
-      if (a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--partial needs an array with at least one dimension (rows)');
-      const p = await bincountPartial(a, { ...options, rows: rows && [rows[0] ?? 0, rows[1] ?? a.shape[0]] });
+      const p = await bincountPartial(a, { ...options, rows });
       process.stdout.write(JSON.stringify(p) + '\n');
       return;
     }
-    const sl = (m: typeof a): typeof a => (rows === undefined ? m : m.slice(`${rows[0] ?? ''}:${rows[1] ?? ''}`));
+    const sl = (m: typeof a): typeof a => (rows === undefined ? m : m.slice(`${rows[0]}:${rows[1]}`));
     const r = await bincount(sl(a), { ...options, weights: w && sl(w) });
     const printable = { shape: [r.length], dtype: r instanceof BigInt64Array ? 'int64' as const : 'float64' as const, data: r };
     process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');

@@ -1,6 +1,7 @@
 /**
- * `ndmmap dot FILE --vector V.npy [--out S.npy]`: numpy's `a @ v` of a file with a vector (D,) or a
- * matrix (D, Q); printed, or written to a new .npy file.
+ * `ndmmap dot FILE --vector V.npy [--out S.npy] [--rows A:B | --shard-index I --shards N] [--partial]`:
+ * numpy's `a @ v` of a file with a vector (D,) or a matrix (D, Q); printed, written to a new .npy
+ * file, or (--partial) the rows' part as a state for `ndmmap merge`.
  */
 import { fail } from '../../errors.js';
 import { dot } from '../../engine/embed/dot.js';
@@ -13,6 +14,8 @@ import { USAGE, intOption, parse } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
+import { rowsOf } from '../shard.js';
+import { dotPartial } from '../../engine/dot-partial.js';
 
 /** Run `dot`. */
 export async function dotCommand(args: string[]): Promise<void> {
@@ -21,10 +24,16 @@ export async function dotCommand(args: string[]): Promise<void> {
   if (!isNpy(values.vector)) fail(USAGE, `dot: --vector must be a .npy file, got '${values.vector}'`);
   if (values.out !== undefined && !isNpy(String(values.out))) fail(USAGE, `dot: --out must name a .npy file, got '${values.out}'`);
   const threads = intOption(values.threads, 'threads', 1, 256);
-  const a = openFile(positionals[0], values, 'r');
+  const whole = openFile(positionals[0], values, 'r');
   const v = openNpy(values.vector, { mode: 'r' });
   const bar = progressBar('dot', process.stderr, !values.json && !values.quiet);
   try {
+    const rows = rowsOf(values, whole.shape);
+    if (values.partial) {
+      process.stdout.write(JSON.stringify(await dotPartial(whole, v, { threads, rows })) + '\n');
+      return;
+    }
+    const a = rows === undefined ? whole : whole.slice(`${rows[0]}:${rows[1]}`);
     const r = (await dot(a, v, { threads, onProgress: bar.onProgress })) as Scalar | NDResult;
     bar.done();
     const printable = typeof r === 'object' ? r : { scalar: r, dtype: (await dotDtype(a, v)) };
@@ -43,7 +52,7 @@ export async function dotCommand(args: string[]): Promise<void> {
     process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
   } finally {
     bar.done();
-    a.close();
+    whole.close();
     v.close();
   }
 }

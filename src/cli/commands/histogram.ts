@@ -1,13 +1,14 @@
 /**
  * `ndmmap histogram FILE [--bins N|E1,E2,...] [--range LO,HI] [--weights FILE2] [--density] [--expr E]
- * [--rows A:B] [--partial] [--json]`: numpy's histogram, printed as a bar chart fitted to the terminal
+ * [--rows A:B | --shard-index I --shards N] [--partial] [--json]`: numpy's histogram, printed as a bar chart fitted to the terminal
  * (one line per bin: edges, count, bar), numpy's arrays with --json, or a mergeable state with --partial.
  */
 import { fail } from '../../errors.js';
 import { type Histogram, type HistogramOptions, histogram } from '../../engine/dist/histogram.js';
 import { histogramPartial } from '../../engine/dist/partial.js';
 import { type DTypeName } from '../../dtype.js';
-import { USAGE, intOption, parse, rowsOption, type Values } from '../args.js';
+import { intOption, parse, type Values } from '../args.js';
+import { rowsOf } from '../shard.js';
 import { jsonScalar, textScalar } from '../format.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
@@ -75,21 +76,18 @@ export function histogramJson(h: Histogram | { counts: BigInt64Array | Float64Ar
 export async function histogramCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('histogram', args, { min: 1, max: 1 });
   const options = histogramOptions(values);
-  const rows = rowsOption(values.rows);
   const a = openFile(positionals[0], values, 'r');
   const w = values.weights === undefined ? undefined : openFile(String(values.weights), values, 'r');
   try {
     if (w !== undefined) options.weights = w;
+    const rows = rowsOf(values, a.shape);
     if (values.partial) {
-      if (a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--partial needs an array with at least one dimension (rows)');
-      const n = a.shape[0];
-      const p = await histogramPartial(a, { ...options, rows: rows && [rows[0] ?? 0, rows[1] ?? n] });
+      const p = await histogramPartial(a, { ...options, rows });
       process.stdout.write(JSON.stringify(p) + '\n');
       return;
     }
-    if (rows !== undefined && a.ndim === 0) fail(USAGE, '--rows needs an array with at least one dimension');
-    const view = rows === undefined ? a : a.slice(`${rows[0] ?? ''}:${rows[1] ?? ''}`);
-    if (w !== undefined && rows !== undefined) options.weights = w.slice(`${rows[0] ?? ''}:${rows[1] ?? ''}`);
+    const view = rows === undefined ? a : a.slice(`${rows[0]}:${rows[1]}`);
+    if (w !== undefined && rows !== undefined) options.weights = w.slice(`${rows[0]}:${rows[1]}`);
     const bar = progressBar('histogram', process.stderr, !values.json && !values.quiet);
     let h: Histogram;
     try {

@@ -4,18 +4,21 @@
  * submit` builds, so the same shards give the same bits) — or, with `--partial`, into one state.
  */
 import fs from 'node:fs';
-import { fail, osError } from '../../errors.js';
+import { NdmmapError, fail, osError, show } from '../../errors.js';
 import { type PartialState, combinePartials, mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { fanInTree, foldTree } from '../../engine/shards.js';
-import { intOption, parse } from '../args.js';
+import { type Values, intOption, parse } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { TOPK_PARTIAL_FORMAT, mergeTopkPartials } from '../../engine/embed/partial.js';
 import { type SearchResult } from '../../engine/embed/search.js';
 import { type TopKResult } from '../../engine/embed/topk.js';
 import { printSearch, printTopK } from './embed-print.js';
+import { DOT_PARTIAL_FORMAT, mergeDotPartials } from '../../engine/dot-partial.js';
 
 /** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
 export function parsePartials(text: string, source: string): unknown[] {
+  // a shard that failed leaves an empty file: merging without it would be a silent wrong answer
+  if (text.trim() === '') fail('ERR_NDMMAP_PARTIAL', `${source}: empty, not a partial state (did its shard fail?): every shard's --partial output is needed`);
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   try {
     return lines.flatMap((l) => { const v = JSON.parse(l) as unknown; return Array.isArray(v) ? v : [v]; });
@@ -48,7 +51,59 @@ export async function mergeCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('merge', args, { min: 0, max: Infinity });
   const sources = positionals.length ? positionals : ['-'];
   const fanIn = intOption(values['fan-in'], 'fan-in', 2);
-  let list = sources.flatMap((s) => parsePartials(read(s), s === '-' ? '<stdin>' : s));
+  const from = new Map<unknown, string>();
+  let list = sources.flatMap((s) => {
+    const name = s === '-' ? '<stdin>' : s;
+    const states = parsePartials(read(s), name);
+    for (const p of states) from.set(p, name);
+    return states;
+  });
+  checkSameCall(list, from);
+  try {
+    await mergeList(list, values, fanIn);
+  } catch (err) {
+    throw blame(err, list, from);
+  }
+}
+
+/** Fields of a state that are not its rows' data: equal in every state of one call. */
+const DATA_FIELDS = new Set(['rows', 'state', 'counts', 'data']);
+const callKey = (p: Record<string, unknown>): string => JSON.stringify(Object.entries(p).filter(([k]) => !DATA_FIELDS.has(k)));
+
+/**
+ * Every state must be an ndmmap state of the same call as the first: the error names the file that is not.
+ * @throws `ERR_NDMMAP_PARTIAL`
+ */
+function checkSameCall(list: unknown[], from: Map<unknown, string>): void {
+  const first = list[0] as Record<string, unknown> | undefined;
+  for (const p of list) {
+    const q = p as Record<string, unknown> | null;
+    if (q === null || typeof q !== 'object' || Array.isArray(q) || typeof q.format !== 'string' || !q.format.startsWith('ndmmap-'))
+      fail('ERR_NDMMAP_PARTIAL', `${from.get(p)}: not an ndmmap partial state (expected the JSON that --partial prints)`);
+    if (q.format !== first!.format) fail('ERR_NDMMAP_PARTIAL', `${from.get(p)}: a ${q.format} state, while ${from.get(first)} holds ${first!.format} states`);
+    if (callKey(q) !== callKey(first!)) {
+      const what = (x: Record<string, unknown>): string => `${String(x.op ?? 'dot')} of ${String(x.dtype ?? '')} ${show(x.arrayShape)}`.replace(/ {2}/g, ' ');
+      fail('ERR_NDMMAP_PARTIAL', `${from.get(p)}: a state of another call (${what(q)}, ${callKey(q).slice(0, 200)}) than ${from.get(first)}'s (${what(first!)})`);
+    }
+  }
+}
+
+/** A merge error, with the files whose row ranges it names. */
+function blame(err: unknown, list: unknown[], from: Map<unknown, string>): unknown {
+  if (!(err instanceof NdmmapError) || from.size === 0) return err;
+  const named = new Set<string>();
+  for (const m of err.message.matchAll(/rows (\d+):(\d+)/g)) {
+    for (const p of list) {
+      const r = (p as { rows?: unknown }).rows;
+      if (Array.isArray(r) && (r[0] === Number(m[1]) || r[1] === Number(m[2]) || r[1] === Number(m[1]) || r[0] === Number(m[2]))) named.add(from.get(p)!);
+    }
+  }
+  if (named.size === 0) return err;
+  const files = [...named].slice(0, 4).join(', ') + (named.size > 4 ? ` and ${named.size - 4} more` : '');
+  return new NdmmapError(err.code, `${err.message} (${files})`, { cause: err });
+}
+
+async function mergeList(list: unknown[], values: Values, fanIn: number | undefined): Promise<void> {
   // search/topk shards carry candidate lists (their own format); everything else is a reduction's state
   const first = list[0] as { format?: unknown; op?: unknown } | undefined;
   if (first?.format === TOPK_PARTIAL_FORMAT) {
@@ -67,6 +122,11 @@ export async function mergeCommand(args: string[]): Promise<void> {
       const printable = { shape: [m.counts.length], dtype: m.counts instanceof BigInt64Array ? 'int64' as const : 'float64' as const, data: m.counts };
       process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
     }
+    return;
+  }
+  if (list.length > 0 && (list[0] as { format?: unknown })?.format === DOT_PARTIAL_FORMAT) {
+    const r = mergeDotPartials(list);
+    process.stdout.write((values.json ? formatJson(r) : formatText(r)) + '\n');
     return;
   }
   if (fanIn !== undefined) {

@@ -10,6 +10,7 @@ import { type DTypeName, type Scalar } from '../../dtype.js';
 import { USAGE, intOption, parse } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
+import { refuseShards } from '../shard.js';
 import { progressBar } from '../progress.js';
 
 type Fn = (a: Parameters<typeof median>[0], q: number | number[], o: QuantileOptions) => Promise<Scalar | NDResult>;
@@ -34,6 +35,7 @@ function axisOption(v: string | boolean | string[] | undefined): number | number
 export async function runQuantile(name: string, args: string[]): Promise<void> {
   const { fn, takesQ } = FNS[name];
   const { values, positionals } = parse('quantile', args, { min: 1, max: 1 }, name);
+  refuseShards(values, `${name}: quantiles`);
   if (!takesQ && (values.q !== undefined || values.method !== undefined)) fail(USAGE, `${name}: --q and --method are not options of ${name}`);
   if (takesQ && values.q === undefined) fail(USAGE, `${name}: --q is required, e.g. --q 0.5,0.9`);
   let q: number | number[] = 0.5;

@@ -8,7 +8,8 @@ import { searchPartial } from '../../engine/embed/partial.js';
 import { type Metric, search } from '../../engine/embed/search.js';
 import { type MemMap } from '../../memmap.js';
 import { openNpy } from '../../npy.js';
-import { USAGE, intOption, parse, rowsWithin } from '../args.js';
+import { USAGE, intOption, parse } from '../args.js';
+import { rowsOf } from '../shard.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { printSearch } from './embed-print.js';
@@ -38,7 +39,7 @@ export async function searchCommand(args: string[]): Promise<void> {
     const file = filterFile === undefined ? undefined : openNpy(filterFile, { mode: 'r' });
     if (file !== undefined) opened.push(file);
     const filter = file ?? filterExpr;
-    const rows = rowsWithin(values.rows, a.shape[0] ?? 0);
+    const rows = rowsOf(values, a.shape);
     const options = { k: k ?? Math.min(10, a.shape[0] ?? 0), metric, threads, filter, rows };
     if (values.partial) {
       process.stdout.write(JSON.stringify(await searchPartial(a, q, options)) + '\n');

@@ -5,7 +5,8 @@
 import { fail } from '../../errors.js';
 import { topkPartial } from '../../engine/embed/partial.js';
 import { topk } from '../../engine/embed/topk.js';
-import { USAGE, intOption, parse, rowsWithin } from '../args.js';
+import { USAGE, intOption, parse } from '../args.js';
+import { rowsOf } from '../shard.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { printTopK } from './embed-print.js';
@@ -21,14 +22,12 @@ export async function topkCommand(args: string[]): Promise<void> {
   const options = { axis, largest: !values.smallest, threads };
   const a = openFile(positionals[0], values, 'r');
   try {
+    const rows = rowsOf(values, a.shape);
     if (values.partial) {
-      if (a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--partial needs an array with at least one dimension (rows)');
-      const p = await topkPartial(a, k, { ...options, rows: rowsWithin(values.rows, a.shape[0]) });
+      const p = await topkPartial(a, k, { ...options, rows });
       process.stdout.write(JSON.stringify(p) + '\n');
       return;
     }
-    if (values.rows !== undefined && a.ndim === 0) fail('ERR_NDMMAP_INDEX', '--rows needs an array with at least one dimension');
-    const rows = rowsWithin(values.rows, a.shape[0] ?? 0);
     const view = rows === undefined ? a : a.slice(`${rows[0]}:${rows[1]}`);
     const bar = progressBar('topk', process.stderr, !values.json && !values.quiet);
     try {
