@@ -62,27 +62,66 @@ export interface ProgressEvent { doneBytes: number; totalBytes: number }
 /** A stream a bar can draw on (process.stderr, or a test double). */
 export interface BarStream { isTTY?: boolean; columns?: number; write(s: string): unknown }
 
+/** After 100%, the call still flushes (msync): the bar says so once it has waited this long. */
+const FLUSH_AFTER_MS = 250;
+/** How often the flush line's seconds are redrawn. */
+const FLUSH_REDRAW_MS = 1000;
+
+/** Options of `progressBar`. */
+export interface BarOptions {
+  /** Calls at most this large draw nothing (default `PROGRESS_MIN_BYTES`). */
+  minBytes?: number;
+  /**
+   * The bytes one pass covers, shown as the total: the engine counts each operand's bytes (an in-place
+   * `apply` reads and writes the same file), the reader thinks of the file once.
+   */
+  passBytes?: number;
+}
+
 /**
  * Make an `onProgress` callback drawing on `stream` when it is a TTY and `enabled`, plus `done()` to
- * clear the line. Returns no callback when the bar is off.
+ * clear the line. Each draw clears to the end of the line (no characters left from a longer one);
+ * once the pass is complete and the call has not returned, the line says it is flushing, with the
+ * seconds so far. Returns no callback when the bar is off.
  * @example const p = progressBar('sum', process.stderr, !json && !quiet); await reduce('sum', a, { onProgress: p.onProgress }); p.done();
  */
-export function progressBar(label: string, stream: BarStream, enabled: boolean, minBytes = PROGRESS_MIN_BYTES):
+export function progressBar(label: string, stream: BarStream, enabled: boolean, options: BarOptions | number = {}):
   { onProgress?: (e: ProgressEvent) => void; done: () => void } {
   if (!enabled || !stream.isTTY) return { done: () => {} };
+  const { minBytes = PROGRESS_MIN_BYTES, passBytes } = typeof options === 'number' ? { minBytes: options } : options;
   const t0 = performance.now();
   let last = -Infinity;
   let drawn = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const draw = (text: string): void => { drawn = true; stream.write(`\r${text}\x1b[K`); };
+  const flushing = (bytes: number, since: number): void => {
+    const secs = Math.round((performance.now() - since) / 1000);
+    const text = `${label}: 100% of ${formatBytes(bytes)} done, flushing to disk${secs > 0 ? ` ${secs} s` : ''}`;
+    draw(text.slice(0, Math.max(1, (stream.columns ?? DEFAULT_COLUMNS) - 1)));
+    flushTimer = setTimeout(() => flushing(bytes, since), FLUSH_REDRAW_MS);
+    flushTimer.unref?.();
+  };
   return {
     onProgress: ({ doneBytes, totalBytes }) => {
       if (totalBytes <= minBytes) return;
       const now = performance.now();
       if (now - last < REDRAW_MS && doneBytes < totalBytes) return;
       last = now;
-      drawn = true;
-      stream.write(`\r${renderBar(label, doneBytes, totalBytes, (now - t0) / 1000, stream.columns)}`);
+      const scale = passBytes !== undefined && totalBytes > 0 ? passBytes / totalBytes : 1;
+      const text = renderBar(label, doneBytes * scale, totalBytes * scale, (now - t0) / 1000, stream.columns);
+      draw(text);
+      if (doneBytes >= totalBytes && flushTimer === undefined) {
+        const since = now;
+        flushTimer = setTimeout(() => flushing(totalBytes * scale, since), FLUSH_AFTER_MS);
+        flushTimer.unref?.();
+      }
     },
-    done: () => { if (drawn) stream.write('\r\x1b[K'); },
+    done: () => {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
+    },
   };
 }
 

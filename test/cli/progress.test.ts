@@ -19,6 +19,36 @@ describe('progress bar', () => {
     expect(s.out.at(-1)).toBe('\r\x1b[K');
   });
 
+  it('clears to the end of the line at every draw (no characters left from a longer line)', () => {
+    const s = stream(true);
+    const bar = progressBar('sum', s, true);
+    bar.onProgress!({ doneBytes: PROGRESS_MIN_BYTES, totalBytes: 4 * PROGRESS_MIN_BYTES });
+    expect(s.out.at(-1)).toMatch(/^\r.*\x1b\[K$/);
+    bar.done();
+  });
+
+  it('shows the flush phase after 100% until the call returns', async () => {
+    const s = stream(true);
+    const bar = progressBar('apply', s, true);
+    bar.onProgress!({ doneBytes: 2 * PROGRESS_MIN_BYTES, totalBytes: 2 * PROGRESS_MIN_BYTES });
+    await new Promise((r) => setTimeout(r, 1400));
+    expect(s.out.join('')).toMatch(/\rapply: 100% of 537 MB done, flushing to disk( 1 s)?\x1b\[K/);
+    bar.done();
+    const n = s.out.length;
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(s.out.length).toBe(n); // done() stops the flush line's redraws
+    expect(s.out.at(-1)).toBe('\r\x1b[K');
+  });
+
+  it('counts the bytes of one pass: an in-place apply of a 4 GB file shows 4 GB, not 8', () => {
+    const s = stream(true);
+    const bar = progressBar('apply', s, true, { passBytes: 4e9 });
+    bar.onProgress!({ doneBytes: 4e9, totalBytes: 8e9 }); // x read and written: the engine counts both
+    bar.onProgress!({ doneBytes: 8e9, totalBytes: 8e9 });
+    bar.done();
+    expect(s.out.join('')).toMatch(/ 50%  2.00 GB\/4.00 GB [\s\S]*100%  4.00 GB\/4.00 GB /);
+  });
+
   it('stays silent off a TTY, when disabled, and for small calls', () => {
     for (const [tty, on, total] of [[false, true, 2 ** 40], [true, false, 2 ** 40], [true, true, 1024]] as const) {
       const s = stream(tty);
@@ -50,7 +80,7 @@ describe('progress bar', () => {
     const s = { ...stream(true), columns: 40 };
     const bar = progressBar('sum', s, true);
     bar.onProgress!({ doneBytes: PROGRESS_MIN_BYTES, totalBytes: 4 * PROGRESS_MIN_BYTES });
-    const drawn = s.out.join('').replace('\r', '');
+    const drawn = s.out.join('').replace('\r', '').replace('\x1b[K', ''); // the clear-to-end-of-line escape takes no column
     expect(drawn.length).toBeGreaterThan(0);
     expect(drawn.length).toBeLessThanOrEqual(39);
   });

@@ -68,7 +68,8 @@ export async function applyCommand(args: string[]): Promise<void> {
       fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${paren(shape)} into shape ${paren(a.shape)}`);
     if (out !== undefined) dest = createLike(out, a, outDtype ?? a.dtype, shape);
     else { a.close(); a = openFile(file, values, 'r+'); }
-    const bar = progressBar('apply', process.stderr, !values.quiet);
+    // the bar shows the written file once (the engine counts every operand: in place, the file twice)
+    const bar = progressBar('apply', process.stderr, !values.quiet, { passBytes: (dest ?? a).nbytes });
     try {
       await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), vars: Object.fromEntries(vars), threads, onProgress: bar.onProgress });
     } finally {

@@ -53,7 +53,7 @@ export async function submitCommand(args: string[]): Promise<void> {
       if (now - last < REDRAW_MS && doneShards < totalShards) return;
       last = now;
       drawn = true;
-      err.write(`\r${red.name}: ${doneShards}/${totalShards} shards done`);
+      err.write(`\r${red.name}: ${doneShards}/${totalShards} shards done\x1b[K`);
     };
   }
   // Ctrl-C removes the jobs still queued (the running ones finish; their states stay cached), and
