@@ -81,11 +81,11 @@ describe('npm pack', () => {
   it('ships dist (no maps), native sources, binding.gyp, the prebuild, docs, README, LICENSE — nothing else', () => {
     const files = packed.files.map((f) => f.path);
     for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/addon.cjs', 'dist/src/cli.js', 'dist/workers/task.cjs',
-      'native/addon.cc', 'binding.gyp', 'prebuilds/linux-x64/ndmmap.glibc.node', 'docs/cli.md', 'README.md', 'LICENSE', 'package.json'])
+      'native/addon.cc', 'native/vendor/node-addon-api/napi.h', 'binding.gyp', 'install.cjs', 'prebuilds/linux-x64/ndmmap.glibc.node', 'docs/cli.md', 'README.md', 'LICENSE', 'package.json'])
       expect(files).toContain(f);
     const stray = files.filter((f) => /^(test|bench|\.ci|scripts|src|build|build-asan|node_modules|workers)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
     expect(stray).toEqual([]);
-    expect(files.every((f) => /^(dist\/(src|workers)|native|prebuilds|docs)\/|^(binding\.gyp|README\.md|LICENSE|package\.json)$/.test(f))).toBe(true);
+    expect(files.every((f) => /^(dist\/(src|workers)|native|prebuilds|docs)\/|^(binding\.gyp|install\.cjs|README\.md|LICENSE|package\.json)$/.test(f))).toBe(true);
   });
 
   it(`stays under ${MAX_PACKED / 2 ** 20} MiB packed, ${MAX_UNPACKED / 2 ** 20} MiB unpacked, ${MAX_FILES} files`, () => {
@@ -153,6 +153,13 @@ describe('installing the tarball with no compiler on PATH', () => {
     const sub = run('npx', ['--no-install', 'ndmmap', 'submit', '--redis', 'redis://127.0.0.1:1', 'sum', 'x.f8', '--dtype', 'float64'], app, env);
     expect(sub.status).toBe(1);
     expect(sub.stderr).toBe("ndmmap: ndmmap's distributed mode (submit, worker) needs bullmq, which is not installed: npm install bullmq@^6.7.0 ioredis@^6.0.0\n");
+    // where no prebuild fits (another arch) and no compiler exists: one ndmmap message, no node-gyp stack
+    const other = run('node', ['install.cjs'], pkg, { ...env, npm_config_arch: 'arm64' });
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(/^ndmmap: no prebuilt addon for linux-arm64 \(glibc\), and it cannot be compiled here: a C\+\+17 compiler \(g\+\+ or clang\+\+\), make, Python 3 are missing\.\n  looked for: prebuilds\/linux-arm64\/ndmmap\.glibc\.node \(the package has: linux-x64\/ndmmap\.glibc\.node[^)]*\)\n/);
+    expect(other.stderr).toMatch(/apt-get install -y g\+\+ make python3/);
+    expect(other.stderr).not.toMatch(/gyp ERR|not found: make/);
+    expect(run('node', ['install.cjs'], pkg, env).status).toBe(0); // the fitting prebuild: nothing to do
     const peers = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).peerDependencies as Record<string, string>;
     expect(Object.entries(peers).map(([k, v]) => `${k}@${v}`).join(' ')).toBe('bullmq@^6.7.0 ioredis@^6.0.0');
   }, 240_000);

@@ -87,7 +87,7 @@ describe('uniform shards', () => {
     expectError(ndmmap(['merge', files[0], stray]), 2, new RegExp(`^ndmmap: ${stray}: a ndmmap-partial/\\d state, while ${files[0]} holds ndmmap-dist-partial/1 states`));
     const other = path.join(dir, 'other.json');
     fs.writeFileSync(other, ndmmap(['histogram', LABELS, '--dtype', 'int16', '--bins', '5', '--range', '0,20', '--rows', '0:10', '--partial']).stdout);
-    expectError(ndmmap(['merge', files[0], other]), 2, new RegExp(`^ndmmap: ${other}: a state of another call`));
+    expectError(ndmmap(['merge', files[0], other]), 2, new RegExp(`^ndmmap: ${other}: the bins of the partial histograms differ.*\\(a state of another call than ${files[0]}'s\\)`));
     const junk = path.join(dir, 'junk.json');
     fs.writeFileSync(junk, '{"a": 1}\n');
     expectError(ndmmap(['merge', junk]), 2, new RegExp(`^ndmmap: ${junk}: not an ndmmap partial state`));

@@ -81,16 +81,18 @@ function checkSameCall(list: unknown[], from: Map<unknown, string>): void {
     if (q === null || typeof q !== 'object' || Array.isArray(q) || typeof q.format !== 'string' || !q.format.startsWith('ndmmap-'))
       fail('ERR_NDMMAP_PARTIAL', `${from.get(p)}: not an ndmmap partial state (expected the JSON that --partial prints)`);
     if (q.format !== first!.format) fail('ERR_NDMMAP_PARTIAL', `${from.get(p)}: a ${q.format} state, while ${from.get(first)} holds ${first!.format} states`);
-    if (callKey(q) !== callKey(first!)) {
-      const what = (x: Record<string, unknown>): string => `${String(x.op ?? 'dot')} of ${String(x.dtype ?? '')} ${show(x.arrayShape)}`.replace(/ {2}/g, ' ');
-      fail('ERR_NDMMAP_PARTIAL', `${from.get(p)}: a state of another call (${what(q)}, ${callKey(q).slice(0, 200)}) than ${from.get(first)}'s (${what(first!)})`);
-    }
   }
 }
 
-/** A merge error, with the files whose row ranges it names. */
+/**
+ * A merge error, with the file at fault: the first whose state belongs to another call than the first
+ * file's, else the files whose row ranges the message names.
+ */
 function blame(err: unknown, list: unknown[], from: Map<unknown, string>): unknown {
   if (!(err instanceof NdmmapError) || from.size === 0) return err;
+  const first = list[0] as Record<string, unknown>;
+  const other = list.find((p) => callKey(p as Record<string, unknown>) !== callKey(first));
+  if (other !== undefined) return new NdmmapError(err.code, `${from.get(other)}: ${err.message} (a state of another call than ${from.get(first)}'s)`, { cause: err });
   const named = new Set<string>();
   for (const m of err.message.matchAll(/rows (\d+):(\d+)/g)) {
     for (const p of list) {
