@@ -43,6 +43,9 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' }, expr: { type: 'string' },
     redis: { type: 'string' }, queue: { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' }, 'fan-in': { type: 'string' },
     attempts: { type: 'string' }, 'cache-ttl': { type: 'string' }, 'connect-timeout': { type: 'string' }, timeout: { type: 'string' },
+    // the other mergeable commands' flags (src/cli/submit-ops.ts refuses those an operation does not take)
+    bins: { type: 'string' }, range: { type: 'string' }, minlength: { type: 'string' }, k: { type: 'string' }, smallest: { type: 'boolean' },
+    metric: { type: 'string' }, query: { type: 'string' }, filter: { type: 'string' }, vector: { type: 'string' },
   },
   worker: {
     ...COMMON, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' }, threads: { type: 'string' },

@@ -9,6 +9,7 @@ import { fail, show } from '../errors.js';
 import { type ReduceOptions } from '../engine/reduce.js';
 import { type PartialState } from '../engine/partial.js';
 import { REDUCE_NAMES } from '../engine/reductions/index.js';
+import { OP_FORMAT, type OpHeader, distOp } from './ops.js';
 
 /** Version of the job data, so a worker refuses jobs from an incompatible submitter. */
 export const WIRE_VERSION = 2;
@@ -28,12 +29,12 @@ export interface WireOptions {
  */
 export interface FileIdentity { ino: string; size: number; mtimeNs: string; ctimeNs: string; headBytes: number; head: string }
 
-/** The fields every partial state of one job shares: checked at every node of the tree. */
-export type PartialHeader = Pick<PartialState, 'format' | 'op' | 'dtype' | 'options' | 'arrayShape' | 'valueDtype' | 'kernel' | 'valueType'>;
+/** The fields every partial state of one job shares: checked at every node of the tree (another operation's: its name). */
+export type PartialHeader = Pick<PartialState, 'format' | 'op' | 'dtype' | 'options' | 'arrayShape' | 'valueDtype' | 'kernel' | 'valueType'> | OpHeader;
 
 /** A leaf: reduce `rows` of `file` into a partial state. */
 export interface ShardJob {
-  v: number; file: string; layout: WireLayout; op: string; options: WireOptions; rows: [number, number];
+  v: number; file: string; layout: WireLayout; op: string; options: WireOptions | Record<string, unknown>; rows: [number, number];
   identity: FileIdentity; header: PartialHeader; cacheTtl: number;
 }
 
@@ -87,6 +88,7 @@ export function decodeOptions(w: unknown): ReduceOptions {
 }
 
 function checkHeader(h: unknown): PartialHeader {
+  if (isObject(h) && h.format === OP_FORMAT && distOp(h.op) !== undefined) return h as unknown as PartialHeader;
   if (!isObject(h) || typeof h.op !== 'string' || !REDUCE_NAMES.includes(h.op) || !isObject(h.options) || !Array.isArray(h.arrayShape)) bad('partial header', h);
   return h as unknown as PartialHeader;
 }
@@ -98,7 +100,8 @@ function checkHeader(h: unknown): PartialHeader {
 export function checkShardJob(d: unknown): ShardJob {
   if (!isObject(d) || d.v !== WIRE_VERSION) bad(`version (expected a shard job of ndmmap wire version ${WIRE_VERSION})`, isObject(d) ? d.v : d);
   if (typeof d.file !== 'string' || d.file === '' || d.file.includes('\0')) bad('file', d.file);
-  if (typeof d.op !== 'string' || !REDUCE_NAMES.includes(d.op)) bad('reduction', d.op);
+  const other = distOp(d.op);
+  if (typeof d.op !== 'string' || (!REDUCE_NAMES.includes(d.op) && other === undefined)) bad('reduction', d.op);
   if (!isRows(d.rows)) bad('row range', d.rows);
   const l = d.layout;
   if (!isObject(l) || !(l.kind === 'npy' || (l.kind === 'raw' && typeof l.dtype === 'string' && Array.isArray(l.shape) &&
@@ -108,8 +111,10 @@ export function checkShardJob(d: unknown): ShardJob {
   if (!isObject(id) || !Number.isSafeInteger(id.size) || !dec(id.ino) || !dec(id.mtimeNs) || !dec(id.ctimeNs) || typeof id.head !== 'string' ||
       !Number.isSafeInteger(id.headBytes) || (id.headBytes as number) < 0 || (id.headBytes as number) > 2 ** 20) bad('file identity', id);
   if (!Number.isSafeInteger(d.cacheTtl) || (d.cacheTtl as number) < 0) bad('cache time', d.cacheTtl);
-  decodeOptions(d.options);
-  checkHeader(d.header);
+  if (other === undefined) decodeOptions(d.options);
+  else if (!isObject(d.options)) bad('options', d.options);
+  const h = checkHeader(d.header);
+  if ((other === undefined) !== ('kernel' in h) || h.op !== d.op) bad('partial header', h);
   return d as unknown as ShardJob;
 }
 

@@ -11,7 +11,8 @@ import { setThreads } from '../engine/pool.js';
 import { checkBelongs, checkIdentity, checkUnchanged, fileIdentity, partialKey, settleMs, settled } from './identity.js';
 import { type PathMap, mapPath, openShardFile, parsePathMap } from './open.js';
 import { CLOSE_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE, checkTarget, connect, isConnectionError, load, redactUrl, within } from './redis.js';
-import { type MergeJob, type ShardJob, checkMergeJob, checkShardJob, decodeOptions, failureReason, isPermanent } from './wire.js';
+import { type DistOp, distOp } from './ops.js';
+import { type MergeJob, type PartialHeader, type ShardJob, checkMergeJob, checkShardJob, decodeOptions, failureReason, isPermanent } from './wire.js';
 
 /** Options of `startWorker`. */
 export interface WorkerOptions {
@@ -73,47 +74,66 @@ interface Context { pathMap: PathMap; cache: CacheClient; name: string; settle?:
  * a state is cached under holds that identity, so a changed file never meets an old state); a state is
  * cached only for a file that had settled before the shard started.
  */
-async function runShard(job: ShardJob, ctx: Context): Promise<PartialState> {
+async function runShard(job: ShardJob, ctx: Context): Promise<unknown> {
   const file = mapPath(job.file, ctx.pathMap);
   const started = Date.now();
   checkIdentity(job.identity, fileIdentity(file, job.identity.headBytes), file);
   const key = partialKey(job);
+  const op = distOp(job.op);
   if (job.cacheTtl > 0) {
     const raw = await ctx.cache.get(key);
     if (raw !== null) {
       let cached: unknown;
       try { cached = JSON.parse(raw); } catch { fail('ERR_NDMMAP_PARTIAL', `the cached state ${key} is not JSON`); }
+      if (op !== undefined) return checkOpState(op, cached, job.rows, `the cached state ${key}`);
       const state = combinePartials([cached]);
-      checkBelongs(state, job.header, job.rows, `the cached state ${key}`);
+      checkBelongs(state, job.header as PartialHeader, job.rows, `the cached state ${key}`);
       return state;
     }
   }
   const a = openShardFile(file, job.layout);
-  let state: PartialState;
+  let state: unknown;
   try {
-    state = await reducePartial(job.op, a, { ...decodeOptions(job.options), rows: job.rows });
+    state = op !== undefined ? await op.partial(a, job.options as Record<string, unknown>, job.rows)
+      : await reducePartial(job.op, a, { ...decodeOptions(job.options), rows: job.rows });
   } finally {
     a.close();
   }
   checkUnchanged(job.identity, file);
-  checkBelongs(state, job.header, job.rows, `the state this worker computed (another ndmmap version?)`);
+  if (op === undefined) checkBelongs(state as PartialState, job.header as PartialHeader, job.rows, `the state this worker computed (another ndmmap version?)`);
   if (job.cacheTtl > 0 && settled(job.identity, ctx.settle ?? settleMs(), started)) await ctx.cache.set(key, JSON.stringify(state), 'EX', job.cacheTtl);
   return state;
 }
 
-async function runMerge(job: MergeJob, children: Record<string, unknown>): Promise<PartialState> {
+async function runMerge(job: MergeJob, children: Record<string, unknown>): Promise<unknown> {
   const list = Object.values(children);
   if (list.length !== job.children) fail('ERR_NDMMAP_PARTIAL', `a merge job got ${list.length} child states, expected ${job.children}`);
+  const op = distOp(job.header.op);
+  if (op !== undefined) {
+    // another operation's states are collected (in row order), and merged once by the submitter
+    const states = list.flatMap((c) => (Array.isArray(c) ? c : [c]));
+    for (const p of states) checkOpState(op, p, undefined, 'a child state');
+    return states.sort((x, y) => (x as { rows: number[] }).rows[0] - (y as { rows: number[] }).rows[0]);
+  }
   const state = combinePartials(list);
-  checkBelongs(state, job.header, job.rows, 'the merged state of the children');
+  checkBelongs(state, job.header as PartialHeader, job.rows, 'the merged state of the children');
   return state;
+}
+
+/** A state of `op` (for `rows`, when given): what a merge job checks before passing it up. @throws `ERR_NDMMAP_PARTIAL` */
+function checkOpState(op: DistOp, p: unknown, rows: [number, number] | undefined, what: string): unknown {
+  const r = (p as { rows?: unknown } | null)?.rows;
+  if (!op.isState(p) || !Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isSafeInteger(x)))
+    fail('ERR_NDMMAP_PARTIAL', `${what} is not a ${op.name} state: ${show(JSON.stringify(p)?.slice(0, 200))}`);
+  if (rows !== undefined && (r[0] !== rows[0] || r[1] !== rows[1])) fail('ERR_NDMMAP_PARTIAL', `${what} covers rows ${show(r)}, expected ${show(rows)}`);
+  return p;
 }
 
 /**
  * Run one job of the queue (what `startWorker`'s processor does), with errors as BullMQ failure
  * reasons: `CODE: message (worker NAME)`, unrecoverable when no retry can cure them.
  */
-export async function processJob(job: JobLike, ctx: Context): Promise<PartialState> {
+export async function processJob(job: JobLike, ctx: Context): Promise<unknown> {
   const { bullmq } = await load();
   try {
     if (job.name === 'shard') return await runShard(checkShardJob(job.data), ctx);

@@ -1,7 +1,8 @@
 /**
- * `ndmmap submit --redis URL OP FILE [LAYOUT] [reduction flags] [--shards N | --rows-per-shard R]
- * [--fan-in F]`: run a reduction on the workers of a BullMQ queue and print its result as the local
- * command does, with a shards-done line on a terminal.
+ * `ndmmap submit --redis URL OP FILE [LAYOUT] [OP's flags] [--shards N | --rows-per-shard R]
+ * [--fan-in F]`: run a reduction, or histogram, bincount, topk, search or dot, on the workers of a
+ * BullMQ queue and print its result as the local command does, with a shards-done line on a terminal.
+ * Quantiles are refused by name: they do not shard.
  */
 import { type DTypeSpec } from '../../dtype-types.js';
 import { NdmmapError, fail } from '../../errors.js';
@@ -9,7 +10,10 @@ import { DEFAULT_QUEUE, redactUrl } from '../../distributed/redis.js';
 import { isTimeout } from '../../distributed/submit-wait.js';
 import { mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { reduction } from '../../engine/reductions/index.js';
-import { type SubmitOptions, submitPartial } from '../../distributed/submit.js';
+import { type SubmitOptions, submitOp, submitPartial } from '../../distributed/submit.js';
+import { distOp } from '../../distributed/ops.js';
+import { QUANTILE_NAMES } from '../help.js';
+import { checkFlags, opOptions, printOp } from '../submit-ops.js';
 import { USAGE, intOption, numberOption, orderOption, parse, shapeOption } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { isNpy } from '../open.js';
@@ -22,9 +26,14 @@ const REDRAW_MS = 100;
 export async function submitCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('submit', args, { min: 2, max: 2 });
   const [op, file] = positionals;
-  const red = reduction(op);
+  if (QUANTILE_NAMES.includes(op)) fail(USAGE, `submit ${op}: quantiles do not shard; run on one machine (ndmmap ${op} FILE)`);
+  const other = distOp(op);
+  const red = other === undefined ? reduction(op) : undefined;
   if (values.redis === undefined) fail(USAGE, 'submit: --redis URL is required (e.g. --redis redis://queue-host:6379)');
-  const o: SubmitOptions = { ...reduceOptions(red, values), redis: String(values.redis) } as SubmitOptions;
+  checkFlags(op, values, red === undefined ? [] : ['axis', 'keepdims', ...red.options.map((k) => (k === 'dtype' ? 'result-dtype' : k))]);
+  const own = red !== undefined ? reduceOptions(red, values) : await opOptions(op, values);
+  const o: SubmitOptions = { ...own, redis: String(values.redis) } as SubmitOptions;
+  const name = red?.name ?? op;
   if (values.queue !== undefined) o.queue = String(values.queue);
   const layout = ['dtype', 'shape', 'offset', 'order'].filter((k) => values[k] !== undefined);
   if (layout.length && isNpy(file)) fail(USAGE, `${file}: a .npy file carries its own layout; remove ${layout.map((k) => `--${k}`).join(', ')}`);
@@ -53,7 +62,7 @@ export async function submitCommand(args: string[]): Promise<void> {
       if (now - last < REDRAW_MS && doneShards < totalShards) return;
       last = now;
       drawn = true;
-      err.write(`\r${red.name}: ${doneShards}/${totalShards} shards done\x1b[K`);
+      err.write(`\r${name}: ${doneShards}/${totalShards} shards done\x1b[K`);
     };
   }
   // Ctrl-C removes the jobs still queued (the running ones finish; their states stay cached), and
@@ -67,7 +76,14 @@ export async function submitCommand(args: string[]): Promise<void> {
   o.signal = ac.signal;
   let state;
   try {
-    state = await submitPartial(red.name, file, o);
+    if (other !== undefined) {
+      const r = await submitOp(op, file, o as SubmitOptions & Record<string, unknown>);
+      if (drawn) err.write('\r\x1b[K');
+      drawn = false;
+      process.stdout.write(await printOp(op, r, values.json === true) + '\n');
+      return;
+    }
+    state = await submitPartial(name, file, o);
   } catch (e) {
     if (interrupted) throw new NdmmapError('ABORT_ERR', 'submit: interrupted; the queued jobs were removed');
     if (isTimeout(e)) fail('ETIMEDOUT', `submit: no result within ${limit} s from queue '${o.queue ?? DEFAULT_QUEUE}' on ${redactUrl(o.redis)}; the queued jobs were removed`);
