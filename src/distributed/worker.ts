@@ -9,7 +9,8 @@ import { fail, show } from '../errors.js';
 import { type PartialState, combinePartials, reducePartial } from '../engine/partial.js';
 import { setThreads } from '../engine/pool.js';
 import { checkBelongs, checkIdentity, checkUnchanged, fileIdentity, partialKey, settleMs, settled } from './identity.js';
-import { type PathMap, mapPath, openShardFile, parsePathMap } from './open.js';
+import { type PathMap, mapPath, parsePathMap } from './open.js';
+import { MappingCache } from './mappings.js';
 import { CLOSE_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_QUEUE, checkTarget, connect, isConnectionError, load, redactUrl, within } from './redis.js';
 import { type DistOp, distOp } from './ops.js';
 import { type MergeJob, type PartialHeader, type ShardJob, checkMergeJob, checkShardJob, decodeOptions, failureReason, isPermanent } from './wire.js';
@@ -67,7 +68,7 @@ const GONE_MS = 1000;
 interface CacheClient { get(key: string): Promise<string | null>; set(key: string, value: string, ex: 'EX', seconds: number): Promise<unknown> }
 /** A job as `processJob` reads it (a BullMQ Job; structural for the same reason). */
 interface JobLike { name: string; data: unknown; getChildrenValues(): Promise<Record<string, unknown>> }
-interface Context { pathMap: PathMap; cache: CacheClient; name: string; settle?: number }
+interface Context { pathMap: PathMap; cache: CacheClient; name: string; settle?: number; files?: MappingCache }
 
 /**
  * A shard: the file must be the one submitted when the shard starts and still be when it ends (the key
@@ -91,14 +92,8 @@ async function runShard(job: ShardJob, ctx: Context): Promise<unknown> {
       return state;
     }
   }
-  const a = openShardFile(file, job.layout);
-  let state: unknown;
-  try {
-    state = op !== undefined ? await op.partial(a, job.options as Record<string, unknown>, job.rows)
-      : await reducePartial(job.op, a, { ...decodeOptions(job.options), rows: job.rows });
-  } finally {
-    a.close();
-  }
+  const state = await (ctx.files ?? new MappingCache()).use(file, job.layout, job.identity, (a) => (op !== undefined ? op.partial(a, job.options as Record<string, unknown>, job.rows)
+    : reducePartial(job.op, a, { ...decodeOptions(job.options), rows: job.rows })));
   checkUnchanged(job.identity, file);
   if (op === undefined) checkBelongs(state as PartialState, job.header as PartialHeader, job.rows, `the state this worker computed (another ndmmap version?)`);
   if (job.cacheTtl > 0 && settled(job.identity, ctx.settle ?? settleMs(), started)) await ctx.cache.set(key, JSON.stringify(state), 'EX', job.cacheTtl);
@@ -186,7 +181,7 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
     health: { down: (cause) => log(`Redis at ${where} unreachable: ${cause}; retrying`), up: () => log(`Redis at ${where} is back`) },
   });
   const name = `${os.hostname()}:${process.pid}`;
-  const ctx: Context = { pathMap, cache: conn.client(), name, settle };
+  const ctx: Context = { pathMap, cache: conn.client(), name, settle, files: new MappingCache() };
   const worker = new bullmq.Worker(queue, (job) => processJob(job, ctx), {
     connection: conn.client(), concurrency, lockDuration, stalledInterval, maxStalledCount: MAX_STALLS, name,
   });
@@ -215,6 +210,7 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
     // clears its timers): nothing is left to keep the process alive
     await conn.close();
     if (!finished && (await within(graceful.then(() => true), CLOSE_MS)) === undefined) stopTimers(worker);
+    ctx.files!.closeAll();
   };
   return { name, close: () => (closing ??= close()) };
 }
