@@ -115,7 +115,7 @@ export function checkTarget(url: unknown, queue: unknown): { url: string; queue:
 export interface Connection {
   /** One more client (each BullMQ object gets its own). */
   client: () => RedisClient;
-  /** Are all clients connected right now? */
+  /** Is Redis answering (no lost connection since the last time every client was ready)? */
   healthy: () => boolean;
   /** QUIT every client, dropping the sockets of those that do not answer within `CLOSE_MS`. */
   close: () => Promise<void>;
@@ -159,7 +159,8 @@ export async function connect(url: string, timeoutMs = DEFAULT_CONNECT_TIMEOUT_M
     await within(Promise.allSettled(list.map((c) => c.quit())), CLOSE_MS);
     for (const c of list) c.disconnect(); // ends reconnect timers too: nothing keeps the process alive
   };
-  const healthy = (): boolean => clients.every((c) => c.status === 'ready');
+  // not every client's status: BullMQ ends its blocking client itself when closing, which is no outage
+  const healthy = (): boolean => !down;
   const probe = new Redis(url, {
     lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, disconnectTimeout: DISCONNECT_MS,
   });

@@ -128,8 +128,9 @@ describe.skipIf(SKIP_REASON !== undefined)('submit with no worker settles (17.9)
 
   it('the CLI warns after a few seconds, naming the queue, and gives up at --timeout; a malformed event is one line', async () => {
     const c = spawnCli(['submit', '--redis', redis.url, '--queue', 'nobdy', 'sum', F, '--dtype', 'f8', '--timeout', '7']);
-    await new Promise((ok) => setTimeout(ok, 1500));
     const conn = new IORedis(redis.url);
+    // the submitter reads events from the stream's end when it starts: inject once its jobs are queued
+    await until('the jobs to be queued', async () => (await conn.llen('bull:nobdy:wait')) > 0);
     await conn.xadd('bull:nobdy:events', '*', 'event', 'completed', 'jobId', 'x', 'returnvalue', '{not json');
     conn.disconnect();
     const end = await c.done;
