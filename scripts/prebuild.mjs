@@ -10,6 +10,7 @@
  * native source (what `npm install` or `npm run build:native` just compiled, with binding.gyp's
  * flags) is copied and stripped exactly as `prebuildify --strip` would, which saves a second 5-minute
  * compile in CI. Else, or with NDMMAP_PREBUILD_CLEAN=1 (release packs), prebuildify compiles it.
+ * Other platforms' prebuilds already in prebuilds/ (`npm run prebuild:musl`) are kept: they ship too.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,13 +39,13 @@ const built = rel('build/Release/ndmmap.node');
 if (fresh(dest)) {
   say(`${path.relative(root, dest)} is up to date`);
 } else if (process.env.NDMMAP_PREBUILD_CLEAN !== '1' && fresh(built)) {
-  fs.rmSync(rel('prebuilds'), { recursive: true, force: true });
+  fs.rmSync(dest, { force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(built, dest);
   if (process.platform === 'linux') run('strip', ['--strip-all', dest]);
   say(`${path.relative(root, dest)} from build/Release (set NDMMAP_PREBUILD_CLEAN=1 to compile afresh)`);
 } else {
-  fs.rmSync(rel('prebuilds'), { recursive: true, force: true });
+  fs.rmSync(dest, { force: true });
   const bin = rel('node_modules/prebuildify/bin.js');
   // JOBS: node-gyp's parallel make; the npm config's nodedir (offline headers) reaches node-gyp as env.
   run(process.execPath, [bin, '--napi', '--strip', '--tag-libc'], { ...process.env, JOBS: process.env.JOBS ?? 'max' });

@@ -31,14 +31,14 @@ Usage:
          [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial]
          [--threads N] [--json] [--quiet]
   ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--threads N] [--json]
-  ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP] [--partial] [--json]
+  ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
   ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR]
-         [--rows START:STOP] [--partial] [--threads N] [--json]
+         [--rows START:STOP | --shard-index I --shards N] [--partial] [--threads N] [--json]
   ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [--method M] [--axis K] [--keepdims]
   ndmmap median|nanmedian FILE [--axis K[,K...]] [--keepdims] [--expr EXPR]
   ndmmap histogram FILE [--bins N|E0,E1,...] [--range LO,HI] [--weights FILE2] [--density] [--expr EXPR]
-         [--rows START:STOP] [--partial] [--json]
-  ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows START:STOP] [--partial] [--json]
+         [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
+  ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
   ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]
   ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
          [--threads N] [--quiet]
@@ -147,6 +147,8 @@ bar chart, one line per bin (edges, count, bar) fitted to the terminal width.
   --density             probability density (count / width / total)
   --expr EXPR           histogram of an expression of x, e.g. 'log1p(x)'
   --rows START:STOP     only rows START:STOP of the first axis
+  --shard-index I --shards N (or --rows-per-shard R)   shard I's rows (with --partial alone:
+                        JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID give I)
   --partial             print a mergeable state (needs --range or edges); 'merge' adds the counts.
                         Automatic ranges over shards: run min and max with --partial, merge each, then
                         pass --range MIN,MAX to every shard
@@ -161,6 +163,7 @@ numpy's bincount: how many times each non-negative integer occurs in a 1-D array
   --minlength N       at least N bins
   --weights FILE2     sum weights (same shape) instead of counting
   --rows START:STOP   only rows START:STOP
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial           print a mergeable state; 'merge' adds the counts
   --json              print {"result": [...]}
 ${RUN}
@@ -179,14 +182,15 @@ holding one or more states (one JSON object per line).
                merge step of its own, e.g. a Slurm job per group of shards)
   --json       print {"result": R}
 `,
-  submit: `Usage: ndmmap submit --redis URL REDUCTION FILE [reduction flags] [LAYOUT] [options]
+  submit: `Usage: ndmmap submit --redis URL OP FILE [OP's flags] [LAYOUT] [options]
 
-Run a reduction on the workers ('ndmmap worker') of a BullMQ queue: shard jobs reduce row ranges,
-merge jobs combine them in a fan-in tree; prints the result as 'ndmmap REDUCTION FILE' does. FILE is
-opened here (its header, identity and the flags are checked first) and by path on every worker.
+Run OP — a reduction, or histogram, bincount, topk, search or dot — on the workers ('ndmmap worker')
+of a BullMQ queue: shard jobs run row ranges, merge jobs combine them in a fan-in tree; prints the
+result as 'ndmmap OP FILE' does. FILE is opened here (its header, identity and the flags are checked
+first) and by path on every worker. Quantiles do not shard: run them on one machine.
   --redis URL             redis://[user:password@]host[:port][/db] or rediss:// (required)
   --queue NAME            queue the workers serve (default ndmmap)
-  --shards N              near-equal row ranges (default: about one per 128 MiB)
+  --shards N              near-equal row ranges (default: about one per 512 MiB)
   --rows-per-shard R      or R rows per shard
   --fan-in F              states per merge job (default 16)
   --attempts N            tries per job before the submit fails (default 3)
@@ -197,8 +201,10 @@ opened here (its header, identity and the flags are checked first) and by path o
   -q, --quiet             no shards-done line (shown on a terminal)
 When no worker has taken a job after 5 s, one line on stderr says so, naming the queue; Ctrl-C
 removes the queued jobs and exits 130, whatever state Redis is in.
-Reduction flags: --axis, --keepdims, --ddof, --result-dtype, --where, --initial, --expr (see
-'ndmmap sum --help').
+OP's flags, as the local command takes them: reductions --axis, --keepdims, --ddof, --result-dtype,
+--where, --initial, --expr; histogram --bins, --range (required with a bin count), --expr; bincount
+--minlength; topk --k, --axis, --smallest; search --query Q.npy, --k, --metric, --filter EXPR; dot
+--vector V.npy.
 
 ${LAYOUT}
 `,
@@ -219,22 +225,26 @@ is one line on stderr, and one more when it is back.
   --settle S              cache a shard's state only if its file was left alone for S seconds
                           (default 60: writes through a mapping show in the metadata only after writeback)
 `,
-  dot: `Usage: ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--threads N] [--json]
+  dot: `Usage: ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--threads N] [--json]
 
 numpy's a @ v: FILE (..., D) times V.npy, a vector (D,) or a matrix (D, Q) with Q <= 64. The result
 dtype is numpy's promotion (int8 @ int8 is int8 and wraps; float16 accumulates in float32).
   --vector V.npy   the vector or matrix (a .npy file)
   --out S.npy      write the result to a new .npy file instead of printing it
+  --rows A:B       only rows A:B of FILE (2-D or more): rows A:B of the result
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
+  --partial        print the rows' part of the result as a state for 'ndmmap merge' (which puts them in order)
   --json           print {"result": R} (with --out: {"out", "shape", "dtype"})
 ${RUN}
 `,
-  topk: `Usage: ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP] [--partial] [--json]
+  topk: `Usage: ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
 
 The k largest values along an axis (default the last; 'none' flattens) and their indices, sorted
 best first; ties go to the lower index, NaN comes last (numpy's stable sort of -a).
   --k K            how many (1 <= K <= the axis length)
   --smallest       the k smallest instead
   --rows A:B       only rows A:B of the first axis
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print a mergeable state for rows A:B (indices of the whole file); see 'ndmmap merge'
   --json           print {"values": [...], "indices": [...]}
 ${RUN}
@@ -248,6 +258,7 @@ or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine ran
   --metric M       dot (default), cosine or l2
   --filter F.npy|EXPR   a bool (N,) file, or a bool expression of the row index i0 ('i0 < 500000'): only rows where it is true
   --rows A:B       only rows A:B (indices stay those of the whole file)
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print a mergeable state for rows A:B; see 'ndmmap merge'
   --json           print {"indices": [...], "scores": [...]}
 ${RUN}

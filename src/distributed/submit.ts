@@ -47,7 +47,7 @@ export interface SubmitOptions extends Pick<ReduceOptions, 'axis' | 'keepdims' |
   where?: string;
   /** A raw file's layout, as `memmap()` takes it (a `.npy` carries its own). */
   layout?: { dtype?: DTypeSpec; shape?: ShapeLike; offset?: number; order?: 'C' | 'F' };
-  /** Number of shards (near-equal row ranges); default about one per 128 MiB. */
+  /** Number of shards (near-equal row ranges); default about one per 512 MiB. */
   shards?: number;
   /** Or rows per shard. */
   rowsPerShard?: number;
