@@ -16,13 +16,14 @@ import { dotCommand } from './cli/commands/dot.js';
 import { searchCommand } from './cli/commands/search.js';
 import { topkCommand } from './cli/commands/topk.js';
 import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
-import { submitCommand } from './cli/commands/submit.js';
-import { workerCommand } from './cli/commands/worker.js';
 import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
 import { HELP, QUANTILE_NAMES } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  info, create, demo, apply: applyCommand, merge: mergeCommand, submit: submitCommand, worker: workerCommand, dot: dotCommand, topk: topkCommand, search: searchCommand,
+  info, create, demo, apply: applyCommand, merge: mergeCommand, dot: dotCommand, topk: topkCommand, search: searchCommand,
+  // the distributed commands load on use too: their modules (every mergeable operation's) stay out of a local run's start-up
+  submit: async (args) => (await import('./cli/commands/submit.js')).submitCommand(args),
+  worker: async (args) => (await import('./cli/commands/worker.js')).workerCommand(args),
   // the distribution commands load on use: a reduction's start-up stays as short as it was
   histogram: async (args) => (await import('./cli/commands/histogram.js')).histogramCommand(args),
   bincount: async (args) => (await import('./cli/commands/bincount.js')).bincountCommand(args),
