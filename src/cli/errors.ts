@@ -29,3 +29,21 @@ export function errorLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return `ndmmap: ${msg.replace(/\s*\n\s*/g, ' ').trim()}`;
 }
+
+/**
+ * Turn write errors on the output streams into one `ndmmap:` line and exit status 1: a stream with no
+ * 'error' listener would crash the process with a stack trace (`> /dev/full`, a closed pipe). A
+ * failing stderr has nowhere left to report to and is ignored.
+ * @returns whether stdout has failed so far.
+ */
+export function watchOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): { readonly failed: boolean } {
+  const state = { failed: false };
+  stderr.on('error', () => { /* nothing left to report to */ });
+  stdout.on('error', (err: Error) => {
+    if (state.failed) return;
+    state.failed = true;
+    if (!process.exitCode) process.exitCode = EXIT_RUNTIME;
+    stderr.write(`ndmmap: cannot write the output: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  });
+  return state;
+}
