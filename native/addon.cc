@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dtype.h"
+#include "files.h"
 #include "glue.h"
 #include "guard.h"
 #include "reduce.h"
@@ -152,6 +153,16 @@ Napi::Value Detach(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// fileInUse(dev: bigint, ino: bigint): does an open mapping (of any thread) map this file?
+Napi::Value FileInUseGlue(const Napi::CallbackInfo& info) {
+  if (info.Length() < 2 || !info[0].IsBigInt() || !info[1].IsBigInt())
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", "fileInUse(dev: bigint, ino: bigint)");
+  bool lossless = true;
+  uint64_t dev = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  uint64_t ino = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
+  return Napi::Boolean::New(info.Env(), FileInUse(dev, ino));
+}
+
 Napi::Value LiveCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), LiveMappings());
 }
@@ -225,6 +236,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<MakeWindow>>("window"),
       InstanceMethod<&Addon::Call<Detach>>("detach"),
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
+      InstanceMethod<&Addon::Call<FileInUseGlue>>("fileInUse"),
       InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
       InstanceMethod<&Addon::Call<DistCall>>("dist"),

@@ -64,4 +64,11 @@ void FileUnref(int shared) {
   if (dead >= 0) close(dead);
 }
 
+bool FileInUse(uint64_t dev, uint64_t ino) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  for (bool writable : {false, true})
+    if (g_files->count(Key{(dev_t)dev, (ino_t)ino, writable}) != 0) return true;
+  return false;
+}
+
 }  // namespace ndmmap

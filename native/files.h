@@ -4,6 +4,7 @@
 // one file hold one descriptor, not N (EMFILE when they are dropped without close() and the GC is
 // slow to run). The addon, not JavaScript, owns it, so an environment's teardown can close it.
 #pragma once
+#include <cstdint>
 
 namespace ndmmap {
 
@@ -12,5 +13,8 @@ namespace ndmmap {
 int FileRef(int fd, bool writable, int* shared);
 // Drops a reference taken by FileRef; the descriptor is closed with the last one.
 void FileUnref(int shared);
+// Is the file (device, inode) mapped by a mapping that is open, or closed but still used by a call?
+// (Retired mappings have let go of their file: registry.h.) What mode 'w+' asks before it truncates.
+bool FileInUse(uint64_t dev, uint64_t ino);
 
 }  // namespace ndmmap

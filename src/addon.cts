@@ -40,6 +40,8 @@ export interface Native {
   fallocate(fd: number, offset: number, length: number): void;
   window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
   detach(handle: object, buffer: ArrayBuffer): void;
+  /** Is the file (device, inode) mapped by a mapping that is open (or closed but still used by a call), in any thread? */
+  fileInUse(dev: bigint, ino: bigint): boolean;
   /** Mappings of files not yet released (closed mappings still in use by a call count). */
   liveMappings(): number;
   /** Address ranges of closed mappings kept reserved (anonymous) until their buffers are collected. */

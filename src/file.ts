@@ -79,6 +79,23 @@ export function openTarget(file: string, mode: keyof typeof FLAGS): { fd: number
 }
 
 /**
+ * Refuse to truncate a file that an open memmap (of any thread) maps, under whatever name it was
+ * opened — a symlink, a hard link, `/proc/self/…`: device and inode decide. Its pages would vanish
+ * under that mapping: its data lost, and the next access through it a SIGBUS.
+ * @throws `ERR_NDMMAP_OVERLAP`.
+ */
+export function checkNotMapped(file: string, what: string): void {
+  let st: fs.BigIntStats;
+  try {
+    st = fs.statSync(file, { bigint: true });
+  } catch {
+    return; // nothing there (yet): nothing to lose
+  }
+  if (native.fileInUse(st.dev, st.ino))
+    fail('ERR_NDMMAP_OVERLAP', `${what} would truncate '${file}', but an open memmap maps it (the same file by device and inode): close that memmap first`, { path: file });
+}
+
+/**
  * Fail before any block is taken when the file system of `file` has less than `need` bytes free for
  * it. posix_fallocate of more than is free takes every free block before it fails (other writers see
  * a full disk meanwhile); this check makes that the rare race, not the rule.

@@ -8,7 +8,7 @@ import { type DType, dtype as parseDtype } from './dtype.js';
 import { type DTypeSpec } from './dtype-types.js';
 import { fail, osError, show } from './errors.js';
 import { MAX_SIZE, type Order, type ShapeLike, checkShape, sizeOf } from './layout.js';
-import { checkSpace, growFile, openTarget, statTarget } from './file.js';
+import { checkNotMapped, checkSpace, growFile, openTarget, statTarget } from './file.js';
 import { type Mode, type ModeName, Mapping } from './mapping.js';
 import { MAP_COPY, MAP_READ, MAP_SHARED, native } from './native.js';
 
@@ -62,12 +62,13 @@ export function checkOpenOptions(filename: unknown, opts: OpenOptions): Checked 
 /**
  * Open and map per numpy's rules; returns the mapping and the final shape.
  * @throws OS errors, `ERR_NDMMAP_NOT_FILE` (a FIFO, directory or device: refused before open(2),
- *   which would block on a FIFO), `ENOSPC` (w+ larger than the free space: before the file is
- *   truncated), `ERR_NDMMAP_SIZE`.
+ *   which would block on a FIFO), `ERR_NDMMAP_OVERLAP` (w+ of a file an open memmap maps), `ENOSPC`
+ *   (w+ larger than the free space: before the file is truncated), `ERR_NDMMAP_SIZE`.
  */
 export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
   const before = statTarget(c.filename);
   if (c.mode === 'w+') {
+    checkNotMapped(c.filename, "mode 'w+'");
     // w+ truncates at open(2): the space check must come first, counting the blocks it gives back.
     checkSpace(c.filename, Math.max(c.offset + sizeOf(c.shape!) * c.dtype.itemsize, 1), before === undefined ? 0 : before.blocks * 512);
   }

@@ -262,6 +262,40 @@ describe('modes', () => {
   });
 });
 
+describe("mode 'w+' and createNpy() on a file an open memmap maps (issue 17, item 1)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => { tmp = tempDir(); });
+  afterEach(() => tmp.remove());
+
+  it('refuses before truncating, whatever name reaches the file (itself, a symlink, a hard link, /proc/self/root); allowed after close()', () => {
+    const f = tmp.file('input.f8');
+    const data = Buffer.from(new Float64Array([1, 2, 3, 4]).buffer);
+    fs.writeFileSync(f, data);
+    const sym = tmp.file('sym.f8');
+    fs.symlinkSync(f, sym);
+    const hard = tmp.file('hard.f8');
+    fs.linkSync(f, hard);
+    const symNpy = tmp.file('sym.npy');
+    fs.symlinkSync(f, symNpy);
+    for (const mode of ['r', 'r+', 'c'] as const) {
+      const a = memmap(f, { dtype: 'float64', mode });
+      for (const name of [f, sym, hard, `/proc/self/root${f}`]) {
+        const e = caught(() => memmap(name, { dtype: 'float64', mode: 'w+', shape: [8] }));
+        expect(e, `${mode} ${name}`).toBeInstanceOf(NdmmapError);
+        expect(e.code).toBe('ERR_NDMMAP_OVERLAP');
+        expect(e.message).toMatch(/an open memmap maps it/);
+      }
+      expect(caught(() => createNpy(symNpy, { dtype: 'float64', shape: [4] })).code).toBe('ERR_NDMMAP_OVERLAP');
+      expect(fs.readFileSync(f)).toEqual(data);
+      expect(a.get(3)).toBe(4);
+      a.close();
+    }
+    const b = memmap(sym, { dtype: 'float64', mode: 'w+', shape: [2] });
+    b.close();
+    expect(fs.statSync(f).size).toBe(16);
+  });
+});
+
 describe('properties', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => { tmp = tempDir(); });
