@@ -29,6 +29,18 @@ const leaked = new FinalizationRegistry<number>((id) => {
   native.unmap(id);
 });
 
+/** Every window handed out, by its buffer: which mapping, from which file byte. */
+const windows = new WeakMap<ArrayBufferLike, { mapping: Mapping; pos: number }>();
+
+/**
+ * The file bytes a buffer from {@link Mapping.window} (`typedArray()`) shows: its mapping and the file
+ * position of its byte 0; undefined for any other buffer. Such a buffer aliases the file's memory, so
+ * writing the file can change what it holds (even a mode 'r' window, until its page is copied).
+ */
+export function windowOf(buffer: ArrayBufferLike): { mapping: Mapping; pos: number } | undefined {
+  return windows.get(buffer);
+}
+
 export class Mapping {
   /** Windows for get/set, by index: [view, file position of view byte 0]. */
   private readonly views = new Map<number, [DataView, number]>();
@@ -97,6 +109,7 @@ export class Mapping {
   window(pos: number, len: number): ArrayBuffer {
     this.check();
     const { buffer, handle } = native.window(this.id, pos, len);
+    windows.set(buffer, { mapping: this, pos });
     if (this.tracked.size > 64) for (const t of this.tracked) if (t.buffer.deref() === undefined) this.tracked.delete(t);
     this.tracked.add({ handle, buffer: new WeakRef(buffer) });
     return buffer;

@@ -7,6 +7,7 @@ import { castScalar, isSwapped, type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { type VarType, compileExpr } from '../expr/index.js';
 import { byteExtent, contiguousStrides, makeLayout } from '../layout.js';
+import { windowOf } from '../mapping.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { type ArrayOperand, type PyFloat, type VarValue, alignSteps, broadcastShapes, checkInto, classify, elementStrides } from './operands.js';
 import { type PlanOperand, planApply } from './plan-apply.js';
@@ -44,6 +45,20 @@ function checkOverlap(src: MemMap, steps: readonly number[], dst: MemMap, what: 
   const same = src.layout.byteOffset === dst.layout.byteOffset && src.dtype.str === dst.dtype.str &&
     steps.every((s, d) => s === outSteps[d] || dst.shape[d] === 1);
   if (!same) fail('ERR_NDMMAP_OVERLAP', `${what} overlaps the output with a different layout; write to a separate file`);
+}
+
+/**
+ * A typed-array var to read while writing `dst`: a copy when it shows bytes of `dst`'s file that the
+ * call writes (a `typedArray()` window of `dst`'s memmap, or of another memmap of the same file), so
+ * every element is read before any is written, as numpy buffers overlapping operands.
+ */
+function unaliased(view: ArrayBufferView, dst: MemMap): ArrayBufferView {
+  const w = windowOf(view.buffer);
+  if (w === undefined || !w.mapping.sameFile(dst.mapping)) return view;
+  const [lo, hi] = byteExtent(dst.layout);
+  const start = w.pos + view.byteOffset;
+  if (start + view.byteLength <= lo || hi <= start) return view;
+  return (view as Uint8Array).slice();
 }
 
 /** The operands an expression may name: x, y and vars, checked and classified. */
@@ -111,7 +126,7 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {},
       plan.push({ pos: arr.memmap.layout.byteOffset, steps, bytes: full ? arr.dtype.itemsize : 0 });
     } else {
       refs.push([-3 - buffers.length, arr.dtype.code, 0]);
-      buffers.push(arr.buffer!);
+      buffers.push(unaliased(arr.buffer!, out));
       plan.push({ pos: 0, steps, bytes: 0 });
     }
   }
