@@ -75,9 +75,9 @@ export interface Native {
   /**
    * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
    * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)
-   * or -3 - b (buffers[b]); format in native/glue_apply.cc.
+   * or -3 - b (buffers[b]); format in native/glue_apply.cc. `dry`: evaluate, write nothing.
    */
-  apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[]): void;
+  apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[], dry?: boolean): void;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
- * Exit statuses: 0 success, 2 usage (the arguments are wrong), 1 runtime (the file or the system is).
+ * Exit statuses: 0 success, 2 usage (the arguments are wrong), 1 runtime (the file or the system is),
+ * 130/143 interrupted by SIGINT/SIGTERM.
  */
+import { exitStatusOf, interruptionOf } from './interrupt.js';
 
 /** Exit status of a usage error. */
 export const EXIT_USAGE = 2;
@@ -16,9 +18,12 @@ const USAGE_CODES = new Set([
 
 /**
  * The exit status for an error: 2 for usage codes (`ERR_NDMMAP_DTYPE`…, `ERR_INVALID_ARG_*`,
- * `ERR_OUT_OF_RANGE`, `ERR_PARSE_ARGS_*`), 1 for everything else (OS errors, `ERR_NDMMAP_SIZE`, `ERR_NDMMAP_NPY`).
+ * `ERR_OUT_OF_RANGE`, `ERR_PARSE_ARGS_*`), 128 + the signal for a call stopped by SIGINT/SIGTERM, 1 for
+ * everything else (OS errors, `ERR_NDMMAP_SIZE`, `ERR_NDMMAP_NPY`).
  */
 export function exitCodeFor(err: unknown): number {
+  const sig = interruptionOf(err);
+  if (sig !== undefined) return exitStatusOf(sig);
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') return EXIT_RUNTIME;
   if (USAGE_CODES.has(code) || code.startsWith('ERR_INVALID_ARG_') || code.startsWith('ERR_PARSE_ARGS_')) return EXIT_USAGE;

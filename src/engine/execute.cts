@@ -109,7 +109,7 @@ function runDist(t: tasks.DistTask): void {
 }
 
 function runApply(t: tasks.ApplyTask): void {
-  claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, applyDescriptor(t, b), t.buffers));
+  claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, applyDescriptor(t, b), t.buffers, t.dry === true));
 }
 
 function runEmbed(t: tasks.EmbedTask): void {

@@ -76,6 +76,8 @@ export interface ApplyTask {
   blocks: ApplyBlock[];
   /** Mapping whose pages are hinted sequential for a large call (the input's, else the output's). */
   hintId: number;
+  /** A read-only pass: evaluate every block, write nothing (finds a failing element before any write). */
+  dry?: boolean;
 }
 
 /**

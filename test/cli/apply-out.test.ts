@@ -110,3 +110,77 @@ describe('apply --var NAME=M.npy --out M.npy (or a link to it)', () => {
     expect(fs.readFileSync(m).equals(before)).toBe(true);
   });
 });
+
+describe('apply that fails or is interrupted after the output was created (issue 17, item 13)', () => {
+  /** int64 x and exponents p: 1 everywhere but -1 at 60%. */
+  function powerCase(n: number): { x: string; p: string } {
+    const x = path.join(dir, `px${serial++}.i8`);
+    fs.writeFileSync(x, Buffer.from(BigInt64Array.from({ length: n }, (_, i) => BigInt(i + 2)).buffer));
+    const p = path.join(dir, `pp${serial++}.npy`);
+    const m = createNpy(p, { dtype: 'int64', shape: [n] });
+    m.assign(BigInt64Array.from({ length: n }, (_, i) => (i === Math.floor(n * 0.6) ? -1n : 1n)));
+    m.close();
+    return { x, p };
+  }
+
+  it('an integer to a negative power in --var data: exit 1 with numpy\'s message, no output file left (new or overwritten)', () => {
+    for (const n of [2_000_000, 1000]) {
+      const { x, p } = powerCase(n);
+      const xBefore = fs.readFileSync(x);
+      const fresh = path.join(dir, `never${serial++}.npy`);
+      expectError(ndmmap(['apply', x, '--dtype', 'i8', '--expr', 'x ** p', '--var', `p=${p}`, '--out', fresh]), 1, /Integers to negative integer powers are not allowed/);
+      expect(fs.existsSync(fresh)).toBe(false);
+      const old = path.join(dir, `old${serial++}.f8`);
+      fs.writeFileSync(old, Buffer.alloc(64, 1));
+      expectError(ndmmap(['apply', x, '--dtype', 'i8', '--expr', 'x ** p', '--var', `p=${p}`, '--out', old]), 1, /negative integer powers.*removed/);
+      expect(fs.existsSync(old)).toBe(false);
+      // in place: refused before any write, FILE unchanged
+      expectError(ndmmap(['apply', x, '--dtype', 'i8', '--expr', 'x ** p', '--var', `p=${p}`]), 1, /negative integer powers/);
+      expect(fs.readFileSync(x).equals(xBefore)).toBe(true);
+    }
+  });
+
+  /** The first float64 value of `f` (at byte `at`), or undefined while it does not exist. */
+  const first = (f: string, at: number): number | undefined => {
+    try { const b = Buffer.alloc(8); const fd = fs.openSync(f, 'r'); try { fs.readSync(fd, b, 0, 8, at); } finally { fs.closeSync(fd); } return b.readDoubleLE(0); } catch { return undefined; }
+  };
+
+  /** Start a long apply, send `sig` once its first block is written to `watch`, and collect how it ended. */
+  async function interrupted(args: string[], sig: NodeJS.Signals, watch: string, at: number, before: number | undefined): Promise<{ status: number | null; signal: string | null; stderr: string }> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    for (let i = 0; i < 600; i++) {
+      const v = first(watch, at);
+      if (v !== undefined && v !== before && v !== 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill(sig);
+    return new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stderr })));
+  }
+
+  const big = path.join(dir, 'big.f8');
+  const N = 16 * 2 ** 20; // 128 MiB of float64
+  const SLOW = 'arctan2(sin(x), cos(x)) * tanh(x) + log1p(abs(x)) + arcsinh(x) * cosh(x * 1e-9)';
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig} during apply --out NEW: the call stops, NEW is removed, exit ${sig === 'SIGINT' ? 130 : 143} with one line`, async () => {
+      if (!fs.existsSync(big)) fs.writeFileSync(big, Buffer.from(Float64Array.from({ length: N }, (_, i) => 1 + i * 1e-3).buffer));
+      const out = path.join(dir, `sig${serial++}.npy`);
+      const r = await interrupted(['apply', big, '--dtype', 'f8', '--expr', SLOW, '--out', out, '--threads', '1'], sig, out, 128, undefined);
+      expect(r.signal).toBe(null);
+      expect(r.status, r.stderr).toBe(sig === 'SIGINT' ? 130 : 143);
+      expectError({ status: r.status, stdout: '', stderr: r.stderr }, r.status!, new RegExp(`interrupted by ${sig}.*removed`));
+      expect(fs.existsSync(out)).toBe(false);
+    }, 60_000);
+  }
+
+  it('SIGINT during apply in place: exit 130, the message says how much was written', async () => {
+    const f = path.join(dir, 'inplace.f8');
+    fs.writeFileSync(f, Buffer.from(Float64Array.from({ length: N }, (_, i) => 1 + i * 1e-3).buffer));
+    const r = await interrupted(['apply', f, '--dtype', 'f8', '--expr', SLOW, '--threads', '1'], 'SIGINT', f, 0, 1);
+    expect(r.status, r.stderr).toBe(130);
+    expectError({ status: r.status, stdout: '', stderr: r.stderr }, 130, /interrupted by SIGINT.*partly written \(written: \d+%/);
+  }, 60_000);
+});

@@ -4,6 +4,7 @@
  * or --out-dtype, and the broadcast shape) or in place. Everything — the vars, the expression, the
  * shapes — is checked before any file is created or opened for writing.
  */
+import fs from 'node:fs';
 import { dtype as parseDtype, type DType } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
 import { compileExpr, type VarType } from '../../expr/index.js';
@@ -14,6 +15,7 @@ import { apply } from '../../engine/elementwise.js';
 import { broadcastShapes, paren } from '../../engine/operands.js';
 import { isNpy, openFile } from '../open.js';
 import { inputAt } from '../out-target.js';
+import { failedWrite, onInterrupt } from '../interrupt.js';
 import { progressBar, summaryLine } from '../progress.js';
 
 /** The order of an output of `shape` made from `a`: FILE's order when the shape is FILE's. */
@@ -73,16 +75,20 @@ export async function applyCommand(args: string[]): Promise<void> {
     for (const [k, v] of vars) if (typeof v === 'object' && 'dtype' in v) inputs.push([`--var ${k}`, v]);
     const dt = outDtype ?? a.dtype;
     const same = out === undefined ? a : inputAt(out, inputs, { dtype: dt, shape, order: orderLike(a, shape) });
-    if (same === undefined) dest = createLike(out!, a, dt, shape);
+    let created: string | undefined; // removed if the write fails: it would hold no result
+    if (same === undefined) { dest = createLike(out!, a, dt, shape); created = out; }
     else if (same === a) { a.close(); a = openFile(file, values, 'r+'); }
     else dest = openNpy(same.filename, { mode: 'r+' }); // a --var's file, which keeps being read through its own map
+    const stop = onInterrupt(() => { if (created !== undefined) fs.rmSync(created, { force: true }); });
     const bar = progressBar('apply', process.stderr, !values.quiet);
     try {
-      await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), vars: Object.fromEntries(vars), threads, onProgress: bar.onProgress });
+      await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), vars: Object.fromEntries(vars), threads, onProgress: bar.onProgress, signal: stop.signal });
+    } catch (err) {
+      throw failedWrite(err, created);
     } finally {
       bar.done();
+      stop.dispose();
     }
-    (dest ?? a).flush();
     const target = dest ?? a;
     if (!values.quiet) {
       const what = `wrote ${out ?? file} (${expr}${out !== undefined ? ` of ${file}` : ', in place'})`;
