@@ -38,8 +38,8 @@ export interface Native {
   sync(id: number, position: number, length: number): void;
   advise(id: number, position: number, length: number, advice: number): void;
   fallocate(fd: number, offset: number, length: number): void;
-  window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
-  detach(handle: object, buffer: ArrayBuffer): void;
+  /** An ArrayBuffer over file bytes; its memory stays mapped, the same length, until it is collected. */
+  window(id: number, position: number, length: number): { buffer: ArrayBuffer };
   /** Is the file (device, inode) mapped by a mapping that is open (or closed but still used by a call), in any thread? */
   fileInUse(dev: bigint, ino: bigint): boolean;
   /** Mappings of files not yet released (closed mappings still in use by a call count). */

@@ -7,7 +7,7 @@ import { castScalar, isSwapped, type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { type VarType, compileExpr } from '../expr/index.js';
 import { byteExtent, contiguousStrides, makeLayout } from '../layout.js';
-import { windowOf } from '../mapping.js';
+import { releaseTurn, windowOf } from '../mapping.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { type ArrayOperand, type PyFloat, type VarValue, alignSteps, broadcastShapes, checkInto, classify, elementStrides } from './operands.js';
 import { type PlanOperand, planApply } from './plan-apply.js';
@@ -168,6 +168,7 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {},
   await pass(task, checked ? passProgress(opts, true) : opts);
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
+  await releaseTurn();
   return out;
 }
 
