@@ -74,6 +74,21 @@ Napi::Value Fallocate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// holes(fd, offset, length): bytes of that range of the open file that are holes (no block yet).
+Napi::Value Holes(const Napi::CallbackInfo& info) {
+  uint64_t holes = 0;
+  int err = HoleBytes((int)U64(info, 0, "fd"), U64(info, 1, "offset"), U64(info, 2, "length"), &holes);
+  if (err) ThrowErrno(info.Env(), err, "lseek");
+  return Napi::Number::New(info.Env(), (double)holes);
+}
+
+// reserveBlocks(fd, offset, length): allocate the holes of that range (fallocate, size kept).
+Napi::Value ReserveBlocksGlue(const Napi::CallbackInfo& info) {
+  int err = ReserveBlocks((int)U64(info, 0, "fd"), U64(info, 1, "offset"), U64(info, 2, "length"));
+  if (err) ThrowErrno(info.Env(), err, "fallocate");
+  return info.Env().Undefined();
+}
+
 // fileSize(id): the mapped file's size now (fstat), whatever its path has become.
 Napi::Value FileSizeGlue(const Napi::CallbackInfo& info) {
   uint64_t size = 0;
@@ -228,6 +243,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<Sync>>("sync"),
       InstanceMethod<&Addon::Call<Advise>>("advise"),
       InstanceMethod<&Addon::Call<Fallocate>>("fallocate"),
+      InstanceMethod<&Addon::Call<Holes>>("holes"),
+      InstanceMethod<&Addon::Call<ReserveBlocksGlue>>("reserveBlocks"),
       InstanceMethod<&Addon::Call<MakeWindow>>("window"),
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
       InstanceMethod<&Addon::Call<FileInUseGlue>>("fileInUse"),

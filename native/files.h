@@ -17,4 +17,12 @@ void FileUnref(int shared);
 // (Retired mappings have let go of their file: registry.h.) What mode 'w+' asks before it truncates.
 bool FileInUse(uint64_t dev, uint64_t ino);
 
+// Bytes of [pos, pos + len) of the open file `fd` that are holes (no block allocated: SEEK_HOLE and
+// SEEK_DATA), 0 where the file system does not say. Returns 0 or an errno value.
+int HoleBytes(int fd, uint64_t pos, uint64_t len, uint64_t* holes);
+// Allocates the blocks under [pos, pos + len) of `fd` (open for writing), keeping the file's size, when
+// SEEK_HOLE finds a hole there, so writes through a mapping cannot meet a full disk (a SIGBUS).
+// 0 where the file system cannot reserve (no fallocate): the write goes ahead unreserved.
+int ReserveBlocks(int fd, uint64_t pos, uint64_t len);
+
 }  // namespace ndmmap

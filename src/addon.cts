@@ -38,6 +38,10 @@ export interface Native {
   sync(id: number, position: number, length: number): void;
   advise(id: number, position: number, length: number, advice: number): void;
   fallocate(fd: number, offset: number, length: number): void;
+  /** Bytes of [offset, offset + length) of the open file that are holes (SEEK_HOLE/SEEK_DATA; 0 where unknown). */
+  holes(fd: number, offset: number, length: number): number;
+  /** Allocate the holes of [offset, offset + length) (fallocate, size kept); a no-op where the file system cannot. */
+  reserveBlocks(fd: number, offset: number, length: number): void;
   /** An ArrayBuffer over file bytes; its memory stays mapped, the same length, until it is collected. */
   window(id: number, position: number, length: number): { buffer: ArrayBuffer };
   /** Is the file (device, inode) mapped by a mapping that is open (or closed but still used by a call), in any thread? */

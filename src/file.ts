@@ -101,9 +101,10 @@ export function checkNotMapped(file: string, what: string): void {
  * a full disk meanwhile); this check makes that the rare race, not the rule.
  * @param need bytes the file will gain
  * @param freed bytes the file gives back first (its blocks, when `w+` truncates it)
+ * @param why what the bytes are for, appended to the message
  * @throws `ENOSPC` (syscall `statfs`).
  */
-export function checkSpace(file: string, need: number, freed = 0): void {
+export function checkSpace(file: string, need: number, freed = 0, why = ''): void {
   if (need <= 0) return;
   let s: fs.StatsFs;
   try {
@@ -116,7 +117,32 @@ export function checkSpace(file: string, need: number, freed = 0): void {
   const free = s.bavail * s.bsize + freed;
   const needed = Math.ceil(need / s.bsize) * s.bsize;
   if (needed > free)
-    fail('ENOSPC', `ENOSPC: no space left on device, statfs '${file}' (needs ${needed} bytes, ${free} are free)`, { syscall: 'statfs', path: file });
+    fail('ENOSPC', `ENOSPC: no space left on device, statfs '${file}' (needs ${needed} bytes, ${free} are free)${why}`, { syscall: 'statfs', path: file });
+}
+
+/**
+ * Allocate the holes of a sparse file's bytes [pos, pos + len) before they are mapped for writing:
+ * a store through the mapping (`set`, `assign`, a typed array) into a hole on a full disk is a SIGBUS
+ * that no guard can turn into an error. A dense file costs one `lseek(SEEK_HOLE)`. Too little free
+ * space for the holes is `ENOSPC` (statfs) before a block is taken.
+ * @throws `ENOSPC` (statfs, fallocate), other OS errors.
+ */
+export function reserveHoles(fd: number, file: string, pos: number, len: number): void {
+  if (len <= 0) return;
+  let holes: number;
+  try {
+    holes = native.holes(fd, pos, len);
+  } catch (err) {
+    throw osError(err, file);
+  }
+  if (holes === 0) return;
+  checkSpace(file, holes, 0, `: a sparse file opened for writing has its holes (${holes} bytes) allocated first, ` +
+    "so that a write through the mapping cannot fault on a full disk; open it with mode 'r' or 'c' to read it");
+  try {
+    native.reserveBlocks(fd, pos, len);
+  } catch (err) {
+    throw osError(err, file);
+  }
 }
 
 /**

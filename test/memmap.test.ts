@@ -386,7 +386,7 @@ describe('files larger than 4 GiB', () => {
   it('get/set at the 4 GiB boundary and the end, typed array windows, reductions near the end', async () => {
     const f = tmp.file('big.f8');
     const fd = fs.openSync(f, 'w+');
-    fs.ftruncateSync(fd, SIZE); // sparse: costs no disk
+    fs.ftruncateSync(fd, SIZE); // sparse until opened 'r+', which reserves its blocks (unwritten extents: quick)
     fs.closeSync(fd);
     const a = memmap(f, { dtype: 'float64', mode: 'r+' });
     try {
