@@ -70,8 +70,11 @@ export interface Native {
   sortKeys(keys: BigUint64Array, ranges: Float64Array): void;
   /** Place the keys of `ranks` (ascending, relative to `start`) of keys[start, start + length) where a sort would. */
   selectKeys(keys: BigUint64Array, start: number, length: number, ranks: Float64Array): void;
-  /** One block of rows of a dot or search call (descriptor in native/glue_embed.cc). */
-  embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView): void;
+  /**
+   * One block of rows of a dot or search call (descriptor in native/glue_embed.cc); a search may take
+   * a row filter program (bool, of the row index) instead of a filter array.
+   */
+  embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView, filterCode?: Uint8Array, filterConsts?: Float64Array): void;
   /** The k best of one block of a top-k plan, into BigUint64 state slots. */
   topk(desc: Float64Array, out: BigUint64Array, k: number, largest: boolean): void;
   /** Merge `groups` top-k states per output, in any order, into `out`. */

@@ -117,7 +117,7 @@ function runEmbed(t: tasks.EmbedTask): void {
   const out = t.outWords ? new BigUint64Array(t.out) : new Uint8Array(t.out);
   claimLoop(t.control, t.blocks, (b) => {
     desc[6] = b.rowStart; desc[7] = b.rowCount; desc[8] = b.slot;
-    native.embed(desc, t.queries, out);
+    native.embed(desc, t.queries, out, t.filter?.code, t.filter?.consts);
   });
 }
 

@@ -98,6 +98,8 @@ export interface EmbedTask {
   /** Typed array kind `out` is viewed as: 'u64' for search states, else the byte view. */
   outWords: boolean;
   blocks: EmbedBlock[];
+  /** search: a row filter as a VM program of the row index (bool), evaluated per tile in the pass. */
+  filter?: ProgramData;
 }
 
 /** A block of a top-k plan: the reduction plan's block (kept dims, then the reduced ones). */
