@@ -86,6 +86,16 @@ describe('a stdout that cannot be written (issue 17, item 12)', () => {
     });
   }
 
+  it('a pipe closed by the reader (EPIPE): one line, exit 1', async () => {
+    const { spawn } = await import('node:child_process');
+    const p = spawn(process.execPath, [CLI, 'info', npy], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.destroy();
+    let stderr = '';
+    p.stderr.on('data', (d) => { stderr += d; });
+    const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    expectError({ status, stdout: '', stderr }, 1, /cannot write the output: .*EPIPE/);
+  });
+
   it('create and apply > /dev/full: the files are written, the summary line fails cleanly', () => {
     const f = path.join(dir, 'full-create.f8');
     const values = (): number[] => { const b = fs.readFileSync(f); return [...new Float64Array(b.buffer, b.byteOffset, b.length / 8)]; };

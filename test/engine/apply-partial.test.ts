@@ -78,6 +78,17 @@ describe('a failure after writes began says so', () => {
     a.close();
   });
 
+  it('close() of the output in the middle of a pool apply: ERR_NDMMAP_CLOSED with partial: true', async () => {
+    const n = 8_000_000;
+    const a = memmap(tmp.file('close.f8'), { dtype: 'float64', mode: 'w+', shape: [n] });
+    const err = await a.apply('sin(i * 0.001) * 2', {
+      threads: 1, onProgress: (p) => { if (p.doneBytes > 0 && p.doneBytes < p.totalBytes) a.close(); },
+    }).catch((e: unknown) => e) as NdmmapError;
+    expect(err).toMatchObject({ code: 'ERR_NDMMAP_CLOSED', partial: true });
+    expect(err.written).toBeGreaterThan(0);
+    expect(err.message).toMatch(/is an await missing.*written: \d+%/);
+  });
+
   it('an error before any block ran has no partial flag', async () => {
     const a = memmap(tmp.file('early.f8'), { dtype: 'float64', mode: 'w+', shape: [1000] });
     const ac = new AbortController();
