@@ -91,7 +91,7 @@ export function checkNotMapped(file: string, what: string): void {
   } catch {
     return; // nothing there (yet): nothing to lose
   }
-  if (native.fileInUse(st.dev, st.ino))
+  if (native.fileInUse(BigInt(st.dev), BigInt(st.ino)))
     fail('ERR_NDMMAP_OVERLAP', `${what} would truncate '${file}', but an open memmap maps it (the same file by device and inode): close that memmap first`, { path: file });
 }
 

@@ -39,7 +39,7 @@ export function inputAt(out: string, inputs: readonly (readonly [string, MemMap]
   }
   for (const [label, m] of inputs) {
     const id = m.mapping.identity;
-    if (id.dev !== st.dev || id.ino !== st.ino) continue;
+    if (id.dev !== BigInt(st.dev) || id.ino !== BigInt(st.ino)) continue;
     if (sameLayout(m, out, want)) return m;
     fail('ERR_NDMMAP_OVERLAP', `apply: --out '${out}' is ${label} '${m.filename}' (the same file by device and inode) with another ` +
       'layout (dtype, shape, order or data offset): writing it would destroy that input before it is read; ' +
