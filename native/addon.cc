@@ -156,8 +156,9 @@ Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
     delete w;
     throw;
   }
-  Napi::MemoryManagement::AdjustExternalMemory(env, kWindowCost);
   ab.AddFinalizer(WindowObjectGone, w);
+  int64_t total = 0;
+  napi_adjust_external_memory(env, kWindowCost, &total);  // undone by Disown, whatever happens next
   Napi::Object r = Napi::Object::New(env);
   r.Set("buffer", ab);
   return r;

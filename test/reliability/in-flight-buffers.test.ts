@@ -155,7 +155,9 @@ describe('typed arrays dropped while the MemMap stays open', () => {
     expectClean(r);
     const out = lastJson<{ maps: number; rssMiB: number }>(r);
     expect(out.maps).toBe(1); // the mapping itself
-    expect(out.rssMiB).toBeLessThan(400);
+    // under ASan the shadow pages (1/8) of the 1.6 GB of windows stay resident after their munmap (~220
+    // MiB, measured on main's code as well)
+    expect(out.rssMiB).toBeLessThan(process.env.NDMMAP_ADDON?.includes('asan') ? 700 : 400);
   });
 });
 
