@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dtype.h"
+#include "files.h"
 #include "glue.h"
 #include "guard.h"
 #include "reduce.h"
@@ -73,6 +74,21 @@ Napi::Value Fallocate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// holes(fd, offset, length): bytes of that range of the open file that are holes (no block yet).
+Napi::Value Holes(const Napi::CallbackInfo& info) {
+  uint64_t holes = 0;
+  int err = HoleBytes((int)U64(info, 0, "fd"), U64(info, 1, "offset"), U64(info, 2, "length"), &holes);
+  if (err) ThrowErrno(info.Env(), err, "lseek");
+  return Napi::Number::New(info.Env(), (double)holes);
+}
+
+// reserveBlocks(fd, offset, length): allocate the holes of that range (fallocate, size kept).
+Napi::Value ReserveBlocksGlue(const Napi::CallbackInfo& info) {
+  int err = ReserveBlocks((int)U64(info, 0, "fd"), U64(info, 1, "offset"), U64(info, 2, "length"));
+  if (err) ThrowErrno(info.Env(), err, "fallocate");
+  return info.Env().Undefined();
+}
+
 // fileSize(id): the mapped file's size now (fstat), whatever its path has become.
 Napi::Value FileSizeGlue(const Napi::CallbackInfo& info) {
   uint64_t size = 0;
@@ -91,27 +107,33 @@ Napi::Value Reserve(const Napi::CallbackInfo& info) {
 }
 
 // A window onto a mapping as an external ArrayBuffer (mode 'r': a private copy-on-write remap, so a
-// store through a typed array cannot fault on a PROT_READ page). Its memory stays mapped until both
-// the JS object has been collected and V8 has let go of its backing store: detaching (close()) or
-// dropping the buffer does not end the use of its address by native code that captured it (Node's
-// threadpool: randomFill, zlib, fs.read keep the JS object alive until they are done). The handle
-// (an External) owns the struct too, not the memory, so detach() never sees a freed Window.
+// store through a typed array cannot fault on a PROT_READ page). Nothing detaches it: Node's own
+// threadpool code (randomFill, zlib, fs.read) keeps the JS object and its address while it works, and
+// zlib checks the length of its input between chunks (an abort of the process when it shrank). So
+// its memory stays mapped, the same length, until both the JS object has been collected and V8 has
+// let go of its backing store (after close(): anonymous memory, registry.h).
 struct Window {
   int64_t id;
   uint64_t token;
-  const void* data;
-  size_t length;
-  std::atomic<int> memoryOwners{2};  // the backing store and the ArrayBuffer object
-  std::atomic<int> owners{3};        // those two and the handle
+  std::atomic<int> owners{2};  // the backing store and the ArrayBuffer object
 };
 
-void Disown(Window* w, bool memory) {
-  if (memory && --w->memoryOwners == 0) CloseWindow(w->id, w->token);
-  if (--w->owners == 0) delete w;
+// What a live window is reported to V8 as (external memory): a range a closed mapping keeps, a
+// registry record and V8's own backing store — little memory, but its release waits for the GC and
+// then for finalizers, which Node runs from the event loop. Many dropped windows prompt a collection.
+constexpr int64_t kWindowCost = 64 << 10;
+
+// A finalizer: no exception may escape (hence the C call, its status ignored).
+void Disown(Napi::Env env, Window* w) {
+  if (--w->owners != 0) return;
+  CloseWindow(w->id, w->token);
+  int64_t total = 0;
+  napi_adjust_external_memory(env, -kWindowCost, &total);
+  delete w;
 }
 
-void WindowStoreFreed(Napi::Env, void*, Window* w) { Disown(w, true); }
-void WindowObjectGone(Napi::Env, Window* w) { Disown(w, true); }
+void WindowStoreFreed(Napi::Env env, void*, Window* w) { Disown(env, w); }
+void WindowObjectGone(Napi::Env env, Window* w) { Disown(env, w); }
 
 Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -125,31 +147,31 @@ Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
   if (err == ERANGE) ThrowCode(env, "ERR_OUT_OF_RANGE", "window lies outside the mapping");
   if (err) ThrowErrno(env, err, "mmap");
   static uint8_t empty = 0;
-  Window* w = new Window{id, token, len ? p : &empty, (size_t)len};
+  Window* w = new Window{id, token};
   Napi::ArrayBuffer ab;
   try {
-    ab = Napi::ArrayBuffer::New(env, const_cast<void*>(w->data), len, WindowStoreFreed, w);
+    ab = Napi::ArrayBuffer::New(env, len ? p : &empty, len, WindowStoreFreed, w);
   } catch (...) {
     CloseWindow(id, token);
     delete w;
     throw;
   }
   ab.AddFinalizer(WindowObjectGone, w);
+  int64_t total = 0;
+  napi_adjust_external_memory(env, kWindowCost, &total);  // undone by Disown, whatever happens next
   Napi::Object r = Napi::Object::New(env);
   r.Set("buffer", ab);
-  r.Set("handle", Napi::External<Window>::New(env, w, [](Napi::Env, Window* x) { Disown(x, false); }));
   return r;
 }
 
-// detach(handle, buffer): the buffer (and every typed array over it) becomes empty for JavaScript.
-// Its memory is not released here: see Window.
-Napi::Value Detach(const Napi::CallbackInfo& info) {
-  if (info.Length() < 2 || !info[0].IsExternal() || !info[1].IsArrayBuffer())
-    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", "detach(handle, buffer)");
-  Window* w = info[0].As<Napi::External<Window>>().Data();
-  Napi::ArrayBuffer ab = info[1].As<Napi::ArrayBuffer>();
-  if (!ab.IsDetached() && ab.Data() == w->data && ab.ByteLength() == w->length) ab.Detach();
-  return info.Env().Undefined();
+// fileInUse(dev: bigint, ino: bigint): does an open mapping (of any thread) map this file?
+Napi::Value FileInUseGlue(const Napi::CallbackInfo& info) {
+  if (info.Length() < 2 || !info[0].IsBigInt() || !info[1].IsBigInt())
+    ThrowCode(info.Env(), "ERR_INVALID_ARG_TYPE", "fileInUse(dev: bigint, ino: bigint)");
+  bool lossless = true;
+  uint64_t dev = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  uint64_t ino = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
+  return Napi::Boolean::New(info.Env(), FileInUse(dev, ino));
 }
 
 Napi::Value LiveCount(const Napi::CallbackInfo& info) {
@@ -222,9 +244,11 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<Sync>>("sync"),
       InstanceMethod<&Addon::Call<Advise>>("advise"),
       InstanceMethod<&Addon::Call<Fallocate>>("fallocate"),
+      InstanceMethod<&Addon::Call<Holes>>("holes"),
+      InstanceMethod<&Addon::Call<ReserveBlocksGlue>>("reserveBlocks"),
       InstanceMethod<&Addon::Call<MakeWindow>>("window"),
-      InstanceMethod<&Addon::Call<Detach>>("detach"),
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
+      InstanceMethod<&Addon::Call<FileInUseGlue>>("fileInUse"),
       InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),
       InstanceMethod<&Addon::Call<DistCall>>("dist"),

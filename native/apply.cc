@@ -24,6 +24,7 @@ struct Walk {
   const ApplyOperand& out;
   int L, td;        // innermost dim, the dim tiles step along
   int64_t rows;     // rows per tile (1: tiles are runs of the innermost dim)
+  bool dry;         // evaluate only: nothing is stored
   std::vector<uint64_t> tiles;      // per operand: kBlock cells of gathered lanes
   std::vector<uint8_t> cached;      // per operand: its invariant tile is built
   std::vector<EvalOperand> eval;
@@ -64,10 +65,11 @@ struct Walk {
   int Tile(const int64_t* base, const uint8_t* const* ptr, uint8_t* optr, int64_t nRows, int64_t m) {
     for (int k = 0; k < nOps; ++k) Prepare(k, base[k], ptr[k], nRows, m);
     int64_t n = nRows * m;
+    const void* r = nullptr;
+    if (dry) return EvalBlock(p, consts, eval.data(), (int)n, EvalOut{}, &r);
     bool runOut = nRows == 1 || S(out, td) == m * S(out, L);
     EvalOut eo;
     if (runOut) eo = EvalOut{optr, out.dtype, out.swap, S(out, L)};
-    const void* r = nullptr;
     int status = EvalBlock(p, consts, eval.data(), (int)n, eo, &r);
     if (status != kEvalOk) return status;
     if (runOut) return 0;
@@ -118,7 +120,7 @@ struct Walk {
 }  // namespace
 
 int Apply(const Program& p, const uint64_t* consts, int ndim, const int64_t* shape, const ApplyOperand* ops,
-          int nOps, const ApplyOperand& out) {
+          int nOps, const ApplyOperand& out, bool dry) {
   if (nOps != p.nOperands || ndim < 0 || out.kind != kOperandMemory || ItemSize(out.dtype) == 0) return EINVAL;
   for (int k = 0; k < nOps; ++k) {
     if (!((p.loaded >> k) & 1)) continue;
@@ -142,7 +144,7 @@ int Apply(const Program& p, const uint64_t* consts, int ndim, const int64_t* sha
   int L = ndim - 1;
   int64_t rows = 1;
   if (ndim >= 2 && shape[L] < kBlock / 2) rows = std::min<int64_t>(shape[L - 1], kBlock / shape[L]);
-  Walk w{p, consts, ndim, nOps, shape, ops, out1, L, rows > 1 ? L - 1 : L, rows,
+  Walk w{p, consts, ndim, nOps, shape, ops, out1, L, rows > 1 ? L - 1 : L, rows, dry,
          std::vector<uint64_t>((size_t)std::max(nOps, 1) * kBlock), std::vector<uint8_t>((size_t)nOps, 0),
          std::vector<EvalOperand>((size_t)std::max(nOps, 1))};
   return w.Run();

@@ -19,8 +19,9 @@ struct ApplyOperand {
 
 // Evaluate `p` for every index of `shape` and store the result, cast to out.dtype, through `out`.
 // ops[k] is the program's operand k (nOps == p.nOperands). Returns 0, EINVAL for operands that do not
-// match the program, or an EvalStatus (kEvalNegativePower) after a partial write.
+// match the program, or an EvalStatus (kEvalNegativePower) after a partial write. `dry`: evaluate
+// every element, write nothing (a read-only pass that finds kEvalNegativePower before any write).
 int Apply(const Program& p, const uint64_t* consts, int ndim, const int64_t* shape, const ApplyOperand* ops,
-          int nOps, const ApplyOperand& out);
+          int nOps, const ApplyOperand& out, bool dry = false);
 
 }  // namespace ndmmap

@@ -14,6 +14,7 @@
 
 #include "dtype.h"
 #include "reduce.h"
+#include "vm.h"
 
 namespace ndmmap {
 
@@ -167,6 +168,20 @@ Scratch& ThreadScratch() {
   return s;
 }
 
+// The filter program of rows [r0, r0 + n), n <= kMaxTile: keep[i] = 1 to keep row r0 + i, else 0.
+// Returns 0, EDOM (an integer to a negative power, numpy's ValueError) or EINVAL.
+int FilterTile(const EmbedArgs& a, int64_t r0, int64_t n, uint8_t* keep) {
+  const Program& p = *a.filterProgram;
+  EvalOperand ops[kMaxProgramOperands];
+  for (int k = 0; k < p.nOperands; ++k) ops[k] = EvalOperand{kOperandIndex, kInt64, false, nullptr, 1, r0};
+  const void* r = nullptr;
+  int status = EvalBlock(p, a.filterConsts, ops, (int)n, EvalOut{}, &r);
+  if (status == kEvalNegativePower) return EDOM;
+  if (status != kEvalOk) return EINVAL;
+  std::memcpy(keep, r, (size_t)n);  // bool lanes are 0/1 bytes
+  return 0;
+}
+
 const uint8_t* RowAt(const EmbedArgs& a, int64_t r) {
   int64_t off = 0;
   for (int d = a.nLead - 1; d >= 0; --d) {
@@ -285,9 +300,17 @@ int FloatBlock(const EmbedArgs& a) {
     s.typed.resize((size_t)(tile * Q) * 8);
   }
   const int64_t storeItem = ItemSize(a.storeType);
+  uint8_t keep[kMaxTile];
   for (int64_t t0 = 0; t0 < a.rowCount; t0 += tile) {
     const int64_t n = a.rowCount - t0 < tile ? a.rowCount - t0 : tile;
     const int64_t r0 = a.rowStart + t0;
+    if (a.filterProgram != nullptr && a.op == kEmbedSearch) {
+      int status = FilterTile(a, r0, n, keep);
+      if (status != 0) return status;
+      bool any = false;
+      for (int64_t i = 0; i < n; ++i) any |= keep[i] != 0;
+      if (!any) continue;  // no row of the tile counts: skip reading and scoring it
+    }
     FetchRows<T>(a, r0, n, rows, s.rows.data());
     KernelCall<T>(rows, n, q, Q, D, l2 ? kScoreL2 : kScoreDot, sc);
     if (a.op == kEmbedDot) {
@@ -314,6 +337,7 @@ int FloatBlock(const EmbedArgs& a) {
     for (int64_t i = 0; i < n; ++i) {
       const int64_t r = r0 + i;
       if (a.filter != nullptr && a.filter[r * a.filterStride] == 0) continue;
+      if (a.filterProgram != nullptr && keep[i] == 0) continue;
       for (int64_t j = 0; j < Q; ++j) {
         const uint64_t key = keys[i * Q + j];
         if (key > thr[j]) continue;

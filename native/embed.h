@@ -7,6 +7,8 @@
 
 namespace ndmmap {
 
+struct Program;  // vm.h
+
 // What a row block computes: scores into a result array, or the k best rows per query.
 enum EmbedOp : int { kEmbedDot = 0, kEmbedSearch = 1 };
 // Search metrics: dot and cosine rank largest first, l2 (Euclidean distance) smallest first.
@@ -38,6 +40,10 @@ struct EmbedArgs {
   int filterDtype = 0;
   bool filterSwap = false;
   int64_t filterStride = 0;
+  // or a row filter program (vm.h, validated): bool, every operand the row index (i0, i), row r kept
+  // when it gives true for r: evaluated per tile inside the pass, so no N-byte mask is ever written
+  const Program* filterProgram = nullptr;
+  const uint64_t* filterConsts = nullptr;
   const void* queries = nullptr;  // Q x D contiguous, in the compute type
   // dot: row r, query j at out + (r * Q + j) * itemsize(storeType), as outType (held as storeType)
   uint8_t* out = nullptr;
@@ -47,7 +53,7 @@ struct EmbedArgs {
   int64_t slot = 0;
 };
 
-// 0, or EINVAL for bad arguments.
+// 0, EINVAL for bad arguments, or EDOM when the filter program raised an integer to a negative power.
 int Embed(const EmbedArgs& a);
 
 // Top-k along the reduced dims of a block (the reduction plan's layout: nOut kept dims, then nRed reduced).

@@ -88,7 +88,8 @@ void ReadOperand(const Napi::CallbackInfo& info, const double* f, Parsed& P, siz
   o->data = data + pos;
 }
 
-// apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: TypedArray[])
+// apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: TypedArray[], dry?: boolean)
+// dry: evaluate every element and write nothing (the read-only pass before a write that may fail).
 Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
@@ -119,9 +120,10 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   for (int64_t k = 0; k < nOps; ++k) ReadOperand(info, f + (1 + k) * per, P, (size_t)k, false, &P.ops[k]);
   std::vector<const Hold*> held;
   for (const auto& h : P.holds) held.push_back(h.get());
+  bool dry = info.Length() > 4 && info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
   int err = GuardedAll(env, held, [&] {
     return Apply(prog, reinterpret_cast<const uint64_t*>(consts.Data()), (int)ndim, P.shape.data(), P.ops.data(),
-                 (int)nOps, P.out);
+                 (int)nOps, P.out, dry);
   });
   if (err == kEvalNegativePower) ThrowCode(env, "ERR_NDMMAP_VALUE", "Integers to negative integer powers are not allowed.");
   if (err) ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "the expression program does not match its operands");

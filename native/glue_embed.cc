@@ -1,6 +1,7 @@
 // N-API glue of the embeddings kernels: embed() scores one block of rows (dot or search), topk()
 // keeps the k best of a block of a reduction plan, mergeTopk() merges partial states. Every
 // descriptor field is checked, and every block must lie inside its mapping, before a kernel runs.
+#include <errno.h>
 #include <napi.h>
 
 #include <cmath>
@@ -9,6 +10,7 @@
 #include "dtype.h"
 #include "embed.h"
 #include "glue.h"
+#include "vm.h"
 
 namespace ndmmap {
 namespace {
@@ -49,7 +51,8 @@ uint64_t* Words(const Napi::CallbackInfo& info, size_t i, const char* what, size
 //  filterStride, nLead lead lengths, nLead lead byte strides]
 constexpr size_t kHead = 22;
 
-// embed(desc: Float64Array, queries: TypedArray, out: TypedArray)
+// embed(desc: Float64Array, queries: TypedArray, out: TypedArray, filterCode?: Uint8Array, filterConsts?: Float64Array)
+// filterCode: a search's row filter as a VM program, bool, every operand the row index.
 Napi::Value EmbedGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Float64Array da = F64Arg(info, 0, "descriptor");
@@ -117,7 +120,22 @@ Napi::Value EmbedGlue(const Napi::CallbackInfo& info) {
     int64_t n = a.rowStart + a.rowCount;
     a.filter = Checked(env, filterHold->span, Int(env, d[20]), 1, &n, &a.filterStride, 1);
   }
+  Program filter;
+  if (info.Length() > 3 && !info[3].IsUndefined() && !info[3].IsNull()) {
+    if (a.op != kEmbedSearch || filterId >= 0 || !info[3].IsTypedArray() ||
+        info[3].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      ThrowCode(env, "ERR_INVALID_ARG_TYPE", "a filter program is a Uint8Array, for a search without a filter array");
+    Napi::Uint8Array code = info[3].As<Napi::Uint8Array>();
+    Napi::Float64Array consts = F64Arg(info, 4, "filter consts");
+    bool ok = Validate(code.Data(), (int64_t)code.ElementLength(), (int64_t)consts.ElementLength(), &filter) &&
+              filter.resultType == kBool;
+    for (int k = 0; ok && k < filter.nOperands; ++k) ok = filter.operandTypes[k] == kInt64;
+    if (!ok) ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "malformed filter program");
+    a.filterProgram = &filter;
+    a.filterConsts = reinterpret_cast<const uint64_t*>(consts.Data());
+  }
   int status = Guarded(env, {&hold, filterHold.get()}, [&] { return Embed(a); });
+  if (status == EDOM) ThrowCode(env, "ERR_NDMMAP_VALUE", "Integers to negative integer powers are not allowed.");
   if (status != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad embed arguments");
   return env.Undefined();
 }

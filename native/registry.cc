@@ -266,16 +266,7 @@ int ReserveRange(int64_t id, uint64_t pos, uint64_t len) {
   Span s;
   int err = Acquire(id, &s);
   if (err) return err;
-  // Most writes land on allocated blocks: one SEEK_HOLE (~1 µs) spares them fallocate's journal
-  // transaction (~10 µs on ext4, per call, which small inline applies would feel).
-  off_t hole = len > 0 && s.mode == kMapShared ? lseek(s.fd, (off_t)pos, SEEK_HOLE) : -1;
-  if (hole >= 0 && (uint64_t)hole < pos + len) {
-    int r;
-    do r = fallocate(s.fd, FALLOC_FL_KEEP_SIZE, (off_t)pos, (off_t)len); while (r != 0 && errno == EINTR);
-    // No emulation (glibc's posix_fallocate writes a byte per block, racing with other writers):
-    // where the file system cannot reserve, the write goes ahead and a full disk is a fault.
-    if (r != 0 && errno != EOPNOTSUPP && errno != ENOSYS) err = errno;
-  }
+  if (s.mode == kMapShared) err = ReserveBlocks(s.fd, pos, len);
   Release(id);
   return err;
 }

@@ -38,8 +38,14 @@ export interface Native {
   sync(id: number, position: number, length: number): void;
   advise(id: number, position: number, length: number, advice: number): void;
   fallocate(fd: number, offset: number, length: number): void;
-  window(id: number, position: number, length: number): { buffer: ArrayBuffer; handle: object };
-  detach(handle: object, buffer: ArrayBuffer): void;
+  /** Bytes of [offset, offset + length) of the open file that are holes (SEEK_HOLE/SEEK_DATA; 0 where unknown). */
+  holes(fd: number, offset: number, length: number): number;
+  /** Allocate the holes of [offset, offset + length) (fallocate, size kept); a no-op where the file system cannot. */
+  reserveBlocks(fd: number, offset: number, length: number): void;
+  /** An ArrayBuffer over file bytes; its memory stays mapped, the same length, until it is collected. */
+  window(id: number, position: number, length: number): { buffer: ArrayBuffer };
+  /** Is the file (device, inode) mapped by a mapping that is open (or closed but still used by a call), in any thread? */
+  fileInUse(dev: bigint, ino: bigint): boolean;
   /** Mappings of files not yet released (closed mappings still in use by a call count). */
   liveMappings(): number;
   /** Address ranges of closed mappings kept reserved (anonymous) until their buffers are collected. */
@@ -64,8 +70,11 @@ export interface Native {
   sortKeys(keys: BigUint64Array, ranges: Float64Array): void;
   /** Place the keys of `ranks` (ascending, relative to `start`) of keys[start, start + length) where a sort would. */
   selectKeys(keys: BigUint64Array, start: number, length: number, ranks: Float64Array): void;
-  /** One block of rows of a dot or search call (descriptor in native/glue_embed.cc). */
-  embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView): void;
+  /**
+   * One block of rows of a dot or search call (descriptor in native/glue_embed.cc); a search may take
+   * a row filter program (bool, of the row index) instead of a filter array.
+   */
+  embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView, filterCode?: Uint8Array, filterConsts?: Float64Array): void;
   /** The k best of one block of a top-k plan, into BigUint64 state slots. */
   topk(desc: Float64Array, out: BigUint64Array, k: number, largest: boolean): void;
   /** Merge `groups` top-k states per output, in any order, into `out`. */
@@ -73,9 +82,9 @@ export interface Native {
   /**
    * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
    * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)
-   * or -3 - b (buffers[b]); format in native/glue_apply.cc.
+   * or -3 - b (buffers[b]); format in native/glue_apply.cc. `dry`: evaluate, write nothing.
    */
-  apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[]): void;
+  apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[], dry?: boolean): void;
 }
 
 /**

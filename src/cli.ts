@@ -16,7 +16,7 @@ import { dotCommand } from './cli/commands/dot.js';
 import { searchCommand } from './cli/commands/search.js';
 import { topkCommand } from './cli/commands/topk.js';
 import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
-import { EXIT_USAGE, errorLine, exitCodeFor } from './cli/errors.js';
+import { EXIT_USAGE, errorLine, exitCodeFor, watchOutput } from './cli/errors.js';
 import { HELP, QUANTILE_NAMES } from './cli/help.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
@@ -64,4 +64,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const output = watchOutput(process.stdout, process.stderr);
+const status = await main(process.argv.slice(2));
+// a failed write to stdout (a full disk, a closed pipe) makes a successful run exit 1, even when the
+// error event comes after this line (watchOutput sets the status then)
+process.exitCode = output.failed && status === 0 ? 1 : status;

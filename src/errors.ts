@@ -11,6 +11,10 @@ export class NdmmapError extends Error {
   readonly syscall?: string;
   /** The file concerned, when there is one. */
   readonly path?: string;
+  /** `apply`/`fill`: the call failed after its first block started, so its output may be partly written. */
+  readonly partial?: boolean;
+  /** With `partial`: the share (0 to 1) of the output in blocks that finished before the failure. */
+  readonly written?: number;
 
   constructor(code: string, message: string, extra: { syscall?: string; path?: string; cause?: unknown } = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });

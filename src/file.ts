@@ -79,14 +79,32 @@ export function openTarget(file: string, mode: keyof typeof FLAGS): { fd: number
 }
 
 /**
+ * Refuse to truncate a file that an open memmap (of any thread) maps, under whatever name it was
+ * opened — a symlink, a hard link, `/proc/self/…`: device and inode decide. Its pages would vanish
+ * under that mapping: its data lost, and the next access through it a SIGBUS.
+ * @throws `ERR_NDMMAP_OVERLAP`.
+ */
+export function checkNotMapped(file: string, what: string): void {
+  let st: fs.BigIntStats;
+  try {
+    st = fs.statSync(file, { bigint: true });
+  } catch {
+    return; // nothing there (yet): nothing to lose
+  }
+  if (native.fileInUse(BigInt(st.dev), BigInt(st.ino)))
+    fail('ERR_NDMMAP_OVERLAP', `${what} would truncate '${file}', but an open memmap maps it (the same file by device and inode): close that memmap first`, { path: file });
+}
+
+/**
  * Fail before any block is taken when the file system of `file` has less than `need` bytes free for
  * it. posix_fallocate of more than is free takes every free block before it fails (other writers see
  * a full disk meanwhile); this check makes that the rare race, not the rule.
  * @param need bytes the file will gain
  * @param freed bytes the file gives back first (its blocks, when `w+` truncates it)
+ * @param why what the bytes are for, appended to the message
  * @throws `ENOSPC` (syscall `statfs`).
  */
-export function checkSpace(file: string, need: number, freed = 0): void {
+export function checkSpace(file: string, need: number, freed = 0, why = ''): void {
   if (need <= 0) return;
   let s: fs.StatsFs;
   try {
@@ -99,7 +117,32 @@ export function checkSpace(file: string, need: number, freed = 0): void {
   const free = s.bavail * s.bsize + freed;
   const needed = Math.ceil(need / s.bsize) * s.bsize;
   if (needed > free)
-    fail('ENOSPC', `ENOSPC: no space left on device, statfs '${file}' (needs ${needed} bytes, ${free} are free)`, { syscall: 'statfs', path: file });
+    fail('ENOSPC', `ENOSPC: no space left on device, statfs '${file}' (needs ${needed} bytes, ${free} are free)${why}`, { syscall: 'statfs', path: file });
+}
+
+/**
+ * Allocate the holes of a sparse file's bytes [pos, pos + len) before they are mapped for writing:
+ * a store through the mapping (`set`, `assign`, a typed array) into a hole on a full disk is a SIGBUS
+ * that no guard can turn into an error. A dense file costs one `lseek(SEEK_HOLE)`. Too little free
+ * space for the holes is `ENOSPC` (statfs) before a block is taken.
+ * @throws `ENOSPC` (statfs, fallocate), other OS errors.
+ */
+export function reserveHoles(fd: number, file: string, pos: number, len: number): void {
+  if (len <= 0) return;
+  let holes: number;
+  try {
+    holes = native.holes(fd, pos, len);
+  } catch (err) {
+    throw osError(err, file);
+  }
+  if (holes === 0) return;
+  checkSpace(file, holes, 0, `: a sparse file opened for writing has its holes (${holes} bytes) allocated first, ` +
+    "so that a write through the mapping cannot fault on a full disk; open it with mode 'r' or 'c' to read it");
+  try {
+    native.reserveBlocks(fd, pos, len);
+  } catch (err) {
+    throw osError(err, file);
+  }
 }
 
 /**

@@ -187,9 +187,10 @@ export class MemMap<D extends DTypeName = DTypeName> {
 
   /**
    * Zero-copy typed array over a contiguous view in native byte order, elements [start, stop) in
-   * memory order. Node 20 caps one buffer at 4 GiB (pass a range for larger views); Node 22 and later do not. The array is
-   * emptied (detached) by close(). In mode 'r' it is a private copy-on-write window: writes through
-   * it stay in that array and never reach the file.
+   * memory order. Node 20 caps one buffer at 4 GiB (pass a range for larger views); Node 22 and later do not. close()
+   * does not empty it (native code such as zlib may still be reading it): it keeps its length, and
+   * from then on reads zeros and its writes reach nothing. In mode 'r' it is a private copy-on-write
+   * window: writes through it stay in that array and never reach the file.
    * @throws `ERR_NDMMAP_LAYOUT` (not contiguous, big-endian or float16), `ERR_OUT_OF_RANGE` (range).
    */
   typedArray(start = 0, stop = this.size): TypedArrays[D] {
@@ -216,8 +217,9 @@ export class MemMap<D extends DTypeName = DTypeName> {
   }
 
   /**
-   * Unmap the file. Every view of this memmap is closed with it; later use throws `ERR_NDMMAP_CLOSED`
-   * and typed arrays handed out become empty. Reductions already running finish first.
+   * Unmap the file. Every view of this memmap is closed with it; later use throws `ERR_NDMMAP_CLOSED`.
+   * Typed arrays handed out keep their length over anonymous memory (zeros) until they are collected.
+   * Reductions already running finish first.
    */
   close(): void {
     this.mapping.close();

@@ -8,7 +8,7 @@ import { type DType, type DTypeName, dtype as parseDtype } from './dtype.js';
 import { type DTypeSpec, type NameOf } from './dtype-types.js';
 import { type ModeName } from './mapping.js';
 import { fail, osError, show } from './errors.js';
-import { checkSpace, growFile, openTarget, statTarget, syncDir } from './file.js';
+import { checkNotMapped, checkSpace, growFile, openTarget, statTarget, syncDir } from './file.js';
 import { type ShapeLike, checkShape, sizeOf } from './layout.js';
 import { MemMap, memmap, wrapMapping } from './memmap.js';
 import { checkOpenOptions, mapOpened } from './open.js';
@@ -89,8 +89,8 @@ export interface CreateNpyOptions {
  * Create (or overwrite) a `.npy` file and map it read-write, like `open_memmap(path, mode='w+')`.
  * The header is byte-identical to numpy's; the data starts zero-filled on a 64-byte boundary. When
  * it returns, header, size and directory entry have been fsynced (numpy leaves them to the OS).
- * @throws `ERR_NDMMAP_DTYPE`, `ERR_NDMMAP_SHAPE`, `ERR_OUT_OF_RANGE`, `ERR_NDMMAP_NOT_FILE`, `ENOSPC`
- *   (statfs) before anything is written; OS errors (`EFBIG`…) after the header is written.
+ * @throws `ERR_NDMMAP_DTYPE`, `ERR_NDMMAP_SHAPE`, `ERR_OUT_OF_RANGE`, `ERR_NDMMAP_NOT_FILE`,
+ *   `ERR_NDMMAP_OVERLAP` (a file an open memmap maps), `ENOSPC` (statfs) before anything is written; OS errors (`EFBIG`…) after the header is written.
  * @example const a = createNpy('out.npy', { dtype: 'float32', shape: [1000, 128] });
  */
 export function createNpy<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'float64' : DTypeSpec>(
@@ -109,6 +109,7 @@ export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
   const c = checkOpenOptions(file, { dtype: dt, shape, order, offset: header.length, mode: 'r+' });
   const bytes = header.length + sizeOf(shape) * dt.itemsize;
   const before = statTarget(file);
+  checkNotMapped(file, 'createNpy()');
   checkSpace(file, bytes, before === undefined ? 0 : before.blocks * 512);
   const { fd } = openTarget(file, 'w+');
   try {

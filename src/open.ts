@@ -8,7 +8,7 @@ import { type DType, dtype as parseDtype } from './dtype.js';
 import { type DTypeSpec } from './dtype-types.js';
 import { fail, osError, show } from './errors.js';
 import { MAX_SIZE, type Order, type ShapeLike, checkShape, sizeOf } from './layout.js';
-import { checkSpace, growFile, openTarget, statTarget } from './file.js';
+import { checkNotMapped, checkSpace, growFile, openTarget, reserveHoles, statTarget } from './file.js';
 import { type Mode, type ModeName, Mapping } from './mapping.js';
 import { MAP_COPY, MAP_READ, MAP_SHARED, native } from './native.js';
 
@@ -62,12 +62,13 @@ export function checkOpenOptions(filename: unknown, opts: OpenOptions): Checked 
 /**
  * Open and map per numpy's rules; returns the mapping and the final shape.
  * @throws OS errors, `ERR_NDMMAP_NOT_FILE` (a FIFO, directory or device: refused before open(2),
- *   which would block on a FIFO), `ENOSPC` (w+ larger than the free space: before the file is
- *   truncated), `ERR_NDMMAP_SIZE`.
+ *   which would block on a FIFO), `ERR_NDMMAP_OVERLAP` (w+ of a file an open memmap maps), `ENOSPC`
+ *   (w+ larger than the free space: before the file is truncated), `ERR_NDMMAP_SIZE`.
  */
 export function openChecked(c: Checked): { mapping: Mapping; shape: number[] } {
   const before = statTarget(c.filename);
   if (c.mode === 'w+') {
+    checkNotMapped(c.filename, "mode 'w+'");
     // w+ truncates at open(2): the space check must come first, counting the blocks it gives back.
     checkSpace(c.filename, Math.max(c.offset + sizeOf(c.shape!) * c.dtype.itemsize, 1), before === undefined ? 0 : before.blocks * 512);
   }
@@ -90,15 +91,17 @@ export function mapOpened(c: Checked, fd: number, st: BigIntStats): { mapping: M
       shape = [avail / c.dtype.itemsize];
     }
     let bytes = c.offset + sizeOf(shape) * c.dtype.itemsize;
+    const start = c.offset - (c.offset % PAGE);
     if (c.mode === 'r+' || c.mode === 'w+') {
       bytes = Math.max(bytes, 1); // numpy never maps an empty file for writing: it writes one byte
       growFile(fd, c.filename, flen, bytes);
+      // what growFile added is reserved; the file's own holes (a sparse file) must be too
+      if (c.mode === 'r+') reserveHoles(fd, c.filename, start, Math.min(flen, bytes) - start);
     } else if (bytes > flen) {
       fail('ERR_NDMMAP_SIZE', `mmap length is greater than file size (${bytes} > ${flen} bytes)`, { path: c.filename });
     } else if (flen === 0) {
       fail('ERR_NDMMAP_SIZE', 'cannot mmap an empty file', { path: c.filename });
     }
-    const start = c.offset - (c.offset % PAGE);
     const mode = c.mode === 'r' ? MAP_READ : c.mode === 'c' ? MAP_COPY : MAP_SHARED;
     let id: number;
     try {

@@ -262,6 +262,40 @@ describe('modes', () => {
   });
 });
 
+describe("mode 'w+' and createNpy() on a file an open memmap maps (issue 17, item 1)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => { tmp = tempDir(); });
+  afterEach(() => tmp.remove());
+
+  it('refuses before truncating, whatever name reaches the file (itself, a symlink, a hard link, /proc/self/root); allowed after close()', () => {
+    const f = tmp.file('input.f8');
+    const data = Buffer.from(new Float64Array([1, 2, 3, 4]).buffer);
+    fs.writeFileSync(f, data);
+    const sym = tmp.file('sym.f8');
+    fs.symlinkSync(f, sym);
+    const hard = tmp.file('hard.f8');
+    fs.linkSync(f, hard);
+    const symNpy = tmp.file('sym.npy');
+    fs.symlinkSync(f, symNpy);
+    for (const mode of ['r', 'r+', 'c'] as const) {
+      const a = memmap(f, { dtype: 'float64', mode });
+      for (const name of [f, sym, hard, `/proc/self/root${f}`]) {
+        const e = caught(() => memmap(name, { dtype: 'float64', mode: 'w+', shape: [8] }));
+        expect(e, `${mode} ${name}`).toBeInstanceOf(NdmmapError);
+        expect(e.code).toBe('ERR_NDMMAP_OVERLAP');
+        expect(e.message).toMatch(/an open memmap maps it/);
+      }
+      expect(caught(() => createNpy(symNpy, { dtype: 'float64', shape: [4] })).code).toBe('ERR_NDMMAP_OVERLAP');
+      expect(fs.readFileSync(f)).toEqual(data);
+      expect(a.get(3)).toBe(4);
+      a.close();
+    }
+    const b = memmap(sym, { dtype: 'float64', mode: 'w+', shape: [2] });
+    b.close();
+    expect(fs.statSync(f).size).toBe(16);
+  });
+});
+
 describe('properties', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => { tmp = tempDir(); });
@@ -314,7 +348,7 @@ describe('close()', () => {
   beforeEach(() => { tmp = tempDir(); });
   afterEach(() => tmp.remove());
 
-  it('makes every later use throw ERR_NDMMAP_CLOSED and empties typed arrays handed out', async () => {
+  it('makes every later use throw ERR_NDMMAP_CLOSED; typed arrays handed out keep their length, over zeros', async () => {
     const f = tmp.file('c.bin');
     const a = memmap(f, { dtype: 'float64', mode: 'w+', shape: [4, 4] });
     a.assign(1);
@@ -323,9 +357,9 @@ describe('close()', () => {
     const tv = view.typedArray();
     expect(t.length).toBe(16);
     a.close();
-    expect(t.length).toBe(0);
-    expect(tv.length).toBe(0);
-    expect(t[3]).toBeUndefined();
+    expect(t.length).toBe(16);
+    expect(tv.length).toBe(4);
+    expect(t[3]).toBe(0);
     for (const fn of [() => a.get(0, 0), () => a.set([0, 0], 1), () => a.slice(0), () => a.toArray(), () => a.typedArray(),
       () => view.get(0), () => view.assign(2), () => a.flush()]) {
       const e = caught(fn);
@@ -352,7 +386,7 @@ describe('files larger than 4 GiB', () => {
   it('get/set at the 4 GiB boundary and the end, typed array windows, reductions near the end', async () => {
     const f = tmp.file('big.f8');
     const fd = fs.openSync(f, 'w+');
-    fs.ftruncateSync(fd, SIZE); // sparse: costs no disk
+    fs.ftruncateSync(fd, SIZE); // sparse until opened 'r+', which reserves its blocks (unwritten extents: quick)
     fs.closeSync(fd);
     const a = memmap(f, { dtype: 'float64', mode: 'r+' });
     try {

@@ -104,7 +104,8 @@ written, bytes, GB/s) when done, unless --quiet.
   --expr EXPR        e.g. '(x - mu) / sd', 'where(x > 0, sqrt(x), 0)', 'sin(i * 1e-6)'
   --var NAME=VALUE   a variable: a .npy file (broadcast with x), or a number (an integer is a
                      Python int, 2.0 a Python float); repeat for more
-  --out FILE2        write here instead of in place
+  --out FILE2        write here instead of in place; FILE or a --var file under any name (a link)
+                     is written in place in the same layout, refused in another
   --out-dtype D      FILE2's dtype (default: FILE's)
   Index variables: i (flat C-order index), i0, i1, ... (index along each axis), exact int64.
   Operators + - * / // % ** & | ^ ~ << >> < <= > >= == !=; functions: numexpr's (sin ... arctanh,

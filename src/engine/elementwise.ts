@@ -7,11 +7,13 @@ import { castScalar, isSwapped, type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { type VarType, compileExpr } from '../expr/index.js';
 import { byteExtent, contiguousStrides, makeLayout } from '../layout.js';
+import { releaseTurn, windowOf } from '../mapping.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { type ArrayOperand, type PyFloat, type VarValue, alignSteps, broadcastShapes, checkInto, classify, elementStrides } from './operands.js';
 import { type PlanOperand, planApply } from './plan-apply.js';
 import { type RunOptions, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
 import { type ApplyRef, type ApplyTask } from './tasks.cjs';
+import { partialError, passProgress, powerOfData } from './apply-failure.js';
 
 export { type PyFloat, type VarValue } from './operands.js';
 
@@ -46,6 +48,20 @@ function checkOverlap(src: MemMap, steps: readonly number[], dst: MemMap, what: 
   if (!same) fail('ERR_NDMMAP_OVERLAP', `${what} overlaps the output with a different layout; write to a separate file`);
 }
 
+/**
+ * A typed-array var to read while writing `dst`: a copy when it shows bytes of `dst`'s file that the
+ * call writes (a `typedArray()` window of `dst`'s memmap, or of another memmap of the same file), so
+ * every element is read before any is written, as numpy buffers overlapping operands.
+ */
+function unaliased(view: ArrayBufferView, dst: MemMap): ArrayBufferView {
+  const w = windowOf(view.buffer);
+  if (w === undefined || !w.mapping.sameFile(dst.mapping)) return view;
+  const [lo, hi] = byteExtent(dst.layout);
+  const start = w.pos + view.byteOffset;
+  if (start + view.byteLength <= lo || hi <= start) return view;
+  return (view as Uint8Array).slice();
+}
+
 /** The operands an expression may name: x, y and vars, checked and classified. */
 type Named = ArrayOperand | number | bigint | boolean | PyFloat;
 const isArray = (v: Named | undefined): v is ArrayOperand => typeof v === 'object' && 'dtype' in v;
@@ -69,8 +85,11 @@ function namedOperands(a: MemMap, opts: ApplyOptions): Map<string, Named> {
  * cast into `out` (default: `a` itself). Flushed to disk when the promise resolves (modes r+/w+).
  * @throws `ERR_NDMMAP_EXPR` (syntax, unknown name, types numpy refuses), `ERR_NDMMAP_SHAPE` (shapes
  *   that do not broadcast), `ERR_INVALID_ARG_TYPE` (a var of the wrong type), `ERR_NDMMAP_READONLY`,
- *   `ERR_NDMMAP_OVERLAP`, `ERR_NDMMAP_TRUNCATED` — all before anything is written; `ABORT_ERR`,
- *   `ERR_NDMMAP_CLOSED`, `ERR_NDMMAP_VALUE` (an integer to a negative power) after a partial write.
+ *   `ERR_NDMMAP_OVERLAP`, `ERR_NDMMAP_TRUNCATED`, `ERR_NDMMAP_VALUE` (an integer to a negative power:
+ *   a read-only pass looks for one first when the exponent is data) — all before anything is written;
+ *   `ABORT_ERR`, `ERR_NDMMAP_CLOSED`, `ENOSPC`/`EIO` (faults), `ERR_NDMMAP_WORKER` once blocks have
+ *   started, with `partial: true` and `written` (the share of the output in finished blocks; also
+ *   `written: 60%` in the message).
  * @example await apply(a, '(x - mu) / sd', { vars: { mu: await a.mean({ axis: 0 }), sd: await a.std({ axis: 0 }) } });
  */
 export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}, /** @internal the method named in errors */ call = 'apply'): Promise<MemMap> {
@@ -111,7 +130,7 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {},
       plan.push({ pos: arr.memmap.layout.byteOffset, steps, bytes: full ? arr.dtype.itemsize : 0 });
     } else {
       refs.push([-3 - buffers.length, arr.dtype.code, 0]);
-      buffers.push(arr.buffer!);
+      buffers.push(unaliased(arr.buffer!, out));
       plan.push({ pos: 0, steps, bytes: 0 });
     }
   }
@@ -128,19 +147,28 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {},
   };
   const hintLayout = used.has('x') ? a.layout : makeLayout(out.dtype, shape, out.layout.strides, out.layout.byteOffset);
   if (!used.has('x')) task.hintId = out.mapping.id;
-  try {
-    if (inline) runInline(task, totalBytes, opts);
-    else await runCall(task, totalBytes, opts, hintLayout);
-  } catch (err) {
-    // a worker found a mapping gone: close() during the call, say so (the missing await)
-    if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const o of [...arrays.map((x) => x.memmap), out]) o?.mapping.checkAfterCall(call);
-    throw err;
-  }
-  // close() of any operand during the call: some blocks were skipped, so the call did not happen.
-  for (const o of arrays) o.memmap?.mapping.checkAfterCall(call);
-  out.mapping.checkAfterCall(call);
+  const operands = [...arrays.map((o) => o.memmap), out];
+  /** One pass over every block; the error of a writing pass says what it wrote (computed at once, before the control is reused). */
+  const pass = async (t: ApplyTask, o: RunOptions): Promise<void> => {
+    try {
+      if (inline) runInline(t, totalBytes, o);
+      else await runCall(t, totalBytes, o, hintLayout);
+      // close() of any operand during the call: some blocks were skipped, so the call did not happen.
+      for (const m of operands) m?.mapping.checkAfterCall(call);
+    } catch (err) {
+      let e = err;
+      // a worker found a mapping gone: close() during the call, say so (the missing await)
+      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') try { for (const m of operands) m?.mapping.checkAfterCall(call); } catch (c) { e = c; }
+      throw t.dry === true ? e : partialError(e, t.control, totalBytes);
+    }
+  };
+  // An integer to a power found in the data could fail after other blocks were written: look first.
+  const checked = powerOfData(program.code);
+  if (checked) await pass({ ...task, control: newControl(inline), dry: true }, passProgress(opts, false));
+  await pass(task, checked ? passProgress(opts, true) : opts);
   const [lo, hi] = byteExtent(out.layout);
   if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
+  await releaseTurn();
   return out;
 }
 

@@ -109,7 +109,7 @@ function runDist(t: tasks.DistTask): void {
 }
 
 function runApply(t: tasks.ApplyTask): void {
-  claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, applyDescriptor(t, b), t.buffers));
+  claimLoop(t.control, t.blocks, (b) => native.apply(t.code, t.consts, applyDescriptor(t, b), t.buffers, t.dry === true));
 }
 
 function runEmbed(t: tasks.EmbedTask): void {
@@ -117,7 +117,7 @@ function runEmbed(t: tasks.EmbedTask): void {
   const out = t.outWords ? new BigUint64Array(t.out) : new Uint8Array(t.out);
   claimLoop(t.control, t.blocks, (b) => {
     desc[6] = b.rowStart; desc[7] = b.rowCount; desc[8] = b.slot;
-    native.embed(desc, t.queries, out);
+    native.embed(desc, t.queries, out, t.filter?.code, t.filter?.consts);
   });
 }
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { type ResultArrayOf } from '../dtype-types.js';
 import { fail, show } from '../errors.js';
+import { releaseTurn, settleSoon } from '../mapping.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
 import { type KernelChoice, stateSize } from './kernels.js';
@@ -200,8 +201,9 @@ export function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Pr
         try {
           native.reduce(q.desc, q.out);
           q.red.finish(q.out, q.data.length, q.ctx, q.data);
-          if (q.scalar) return Promise.resolve(scalarOf(q.data, q.result, q.red));
-          return Promise.resolve({ shape: [...q.shape], dtype: q.result, data: q.data.slice() as ResultData });
+          // settleSoon: a loop of these never leaves the microtask queue; now and then it must (mapping.ts)
+          if (q.scalar) return settleSoon(scalarOf(q.data, q.result, q.red));
+          return settleSoon({ shape: [...q.shape], dtype: q.result, data: q.data.slice() as ResultData });
         } catch (e) {
           return Promise.reject(e);
         }
@@ -218,6 +220,7 @@ async function reduceAsync(name: string, a: MemMap, options: ReduceOptions): Pro
   const out = checked.opts.out;
   if (out !== undefined) checkOut(out, outShape, p.result, red.name);
   const states = await runPrepared(p, checked.opts);
+  await releaseTurn();
   const data = allocate(p.result, plan.outCount);
   red.finish(states, plan.outCount, p.ctx, data);
   if (out !== undefined) {

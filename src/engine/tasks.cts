@@ -76,6 +76,8 @@ export interface ApplyTask {
   blocks: ApplyBlock[];
   /** Mapping whose pages are hinted sequential for a large call (the input's, else the output's). */
   hintId: number;
+  /** A read-only pass: evaluate every block, write nothing (finds a failing element before any write). */
+  dry?: boolean;
 }
 
 /**
@@ -96,6 +98,8 @@ export interface EmbedTask {
   /** Typed array kind `out` is viewed as: 'u64' for search states, else the byte view. */
   outWords: boolean;
   blocks: EmbedBlock[];
+  /** search: a row filter as a VM program of the row index (bool), evaluated per tile in the pass. */
+  filter?: ProgramData;
 }
 
 /** A block of a top-k plan: the reduction plan's block (kept dims, then the reduced ones). */

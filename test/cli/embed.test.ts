@@ -102,3 +102,29 @@ describe('ndmmap dot', () => {
     expectError(ndmmap(['dot', E('a_float32_9x37.npy'), '--vector', E('v_float32_5.npy')]), 2, /size 5 is different from 37/);
   });
 });
+
+describe('ndmmap search --filter EXPR (issue 17, item 11)', () => {
+  it('creates nothing in TMPDIR, and works with a TMPDIR that is missing or a file', async () => {
+    const tmp = fs.mkdtempSync(path.join(dir, 'tmpdir-'));
+    const created: string[] = [];
+    const watcher = fs.watch(tmp, (_, name) => { if (name !== null) created.push(String(name)); });
+    const args = ['search', E('s_float32_200x37.npy'), '--query', E('q_float32_1x37.npy'), '--k', '5', '--filter', 'i0 % 3 == 1', '--json'];
+    const want = ndmmap(['search', E('s_float32_200x37.npy'), '--query', E('q_float32_1x37.npy'), '--k', '5', '--json']);
+    const r = ndmmap(args, { env: { TMPDIR: tmp } });
+    await new Promise((res) => setTimeout(res, 100));
+    watcher.close();
+    expect(r.status, r.stderr).toBe(0);
+    expect(created).toEqual([]);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    const kept = (JSON.parse(r.stdout) as { indices: number[] }).indices;
+    expect(kept.every((i) => i % 3 === 1)).toBe(true);
+    expect(want.status).toBe(0);
+    const notDir = path.join(dir, 'tmp-is-a-file');
+    fs.writeFileSync(notDir, '');
+    for (const bad of [path.join(dir, 'no', 'such'), notDir]) {
+      const b = ndmmap(args, { env: { TMPDIR: bad } });
+      expect(b.status, b.stderr).toBe(0);
+      expect(b.stdout).toBe(r.stdout);
+    }
+  });
+});

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIX, expectError, ndmmap, tmpdir } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, FIX, ROOT, type Run, expectError, ndmmap, tmpdir } from './helpers.js';
 
 const dir = tmpdir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -52,5 +53,55 @@ describe('exit statuses', () => {
     const none = ndmmap([]);
     expect(none.status).toBe(2);
     expect(none.stdout).toBe('');
+  });
+});
+
+describe('a stdout that cannot be written (issue 17, item 12)', () => {
+  /** Run with stdout on /dev/full: every write fails with ENOSPC. */
+  const toFull = (args: string[]): Run => {
+    const fd = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] });
+      return { status: r.status, stdout: '', stderr: r.stderr };
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  const npy = path.join(FIX, 'npy/f8_2d_C.npy');
+  const cases: [string, string[]][] = [
+    ['sum --json', ['sum', npy, '--json']],
+    ['mean', ['mean', npy, '--axis', '0']],
+    ['info', ['info', npy]],
+    ['info --json', ['info', npy, '--json']],
+    ['median', ['median', npy]],
+    ['histogram', ['histogram', npy, '--bins', '3']],
+    ['sum --partial', ['sum', npy, '--partial']],
+    ['--help', ['--help']],
+    ['sum --help', ['sum', '--help']],
+  ];
+  for (const [name, args] of cases) {
+    it(`${name} > /dev/full: one 'ndmmap:' line naming the write error, exit 1, no stack`, () => {
+      const r = toFull(args);
+      expectError(r, 1, /ENOSPC/);
+    });
+  }
+
+  it('a pipe closed by the reader (EPIPE): one line, exit 1', async () => {
+    const { spawn } = await import('node:child_process');
+    const p = spawn(process.execPath, [CLI, 'info', npy], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.destroy();
+    let stderr = '';
+    p.stderr.on('data', (d) => { stderr += d; });
+    const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    expectError({ status, stdout: '', stderr }, 1, /cannot write the output: .*EPIPE/);
+  });
+
+  it('create and apply > /dev/full: the files are written, the summary line fails cleanly', () => {
+    const f = path.join(dir, 'full-create.f8');
+    const values = (): number[] => { const b = fs.readFileSync(f); return [...new Float64Array(b.buffer, b.byteOffset, b.length / 8)]; };
+    expectError(toFull(['create', f, '--dtype', 'f8', '--shape', '4', '--fill', '2']), 1, /ENOSPC/);
+    expect(values()).toEqual([2, 2, 2, 2]);
+    expectError(toFull(['apply', f, '--dtype', 'f8', '--expr', 'x + 1']), 1, /ENOSPC/);
+    expect(values()).toEqual([3, 3, 3, 3]);
   });
 });

@@ -62,3 +62,46 @@ describe('apply with vars on the pool', () => {
     x.close(); c.close();
   });
 });
+
+describe('a typed-array var over the memory of out (issue 17, item 2)', () => {
+  /** numpy's answer: every input read before any output is written. */
+  const expected = (before: Float64Array, outStart: number, varStart: number, n: number): number[] =>
+    Array.from({ length: n }, (_, i) => before[outStart + i] + 10 * before[varStart + i]);
+
+  for (const [path, N] of [['inline', 4097], ['pool', 200_001]] as const) {
+    for (const [shift, outStart, varStart] of [['out one element ahead of the var', 1, 0], ['out one element behind the var', 0, 1]] as const) {
+      it(`${path}: ${shift} (r+ window of out's own memmap): the values numpy gives, as if the var were read first`, async () => {
+        const a = memmap(tmp.file(`alias-${path}-${outStart}.f8`), { dtype: 'float64', mode: 'w+', shape: [N] });
+        await a.apply('i * 1.0');
+        const before = Float64Array.from(a.typedArray() as Float64Array);
+        const t = a.typedArray() as Float64Array;
+        const v = t.subarray(varStart, varStart + N - 1);
+        const out = a.slice(`${outStart}:${outStart + N - 1}`);
+        await out.apply('x + 10 * v', { vars: { v } });
+        const got = Array.from((a.typedArray() as Float64Array).subarray(outStart, outStart + N - 1));
+        const want = expected(before, outStart, varStart, N - 1);
+        let wrong = 0;
+        for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) wrong++;
+        expect(wrong).toBe(0);
+        a.close();
+      });
+    }
+  }
+
+  it("a window of another memmap of the same file (modes r+ and r), { data, shape } too: buffered as well", async () => {
+    const N = 4097;
+    const f = tmp.file('alias-other.f8');
+    const a = memmap(f, { dtype: 'float64', mode: 'w+', shape: [N] });
+    for (const mode of ['r+', 'r'] as const) {
+      await a.apply('i * 1.0');
+      const before = Float64Array.from(a.typedArray() as Float64Array);
+      const b = memmap(f, { dtype: 'float64', mode });
+      const v = (b.typedArray() as Float64Array).subarray(0, N - 1);
+      await a.slice('1:').apply('x + 10 * v', { vars: { v: { data: v, shape: [N - 1] } } });
+      const got = Array.from((a.typedArray() as Float64Array).subarray(1));
+      expect(got.filter((g, i) => g !== before[i + 1] + 10 * before[i]).length, mode).toBe(0);
+      b.close();
+    }
+    a.close();
+  });
+});

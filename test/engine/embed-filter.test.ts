@@ -70,3 +70,56 @@ describe('search filter expressions of i0', () => {
     a.close();
   });
 });
+
+describe('a filter expression is evaluated inside the search pass: no temporary file (issue 17, item 11)', () => {
+  /** Run `f` with TMPDIR set to `tmp` (os.tmpdir() reads it on each call). */
+  async function withTmpdir<T>(tmp: string, f: () => Promise<T>): Promise<T> {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try { return await f(); } finally { if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved; }
+  }
+
+  it('a missing or non-directory TMPDIR does not matter; an empty TMPDIR stays empty; pool and inline', async () => {
+    const notDir = path.join(dir, 'a-file');
+    fs.writeFileSync(notDir, 'x');
+    const empty = fs.mkdtempSync(path.join(dir, 'tmp-'));
+    for (const N of [500, 200_000]) {
+      const a = await data(`tmpdir-${N}.f4`, N, 8);
+      const q = Float32Array.from({ length: 8 }, (_, i) => 1 - i * 0.1);
+      const f = boolFilter(`tmpdir-${N}.b1`, N, (i) => i % 5 === 2 && i > N / 3);
+      const want = await search(a, q, { k: 7, metric: 'cosine', filter: f });
+      for (const tmp of [path.join(dir, 'missing', 'deeper'), notDir, empty]) {
+        const got = await withTmpdir(tmp, () => search(a, q, { k: 7, metric: 'cosine', filter: `(i0 % 5 == 2) & (i0 > ${N / 3})` }));
+        expect(got, `${N} ${tmp}`).toEqual(want);
+        const part = await withTmpdir(tmp, () => searchPartial(a, q, { k: 7, metric: 'cosine', filter: `(i0 % 5 == 2) & (i0 > ${N / 3})` }));
+        expect(mergeTopkPartials([part])).toEqual(want);
+      }
+      expect(fs.readdirSync(empty)).toEqual([]);
+      f.close();
+      a.close();
+    }
+  });
+
+  it('the row index of a filter is the whole array\'s, with rows and shards; i is i0; an index filter never true keeps nothing', async () => {
+    const N = 3000;
+    const a = await data('rows.f4', N, 8);
+    const q = Float32Array.from({ length: 8 }, (_, i) => i * 0.3 - 1);
+    const f = boolFilter('rows.b1', N, (i) => i % 11 === 4);
+    for (const rows of [[0, N], [5, 2999], [1024, 2049]] as [number, number][]) {
+      const want = await search(a, q, { k: 6, filter: f, rows });
+      expect(await search(a, q, { k: 6, filter: 'i0 % 11 == 4', rows })).toEqual(want);
+      expect(await search(a, q, { k: 6, filter: 'i % 11 == 4', rows })).toEqual(want);
+    }
+    const none = await search(a, q, { k: 6, filter: 'i0 < 0' });
+    expect(none.indices.shape).toEqual([0]);
+    f.close();
+    a.close();
+  });
+
+  it('an integer to a negative power in the filter is numpy\'s ValueError, not a wrong result', async () => {
+    const a = await data('pow.f4', 2000, 4);
+    const q = Float32Array.from([1, 2, 3, 4]);
+    await expect(a.search(q, { filter: '(2 ** (1000 - i0)) > 0' })).rejects.toMatchObject({ code: 'ERR_NDMMAP_VALUE', message: 'Integers to negative integer powers are not allowed.' });
+    a.close();
+  });
+});

@@ -81,7 +81,7 @@ describe('close() while Node async native code uses a typed array', () => {
     });
   }
 
-  it('the closed range stays reserved until the typed arrays are collected, then is unmapped', () => {
+  it('the closed range stays reserved (anonymous, the same length) until the typed arrays are collected, then is unmapped', () => {
     const file = path.join(dir, 'gc.bin');
     fs.writeFileSync(file, Buffer.alloc(N, 1));
     const r = runChild(dir, 'gc', `
@@ -106,13 +106,13 @@ describe('close() while Node async native code uses a typed array', () => {
         // the ranges typed arrays point into: windows (mode 'r': private remaps) or the writable mapping
         const before = rangesOf(F).filter((m) => m.perms.startsWith('rw'));
         a.close();
-        // still referenced (emptied by close, but native code may hold its address): the ranges stay
-        // mapped, as anonymous memory: never the file, never handed back to mmap
+        // still referenced (native code may hold its address): the ranges stay mapped, the same
+        // length, as anonymous memory: never the file, never handed back to mmap
         ta[7] = 9;
         const held = {
           mapsNamingFile: rangesOf(F).length, covered: before.filter(covered).length, len: ta.length,
-          dvThrows: (() => { try { dv.setUint8(3, 9); return false; } catch { return true; } })(),
-          reserved: native.reservedRanges() - base,
+          dvWrites: (() => { try { dv.setUint8(3, 9); return dv.getUint8(3); } catch { return 'threw'; } })(),
+          zeros: ta[6] === 0 && ta[8] === 0, reserved: native.reservedRanges() - base,
         };
         ta = undefined; dv = undefined;
         await settle();
@@ -124,7 +124,7 @@ describe('close() while Node async native code uses a typed array', () => {
     const out = lastJson<Record<string, { held: Record<string, number>; windows: number; reservedAfterGc: number; mapsNamingFile: number }>>(r);
     for (const mode of ['r+', 'r', 'c']) {
       const m = out[mode];
-      expect(m.held, mode).toMatchObject({ mapsNamingFile: 0, len: 0, dvThrows: true });
+      expect(m.held, mode).toMatchObject({ mapsNamingFile: 0, len: N, dvWrites: 9, zeros: true });
       expect(m.windows, mode).toBeGreaterThan(0);
       expect(m.held.covered, mode).toBe(m.windows); // every range a typed array points into is still mapped
       expect(m.held.reserved, mode).toBeGreaterThan(0);
@@ -155,7 +155,9 @@ describe('typed arrays dropped while the MemMap stays open', () => {
     expectClean(r);
     const out = lastJson<{ maps: number; rssMiB: number }>(r);
     expect(out.maps).toBe(1); // the mapping itself
-    expect(out.rssMiB).toBeLessThan(400);
+    // under ASan the shadow pages (1/8) of the 1.6 GB of windows stay resident after their munmap (~220
+    // MiB, measured on main's code as well)
+    expect(out.rssMiB).toBeLessThan(process.env.NDMMAP_ADDON?.includes('asan') ? 700 : 400);
   });
 });
 
@@ -202,4 +204,37 @@ describe('a worker thread that exits with open MemMaps', () => {
     expect(out.during.maps).toBeGreaterThan(0);
     expect(out.after).toEqual({ fds: 0, live: 0, maps: 0 });
   });
+});
+
+describe('zlib.deflate(a.typedArray(), cb) then close() at once (issue 17, item 7)', () => {
+  for (const mode of ['r', 'r+', 'c'] as const) {
+    it(`mode '${mode}': no abort; the typed array keeps its length; the file is unchanged`, () => {
+      const file = path.join(dir, `zlib-${mode}.bin`);
+      const r = runChild(dir, `zlib-${mode}`, `
+        import crypto from 'node:crypto';
+        import fs from 'node:fs';
+        import zlib from 'node:zlib';
+        import { memmap } from '$DIST/src/index.js';
+        import { native } from '$DIST/src/native.js';
+        const F = ${JSON.stringify(file)}, N = ${N};
+        const content = crypto.randomBytes(N); // incompressible: deflate reads it in many threadpool steps
+        fs.writeFileSync(F, content);
+        const base = native.liveMappings();
+        const a = memmap(F, { mode: ${JSON.stringify(mode)} });
+        const ta = a.typedArray();
+        const done = new Promise((resolve) => zlib.deflate(ta, (e, z) => resolve(e ? e.code : zlib.inflateSync(z))));
+        a.close();
+        const out = { lengthAfterClose: ta.length };
+        ta[5] = 7; // a write after close: lost, never in the file
+        const r = await done;
+        out.result = Buffer.isBuffer(r) ? 'deflated' : r;
+        out.inflatedLength = Buffer.isBuffer(r) ? r.length : -1;
+        out.unchanged = fs.readFileSync(F).equals(content);
+        out.live = native.liveMappings() - base;
+        console.log(JSON.stringify(out));
+      `);
+      expectClean(r);
+      expect(lastJson(r)).toEqual({ lengthAfterClose: N, result: 'deflated', inflatedLength: N, unchanged: true, live: 0 });
+    });
+  }
 });

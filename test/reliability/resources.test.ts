@@ -14,6 +14,8 @@ const CYCLES_INLINE = 10_000;
 const CYCLES_POOL = 300;
 /** RSS growth allowed; under scripts/asan.sh, ASan's quarantine holds freed memory (256 MiB by default). */
 const RSS_LIMIT_MIB = process.env.NDMMAP_ADDON?.includes('asan') ? 512 : 64;
+/** Mappings the process may gain (the JS heap's pages; ASan's allocator maps more of its own). */
+const MAPS_LIMIT = process.env.NDMMAP_ADDON?.includes('asan') ? 400 : 100;
 
 describe('open/reduce/close cycles', () => {
   it(`${CYCLES_INLINE} inline and ${CYCLES_POOL} pool cycles leak no fds, mappings or memory`, () => {
@@ -137,4 +139,49 @@ describe('MemMaps that are never closed', () => {
     // each open mapping of a distinct file holds one descriptor until it is collected
     expect(out.maxFds as number).toBeLessThan(200);
   }, 150_000);
+});
+
+describe('open/typedArray/sum/close in a for…await loop that never yields to the event loop (issue 17, item 10)', () => {
+  it('closed maps whose typed arrays are garbage are released while the loop runs, and memory goes back after it', () => {
+    const file = path.join(dir, 'loop.f8');
+    writeF8(file, 512); // 4 KiB: inline sums, so the loop runs on microtasks only
+    const CYCLES = process.env.NDMMAP_ADDON?.includes('asan') ? 8_000 : 30_000;
+    const r = runChild(dir, 'loop', `
+      import fs from 'node:fs';
+      import { memmap } from '$DIST/src/index.js';
+      import { native } from '$DIST/src/native.js';
+      const F = ${JSON.stringify(file)};
+      const status = () => fs.readFileSync('/proc/self/status', 'utf8');
+      const anonMiB = () => Number(/RssAnon:\\s+(\\d+)/.exec(status())[1]) / 1024;
+      const maps = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').length;
+      const settle = async () => { for (let i = 0; i < 5; i++) { global.gc(); await new Promise((r) => setTimeout(r, 20)); } };
+      for (let i = 0; i < 2000; i++) { const a = memmap(F, { dtype: 'float64', mode: 'r' }); a.typedArray(); await a.sum(); a.close(); }
+      await settle();
+      const base = { anon: anonMiB(), maps: maps(), reserved: native.reservedRanges() };
+      let bad = 0, peakReserved = 0;
+      for (let i = 0; i < ${CYCLES}; i++) {
+        const a = memmap(F, { dtype: 'float64', mode: ['r', 'r+', 'c'][i % 3] });
+        const t = a.typedArray();
+        if ((await a.sum()) !== 130816 || t[3] !== 3) bad++;
+        a.close();
+        if (i % 1000 === 999) peakReserved = Math.max(peakReserved, native.reservedRanges() - base.reserved);
+      }
+      const inLoop = { anon: anonMiB() - base.anon, maps: maps() - base.maps, reserved: native.reservedRanges() - base.reserved, peakReserved };
+      await settle();
+      const after = { anon: anonMiB() - base.anon, maps: maps() - base.maps, reserved: native.reservedRanges() - base.reserved,
+        mapsOfFile: fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.endsWith(F)).length };
+      console.log(JSON.stringify({ bad, inLoop, after }));
+    `, { args: ['--expose-gc'], timeout: 150_000 });
+    expectClean(r);
+    const out = lastJson<{ bad: number; inLoop: Record<string, number>; after: Record<string, number> }>(r);
+    console.log(`for-await cycles: ${JSON.stringify(out)}`);
+    expect(out.bad).toBe(0);
+    // a few thousand ranges wait for the GC at most, never one per cycle
+    expect(out.inLoop.peakReserved).toBeLessThan(5000);
+    expect(out.inLoop.maps).toBeLessThan(MAPS_LIMIT);
+    expect(out.inLoop.anon).toBeLessThan(RSS_LIMIT_MIB);
+    expect(out.after).toMatchObject({ reserved: 0, mapsOfFile: 0 });
+    expect(out.after.maps).toBeLessThan(MAPS_LIMIT); // the JS heap's own growth; ranges of ours: reserved 0
+    expect(out.after.anon).toBeLessThan(RSS_LIMIT_MIB / 2);
+  }, 180_000);
 });

@@ -4,7 +4,7 @@
  * or --out-dtype, and the broadcast shape) or in place. Everything — the vars, the expression, the
  * shapes — is checked before any file is created or opened for writing.
  */
-import path from 'node:path';
+import fs from 'node:fs';
 import { dtype as parseDtype, type DType } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
 import { compileExpr, type VarType } from '../../expr/index.js';
@@ -14,11 +14,16 @@ import { USAGE, intOption, parse } from '../args.js';
 import { apply } from '../../engine/elementwise.js';
 import { broadcastShapes, paren } from '../../engine/operands.js';
 import { isNpy, openFile } from '../open.js';
+import { inputAt } from '../out-target.js';
+import { failedWrite, onInterrupt } from '../interrupt.js';
 import { progressBar, summaryLine } from '../progress.js';
+
+/** The order of an output of `shape` made from `a`: FILE's order when the shape is FILE's. */
+const orderLike = (a: MemMap, shape: number[]): 'C' | 'F' => (a.order === 'F' && shape.join() === a.shape.join() ? 'F' : 'C');
 
 /** Create the output file: `dt` and `shape`, FILE's order when the shape is FILE's. */
 export function createLike(file: string, a: MemMap, dt: DType = a.dtype, shape: number[] = a.shape): MemMap {
-  const order = a.order === 'F' && shape.join() === a.shape.join() ? 'F' : 'C';
+  const order = orderLike(a, shape);
   return isNpy(file) ? createNpy(file, { dtype: dt, shape, order }) : memmap(file, { dtype: dt, shape, order, mode: 'w+' });
 }
 
@@ -47,7 +52,6 @@ export async function applyCommand(args: string[]): Promise<void> {
   const expr = values.expr;
   if (typeof expr !== 'string') fail(USAGE, "apply: --expr is required (e.g. --expr 'x * 2 + 1')");
   const out = values.out as string | undefined;
-  if (out !== undefined && path.resolve(out) === path.resolve(file)) fail(USAGE, 'apply: --out names FILE itself; leave out --out to write in place');
   if (values['out-dtype'] !== undefined && out === undefined) fail(USAGE, 'apply: --out-dtype needs --out (in place, FILE keeps its dtype)');
   const outDtype = values['out-dtype'] === undefined ? undefined : parseDtype(values['out-dtype'] as string);
   const threads = intOption(values.threads, 'threads', 1, 256);
@@ -66,16 +70,26 @@ export async function applyCommand(args: string[]): Promise<void> {
     const shape = broadcastShapes(shapes);
     if (out === undefined && shape.join() !== a.shape.join())
       fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${paren(shape)} into shape ${paren(a.shape)}`);
-    if (out !== undefined) dest = createLike(out, a, outDtype ?? a.dtype, shape);
-    else { a.close(); a = openFile(file, values, 'r+'); }
+    // --out may be FILE or a --var file under another name: then it is written in place (same layout) or refused
+    const inputs: [string, MemMap][] = [['FILE', a]];
+    for (const [k, v] of vars) if (typeof v === 'object' && 'dtype' in v) inputs.push([`--var ${k}`, v]);
+    const dt = outDtype ?? a.dtype;
+    const same = out === undefined ? a : inputAt(out, inputs, { dtype: dt, shape, order: orderLike(a, shape) });
+    let created: string | undefined; // removed if the write fails: it would hold no result
+    if (same === undefined) { dest = createLike(out!, a, dt, shape); created = out; }
+    else if (same === a) { a.close(); a = openFile(file, values, 'r+'); }
+    else dest = openNpy(same.filename, { mode: 'r+' }); // a --var's file, which keeps being read through its own map
+    const stop = onInterrupt(() => { if (created !== undefined) fs.rmSync(created, { force: true }); });
     // the bar shows the written file once (the engine counts every operand: in place, the file twice)
     const bar = progressBar('apply', process.stderr, !values.quiet, { passBytes: (dest ?? a).nbytes });
     try {
-      await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), vars: Object.fromEntries(vars), threads, onProgress: bar.onProgress });
+      await apply(a, expr, { ...(dest !== undefined ? { out: dest } : {}), vars: Object.fromEntries(vars), threads, onProgress: bar.onProgress, signal: stop.signal });
+    } catch (err) {
+      throw failedWrite(err, created);
     } finally {
       bar.done();
+      stop.dispose();
     }
-    (dest ?? a).flush();
     const target = dest ?? a;
     if (!values.quiet) {
       const what = `wrote ${out ?? file} (${expr}${out !== undefined ? ` of ${file}` : ', in place'})`;

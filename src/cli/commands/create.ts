@@ -2,6 +2,7 @@
  * `ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F]`: a zero-filled raw file, or a
  * `.npy` (numpy's header) when FILE ends in .npy. Everything is checked before the file is created.
  */
+import fs from 'node:fs';
 import { type DType, type Scalar, castScalar, dtype as parseDtype } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
 import { memmap } from '../../memmap.js';
@@ -10,6 +11,7 @@ import { USAGE, intOption, orderOption, parse, shapeOption } from '../args.js';
 import { fill as fillAll } from '../../engine/elementwise.js';
 import { isNpy } from '../open.js';
 import { summaryLine } from '../progress.js';
+import { failedWrite, onInterrupt } from '../interrupt.js';
 
 /**
  * A --fill value: `true`/`false`, an integer (exact, as a bigint, for integer dtypes), a float, `nan`,
@@ -40,10 +42,15 @@ export async function create(args: string[]): Promise<void> {
   const fill = values.fill === undefined ? undefined : fillValue(String(values.fill), dt);
   const t0 = performance.now();
   const a = isNpy(file) ? createNpy(file, { dtype: dt, shape, order }) : memmap(file, { dtype: dt, shape, order, mode: 'w+' });
+  // a fill that fails or is interrupted leaves no half-filled file behind
+  const stop = onInterrupt(() => fs.rmSync(file, { force: true }));
   try {
-    if (fill !== undefined && a.size > 0) await fillAll(a, fill, { threads });
-    a.flush();
+    if (fill !== undefined && a.size > 0) await fillAll(a, fill, { threads, signal: stop.signal });
+  } catch (err) {
+    a.close();
+    throw failedWrite(err, file);
   } finally {
+    stop.dispose();
     a.close();
   }
   if (!values.quiet) {

@@ -10,7 +10,7 @@ import { sizeOf } from '../../layout.js';
 import { type MemMap, checkMemMap } from '../../memmap.js';
 import { type VectorLike } from './operands.js';
 import { CAND_WORDS, slotWords } from './rows.js';
-import { type SearchOptions, type SearchResult, prepareSearch, runSearch, searchResult, withRowFilter } from './search.js';
+import { type SearchOptions, type SearchResult, prepareSearch, runSearch, searchResult } from './search.js';
 import { mergeStates } from './state.js';
 import { type TopKOptions, type TopKResult, prepareTopK, runTopK, topkResult } from './topk.js';
 
@@ -59,16 +59,14 @@ function rowRange(rows: unknown, n: number): [number, number] {
  * @example const part = await searchPartial(a, q, { k: 10, rows: [0, 500000] });
  */
 export async function searchPartial(a: MemMap, queries: VectorLike, options: SearchOptions = {}): Promise<TopKPartial> {
-  return withRowFilter(a, options, (o) => prepareSearch(a, queries, o), async (o) => {
-    const p = prepareSearch(a, queries, o);
-    const states = await runSearch(p, o);
-    const digest = createHash('sha256').update(new Uint8Array(p.queries.buffer, p.queries.byteOffset, p.queries.byteLength)).digest('hex').slice(0, 32);
-    return {
-      format: TOPK_PARTIAL_FORMAT, op: 'search', dtype: a.dtype.name, arrayShape: a.shape, rows: [p.start, p.stop],
-      options: { k: p.k, metric: p.metric, axis: null, largest: p.metric !== 'l2', Q: p.Q, single: p.single, queries: digest },
-      valueDtype: p.scoreType, state: encode(states, p.k, p.Q, 0n),
-    };
-  });
+  const p = prepareSearch(a, queries, options);
+  const states = await runSearch(p, options);
+  const digest = createHash('sha256').update(new Uint8Array(p.queries.buffer, p.queries.byteOffset, p.queries.byteLength)).digest('hex').slice(0, 32);
+  return {
+    format: TOPK_PARTIAL_FORMAT, op: 'search', dtype: a.dtype.name, arrayShape: a.shape, rows: [p.start, p.stop],
+    options: { k: p.k, metric: p.metric, axis: null, largest: p.metric !== 'l2', Q: p.Q, single: p.single, queries: digest },
+    valueDtype: p.scoreType, state: encode(states, p.k, p.Q, 0n),
+  };
 }
 
 /**

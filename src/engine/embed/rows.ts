@@ -5,6 +5,7 @@
  */
 import { isSwapped } from '../../dtype.js';
 import { sizeOf } from '../../layout.js';
+import { releaseTurn } from '../../mapping.js';
 import { type MemMap } from '../../memmap.js';
 import { native } from '../../native.js';
 import { CHUNK_BYTES } from '../plan.js';
@@ -64,8 +65,10 @@ export async function runRows(task: Omit<EmbedTask, 'control' | 'kind'>, totalBy
   const inline = runsInline(totalBytes);
   const t: EmbedTask = { kind: 'embed', control: newControl(inline), ...task };
   if (t.blocks.length === 0) return;
-  if (inline) runInline(t, totalBytes, opts);
-  else await runCall(t, totalBytes, opts);
+  if (inline) {
+    runInline(t, totalBytes, opts);
+    await releaseTurn(); // a loop of inline calls must reach the event loop now and then (mapping.ts)
+  } else await runCall(t, totalBytes, opts);
 }
 
 /** A buffer for a call's results: shared for pool calls. */

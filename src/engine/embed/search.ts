@@ -2,16 +2,13 @@
  * `search(a, queries, { k, metric })`: brute-force nearest neighbours over an (N, D) MemMap in one
  * parallel pass — scores and the k best rows per query fused per row block, no N-sized scores array.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { dtype as parseDtype } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
 import { compileExpr } from '../../expr/index.js';
-import { type MemMap, checkMemMap, memmap } from '../../memmap.js';
-import { apply } from '../elementwise.js';
+import { type MemMap, checkMemMap } from '../../memmap.js';
 import { type NDResult } from '../reduce.js';
 import { type RunOptions, checkRunOptions } from '../run.js';
+import { type ProgramData } from '../tasks.cjs';
 import { type VectorLike, computeArray, readOperand, searchFloat } from './operands.js';
 import { METRICS, MAX_QUERIES, embedDescriptor, planRows, resultBuffer, runRows, slotWords } from './rows.js';
 import { mergeStates, slot, valueOf } from './state.js';
@@ -26,7 +23,8 @@ export interface SearchOptions extends RunOptions {
   metric?: Metric;
   /**
    * Only rows whose entry is true count: a bool MemMap of shape (N,), or a bool expression of the row
-   * index `i0` (`'i0 < 500000'`, `'i0 % 2 == 0'`), evaluated in parallel into a temporary N-byte file.
+   * index `i0` (`'i0 < 500000'`, `'i0 % 2 == 0'`), evaluated per block inside the search pass (no
+   * temporary file; tiles with no row kept are not even read).
    */
   filter?: MemMap | string;
   /** Search rows [start, stop) only (indices stay those of the whole array); for shards. */
@@ -39,31 +37,18 @@ export interface SearchResult { indices: NDResult; scores: NDResult }
 /** A search, checked and planned: what search() and searchPartial() run. */
 export interface PreparedSearch {
   a: MemMap; k: number; metric: Metric; Q: number; single: boolean; scoreType: 'float32' | 'float64';
-  queries: Float32Array | Float64Array; filter?: MemMap; start: number; stop: number;
+  queries: Float32Array | Float64Array; filter?: MemMap; filterProgram?: ProgramData; start: number; stop: number;
 }
 
 /**
- * Run `go` with `options.filter` as a MemMap: an expression of the row index is checked (everything
- * else is checked by `check` first, so bad input creates nothing), then evaluated with `apply`'s index
- * variables into a temporary bool file of N bytes, removed when `go` settles.
+ * A filter expression of the row index (`'i0 < 500000'`, `'i0 % 2 == 0'`; `i` is `i0`) as a VM
+ * program, checked to be bool. It runs per tile inside the search pass: no N-byte mask is written.
+ * @throws `ERR_NDMMAP_EXPR` (syntax, any other name), `ERR_NDMMAP_DTYPE` (not bool).
  */
-export async function withRowFilter<T>(a: MemMap, options: SearchOptions, check: (o: SearchOptions) => void,
-  go: (o: SearchOptions & { filter?: MemMap }) => Promise<T>): Promise<T> {
-  const expr = options.filter;
-  if (typeof expr !== 'string') return go(options as SearchOptions & { filter?: MemMap });
-  check({ ...options, filter: undefined });
+function filterProgram(expr: string): ProgramData {
   const p = compileExpr(expr, { vars: {}, ndim: 1 });
   if (p.dtype !== 'bool') fail('ERR_NDMMAP_DTYPE', `a filter expression must be bool, such as 'i0 < 500000', got dtype ${p.dtype}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ndmmap-filter-'));
-  let f: MemMap | undefined;
-  try {
-    f = memmap(path.join(dir, 'filter.b1'), { dtype: 'bool', mode: 'w+', shape: [a.shape[0]] });
-    await apply(f, expr, { flush: false, threads: options.threads, signal: options.signal });
-    return await go({ ...options, filter: f });
-  } finally {
-    f?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return { code: p.code, consts: p.consts };
 }
 
 /** Validate and convert everything; nothing runs. */
@@ -92,8 +77,9 @@ export function prepareSearch(a: MemMap, queries: VectorLike, options: SearchOpt
   // plain numbers are weak (like Python scalars): the data's dtype decides; typed queries take part
   const scoreType = searchFloat(a.dtype.name) === 'float64' || (op.dtype !== null && searchFloat(op.dtype) === 'float64') ? 'float64' : 'float32';
   const q = computeArray(scoreType, op.values, (i) => i, Q * D) as Float32Array | Float64Array;
-  const filter = options.filter;
-  if (typeof filter === 'string') fail('ERR_INVALID_ARG_TYPE', 'a filter expression is evaluated by search() itself (withRowFilter)');
+  const given = options.filter;
+  const filterProg = typeof given === 'string' ? filterProgram(given) : undefined;
+  const filter = typeof given === 'string' ? undefined : given;
   if (filter !== undefined) {
     checkMemMap(filter, 'filter');
     filter.mapping.check();
@@ -107,7 +93,7 @@ export function prepareSearch(a: MemMap, queries: VectorLike, options: SearchOpt
       fail('ERR_OUT_OF_RANGE', `rows must be [start, stop] with 0 <= start <= stop <= ${N}, got ${show(r)}`);
     [start, stop] = r;
   }
-  return { a, k, metric, Q, single, scoreType, queries: q, filter, start, stop };
+  return { a, k, metric, Q, single, scoreType, queries: q, filter, filterProgram: filterProg, start, stop };
 }
 
 /** Run a prepared search: the merged top-k state per query (slot per query). */
@@ -121,7 +107,7 @@ export async function runSearch(p: PreparedSearch, opts: RunOptions): Promise<Bi
   });
   p.a.checkFile();
   p.filter?.checkFile();
-  await runRows({ desc, queries: p.queries, out: buf, outWords: true, blocks: plan.blocks }, plan.totalBytes, opts);
+  await runRows({ desc, queries: p.queries, out: buf, outWords: true, blocks: plan.blocks, filter: p.filterProgram }, plan.totalBytes, opts);
   p.a.mapping.check();
   p.filter?.mapping.check();
   return mergeStates(new BigUint64Array(buf, 0, groups * p.Q * W), groups, p.Q, p.k);
@@ -153,9 +139,7 @@ export function searchResult(states: BigUint64Array, k: number, Q: number, singl
  * @example const { indices, scores } = await search(emb, query, { k: 10, metric: 'cosine' });
  */
 export async function search(a: MemMap, queries: VectorLike, options: SearchOptions = {}): Promise<SearchResult> {
-  return withRowFilter(a, options, (o) => prepareSearch(a, queries, o), async (o) => {
-    const p = prepareSearch(a, queries, o);
-    const states = await runSearch(p, o);
-    return searchResult(states, p.k, p.Q, p.single, p.scoreType);
-  });
+  const p = prepareSearch(a, queries, options);
+  const states = await runSearch(p, options);
+  return searchResult(states, p.k, p.Q, p.single, p.scoreType);
 }
