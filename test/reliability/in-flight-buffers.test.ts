@@ -157,7 +157,10 @@ describe('typed arrays dropped while the MemMap stays open', () => {
     expect(out.maps).toBe(1); // the mapping itself
     // under ASan the shadow pages (1/8) of the 1.6 GB of windows stay resident after their munmap (~220
     // MiB, measured on main's code as well)
-    expect(out.rssMiB).toBeLessThan(process.env.NDMMAP_ADDON?.includes('asan') ? 700 : 400);
+    // maps === 1 is the exact check (every window unmapped). RSS only tells kept windows apart: 100 filled
+    // windows kept until close() hold 1600 MiB; what is left after they go is the heap and malloc's arenas
+    // (100-450 MiB depending on the machine and its load: 443 on a CI run).
+    expect(out.rssMiB).toBeLessThan(process.env.NDMMAP_ADDON?.includes('asan') ? 1100 : 800);
   });
 });
 
