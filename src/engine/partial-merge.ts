@@ -124,7 +124,7 @@ export function combinePartials(list: unknown[]): PartialState {
   const o = first.options;
   return {
     format: PARTIAL_FORMAT, op: first.op, dtype: first.dtype,
-    options: { axis: o.axis, keepdims: o.keepdims, ddof: o.ddof, dtype: o.dtype, initial: o.initial, expr: o.expr, where: o.where },
+    options: { axis: o.axis, keepdims: o.keepdims, ddof: o.ddof, dtype: o.dtype, initial: o.initial, expr: o.expr, where: o.where, ...(o.vars === undefined ? {} : { vars: o.vars }) },
     arrayShape: [...first.arrayShape], rows: [first.rows[0], parts[parts.length - 1].rows[1]],
     valueDtype: first.valueDtype, kernel: first.kernel, valueType: first.valueType, state,
   };
@@ -167,6 +167,7 @@ function contextOf(p: PartialState): ReduceContext {
   const axes = o.axis;
   const perOutput = sizeOf(p.arrayShape.filter((_, k) => axes === null || axes.includes(k)));
   let initial: number | bigint | undefined;
-  if (o.initial !== null) initial = typeof o.initial === 'string' && /^-?\d+$/.test(o.initial) ? BigInt(o.initial) : decodeSlot(o.initial, 'f', null);
-  return { dtype: dt, acc, ddof: Number(o.ddof), initial, where: o.where !== null, perOutput };
+  const none = o.initial === 'None';
+  if (o.initial !== null && !none) initial = typeof o.initial === 'string' && /^-?\d+$/.test(o.initial) ? BigInt(o.initial) : decodeSlot(o.initial, 'f', null);
+  return { dtype: dt, acc, ddof: Number(o.ddof), initial, where: o.where !== null, perOutput, noIdentity: none };
 }

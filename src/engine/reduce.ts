@@ -14,6 +14,7 @@ import { type Checked, type ReduceOptions, castInitial, checkReduceOptions } fro
 import { type ReduceContext, type Reduction, type ResultData, reduction } from './reductions/index.js';
 import { type RunOptions, callBuffer, newControl, releaseCallBuffer, runCall, runInline, runsInline } from './run.js';
 import { reduceDescriptor } from './execute.cjs';
+import { type ReduceOperand, operandRefs } from './reduce-operands.js';
 import { CONTROL_BYTES, type ReduceTask } from './tasks.cjs';
 import { writeResult } from './write-out.js';
 
@@ -34,9 +35,16 @@ export interface Prepared {
   choice: KernelChoice;
   plan: ReducePlan;
   checked: Checked;
-  operands: MemMap[];
+  /** x, y and the vars read, the where mask: each laid out over the shape reduced. */
+  operands: ReduceOperand[];
   maskOperand: number;
   result: DTypeName;
+}
+
+/** numpy's error for a reduction without an identity (min/max, or numpy's `initial=None`), if any. */
+function emptyError(red: Reduction, initialNone: boolean): string | undefined {
+  if (red.emptyError !== undefined || !initialNone) return red.emptyError;
+  return `zero-size array to reduction operation ${/prod/.test(red.name) ? 'multiply' : 'add'} which has no identity`;
 }
 
 /** Validate everything and plan; nothing has run yet. `allowEmpty`: a shard may reduce no elements. */
@@ -45,27 +53,25 @@ export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = 
   checkMemMap(a, 'the array');
   const checked = checkReduceOptions(red, a, options);
   a.mapping.check();
-  const operands: MemMap[] = [a];
-  if (checked.y !== undefined) operands.push(checked.y);
-  let maskOperand = -1;
-  if (checked.whereArray !== undefined) { maskOperand = operands.length; operands.push(checked.whereArray); }
-  const where = checked.whereArray !== undefined || checked.mask !== null;
-  const base: ReduceContext = { dtype: checked.valueDtype, acc: checked.acc?.name, ddof: checked.ddof, where };
+  const { operands, maskOperand } = checked;
+  const where = maskOperand >= 0 || checked.mask !== null;
+  const base: ReduceContext = { dtype: checked.valueDtype, acc: checked.acc?.name, ddof: checked.ddof, where, noIdentity: checked.initialNone };
   const result = red.resultDtype(base);
   let initial: number | bigint | undefined;
   if (checked.initialRaw !== undefined) initial = castInitial(checked.initialRaw, parseDtype(result));
-  if (where && red.emptyError !== undefined && initial === undefined && red.options.includes('initial')) {
-    const ufunc = /operation (\w+)/.exec(red.emptyError)![1];
+  const noIdentity = emptyError(red, checked.initialNone);
+  if (where && noIdentity !== undefined && initial === undefined && red.options.includes('initial')) {
+    const ufunc = /operation (\w+)/.exec(noIdentity)![1];
     fail('ERR_INVALID_ARG_VALUE', `reduction operation '${ufunc}' does not have an identity, so to use a where mask one has to specify 'initial'`);
   }
   const choice0 = red.kernel(base);
   const S = stateSize(choice0.kernel);
   const layouts = operands.map((m) => m.layout);
-  const plan = layouts.length === 1 ? planReduceCached(layouts[0], checked.axes, S * 8) : planReduce(layouts, checked.axes, S * 8);
+  const plan = layouts.length === 1 && operands[0].layout === a.layout ? planReduceCached(layouts[0], checked.axes, S * 8) : planReduce(layouts, checked.axes, S * 8);
   const ctx: ReduceContext = { ...base, initial, perOutput: plan.perOutput };
   const choice = red.kernel(ctx);
-  if (red.emptyError !== undefined && plan.perOutput === 0 && !allowEmpty && initial === undefined)
-    fail('ERR_NDMMAP_EMPTY', red.emptyError);
+  if (noIdentity !== undefined && plan.perOutput === 0 && !allowEmpty && initial === undefined)
+    fail('ERR_NDMMAP_EMPTY', noIdentity);
   return { red, ctx, choice, plan, checked, operands, maskOperand, result };
 }
 
@@ -81,30 +87,33 @@ const TOTAL_MEMORY = os.totalmem();
  * buffer of its own, valid after later calls too).
  */
 export async function runPrepared(p: Prepared, opts: RunOptions): Promise<Float64Array> {
-  const { plan, choice, operands } = p;
-  for (const m of operands) m.checkFile();
+  const { plan, choice } = p;
+  const maps = p.operands.map((o) => o.memmap).filter((m): m is MemMap => m !== undefined);
+  for (const m of maps) m.checkFile();
   const S = stateSize(choice.kernel);
   const length = Math.max(1, S * plan.groups * plan.outCount);
   const inline = runsInline(plan.totalBytes);
   const buf = callBuffer(length * 8, inline);
+  const { refs, buffers } = operandRefs(p.operands, !inline);
+  const x = p.operands[0].memmap!;
   const task: ReduceTask = {
     kind: 'reduce', control: newControl(inline), kernel: KERNEL_IDS[choice.kernel], valueType: parseDtype(choice.valueType).code,
-    operands: operands.map((m) => [m.mapping.id, m.dtype.code, isSwapped(m.dtype) ? 1 : 0]),
+    operands: refs, buffers,
     maskOperand: p.maskOperand, param: choice.param ?? [0, 0], value: p.checked.value, mask: p.checked.mask,
     valueRound: p.checked.value === null ? -1 : p.checked.valueDtype.code,
-    release: releaseBehind(operands[0], plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
+    release: releaseBehind(x, plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
   };
   try {
     try {
       if (inline) runInline(task, plan.totalBytes, opts);
-      else await runCall(task, plan.totalBytes, opts, operands[0].layout);
+      else await runCall(task, plan.totalBytes, opts, p.operands[0].layout);
     } catch (err) {
       // a worker found the mapping gone: close() during the call, say so (the missing await)
-      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of operands) m.mapping.checkAfterCall(p.red.method);
+      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of maps) m.mapping.checkAfterCall(p.red.method);
       throw err;
     }
     // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
-    for (const m of operands) m.mapping.checkAfterCall(p.red.method);
+    for (const m of maps) m.mapping.checkAfterCall(p.red.method);
     const states = new Float64Array(buf, 0, length);
     const combined = new Float64Array(S * plan.outCount);
     if (plan.groups > 1) native.combine(KERNEL_IDS[choice.kernel], task.valueType, Float64Array.from(task.param), states, plan.groups, combined);
@@ -214,7 +223,7 @@ export function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Pr
 async function reduceAsync(name: string, a: MemMap, options: ReduceOptions): Promise<Scalar | NDResult | MemMap> {
   const p = prepare(name, a, options);
   const { red, plan, checked } = p;
-  const outShape = resultShape(a.shape, checked.axes, checked.keepdims);
+  const outShape = resultShape(checked.shape, checked.axes, checked.keepdims);
   const out = checked.opts.out;
   if (out !== undefined) checkOut(out, outShape, p.result, red.name);
   const states = await runPrepared(p, checked.opts);

@@ -23,6 +23,8 @@ export interface ReduceContext {
   readonly where: boolean;
   /** Elements reduced into each output (without a mask). */
   readonly perOutput?: number;
+  /** numpy's `initial=None`: a sum starts from its first element (a sum of -0.0s stays -0.0). */
+  readonly noIdentity?: boolean;
 }
 
 /** Typed arrays results are written into (float16 values are held as float32, already rounded). */
