@@ -41,14 +41,18 @@ export function broadcastOperand(o: ArrayOperand, shape: readonly number[]): Red
 }
 
 /**
- * A `where` mask's shape must broadcast into the reduced `shape`, never the other way (numpy's texts).
+ * A `where` mask's shape must broadcast into the reduced `shape`, never the other way (numpy's texts;
+ * `counted`: mean, var and std, whose first step counts the mask).
  * @throws `ERR_NDMMAP_SHAPE`
  */
-export function checkWhereShape(where: readonly number[], shape: readonly number[]): void {
+export function checkWhereShape(where: readonly number[], shape: readonly number[], counted: boolean): void {
   if (where.length > shape.length) fail('ERR_NDMMAP_SHAPE', 'input operand has more dimensions than allowed by the axis remapping');
   const off = shape.length - where.length;
-  if (where.some((n, k) => n !== 1 && n !== shape[off + k]))
-    fail('ERR_NDMMAP_SHAPE', `operands could not be broadcast together with remapped shapes [original->remapped]: ${paren(shape)} ${paren(where)} `);
+  if (where.some((n, k) => n !== 1 && n !== shape[off + k])) {
+    // mean, var and std count the mask first, through np.broadcast_to: its message
+    const tail = counted ? `${paren(where)}  and requested shape ${paren(shape)}` : `${paren(shape)} ${paren(where)} `;
+    fail('ERR_NDMMAP_SHAPE', `operands could not be broadcast together with remapped shapes [original->remapped]: ${tail}`);
+  }
 }
 
 /** The native refs of the operands ([id or BUFFER0 - b, dtype code, swap]) and the buffers they name. */

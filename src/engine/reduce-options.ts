@@ -159,7 +159,7 @@ export function checkReduceOptions(red: Reduction, a: MemMap, options: unknown):
     const w = checkMemMap(opts.where, 'where');
     w.mapping.check();
     if (w.dtype.kind !== 'b') fail('ERR_NDMMAP_DTYPE', `Cannot cast array data from dtype('${w.dtype.name}') to dtype('bool') according to the rule 'safe'`);
-    checkWhereShape(w.shape, shape);
+    checkWhereShape(w.shape, shape, ['mean', 'var', 'std'].includes(red.name));
     maskOperand = operands.length;
     operands.push(broadcastOperand(classify('where', w) as ArrayOperand, shape));
   }

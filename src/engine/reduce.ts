@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { type ResultArrayOf } from '../dtype-types.js';
-import { fail, show } from '../errors.js';
+import { fail } from '../errors.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
 import { type KernelChoice, stateSize } from './kernels.js';
@@ -16,7 +16,7 @@ import { type RunOptions, callBuffer, newControl, releaseCallBuffer, runCall, ru
 import { reduceDescriptor } from './execute.cjs';
 import { type ReduceOperand, operandRefs } from './reduce-operands.js';
 import { CONTROL_BYTES, type ReduceTask } from './tasks.cjs';
-import { writeResult } from './write-out.js';
+import { reduceAsync } from './reduce-call.js';
 
 export { type ReduceOptions } from './reduce-options.js';
 
@@ -218,34 +218,4 @@ export function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Pr
     }
   }
   return reduceAsync(name, a, options);
-}
-
-async function reduceAsync(name: string, a: MemMap, options: ReduceOptions): Promise<Scalar | NDResult | MemMap> {
-  const p = prepare(name, a, options);
-  const { red, plan, checked } = p;
-  const outShape = resultShape(checked.shape, checked.axes, checked.keepdims);
-  const out = checked.opts.out;
-  if (out !== undefined) checkOut(out, outShape, p.result, red.name);
-  const states = await runPrepared(p, checked.opts);
-  const data = allocate(p.result, plan.outCount);
-  red.finish(states, plan.outCount, p.ctx, data);
-  if (out !== undefined) {
-    writeResult(out, data, p.result);
-    return out;
-  }
-  if (checked.axes === null && !checked.keepdims) return scalarOf(data, p.result, red);
-  return { shape: outShape, dtype: p.result, data };
-}
-
-function checkOut(out: MemMap, shape: number[], r: DTypeName, name: string): void {
-  out.mapping.check();
-  if (out.ndim !== shape.length)
-    fail('ERR_NDMMAP_SHAPE', `output parameter for reduction operation ${name} has the wrong number of dimensions: Found ${out.ndim} but expected ${shape.length}`);
-  if (out.shape.join() !== shape.join())
-    fail('ERR_NDMMAP_SHAPE', `output parameter has the wrong shape: expected ${show(shape)}, got ${show(out.shape)}`);
-  // numpy casts into `out` (same_kind); floats into any float type is the case worth having.
-  const floats = r.startsWith('float') && out.dtype.kind === 'f';
-  if (out.dtype.name !== r && !floats) fail('ERR_NDMMAP_DTYPE', `output parameter must have dtype ${r}, got ${out.dtype.name}`);
-  out.checkWritable();
-  out.checkFile();
 }
