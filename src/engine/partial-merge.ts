@@ -11,6 +11,8 @@ import { KERNELS, type KernelName, type SlotKind } from './kernels.js';
 import { type JsonNum, PARTIAL_FORMAT, decodeSlot, encodeSlot, intKind } from './partial-codec.js';
 import { type PartialState } from './partial.js';
 import { type NDResult, allocate, resultShape, scalarOf } from './reduce.js';
+import { isFloat } from './reductions/common.js';
+import { isVarReduction, varAcc } from './reductions/family-var.js';
 import { REDUCTIONS, type ReduceContext, reduction } from './reductions/index.js';
 
 function partialError(msg: string): never {
@@ -169,5 +171,8 @@ function contextOf(p: PartialState): ReduceContext {
   let initial: number | bigint | undefined;
   const none = o.initial === 'None';
   if (o.initial !== null && !none) initial = typeof o.initial === 'string' && /^-?\d+$/.test(o.initial) ? BigInt(o.initial) : decodeSlot(o.initial, 'f', null);
-  return { dtype: dt, acc, ddof: Number(o.ddof), initial, where: o.where !== null, perOutput, noIdentity: none };
+  const ctx: ReduceContext = { dtype: dt, acc, ddof: Number(o.ddof), initial, where: o.where !== null, perOutput, noIdentity: none };
+  const red = reduction(p.op);
+  if (isVarReduction(red) && !isFloat(varAcc(ctx))) partialError(`${p.op} with an integer or bool dtype (${varAcc(ctx)}) has no partial states`);
+  return ctx;
 }

@@ -13,6 +13,8 @@ import { KERNELS, type SlotKind } from './kernels.js';
 import { type JsonNum, PARTIAL_FORMAT, encodeSlot, intKind, shiftIndex } from './partial-codec.js';
 import { prepare, runPrepared } from './reduce.js';
 import { type ReduceOptions } from './reduce-options.js';
+import { isFloat } from './reductions/common.js';
+import { isVarReduction, varAcc } from './reductions/family-var.js';
 import { reduction } from './reductions/index.js';
 
 export { type JsonNum, PARTIAL_FORMAT } from './partial-codec.js';
@@ -101,6 +103,8 @@ export async function reducePartial(name: string, a: MemMap, options: PartialOpt
   const [start, stop] = rowRange(rows, shape[0]);
   // Validate on the whole array first (errors such as an empty min do not depend on the shard).
   const whole = prepare(red.name, a, rest);
+  if (rest.mean !== undefined || (isVarReduction(red) && !isFloat(varAcc(whole.ctx))))
+    fail('ERR_INVALID_ARG_VALUE', `${red.name} with ${rest.mean !== undefined ? 'mean=' : `an integer or bool dtype= (${varAcc(whole.ctx)})`} needs numpy's two passes over the whole array (its mean first): it does not shard; run it on one machine`);
   const view = a.slice(`${start}:${stop}`);
   const p = prepare(red.name, view, rest, true); // an empty shard is fine: its state is the kernel's empty one
   const axes = whole.checked.axes;

@@ -12,6 +12,7 @@ import { type MemMap, checkMemMap } from '../memmap.js';
 import { type ArrayOperand, type PyFloat, type VarValue, broadcastShapes, classify } from './operands.js';
 import { type ReduceOperand, broadcastOperand, checkWhereShape } from './reduce-operands.js';
 import { type RunOptions, checkRunOptions } from './run.js';
+import { roundTo } from './reductions/common.js';
 import { type Reduction } from './reductions/index.js';
 import { type ProgramData } from './tasks.cjs';
 
@@ -180,8 +181,8 @@ export function checkReduceOptions(red: Reduction, a: MemMap, options: unknown):
   };
 }
 
-/** `initial` as the result dtype holds it (numpy casts it there: ints truncate, out of range is an error). */
+/** `initial` as the result dtype holds it (numpy casts it there: floats round, 1e30 is a float16 inf; ints truncate, out of range is an error). */
 export function castInitial(v: Scalar, result: DType): number | bigint {
-  if (result.kind === 'f') return Number(v);
+  if (result.kind === 'f') return roundTo(result.name, Number(v));
   return castScalar(v, result);
 }

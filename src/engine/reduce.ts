@@ -11,6 +11,7 @@ import { KERNEL_IDS, native } from '../native.js';
 import { type KernelChoice, stateSize } from './kernels.js';
 import { type ReducePlan, planReduce, planReduceCached } from './plan.js';
 import { type Checked, type ReduceOptions, castInitial, checkReduceOptions } from './reduce-options.js';
+import { NUMPY_BUFFER } from './reductions/common.js';
 import { type ReduceContext, type Reduction, type ResultData, reduction } from './reductions/index.js';
 import { type RunOptions, callBuffer, newControl, releaseCallBuffer, runCall, runInline, runsInline } from './run.js';
 import { reduceDescriptor } from './execute.cjs';
@@ -47,6 +48,32 @@ function emptyError(red: Reduction, initialNone: boolean): string | undefined {
   return `zero-size array to reduction operation ${/prod/.test(red.name) ? 'multiply' : 'add'} which has no identity`;
 }
 
+/**
+ * numpy's buffer for this reduction, in elements, or 0 when its loop reads the values in place: numpy
+ * buffers when it casts or byte-swaps them, and when the reduced dims of one output do not coalesce
+ * into one run (a[::2] of a 2-D array; a.T does coalesce). A buffer holds whole innermost runs (8190 for
+ * runs of 3); each is added to the output in the output's precision. nansum and nanmean sum a
+ * contiguous copy (NaN replaced), so only a cast or a byte swap buffers them. Expressions and masks: 0
+ * (numpy computes a contiguous temporary first).
+ */
+function numpyBuffer(c: Checked, valueType: DTypeName, nan: boolean): number {
+  if (c.value !== null || c.mask !== null || c.maskOperand >= 0) return 0;
+  const x = c.operands[0];
+  const recast = isSwapped(x.dtype) || valueType !== x.dtype.name;
+  const { shape, strides } = x.layout;
+  const dims = shape.map((n, k) => ({ n, s: strides[k] })).filter((d, k) => d.n > 1 && (c.axes === null || c.axes.includes(k)))
+    .sort((a, b) => Math.abs(b.s) - Math.abs(a.s));
+  const runs: { n: number; s: number }[] = [];
+  for (const d of dims) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.s === d.n * d.s) runs[runs.length - 1] = { n: last.n * d.n, s: d.s };
+    else runs.push({ ...d });
+  }
+  if (!recast && (nan || runs.length <= 1)) return 0;
+  const inner = nan ? Infinity : runs[runs.length - 1]?.n ?? 1;
+  return inner >= NUMPY_BUFFER ? NUMPY_BUFFER : inner * Math.floor(NUMPY_BUFFER / inner);
+}
+
 /** Validate everything and plan; nothing has run yet. `allowEmpty`: a shard may reduce no elements. */
 export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = false): Prepared {
   const red = reduction(name);
@@ -68,7 +95,8 @@ export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = 
   const S = stateSize(choice0.kernel);
   const layouts = operands.map((m) => m.layout);
   const plan = layouts.length === 1 && operands[0].layout === a.layout ? planReduceCached(layouts[0], checked.axes, S * 8) : planReduce(layouts, checked.axes, S * 8);
-  const ctx: ReduceContext = { ...base, initial, perOutput: plan.perOutput };
+  const nanKernel = choice0.kernel === 'nansum';
+  const ctx: ReduceContext = { ...base, initial, perOutput: plan.perOutput, buffer: numpyBuffer(checked, choice0.valueType, nanKernel) };
   const choice = red.kernel(ctx);
   if (noIdentity !== undefined && plan.perOutput === 0 && !allowEmpty && initial === undefined)
     fail('ERR_NDMMAP_EMPTY', noIdentity);

@@ -24,7 +24,7 @@ function choose(ctx: ReduceContext, nan: boolean): KernelChoice {
   if (nan && dt.kind === 'f' && (isInt(acc) || acc === 'bool')) refuse('If a is inexact, then dtype must be inexact');
   if (acc === 'bool') return { kernel: 'count_nonzero', valueType: kernelType(dt) };
   if (isInt(acc)) return { kernel: 'sum_int', valueType: dt.kind === 'f' ? acc : kernelType(dt) };
-  return { kernel: nan && dt.kind === 'f' ? 'nansum' : 'sum_float', valueType: floatValues(dt, acc, true), param: sumParam(acc) };
+  return { kernel: nan && dt.kind === 'f' ? 'nansum' : 'sum_float', valueType: floatValues(dt, acc, true), param: sumParam(acc, ctx.buffer) };
 }
 
 /** Each output's sum, in the accumulator (numpy's umr_sum with dtype=), and how many elements it holds. */

@@ -54,7 +54,7 @@ function choose(ctx: ReduceContext, product: boolean, nan: boolean): KernelChoic
   if (acc === 'bool' || (dt.name === 'bool' && !isFloat(acc))) return { kernel: 'count_nonzero', valueType: kernelType(dt) };
   if (isInt(acc)) return { kernel: product ? 'prod_int' : 'sum_int', valueType: dt.kind === 'f' ? acc : kernelType(dt) };
   const kernel = nan && dt.kind === 'f' ? (product ? 'nanprod' : 'nansum') : product ? 'prod_float' : 'sum_float';
-  return { kernel, valueType: floatValues(dt, acc, !product), param: product ? accumulatorRange(acc) : sumParam(acc) };
+  return { kernel, valueType: floatValues(dt, acc, !product), param: product ? accumulatorRange(acc) : sumParam(acc, ctx.buffer) };
 }
 
 function finish(product: boolean, states: Float64Array, count: number, ctx: ReduceContext, out: ResultData, choice: KernelChoice): void {

@@ -25,6 +25,8 @@ export interface ReduceContext {
   readonly perOutput?: number;
   /** numpy's `initial=None`: a sum starts from its first element (a sum of -0.0s stays -0.0). */
   readonly noIdentity?: boolean;
+  /** numpy's buffer in elements when its loop is buffered, else 0 (see reduce.ts numpyBuffer). */
+  readonly buffer?: number;
   /** Elements reduced into each output, from a counting pass (see Reduction.needsCounts). */
   readonly counts?: Float64Array;
 }
