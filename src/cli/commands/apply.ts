@@ -27,17 +27,17 @@ export function createLike(file: string, a: MemMap, dt: DType = a.dtype, shape: 
  * Python float; nan, inf) or a `.npy` file, opened read-only.
  * @throws `ERR_NDMMAP_USAGE` for a malformed or repeated var, or a file that is not a .npy.
  */
-export function parseVar(text: string, vars: Map<string, MemMap | number | bigint | { float: number }>): void {
+export function parseVar(text: string, vars: Map<string, MemMap | number | bigint | { float: number }>, command = 'apply'): void {
   const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(text);
-  if (m === null) fail(USAGE, `apply: --var must be NAME=FILE or NAME=NUMBER, got ${show(text)}`);
+  if (m === null) fail(USAGE, `${command}: --var must be NAME=FILE or NAME=NUMBER, got ${show(text)}`);
   const [, name, value] = m;
-  if (vars.has(name)) fail(USAGE, `apply: --var ${name} is given twice`);
+  if (vars.has(name)) fail(USAGE, `${command}: --var ${name} is given twice`);
   const t = value.trim().toLowerCase();
   if (/^[+-]?\d+$/.test(t)) vars.set(name, BigInt(t));
   else if (/^[+-]?(nan|inf|infinity)$/.test(t)) vars.set(name, { float: t.includes('nan') ? NaN : t.startsWith('-') ? -Infinity : Infinity });
   else if (t !== '' && Number.isFinite(Number(t))) vars.set(name, { float: Number(t) });
   else if (isNpy(value)) vars.set(name, openNpy(value, { mode: 'r' }));
-  else fail(USAGE, `apply: --var ${name}=${value}: a file must be a .npy (it carries its dtype and shape), or give a number`);
+  else fail(USAGE, `${command}: --var ${name}=${value}: a file must be a .npy (it carries its dtype and shape), or give a number`);
 }
 
 /** Run `apply`. */
