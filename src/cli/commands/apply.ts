@@ -12,7 +12,7 @@ import { type MemMap, memmap } from '../../memmap.js';
 import { createNpy, openNpy } from '../../npy.js';
 import { USAGE, intOption, parse } from '../args.js';
 import { apply } from '../../engine/elementwise.js';
-import { broadcastShapes, paren } from '../../engine/operands.js';
+import { broadcastShapes, checkInto } from '../../engine/operands.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar, summaryLine } from '../progress.js';
 
@@ -64,8 +64,8 @@ export async function applyCommand(args: string[]): Promise<void> {
     const program = compileExpr(expr, { vars: types, ndim: a.ndim });
     const shapes = [a.shape, ...program.names.map((n) => vars.get(n)).filter((v): v is MemMap => typeof v === 'object' && 'dtype' in v).map((m) => m.shape)];
     const shape = broadcastShapes(shapes);
-    if (out === undefined && shape.join() !== a.shape.join())
-      fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${paren(shape)} into shape ${paren(a.shape)}`);
+    // in place, the expression must broadcast into FILE (leading length-1 dims drop, as numpy's assignment)
+    if (out === undefined) checkInto(shape, a.shape);
     if (out !== undefined) dest = createLike(out, a, outDtype ?? a.dtype, shape);
     else { a.close(); a = openFile(file, values, 'r+'); }
     const bar = progressBar('apply', process.stderr, !values.quiet);
