@@ -178,7 +178,7 @@ struct BlockArgs {
 
 // glue_reduce.cc
 void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, BlockArgs& b, int64_t* maxPos,
-                int64_t* count);
+                int64_t* count, size_t buffersArg = SIZE_MAX);
 Napi::Value ReduceCall(const Napi::CallbackInfo& info);
 Napi::Value CombineCall(const Napi::CallbackInfo& info);
 Napi::Value PutCall(const Napi::CallbackInfo& info);

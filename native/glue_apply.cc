@@ -19,7 +19,7 @@ namespace {
 // Descriptor: [ndim, nOps, shape(ndim), out(kFields + ndim), nOps x operand(kFields + ndim)], an
 // operand being [source, dtype, swap, position, strides(ndim)]. source: a mapping id (>= 0), kAbsent,
 // kIndex (position: the value at [0, ..., 0]; strides: its step per dim), or kBuffer0 - b for
-// buffers[b] (position: a byte offset into it).
+// buffers[b] (position: a byte offset into it; the output too may be a buffer).
 constexpr int64_t kAbsent = -1, kIndex = -2, kBuffer0 = -3;
 constexpr size_t kFields = 4;
 // Index values stay far from int64 overflow (start + i * step is computed in int64).
@@ -74,7 +74,7 @@ void ReadOperand(const Napi::CallbackInfo& info, const double* f, Parsed& P, siz
     o->data = Checked(env, h.span, pos, nd, P.shape.data(), s.data(), ItemSize((int)dtype));
     return;
   }
-  if (isOut) Bad(env, "the output must be a mapping");
+  // an output buffer: a numpy scalar result evaluated once into JS memory (src/engine/scalar-result.ts)
   int64_t b = kBuffer0 - source;
   Napi::Value arr = info.Length() > 3 && info[3].IsArray() ? info[3].As<Napi::Array>().Get((uint32_t)b) : env.Undefined();
   if (!arr.IsTypedArray()) Bad(env, "buffer " + std::to_string(b) + " is missing");

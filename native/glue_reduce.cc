@@ -20,6 +20,8 @@ namespace {
 //  (nOut + nRed) x (length, multiplier, nOps x byte stride)]
 constexpr size_t kHead = 11;
 constexpr size_t kOperandFields = 4;
+// Operand ids at or below this name buffers: kBuffer0 - b is buffers[b] (as apply's descriptor).
+constexpr int64_t kBuffer0 = -3;
 
 int64_t Int(Napi::Env env, double d) {
   if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
@@ -42,13 +44,34 @@ bool ProgramArg(const Napi::CallbackInfo& info, size_t i, Program* prog, const d
   return true;
 }
 
+// An operand in JS memory: buffers[b] of info[buffersArg] (an array of typed arrays), its block at byte
+// `pos`, which must lie inside it.
+const uint8_t* BufferOperand(const Napi::CallbackInfo& info, size_t buffersArg, int64_t b, int64_t pos, size_t ndim,
+                             const int64_t* shape, const int64_t* strides, int64_t item) {
+  Napi::Env env = info.Env();
+  Napi::Value arr = buffersArg < info.Length() && info[buffersArg].IsArray() ? info[buffersArg].As<Napi::Array>().Get((uint32_t)b)
+                                                                             : env.Undefined();
+  if (!arr.IsTypedArray()) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor: buffer " + std::to_string(b) + " is missing");
+  // napi_get_typedarray_info gives the memory of SharedArrayBuffer views too
+  void* raw = nullptr;
+  size_t length = 0;
+  if (napi_get_typedarray_info(env, arr, nullptr, nullptr, &raw, nullptr, nullptr) != napi_ok)
+    ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor: unreadable buffer");
+  length = arr.As<Napi::TypedArray>().ByteLength();
+  int64_t lo, hi;
+  if (Extent(ndim, shape, strides, item, &lo, &hi) && (pos + lo < 0 || pos + hi > (int64_t)length))
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "block lies outside the buffer");
+  return static_cast<const uint8_t*>(raw) + pos;
+}
+
 }  // namespace
 
 // Parse a block descriptor (info[descArg]) and its programs (info[progArg..progArg + 3]) into b: every
-// field checked, every operand's block inside its mapping, the mappings held. *maxPos: the largest
-// output offset the block writes (relative to outBase), *count: its outputs.
+// field checked, every operand's block inside its mapping (or buffer: an operand id kBuffer0 - b names
+// buffers[b] of info[buffersArg]), the mappings held. *maxPos: the largest output offset the block
+// writes (relative to outBase), *count: its outputs.
 void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, BlockArgs& b, int64_t* maxPos,
-                int64_t* count) {
+                int64_t* count, size_t buffersArg) {
   Napi::Env env = info.Env();
   Napi::Float64Array da = F64Arg(info, descArg, "descriptor");
   const double* d = da.Data();
@@ -96,9 +119,14 @@ void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, 
     const double* f = d + kHead + kOperandFields * o;
     int dt = (int)Int(env, f[1]);
     if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad operand dtype");
-    b.holds[o].reset(new Hold(env, Int(env, f[0])));
+    int64_t id = Int(env, f[0]);
     a.ops[o].dtype = dt;
     a.ops[o].swap = f[2] != 0;
+    if (id <= kBuffer0) {
+      a.ops[o].data = BufferOperand(info, buffersArg, kBuffer0 - id, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
+      continue;
+    }
+    b.holds[o].reset(new Hold(env, id));
     a.ops[o].data = Checked(env, b.holds[o]->span, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
   }
   if (ProgramArg(info, progArg, &b.value, &a.valueConsts, &a.valueConstCount)) a.value = &b.value;
@@ -107,13 +135,14 @@ void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, 
 
 namespace {
 
-// reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array, valueConsts?, mask?: Uint8Array, maskConsts?)
+// reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array, valueConsts?, mask?: Uint8Array, maskConsts?,
+//        buffers?: TypedArray[])
 Napi::Value ReduceGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   BlockArgs b;
   int64_t maxPos, count;
   Napi::Float64Array out = F64Arg(info, 1, "out");
-  ParseBlock(info, 0, 2, b, &maxPos, &count);
+  ParseBlock(info, 0, 2, b, &maxPos, &count, 6);
   ReduceArgs& a = b.a;
   const int S = kKernelState[a.kernel];
   int64_t outLen = (int64_t)out.ElementLength();

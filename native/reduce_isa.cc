@@ -108,7 +108,11 @@ constexpr Entry Pick(int kernel, int vt) {
 
 // Kernel parameters of the call: the sums' accumulator width, the products' accumulator range.
 void Configure(int kernel, const double* param) {
-  if (kernel == kern::kSumFloat || kernel == kern::kNanSum) { sumWide = param[0] == 64; return; }
+  if (kernel == kern::kSumFloat || kernel == kern::kNanSum) {
+    sumWide = param[0] == 64;
+    sumBuffer = param[1] >= 1 && param[1] <= 1e9 ? (int64_t)param[1] : 0;
+    return;
+  }
   if (kernel == kern::kMoments || kernel == kern::kNanMoments) {
     devRound = (int)param[0];
     momentsExtremes = param[1] != 0;

@@ -34,6 +34,7 @@ constexpr uint32_t kTCmp = kTAll | (1u << kMixedQQ) | (1u << kMixedQQR);
   X(kArccos, "ARCCOS", 34, 1, kTFloat) X(kArctan, "ARCTAN", 35, 1, kTFloat) X(kSinh, "SINH", 36, 1, kTFloat) \
   X(kCosh, "COSH", 37, 1, kTFloat) X(kTanh, "TANH", 38, 1, kTFloat) X(kArcsinh, "ARCSINH", 39, 1, kTFloat)   \
   X(kArccosh, "ARCCOSH", 40, 1, kTFloat) X(kArctanh, "ARCTANH", 41, 1, kTFloat)                              \
+  X(kSignbit, "SIGNBIT", 42, 1, kTFloat)                                                                     \
   X(kAdd, "ADD", 64, 2, kTAll) X(kSub, "SUB", 65, 2, kTNum) X(kMul, "MUL", 66, 2, kTAll)                     \
   X(kDiv, "DIV", 67, 2, kTFloat) X(kFloorDiv, "FLOORDIV", 68, 2, kTNum) X(kMod, "MOD", 69, 2, kTNum)         \
   X(kPow, "POW", 70, 2, kTNum) X(kMin, "MIN", 71, 2, kTAll) X(kMax, "MAX", 72, 2, kTAll)                     \
@@ -41,6 +42,7 @@ constexpr uint32_t kTCmp = kTAll | (1u << kMixedQQ) | (1u << kMixedQQR);
   X(kOr, "OR", 76, 2, kTBInt) X(kXor, "XOR", 77, 2, kTBInt) X(kShl, "SHL", 78, 2, kTInt)                     \
   X(kShr, "SHR", 79, 2, kTInt) X(kLt, "LT", 80, 2, kTCmp) X(kLe, "LE", 81, 2, kTCmp) X(kGt, "GT", 82, 2, kTCmp) \
   X(kGe, "GE", 83, 2, kTCmp) X(kEq, "EQ", 84, 2, kTCmp) X(kNe, "NE", 85, 2, kTCmp)                           \
+  X(kFmod, "FMOD", 86, 2, kTNum) X(kCopysign, "COPYSIGN", 87, 2, kTFloat) X(kNextafter, "NEXTAFTER", 88, 2, kTFloat) \
   X(kWhere, "WHERE", 96, 3, kTAll) X(kClip, "CLIP", 97, 3, kTAll)
 
 enum Op : int {
@@ -65,7 +67,7 @@ inline OpInfo Info(int op) {
 }
 
 inline bool IsComparison(int op) { return op >= kLt && op <= kNe; }
-inline bool IsPredicate(int op) { return op == kIsNan || op == kIsInf || op == kIsFinite; }
+inline bool IsPredicate(int op) { return op == kIsNan || op == kIsInf || op == kIsFinite || op == kSignbit; }
 
 // The dtype an op of type code t leaves on the stack.
 inline int ResultType(int op, int t) { return IsComparison(op) || IsPredicate(op) ? (int)kBool : t; }

@@ -48,7 +48,9 @@ if [ ${#tests[@]} -eq 0 ]; then
          test/memmap.test.ts test/npy.test.ts test/view.test.ts test/reliability/ test/engine/reductions.test.ts test/engine/trust.test.ts
          test/engine/out.test.ts test/engine/registry.test.ts test/native.test.ts test/engine/isa.test.ts
          test/engine/embed.test.ts test/engine/embed-native.test.ts test/engine/embed-partial.test.ts
-         test/engine/dist-quantile.test.ts test/engine/dist-histogram.test.ts)
+         test/engine/dist-quantile.test.ts test/engine/dist-histogram.test.ts
+         test/engine/trig.test.ts test/engine/apply-trust.test.ts test/engine/reduce-trust.test.ts
+         test/engine/float16-trust.test.ts test/engine/reduce-vars.test.ts test/engine/average.test.ts)
 fi
 # test/soak/ (500 CLI processes, pool shutdown races) runs in npm run test:soak, not here: under ASan it
 # costs ~5 minutes of CI for JS-level races the sanitizers have nothing to add to.

@@ -52,7 +52,7 @@ export interface Native {
   reservedRanges(): number;
   /** One block of a reduction (descriptor format in src/engine/descriptor.cts). */
   reduce(desc: Float64Array, out: Float64Array, value?: Uint8Array | null, valueConsts?: Float64Array | null,
-    mask?: Uint8Array | null, maskConsts?: Float64Array | null): void;
+    mask?: Uint8Array | null, maskConsts?: Float64Array | null, buffers?: ArrayBufferView[]): void;
   /** Merge `groups` partial states per output in group order into `out`. */
   /** Write `src` (C order, dtype code srcType) into the strided block `out` [id, dtype, swap, position, ...byte strides]. */
   put(src: ArrayBufferView, srcType: number, shape: Float64Array, out: Float64Array): void;

@@ -9,6 +9,7 @@ export { MAX_DIMS, type Layout, type Order, type ShapeLike } from './layout.js';
 export { type Mode, type ModeName } from './mapping.js';
 export { type IndexSpec, type SliceSpec } from './view.js';
 export { type ReduceOptions, type NDResult } from './engine/reduce.js';
+export { average, type AverageOptions } from './engine/average.js';
 export { REDUCE_NAMES, type ReduceName } from './engine/reductions/index.js';
 export { type ReduceResult, type ResultFor } from './methods.js';
 export { type RunOptions } from './engine/run.js';

@@ -31,6 +31,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
     expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
     'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
+    var: { type: 'string', multiple: true },
   },
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
   apply: {

@@ -75,6 +75,9 @@ ${LIST}
   --where EXPR        only elements where EXPR (of x) is true (${takes('where')}; min/max need --initial)
   --initial V         starting value, numpy's initial= (${takes('initial')})
   --expr EXPR         reduce an expression of x instead of x, with no temporary file, e.g. 'x * x'
+  --var NAME=VALUE    a variable of --expr and --where: a .npy file (broadcast with x) or a number,
+                      e.g. --expr '((x - mu) / sd) ** 2' --var mu=mu.npy --var sd=sd.npy (repeatable;
+                      with --partial, numbers only)
   --rows START:STOP   only rows START:STOP of the first axis (a view, like a[START:STOP])
   --shard-index I     only shard I (from 0) of the rows cut by --shards N (near-equal) or
                       --rows-per-shard R; with --partial and none of these flags, the index comes from

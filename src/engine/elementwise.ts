@@ -12,6 +12,7 @@ import { type MemMap, checkMemMap } from '../memmap.js';
 import { type ArrayOperand, type PyFloat, type VarValue, alignSteps, broadcastShapes, checkInto, classify, elementStrides } from './operands.js';
 import { type PlanOperand, planApply } from './plan-apply.js';
 import { type RunOptions, checkRunOptions, newControl, runCall, runInline, runsInline } from './run.js';
+import { checkScalarInto } from './scalar-result.js';
 import { type ApplyRef, type ApplyTask } from './tasks.cjs';
 import { partialError, passProgress, powerOfData } from './apply-failure.js';
 
@@ -103,7 +104,13 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {},
   out.checkWritable();
   const vars: Record<string, VarType> = {};
   for (const [n, v] of named) vars[n] = isArray(v) ? v.dtype : v;
-  const program = compileExpr(expr, { vars, ndim: out.ndim, target: out.dtype });
+  const zeroDim = [...named].filter(([, v]) => isArray(v) && v.shape.length === 0).map(([n]) => n);
+  const program = compileExpr(expr, { vars, ndim: out.ndim, target: out.dtype, empty: out.size === 0, zeroDim });
+  checkScalarInto(program, out.dtype, (n) => {
+    const v = named.get(n);
+    if (!isArray(v)) return undefined;
+    return v.memmap !== undefined ? { dtype: v.dtype, value: v.memmap.get() } : { dtype: v.dtype, buffer: v.buffer! };
+  });
   const arrays = program.names.map((n) => named.get(n)).filter(isArray);
   checkInto(broadcastShapes(arrays.map((o) => o.shape)), out.shape);
 

@@ -77,7 +77,7 @@ function runReduce(t: ReduceTask): void {
   const out = new Float64Array(t.out, 0, t.outLength);
   const dontneed = native.contract.advice.dontneed;
   claimLoop(t.control, t.blocks, (b) => {
-    native.reduce(reduceDescriptor(t, b), out, t.value?.code, t.value?.consts, t.mask?.code, t.mask?.consts);
+    native.reduce(reduceDescriptor(t, b), out, t.value?.code, t.value?.consts, t.mask?.code, t.mask?.consts, t.buffers);
     // Bigger than RAM: let the kernel drop what we have read (the page cache keeps it if it can).
     if (t.release) try { native.advise(t.operands[0][0], b.pos[0], b.bytes, dontneed); } catch { /* a hint only */ }
   });

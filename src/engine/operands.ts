@@ -100,11 +100,16 @@ export function broadcastShapes(shapes: readonly (readonly number[])[]): number[
   return out;
 }
 
-/** `expr`'s shape must broadcast into `out` (numpy's `out[...] = expr`). */
+/**
+ * `expr`'s shape must broadcast into `out` (numpy's `out[...] = expr`); leading length-1 dims beyond
+ * out's rank are dropped, as numpy's assignment does (`x[...] = x - mu` with mu of shape (1, 3)).
+ */
 export function checkInto(exprShape: readonly number[], out: readonly number[]): void {
-  const ok = exprShape.length <= out.length &&
-    exprShape.every((n, k) => n === 1 || n === out[out.length - exprShape.length + k]);
-  if (!ok) fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${paren(exprShape)} into shape ${paren(out)}`);
+  let lead = 0;
+  while (exprShape.length - lead > out.length && exprShape[lead] === 1) lead++;
+  const inner = exprShape.slice(lead);
+  const ok = inner.length <= out.length && inner.every((n, k) => n === 1 || n === out[out.length - inner.length + k]);
+  if (!ok) fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${paren(inner)} into shape ${paren(out)}`);
 }
 
 /** Byte steps of an array of `shape` with element `strides`, aligned to (broadcast over) `outShape`. */

@@ -11,6 +11,8 @@ import { KERNELS, type KernelName, type SlotKind } from './kernels.js';
 import { type JsonNum, PARTIAL_FORMAT, decodeSlot, encodeSlot, intKind } from './partial-codec.js';
 import { type PartialState } from './partial.js';
 import { type NDResult, allocate, resultShape, scalarOf } from './reduce.js';
+import { isFloat } from './reductions/common.js';
+import { isVarReduction, varAcc } from './reductions/family-var.js';
 import { REDUCTIONS, type ReduceContext, reduction } from './reductions/index.js';
 
 function partialError(msg: string): never {
@@ -124,7 +126,7 @@ export function combinePartials(list: unknown[]): PartialState {
   const o = first.options;
   return {
     format: PARTIAL_FORMAT, op: first.op, dtype: first.dtype,
-    options: { axis: o.axis, keepdims: o.keepdims, ddof: o.ddof, dtype: o.dtype, initial: o.initial, expr: o.expr, where: o.where },
+    options: { axis: o.axis, keepdims: o.keepdims, ddof: o.ddof, dtype: o.dtype, initial: o.initial, expr: o.expr, where: o.where, ...(o.vars === undefined ? {} : { vars: o.vars }) },
     arrayShape: [...first.arrayShape], rows: [first.rows[0], parts[parts.length - 1].rows[1]],
     valueDtype: first.valueDtype, kernel: first.kernel, valueType: first.valueType, state,
   };
@@ -167,6 +169,10 @@ function contextOf(p: PartialState): ReduceContext {
   const axes = o.axis;
   const perOutput = sizeOf(p.arrayShape.filter((_, k) => axes === null || axes.includes(k)));
   let initial: number | bigint | undefined;
-  if (o.initial !== null) initial = typeof o.initial === 'string' && /^-?\d+$/.test(o.initial) ? BigInt(o.initial) : decodeSlot(o.initial, 'f', null);
-  return { dtype: dt, acc, ddof: Number(o.ddof), initial, where: o.where !== null, perOutput };
+  const none = o.initial === 'None';
+  if (o.initial !== null && !none) initial = typeof o.initial === 'string' && /^-?\d+$/.test(o.initial) ? BigInt(o.initial) : decodeSlot(o.initial, 'f', null);
+  const ctx: ReduceContext = { dtype: dt, acc, ddof: Number(o.ddof), initial, where: o.where !== null, perOutput, noIdentity: none };
+  const red = reduction(p.op);
+  if (isVarReduction(red) && !isFloat(varAcc(ctx))) partialError(`${p.op} with an integer or bool dtype (${varAcc(ctx)}) has no partial states`);
+  return ctx;
 }

@@ -13,6 +13,8 @@ import { KERNELS, type SlotKind } from './kernels.js';
 import { type JsonNum, PARTIAL_FORMAT, encodeSlot, intKind, shiftIndex } from './partial-codec.js';
 import { prepare, runPrepared } from './reduce.js';
 import { type ReduceOptions } from './reduce-options.js';
+import { isFloat } from './reductions/common.js';
+import { isVarReduction, varAcc } from './reductions/family-var.js';
 import { reduction } from './reductions/index.js';
 
 export { type JsonNum, PARTIAL_FORMAT } from './partial-codec.js';
@@ -25,7 +27,13 @@ export interface PartialState {
   /** The input's dtype name (`'float64'`). */
   dtype: string;
   /** The options that shape the result: reduced axes (sorted; null: all), keepdims, ddof, dtype, initial, expr. */
-  options: { axis: number[] | null; keepdims: boolean; ddof: number; dtype: string | null; initial: JsonNum | null; expr: string | null; where: string | null };
+  options: {
+    axis: number[] | null; keepdims: boolean; ddof: number; dtype: string | null;
+    /** `initial`, null when not given, `'None'` for numpy's `initial=None`. */
+    initial: JsonNum | null; expr: string | null; where: string | null;
+    /** The number vars of expr and where (absent without vars). */
+    vars?: Record<string, JsonNum>;
+  };
   /** The full array's shape. */
   arrayShape: number[];
   /** The row range (first axis) this state covers. */
@@ -42,6 +50,23 @@ export interface PartialState {
 /** Options of `reducePartial`: a reduction's options plus the row range (default: every row). */
 export interface PartialOptions extends ReduceOptions {
   rows?: [number, number];
+}
+
+/**
+ * The vars of a sharded expression: numbers only (an array var would have to be cut into the same rows),
+ * recorded in the state so shards made with other values are not merged.
+ */
+function numberVars(vars: unknown): Record<string, JsonNum> | undefined {
+  if (vars === undefined) return undefined;
+  if (vars === null || typeof vars !== 'object') fail('ERR_INVALID_ARG_TYPE', `vars must be an object, got ${show(vars)}`);
+  const out: Record<string, JsonNum> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    if (typeof v === 'bigint') out[k] = v.toString();
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = typeof v === 'boolean' ? Number(v) : encodeSlot(v, 'f', null);
+    else if (v !== null && typeof v === 'object' && typeof (v as { float?: unknown }).float === 'number') out[k] = `float:${String((v as { float: number }).float)}`;
+    else fail('ERR_INVALID_ARG_VALUE', `a partial state takes number vars only (vars.${k} is an array: run the whole reduction on one machine)`);
+  }
+  return out;
 }
 
 /** Python's slice(start, stop).indices(n) for step 1. */
@@ -74,9 +99,12 @@ export async function reducePartial(name: string, a: MemMap, options: PartialOpt
   if (rest.out !== undefined) fail('ERR_INVALID_ARG_VALUE', 'out is not available for partial states');
   if (rest.where !== undefined && typeof rest.where !== 'string') fail('ERR_INVALID_ARG_VALUE', 'a partial state takes where as an expression, not a MemMap');
   if (rest.y !== undefined) fail('ERR_INVALID_ARG_VALUE', 'a partial state takes expressions of x only');
+  const vars = numberVars(rest.vars);
   const [start, stop] = rowRange(rows, shape[0]);
   // Validate on the whole array first (errors such as an empty min do not depend on the shard).
   const whole = prepare(red.name, a, rest);
+  if (rest.mean !== undefined || (isVarReduction(red) && !isFloat(varAcc(whole.ctx))))
+    fail('ERR_INVALID_ARG_VALUE', `${red.name} with ${rest.mean !== undefined ? 'mean=' : `an integer or bool dtype= (${varAcc(whole.ctx)})`} needs numpy's two passes over the whole array (its mean first): it does not shard; run it on one machine`);
   const view = a.slice(`${start}:${stop}`);
   const p = prepare(red.name, view, rest, true); // an empty shard is fine: its state is the kernel's empty one
   const axes = whole.checked.axes;
@@ -100,8 +128,8 @@ export async function reducePartial(name: string, a: MemMap, options: PartialOpt
     format: PARTIAL_FORMAT, op: red.name, dtype: a.dtype.name,
     options: {
       axis: axes, keepdims: c.keepdims, ddof: c.ddof, dtype: c.acc?.name ?? null,
-      initial: init === undefined ? null : typeof init === 'bigint' ? init.toString() : typeof init === 'boolean' ? Number(init) : encodeSlot(init, 'f', null),
-      expr: rest.expr ?? null, where: typeof rest.where === 'string' ? rest.where : null,
+      initial: c.initialNone ? 'None' : init === undefined ? null : typeof init === 'bigint' ? init.toString() : typeof init === 'boolean' ? Number(init) : encodeSlot(init, 'f', null),
+      expr: rest.expr ?? null, where: typeof rest.where === 'string' ? rest.where : null, ...(vars === undefined ? {} : { vars }),
     },
     arrayShape: shape, rows: [start, stop], valueDtype: p.ctx.dtype.name, kernel: p.choice.kernel, valueType: p.choice.valueType, state,
   };

@@ -5,18 +5,20 @@
 import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { type ResultArrayOf } from '../dtype-types.js';
-import { fail, show } from '../errors.js';
-import { releaseTurn, settleSoon } from '../mapping.js';
+import { fail } from '../errors.js';
+import { settleSoon } from '../mapping.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
 import { type KernelChoice, stateSize } from './kernels.js';
 import { type ReducePlan, planReduce, planReduceCached } from './plan.js';
 import { type Checked, type ReduceOptions, castInitial, checkReduceOptions } from './reduce-options.js';
+import { NUMPY_BUFFER } from './reductions/common.js';
 import { type ReduceContext, type Reduction, type ResultData, reduction } from './reductions/index.js';
 import { type RunOptions, callBuffer, newControl, releaseCallBuffer, runCall, runInline, runsInline } from './run.js';
 import { reduceDescriptor } from './execute.cjs';
+import { type ReduceOperand, operandRefs } from './reduce-operands.js';
 import { CONTROL_BYTES, type ReduceTask } from './tasks.cjs';
-import { writeResult } from './write-out.js';
+import { reduceAsync } from './reduce-call.js';
 
 export { type ReduceOptions } from './reduce-options.js';
 
@@ -35,9 +37,42 @@ export interface Prepared {
   choice: KernelChoice;
   plan: ReducePlan;
   checked: Checked;
-  operands: MemMap[];
+  /** x, y and the vars read, the where mask: each laid out over the shape reduced. */
+  operands: ReduceOperand[];
   maskOperand: number;
   result: DTypeName;
+}
+
+/** numpy's error for a reduction without an identity (min/max, or numpy's `initial=None`), if any. */
+function emptyError(red: Reduction, initialNone: boolean): string | undefined {
+  if (red.emptyError !== undefined || !initialNone) return red.emptyError;
+  return `zero-size array to reduction operation ${/prod/.test(red.name) ? 'multiply' : 'add'} which has no identity`;
+}
+
+/**
+ * numpy's buffer for this reduction, in elements, or 0 when its loop reads the values in place: numpy
+ * buffers when it casts or byte-swaps them, and when the reduced dims of one output do not coalesce
+ * into one run (a[::2] of a 2-D array; a.T does coalesce). A buffer holds whole innermost runs (8190 for
+ * runs of 3); each is added to the output in the output's precision. nansum and nanmean sum a
+ * contiguous copy (NaN replaced), so only a cast or a byte swap buffers them. Expressions and masks: 0
+ * (numpy computes a contiguous temporary first).
+ */
+function numpyBuffer(c: Checked, valueType: DTypeName, nan: boolean): number {
+  if (c.value !== null || c.mask !== null || c.maskOperand >= 0) return 0;
+  const x = c.operands[0];
+  const recast = isSwapped(x.dtype) || valueType !== x.dtype.name;
+  const { shape, strides } = x.layout;
+  const dims = shape.map((n, k) => ({ n, s: strides[k] })).filter((d, k) => d.n > 1 && (c.axes === null || c.axes.includes(k)))
+    .sort((a, b) => Math.abs(b.s) - Math.abs(a.s));
+  const runs: { n: number; s: number }[] = [];
+  for (const d of dims) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.s === d.n * d.s) runs[runs.length - 1] = { n: last.n * d.n, s: d.s };
+    else runs.push({ ...d });
+  }
+  if (!recast && (nan || runs.length <= 1)) return 0;
+  const inner = nan ? Infinity : runs[runs.length - 1]?.n ?? 1;
+  return inner >= NUMPY_BUFFER ? NUMPY_BUFFER : inner * Math.floor(NUMPY_BUFFER / inner);
 }
 
 /** Validate everything and plan; nothing has run yet. `allowEmpty`: a shard may reduce no elements. */
@@ -46,27 +81,26 @@ export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = 
   checkMemMap(a, 'the array');
   const checked = checkReduceOptions(red, a, options);
   a.mapping.check();
-  const operands: MemMap[] = [a];
-  if (checked.y !== undefined) operands.push(checked.y);
-  let maskOperand = -1;
-  if (checked.whereArray !== undefined) { maskOperand = operands.length; operands.push(checked.whereArray); }
-  const where = checked.whereArray !== undefined || checked.mask !== null;
-  const base: ReduceContext = { dtype: checked.valueDtype, acc: checked.acc?.name, ddof: checked.ddof, where };
+  const { operands, maskOperand } = checked;
+  const where = maskOperand >= 0 || checked.mask !== null;
+  const base: ReduceContext = { dtype: checked.valueDtype, acc: checked.acc?.name, ddof: checked.ddof, where, noIdentity: checked.initialNone };
   const result = red.resultDtype(base);
   let initial: number | bigint | undefined;
   if (checked.initialRaw !== undefined) initial = castInitial(checked.initialRaw, parseDtype(result));
-  if (where && red.emptyError !== undefined && initial === undefined && red.options.includes('initial')) {
-    const ufunc = /operation (\w+)/.exec(red.emptyError)![1];
+  const noIdentity = emptyError(red, checked.initialNone);
+  if (where && noIdentity !== undefined && initial === undefined && red.options.includes('initial')) {
+    const ufunc = /operation (\w+)/.exec(noIdentity)![1];
     fail('ERR_INVALID_ARG_VALUE', `reduction operation '${ufunc}' does not have an identity, so to use a where mask one has to specify 'initial'`);
   }
   const choice0 = red.kernel(base);
   const S = stateSize(choice0.kernel);
   const layouts = operands.map((m) => m.layout);
-  const plan = layouts.length === 1 ? planReduceCached(layouts[0], checked.axes, S * 8) : planReduce(layouts, checked.axes, S * 8);
-  const ctx: ReduceContext = { ...base, initial, perOutput: plan.perOutput };
+  const plan = layouts.length === 1 && operands[0].layout === a.layout ? planReduceCached(layouts[0], checked.axes, S * 8) : planReduce(layouts, checked.axes, S * 8);
+  const nanKernel = choice0.kernel === 'nansum';
+  const ctx: ReduceContext = { ...base, initial, perOutput: plan.perOutput, buffer: numpyBuffer(checked, choice0.valueType, nanKernel) };
   const choice = red.kernel(ctx);
-  if (red.emptyError !== undefined && plan.perOutput === 0 && !allowEmpty && initial === undefined)
-    fail('ERR_NDMMAP_EMPTY', red.emptyError);
+  if (noIdentity !== undefined && plan.perOutput === 0 && !allowEmpty && initial === undefined)
+    fail('ERR_NDMMAP_EMPTY', noIdentity);
   return { red, ctx, choice, plan, checked, operands, maskOperand, result };
 }
 
@@ -82,30 +116,33 @@ const TOTAL_MEMORY = os.totalmem();
  * buffer of its own, valid after later calls too).
  */
 export async function runPrepared(p: Prepared, opts: RunOptions): Promise<Float64Array> {
-  const { plan, choice, operands } = p;
-  for (const m of operands) m.checkFile();
+  const { plan, choice } = p;
+  const maps = p.operands.map((o) => o.memmap).filter((m): m is MemMap => m !== undefined);
+  for (const m of maps) m.checkFile();
   const S = stateSize(choice.kernel);
   const length = Math.max(1, S * plan.groups * plan.outCount);
   const inline = runsInline(plan.totalBytes);
   const buf = callBuffer(length * 8, inline);
+  const { refs, buffers } = operandRefs(p.operands, !inline);
+  const x = p.operands[0].memmap!;
   const task: ReduceTask = {
     kind: 'reduce', control: newControl(inline), kernel: KERNEL_IDS[choice.kernel], valueType: parseDtype(choice.valueType).code,
-    operands: operands.map((m) => [m.mapping.id, m.dtype.code, isSwapped(m.dtype) ? 1 : 0]),
+    operands: refs, buffers,
     maskOperand: p.maskOperand, param: choice.param ?? [0, 0], value: p.checked.value, mask: p.checked.mask,
     valueRound: p.checked.value === null ? -1 : p.checked.valueDtype.code,
-    release: releaseBehind(operands[0], plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
+    release: releaseBehind(x, plan.totalBytes), out: buf, outLength: length, blocks: plan.blocks,
   };
   try {
     try {
       if (inline) runInline(task, plan.totalBytes, opts);
-      else await runCall(task, plan.totalBytes, opts, operands[0].layout);
+      else await runCall(task, plan.totalBytes, opts, p.operands[0].layout);
     } catch (err) {
       // a worker found the mapping gone: close() during the call, say so (the missing await)
-      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of operands) m.mapping.checkAfterCall(p.red.method);
+      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') for (const m of maps) m.mapping.checkAfterCall(p.red.method);
       throw err;
     }
     // close() during the call: blocks that had started finished, the rest were skipped — never merge those.
-    for (const m of operands) m.mapping.checkAfterCall(p.red.method);
+    for (const m of maps) m.mapping.checkAfterCall(p.red.method);
     const states = new Float64Array(buf, 0, length);
     const combined = new Float64Array(S * plan.outCount);
     if (plan.groups > 1) native.combine(KERNEL_IDS[choice.kernel], task.valueType, Float64Array.from(task.param), states, plan.groups, combined);
@@ -213,33 +250,3 @@ export function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Pr
   return reduceAsync(name, a, options);
 }
 
-async function reduceAsync(name: string, a: MemMap, options: ReduceOptions): Promise<Scalar | NDResult | MemMap> {
-  const p = prepare(name, a, options);
-  const { red, plan, checked } = p;
-  const outShape = resultShape(a.shape, checked.axes, checked.keepdims);
-  const out = checked.opts.out;
-  if (out !== undefined) checkOut(out, outShape, p.result, red.name);
-  const states = await runPrepared(p, checked.opts);
-  await releaseTurn();
-  const data = allocate(p.result, plan.outCount);
-  red.finish(states, plan.outCount, p.ctx, data);
-  if (out !== undefined) {
-    writeResult(out, data, p.result);
-    return out;
-  }
-  if (checked.axes === null && !checked.keepdims) return scalarOf(data, p.result, red);
-  return { shape: outShape, dtype: p.result, data };
-}
-
-function checkOut(out: MemMap, shape: number[], r: DTypeName, name: string): void {
-  out.mapping.check();
-  if (out.ndim !== shape.length)
-    fail('ERR_NDMMAP_SHAPE', `output parameter for reduction operation ${name} has the wrong number of dimensions: Found ${out.ndim} but expected ${shape.length}`);
-  if (out.shape.join() !== shape.join())
-    fail('ERR_NDMMAP_SHAPE', `output parameter has the wrong shape: expected ${show(shape)}, got ${show(out.shape)}`);
-  // numpy casts into `out` (same_kind); floats into any float type is the case worth having.
-  const floats = r.startsWith('float') && out.dtype.kind === 'f';
-  if (out.dtype.name !== r && !floats) fail('ERR_NDMMAP_DTYPE', `output parameter must have dtype ${r}, got ${out.dtype.name}`);
-  out.checkWritable();
-  out.checkFile();
-}

@@ -25,7 +25,7 @@ export interface ReduceBlock {
   bytes: number;
 }
 
-/** An operand of a reduction: [mappingId, dtype code, byte-swapped 0/1]. */
+/** An operand of a reduction: [mappingId (or -3 - b: the call's buffers[b]), dtype code, byte-swapped 0/1]. */
 export type OperandRef = [number, number, number];
 
 export interface ReduceTask {
@@ -34,6 +34,8 @@ export interface ReduceTask {
   kernel: number;
   valueType: number;
   operands: OperandRef[];
+  /** Operands in JS memory (refs -3 - b; over SharedArrayBuffers for pool calls, so workers share them). */
+  buffers?: ArrayBufferView[];
   /** Operand read as the where mask, or -1. */
   maskOperand: number;
   /** Kernel parameters (prod: the accumulator's overflow and underflow exponents). */

@@ -11,7 +11,7 @@ import { parse } from './parse.js';
 import { type Binding, type IR, resolve } from './resolve.js';
 import { isFloat, weakDefault } from './types.js';
 import { CONSTANTS, FUNCTIONS } from './ufuncs.js';
-import { weakAs } from './weak.js';
+import { scalarCast, weakAs } from './weak.js';
 
 export { EXPR_ERROR } from './lex.js';
 export { parse, MAX_DEPTH, MAX_LENGTH, type Node } from './parse.js';
@@ -35,6 +35,11 @@ export interface Program {
   readonly operands: readonly string[];
   /** Every variable the text reads (these take part in broadcasting). */
   readonly names: readonly string[];
+  /**
+   * The result is a numpy scalar: it reads no array and no index variable, and is not a bare Python
+   * number (`int16(300)`, `sin(1) * 2`). numpy assigns such a value into an array with setitem's rules.
+   */
+  readonly scalar: boolean;
 }
 
 /**
@@ -53,6 +58,10 @@ export interface CompileOptions {
   ndim?: number;
   /** Where the result goes: a result that is a bare Python number is checked against it (numpy's `out[...] = 300`). */
   target?: DType;
+  /** The result has no elements: numpy then raises nothing for an integer to a negative power. */
+  empty?: boolean;
+  /** Array vars of shape `()`: an operation on only such arrays gives a numpy scalar, as numpy's does. */
+  zeroDim?: readonly string[];
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -69,7 +78,8 @@ export function weakOf(v: number | bigint | boolean | { readonly float: number }
 function checkVars(vars: Readonly<Record<string, VarType>>): void {
   for (const [name, t] of Object.entries(vars)) {
     if (!NAME.test(name)) fail('ERR_INVALID_ARG_VALUE', `variable names must be identifiers, got ${show(name)}`);
-    if (FUNCTIONS.has(name) || CONSTANTS.has(name)) fail('ERR_INVALID_ARG_VALUE', `variable name '${name}' is taken by a function or constant of the language`);
+    if (FUNCTIONS.has(name) || typeof CONSTANTS.get(name) === 'boolean')
+      fail('ERR_INVALID_ARG_VALUE', `variable name '${name}' is taken by a function or constant of the language`);
     if (INDEX.test(name)) fail('ERR_INVALID_ARG_VALUE', `variable name '${name}' is taken by the index variables i, i0, i1, …`);
     const ok = typeof t === 'number' || typeof t === 'bigint' || typeof t === 'boolean' || typeof (t as DType | null)?.kind === 'string' ||
       typeof (t as { float?: unknown } | null)?.float === 'number';
@@ -121,16 +131,28 @@ export function compileExpr(text: string, opts: CompileOptions): Program {
     }
     return b;
   };
-  const { ir, names } = resolve(node, bind);
+  const { ir, names } = resolve(node, bind, opts.empty === true);
   const root: IR = 'k' in ir ? ir : bareNumber(ir, opts.target);
+  // numpy's result is a scalar when no array of rank > 0 takes part and the last step is a ufunc (or
+  // the expression reads no array at all); a bare 0-d array, np.where and astype give 0-d arrays
+  const read = [...names].filter((n) => INDEX.test(n) || (vars[n] !== undefined && isDtype(vars[n])));
+  const zeroDim = new Set(opts.zeroDim ?? []);
+  const scalar = 'k' in ir && read.every((n) => zeroDim.has(n)) &&
+    (read.length === 0 ? ir.k !== 'load' : ir.k === 'op' && ir.op !== 'WHERE');
   const { code, consts } = emit(root, types);
-  return { code, consts, text, dtype: root.t, operands, names: [...names] };
+  return { code, consts, text, dtype: root.t, operands, names: [...names], scalar };
 }
 
-/** A result that is a bare Python number: numpy's `out[...] = value` checks an int against out's dtype. */
+/**
+ * A result that is a bare Python number, as numpy's `out[...] = value` takes it: an int must fit out's
+ * integer dtype; a float going into an integer dtype is `int(value)` first (NaN and inf refused), then
+ * the same check (`out[...] = 300.5` of int8 is `Python integer 300 out of bounds for int8`).
+ */
 function bareNumber(x: Weak, target: DType | undefined): IR {
   const at = 'the result: ';
   let t: DTypeName = weakDefault(x.w);
-  if (target !== undefined && (x.w !== 'float' || isFloat(target.name))) t = target.name;
+  if (target !== undefined && (x.w !== 'float' || isFloat(target.name) || target.name === 'bool')) t = target.name;
+  else if (target !== undefined) return { k: 'const', t: target.name, v: scalarCast(x, target.name, at) };
   return { k: 'const', t, v: weakAs(x, t, at) };
 }
+

@@ -90,6 +90,8 @@ function lone(x: Weak, at: string): Val {
 /** Apply ufunc `name` to values, numpy's way. */
 function ufunc(name: string, args: Val[], at: string): Val {
   const u = UFUNCS.get(name)!;
+  // np.clip makes its first argument an array (`asarray(3)`: strong int64/float64); the bounds stay weak.
+  if (name === 'clip' && args[0].s === 'weak') args = [lone(args[0].x, at), ...args.slice(1)];
   // All Python numbers: numpy makes arrays of them and the result is a numpy scalar, no longer weak.
   if (args.every((a) => a.s === 'weak'))
     args = args.map((a) => (args.length === 1 ? lone((a as { x: Weak }).x, at) : arr(constant(weakDefault((a as { x: Weak }).x.w), weakAs((a as { x: Weak }).x, weakDefault((a as { x: Weak }).x.w), at)))));
@@ -126,15 +128,16 @@ function ufunc(name: string, args: Val[], at: string): Val {
   return arr({ k: 'op', op: u.op, loop: lt, t: loop.out, args: ins });
 }
 
-/** `a ** b` with numpy 2's fast paths for a float array to a Python scalar power. */
-function power(a: Val, b: Val, at: string): Val {
+/** `a ** b` with numpy 2's fast paths for a float array to a Python scalar power. `empty`: no element is computed. */
+function power(a: Val, b: Val, at: string, empty: boolean): Val {
   if (a.s === 'arr' && isFloat(a.ir.t) && b.s === 'weak') {
     const x = b.x;
     const unary = x.w === 'int' && x.v === 2n ? 'SQUARE' : x.w === 'int' && x.v === -1n ? 'RECIP' : x.w === 'float' && x.v === 0.5 ? 'SQRT' : undefined;
     if (unary !== undefined) return arr({ k: 'op', op: unary, loop: a.ir.t, t: a.ir.t, args: [a.ir] });
   }
   const r = ufunc('power', [a, b], at);
-  if (b.s === 'weak' && b.x.w === 'int' && b.x.v < 0n && r.s === 'arr' && !isFloat(r.ir.t))
+  // numpy checks each element, so an empty result raises nothing
+  if (b.s === 'weak' && b.x.w === 'int' && b.x.v < 0n && r.s === 'arr' && !isFloat(r.ir.t) && !empty)
     exprError(`${at}Integers to negative integer powers are not allowed.`);
   return r;
 }
@@ -162,6 +165,11 @@ function call(fn: string, args: Val[], at: string): Val {
     case 'ufunc': return ufunc(f.ufunc, args, at);
     case 'where': return where(args[0], args[1], args[2], at);
     case 'round': return round(args[0], at);
+    case 'copy': return args[0].s === 'weak' ? lone(args[0].x, at) : args[0]; // np.copy: an array, same dtype
+    case 'ones_like': { // np.ones_like: ones of the operand's dtype (and shape: its names still broadcast)
+      const t = typeOf(args[0].s === 'weak' ? lone(args[0].x, at) : args[0]);
+      return arr(constant(t, t === 'bool' || !isFloat(t) ? 1n : 1));
+    }
     case 'cast': {
       const a = args[0];
       return arr(a.s === 'arr' ? castTo(a.ir, f.to) : constant(f.to, scalarCast(a.x, f.to, at)));
@@ -177,8 +185,12 @@ function weakOf(n: Node): Weak | undefined {
 
 const children = (n: Node): readonly Node[] => (n.k === 'un' ? [n.a] : n.k === 'bin' ? [n.a, n.b] : n.k === 'call' ? n.args : []);
 
-/** The typed tree of `root`, and every variable name it reads. Iterative: deep left chains never recurse. */
-export function resolve(root: Node, bind: (name: string) => Binding): { ir: IR | Weak; names: Set<string> } {
+/**
+ * The typed tree of `root`, and every variable name it reads. Iterative: deep left chains never recurse.
+ * `empty`: the result has no elements, so errors numpy raises per element (an integer to a negative
+ * power) are not raised.
+ */
+export function resolve(root: Node, bind: (name: string) => Binding, empty = false): { ir: IR | Weak; names: Set<string> } {
   const names = new Set<string>();
   const leaf = (n: Node): Val => {
     const w = weakOf(n);
@@ -195,7 +207,7 @@ export function resolve(root: Node, bind: (name: string) => Binding): { ir: IR |
     const [a, b] = args;
     if (n.k !== 'bin') throw new Error('unreachable');
     if (a.s === 'weak' && b.s === 'weak') return { s: 'weak', x: foldBinary(n.op, a.x, b.x, at) };
-    if (n.op === '**') return power(a, b, at);
+    if (n.op === '**') return power(a, b, at, empty);
     return ufunc(BINARY_UFUNC[n.op], args, at);
   };
   interface Frame { n: Node; kids: readonly Node[]; done: Val[] }

@@ -70,6 +70,12 @@ export const UFUNCS: ReadonlyMap<string, UFunc> = new Map([
   uf('isnan', 'ISNAN', 1, sameLoops(ALL, 1, '?')),
   uf('isinf', 'ISINF', 1, sameLoops(ALL, 1, '?')),
   uf('isfinite', 'ISFINITE', 1, sameLoops(ALL, 1, '?')),
+  uf('signbit', 'SIGNBIT', 1, sameLoops(FLT, 1, '?')),
+  uf('fmod', 'FMOD', 2, sameLoops(NUM, 2)),
+  uf('copysign', 'COPYSIGN', 2, sameLoops(FLT, 2)),
+  uf('nextafter', 'NEXTAFTER', 2, sameLoops(FLT, 2)),
+  // the identity on real numbers; it has no bool loop, so bools become int8 (numpy's np.conj)
+  uf('conjugate', undefined, 1, sameLoops(NUM, 1)),
   ...['sqrt', 'exp', 'expm1', 'log', 'log10', 'log2', 'log1p', 'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan',
     'sinh', 'cosh', 'tanh', 'arcsinh', 'arccosh', 'arctanh'].map((n) => unaryFloat(n, n.toUpperCase())),
 ].map((u) => [u.name, u]));
@@ -89,7 +95,9 @@ export type FunctionKind =
   | { kind: 'ufunc'; ufunc: string }
   | { kind: 'where' }
   | { kind: 'round' }
-  | { kind: 'cast'; to: DTypeName };
+  | { kind: 'cast'; to: DTypeName }
+  | { kind: 'copy' }
+  | { kind: 'ones_like' };
 
 /** A callable name: its arity and what it computes. */
 export interface FunctionDef { readonly arity: number; readonly f: FunctionKind }
@@ -107,13 +115,19 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map<string, Funct
   ufn('log1p'), ufn('sin'), ufn('cos'), ufn('tan'), ufn('arcsin'), ufn('arccos'), ufn('arctan'), ufn('arctan2'),
   ufn('sinh'), ufn('cosh'), ufn('tanh'), ufn('arcsinh'), ufn('arccosh'), ufn('arctanh'), ufn('hypot'), ufn('floor'),
   ufn('ceil'), ufn('trunc'), ufn('sign'), ufn('minimum'), ufn('maximum'), ufn('min', 'minimum'), ufn('max', 'maximum'),
-  ufn('isnan'), ufn('isinf'), ufn('isfinite'), ufn('clip'),
+  ufn('isnan'), ufn('isinf'), ufn('isfinite'), ufn('clip'), ufn('fmod'), ufn('copysign'), ufn('nextafter'),
+  ufn('signbit'), ufn('conj', 'conjugate'), ufn('conjugate'),
+  ['copy', fn(1, { kind: 'copy' })],
+  ['ones_like', fn(1, { kind: 'ones_like' })],
   ['round', fn(1, { kind: 'round' })],
   ['where', fn(3, { kind: 'where' })],
   ...DTYPE_CODES.map((t): [string, FunctionDef] => [t, fn(1, { kind: 'cast', to: t })]),
 ]);
 
-/** Python's constants of the language (weak floats), and True/False (Python bools). */
+/**
+ * Python's constants of the language (weak floats), and True/False (Python bools). A variable may take
+ * any of these names but True and False (numexpr has no constants: its own tests name a variable `e`).
+ */
 export const CONSTANTS: ReadonlyMap<string, number | boolean> = new Map<string, number | boolean>([
   ['nan', NaN], ['inf', Infinity], ['pi', Math.PI], ['e', Math.E], ['True', true], ['False', false],
 ]);

@@ -1,6 +1,7 @@
 // The kernels are compiled for three instruction sets (baseline x86-64, AVX2, AVX-512) and picked at
 // load; the lanes are the same on all three, so every reduction gives the same bits whichever runs
-// (NDMMAP_ISA forces a lower one).
+// (NDMMAP_ISA forces a lower one): every reduction and dtype, float16 in buffered and unbuffered
+// layouts, numpy's two-pass variances, fused reductions with vars.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,18 @@ const script = (files: Record<string, string>): string => `
           out.r[dt + ' ' + red.name + ' ' + axis] = typeof r === 'object' ? [...r.data].map(enc).join(',') : enc(r);
         } catch (e) { out.r[dt + ' ' + red.name + ' ' + axis] = e.code; }
       }
+    }
+    // float16 as numpy buffers it (byte-swapped, uncoalesced) or not (transposed), and the variances
+    // numpy's two passes give; fused reductions with vars
+    const views = dt === 'float16' ? [['T', a.T], ['::2', a.slice('::2')], ['be', memmap(file, { dtype: '>f2', mode: 'r' }).reshape([-1, 64])]] : [];
+    for (const [k, v] of views) {
+      for (const op of ['sum', 'mean', 'nansum', 'var', 'nanstd']) out.r[dt + ' ' + k + ' ' + op] = enc(await v[op]());
+    }
+    if (dt === 'float64' || dt === 'float32') {
+      const mu = await a.mean({ axis: 0 });
+      out.r[dt + ' vars'] = [...(await a.sum({ expr: '(x - mu) * (x - mu)', vars: { mu }, axis: 0 })).data].map(enc).join(',');
+      out.r[dt + ' mean='] = [...(await a.var({ axis: 0, mean: { data: mu.data, shape: [1, 64] } })).data].map(enc).join(',');
+      out.r[dt + ' int dtype'] = enc(await a.var({ dtype: 'int32' }));
     }
     a.close();
   }
@@ -73,6 +86,6 @@ describe('instruction sets', () => {
       const diff = Object.keys(best.r).filter((k) => best.r[k] !== other.r[k]);
       expect(diff, `${isa} differs from ${best.isa}`).toEqual([]);
     }
-    expect(Object.keys(best.r).length).toBe(7 * 22 * 3);
+    expect(Object.keys(best.r).length).toBe(7 * 22 * 3 + 3 * 5 + 2 * 3);
   }, 120_000);
 });

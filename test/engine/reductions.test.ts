@@ -28,13 +28,6 @@ const dir = join(FIXTURES, 'reduce2');
  * breaking another) is noticed.
  */
 const KNOWN: { re: RegExp; why: string; max: number }[] = [
-  // numpy computes var/std with an integer or bool dtype= in that type (mean, deviations and squares
-  // wrap); ndmmap refuses with ERR_NDMMAP_DTYPE.
-  { re: /^dtype\/[^/]+\/(var|std|nanvar|nanstd)\/(u?int\d+|bool)\//, why: 'var/std with an integer dtype=', max: 136 },
-  { re: /^dtype\/where\/[^/]+\/(var|std|nanvar|nanstd|mean|nanmean)\/(u?int\d+|bool)/, why: 'integer dtype= with where', max: 4 },
-  // float64 data with dtype=float32/float16 holding values beyond that type's range: numpy's nanvar
-  // sees inf where the cast overflowed and gives inf; ndmmap's moments see the inf as data (NaN).
-  { re: /^dtype\/f8m\/(nanvar|nanstd)\/float(32|16)/, why: 'values beyond a narrow dtype=', max: 4 },
 ];
 
 const open = (o: Operand): MemMap => memmap(join(dir, o.file), { dtype: o.dtype, shape: o.shape, order: o.order, offset: o.offset ?? 0, mode: 'r' });

@@ -121,8 +121,15 @@ describe('compileExpr: bytecode', () => {
     expect(() => compileExpr('x', { vars: { x: 'f8' as never } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 
-  it.each([['sin'], ['pi'], ['i'], ['i3'], ['1x'], ['a-b']])('refuses the var name %j', (name) => {
+  it.each([['sin'], ['True'], ['False'], ['i'], ['i3'], ['1x'], ['a-b']])('refuses the var name %j', (name) => {
     expect(() => compileExpr('x', { vars: { x: f8, [name]: f8 } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+  });
+
+  it('lets a var take a constant\'s name: numexpr has no constants (its own test reads b*c+d*e)', () => {
+    const p = compileExpr('b*c+d*e', { vars: { b: f8, c: f8, d: f8, e: dtype('i1') } });
+    expect(p.operands).toEqual(['b', 'c', 'd', 'e']);
+    expect(compileExpr('pi + nan + inf', { vars: { pi: dtype('i1'), nan: dtype('i1'), inf: dtype('i1') } }).dtype).toBe('int8');
+    expect(compileExpr('x * pi', { vars: { x: dtype('f4') } }).dtype).toBe('float32'); // unbound: still the constant
   });
 
   it('reports numpy\'s type and range errors with ERR_NDMMAP_EXPR and the position', () => {
@@ -139,7 +146,12 @@ describe('compileExpr: bytecode', () => {
     expect(() => compileExpr('300', { inputs: [f8], target: dtype('i1') })).toThrow(expect.objectContaining({
       code: 'ERR_NDMMAP_EXPR', message: 'the result: Python integer 300 out of bounds for int8',
     }));
-    expect(compileExpr('2.5', { inputs: [f8], target: dtype('i1') }).dtype).toBe('float64');
+    // a Python float into an integer array is int(value) first, then the same check
+    expect(compileExpr('2.5', { inputs: [f8], target: dtype('i1') }).dtype).toBe('int8');
+    expect(() => compileExpr('300.5', { inputs: [f8], target: dtype('u1') })).toThrow(expect.objectContaining({
+      code: 'ERR_NDMMAP_EXPR', message: 'the result: Python integer 300 out of bounds for uint8',
+    }));
+    expect(() => compileExpr('nan', { inputs: [f8], target: dtype('i8') })).toThrow(expect.objectContaining({ message: 'the result: cannot convert float NaN to integer' }));
     expect(compileExpr('2.5', { inputs: [f8], target: dtype('f4') }).dtype).toBe('float32');
   });
 });

@@ -15,6 +15,8 @@ const EXPRS = [
   'float16(x) * float16(m) + 1', 'float32(x) * 0.1 + float32(m) / 3', 'int8(x) * 3 // 7 + (int8(m) << 2)',
   'where(x > m, sqrt(abs(x)), -x) + clip(x, -1, 1)', 'arctan2(x, m) + tanh(x) - arcsinh(m)', 'uint32(x * 1e3) % 17',
   'round(x * 10) + floor(x) * ceil(m) + trunc(x)', 'sin(i * 1e-3) + i0 - i1',
+  'fmod(x, m) + copysign(x, -m) + nextafter(x, m) + signbit(x) + float16(nextafter(float16(x), float16(m)))',
+  'sin(x * 1e30) + cos(x * x * 1e6) + float32(sin(float32(x) * 1e20))',
 ];
 const SCRIPT = `
   import crypto from 'node:crypto';

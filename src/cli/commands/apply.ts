@@ -12,7 +12,7 @@ import { type MemMap, memmap } from '../../memmap.js';
 import { createNpy, openNpy } from '../../npy.js';
 import { USAGE, intOption, parse } from '../args.js';
 import { apply } from '../../engine/elementwise.js';
-import { broadcastShapes, paren } from '../../engine/operands.js';
+import { broadcastShapes, checkInto } from '../../engine/operands.js';
 import { isNpy, openFile } from '../open.js';
 import { inputAt } from '../out-target.js';
 import { failedWrite, onInterrupt } from '../interrupt.js';
@@ -32,17 +32,17 @@ export function createLike(file: string, a: MemMap, dt: DType = a.dtype, shape: 
  * Python float; nan, inf) or a `.npy` file, opened read-only.
  * @throws `ERR_NDMMAP_USAGE` for a malformed or repeated var, or a file that is not a .npy.
  */
-export function parseVar(text: string, vars: Map<string, MemMap | number | bigint | { float: number }>): void {
+export function parseVar(text: string, vars: Map<string, MemMap | number | bigint | { float: number }>, command = 'apply'): void {
   const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(text);
-  if (m === null) fail(USAGE, `apply: --var must be NAME=FILE or NAME=NUMBER, got ${show(text)}`);
+  if (m === null) fail(USAGE, `${command}: --var must be NAME=FILE or NAME=NUMBER, got ${show(text)}`);
   const [, name, value] = m;
-  if (vars.has(name)) fail(USAGE, `apply: --var ${name} is given twice`);
+  if (vars.has(name)) fail(USAGE, `${command}: --var ${name} is given twice`);
   const t = value.trim().toLowerCase();
   if (/^[+-]?\d+$/.test(t)) vars.set(name, BigInt(t));
   else if (/^[+-]?(nan|inf|infinity)$/.test(t)) vars.set(name, { float: t.includes('nan') ? NaN : t.startsWith('-') ? -Infinity : Infinity });
   else if (t !== '' && Number.isFinite(Number(t))) vars.set(name, { float: Number(t) });
   else if (isNpy(value)) vars.set(name, openNpy(value, { mode: 'r' }));
-  else fail(USAGE, `apply: --var ${name}=${value}: a file must be a .npy (it carries its dtype and shape), or give a number`);
+  else fail(USAGE, `${command}: --var ${name}=${value}: a file must be a .npy (it carries its dtype and shape), or give a number`);
 }
 
 /** Run `apply`. */
@@ -68,8 +68,8 @@ export async function applyCommand(args: string[]): Promise<void> {
     const program = compileExpr(expr, { vars: types, ndim: a.ndim });
     const shapes = [a.shape, ...program.names.map((n) => vars.get(n)).filter((v): v is MemMap => typeof v === 'object' && 'dtype' in v).map((m) => m.shape)];
     const shape = broadcastShapes(shapes);
-    if (out === undefined && shape.join() !== a.shape.join())
-      fail('ERR_NDMMAP_SHAPE', `could not broadcast input array from shape ${paren(shape)} into shape ${paren(a.shape)}`);
+    // in place, the expression must broadcast into FILE (leading length-1 dims drop, as numpy's assignment)
+    if (out === undefined) checkInto(shape, a.shape);
     // --out may be FILE or a --var file under another name: then it is written in place (same layout) or refused
     const inputs: [string, MemMap][] = [['FILE', a]];
     for (const [k, v] of vars) if (typeof v === 'object' && 'dtype' in v) inputs.push([`--var ${k}`, v]);

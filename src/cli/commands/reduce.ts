@@ -1,6 +1,6 @@
 /**
  * The reduction commands, one per module of the reduction registry (`ndmmap sum|…|count_nonzero FILE
- * [--axis K[,K…]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR] [--initial V] [--expr E]
+ * [--axis K[,K…]] [--keepdims] [--ddof N] [--result-dtype D] [--where EXPR] [--initial V] [--expr E] [--var NAME=V]…
  * [--rows A:B | --shard-index I --shards N] [--partial]`): each flag is offered where numpy's function takes that keyword.
  */
 import { fail } from '../../errors.js';
@@ -12,6 +12,8 @@ import { type DTypeSpec } from '../../dtype-types.js';
 import { USAGE, intOption, numberOption, parse, rowsOption, type Values } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
+import { parseVar } from './apply.js';
+import { MemMap } from '../../memmap.js';
 import { progressBar } from '../progress.js';
 import { shardChoice, shardRows } from '../shard.js';
 
@@ -43,6 +45,8 @@ export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
   offered('where', 'where');
   offered('initial', 'initial');
   offered('expr', 'expr');
+  if (values.var !== undefined && !(red.options as readonly string[]).includes('expr'))
+    fail(USAGE, `--var is not an option of ${red.name} (numpy's ${red.name}() takes no expression here)`);
   const o: ReduceOptions = {};
   const axis = axisOption(values.axis as string | undefined);
   if (axis !== undefined) o.axis = axis;
@@ -55,6 +59,17 @@ export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
   const initial = initialOption(values.initial as string | undefined);
   if (initial !== undefined) o.initial = initial;
   if (values.expr !== undefined) o.expr = String(values.expr);
+  if (values.var !== undefined) {
+    if (values.expr === undefined && values.where === undefined) fail(USAGE, `--var names a variable of --expr or --where; give one of them`);
+    const vars = new Map<string, MemMap | number | bigint | { float: number }>();
+    try {
+      for (const v of values.var as string[]) parseVar(v, vars, red.name);
+    } catch (e) {
+      for (const m of vars.values()) if (m instanceof MemMap) m.close();
+      throw e;
+    }
+    o.vars = Object.fromEntries(vars);
+  }
   const threads = intOption(values.threads, 'threads', 1, 256);
   if (threads !== undefined) o.threads = threads;
   return o;
@@ -64,6 +79,14 @@ export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
 export async function runReduction(red: Reduction, args: string[]): Promise<void> {
   const { values, positionals } = parse('reduce', args, { min: 1, max: 1 }, red.name);
   const options = reduceOptions(red, values);
+  try {
+    await runWith(red, values, positionals, options);
+  } finally {
+    for (const v of Object.values(options.vars ?? {})) if (v instanceof MemMap) v.close();
+  }
+}
+
+async function runWith(red: Reduction, values: Values, positionals: string[], options: ReduceOptions): Promise<void> {
   const shard = shardChoice(values);
   let rows = rowsOption(values.rows);
   const a = openFile(positionals[0], values, 'r');

@@ -56,9 +56,15 @@ export function floatValues(data: DType, acc: DTypeName, sumKernel: boolean): DT
   return sumKernel && acc === 'float16' ? 'float16' : 'float32';
 }
 
-/** The sum kernels' parameter: [64, 0] adds float32/float16 values in float64 (numpy's dtype=float64). */
-export function sumParam(acc: DTypeName): [number, number] {
-  return acc === 'float64' ? [64, 0] : [32, 0];
+/** numpy's buffer, in elements (its loops cast, byte-swap and gather 8192 at a time). */
+export const NUMPY_BUFFER = 8192;
+
+/**
+ * The sum kernels' parameters: [64, 0] adds float32/float16 values in float64 (numpy's dtype=float64);
+ * [32, B] keeps a float32 or float16 output, B the elements of numpy's buffer when its loop is buffered.
+ */
+export function sumParam(acc: DTypeName, buffer = 0): [number, number] {
+  return acc === 'float64' ? [64, 0] : [32, buffer];
 }
 
 /** Store a number or bigint into a result array of any type. */

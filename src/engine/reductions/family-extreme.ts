@@ -4,7 +4,9 @@
  * more element and is needed with `where` (numpy has no identity for them).
  */
 import { type DTypeName } from '../../dtype.js';
+import { promote } from '../../expr/types.js';
 import { kernelType } from '../kernels.js';
+import { canCastSameKind, castUnsafe } from '../out-cast.js';
 import { isFloat, isUnsigned, put, refuse, roundTo, views, wrap } from './common.js';
 import { type ReduceContext, type Reduction, type ResultData } from './types.js';
 
@@ -71,10 +73,23 @@ export const ptp: Reduction = {
   finish(states, count, ctx, out) {
     const name = ctx.dtype.name;
     const read = valueReader(states, kernelType(ctx.dtype));
-    for (let o = 0; o < count; o++) {
-      const lo = read(o, 0, 3), hi = read(o, 1, 3);
-      if (typeof lo === 'number' && typeof hi === 'number' && isFloat(name)) put(out, o, roundTo(name, hi - lo));
-      else put(out, o, wrap(name, BigInt(hi) - BigInt(lo)));
-    }
+    for (let o = 0; o < count; o++) put(out, o, subtractIn(name, read(o, 1, 3), read(o, 0, 3)));
+  },
+  // numpy's ptp is subtract(maximum(a, out=out), minimum(a), out=out): the max cast into out, then the
+  // subtraction in the loop of (out's dtype, a's dtype), cast back under same_kind
+  checkOut(ctx, out) {
+    const loop = promote(out, ctx.dtype.name);
+    if (!canCastSameKind(loop, out))
+      refuse(`Cannot cast ufunc 'subtract' output from dtype('${loop}') to dtype('${out}') with casting rule 'same_kind'`);
+  },
+  finishInto(states, count, ctx, outDtype, out) {
+    const read = valueReader(states, kernelType(ctx.dtype));
+    const loop = promote(outDtype, ctx.dtype.name);
+    for (let o = 0; o < count; o++) put(out, o, castUnsafe(subtractIn(loop, castUnsafe(read(o, 1, 3), outDtype), read(o, 0, 3)), outDtype));
   },
 };
+
+/** a - b in numpy's loop for dtype t (integers wrap). */
+function subtractIn(t: DTypeName, a: number | bigint, b: number | bigint): number | bigint {
+  return isFloat(t) ? roundTo(t, Number(a) - Number(b)) : wrap(t, BigInt(a) - BigInt(b));
+}

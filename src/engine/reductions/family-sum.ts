@@ -54,7 +54,7 @@ function choose(ctx: ReduceContext, product: boolean, nan: boolean): KernelChoic
   if (acc === 'bool' || (dt.name === 'bool' && !isFloat(acc))) return { kernel: 'count_nonzero', valueType: kernelType(dt) };
   if (isInt(acc)) return { kernel: product ? 'prod_int' : 'sum_int', valueType: dt.kind === 'f' ? acc : kernelType(dt) };
   const kernel = nan && dt.kind === 'f' ? (product ? 'nanprod' : 'nansum') : product ? 'prod_float' : 'sum_float';
-  return { kernel, valueType: floatValues(dt, acc, !product), param: product ? accumulatorRange(acc) : sumParam(acc) };
+  return { kernel, valueType: floatValues(dt, acc, !product), param: product ? accumulatorRange(acc) : sumParam(acc, ctx.buffer) };
 }
 
 function finish(product: boolean, states: Float64Array, count: number, ctx: ReduceContext, out: ResultData, choice: KernelChoice): void {
@@ -87,10 +87,13 @@ function finish(product: boolean, states: Float64Array, count: number, ctx: Redu
     return;
   }
   // numpy starts a sum at +0.0 (or `initial`); the kernel's -0.0 start keeps a sum of -0.0s signed until here.
-  const start = init === undefined ? 0 : Number(init);
+  // With initial=None it starts from the first element: -0.0, the identity that keeps every sign — but
+  // nansum adds the zeros it put where NaN was.
+  const start = init !== undefined ? Number(init) : ctx.noIdentity ? -0 : 0;
   for (let o = 0; o < count; o++) {
-    const s = f[o * 3], c = f[o * 3 + 1];
-    put(out, o, roundTo(acc, start + (Number.isFinite(s) && c !== 0 ? s + c : s)));
+    const s = f[o * 3], c = f[o * 3 + 1], n = f[o * 3 + 2];
+    const s0 = ctx.noIdentity && init === undefined && choice.kernel === 'nansum' && n < ctx.perOutput! ? 0 : start;
+    put(out, o, roundTo(acc, s0 + (Number.isFinite(s) && c !== 0 ? s + c : s)));
   }
 }
 

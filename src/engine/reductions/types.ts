@@ -23,6 +23,12 @@ export interface ReduceContext {
   readonly where: boolean;
   /** Elements reduced into each output (without a mask). */
   readonly perOutput?: number;
+  /** numpy's `initial=None`: a sum starts from its first element (a sum of -0.0s stays -0.0). */
+  readonly noIdentity?: boolean;
+  /** numpy's buffer in elements when its loop is buffered, else 0 (see reduce.ts numpyBuffer). */
+  readonly buffer?: number;
+  /** Elements reduced into each output, from a counting pass (see Reduction.needsCounts). */
+  readonly counts?: Float64Array;
 }
 
 /** Typed arrays results are written into (float16 values are held as float32, already rounded). */
@@ -57,4 +63,14 @@ export interface Reduction {
    * states[o * S ...]) into `out`; throws numpy's error for a result numpy refuses (All-NaN slice).
    */
   finish(states: Float64Array, count: number, ctx: ReduceContext, out: ResultData): void;
+  /** The kernel's states do not count the elements of each output and a mask drops some: count them first. */
+  needsCounts?(ctx: ReduceContext): boolean;
+  /** numpy's refusal of an `out=` of dtype `out` and rank `ndim` (before anything runs); absent: numpy takes any dtype. */
+  checkOut?(ctx: ReduceContext, out: DTypeName, ndim: number): void;
+  /**
+   * The values numpy leaves in an `out=` of dtype `outDtype` (not the result dtype) where they are not
+   * the result cast: mean and var divide in the out array, std takes its sqrt there, ptp subtracts there.
+   * Absent: the result is cast (numpy's casting='unsafe').
+   */
+  finishInto?(states: Float64Array, count: number, ctx: ReduceContext, outDtype: DTypeName, out: ResultData): void;
 }
