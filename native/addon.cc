@@ -230,6 +230,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<DistCall>>("dist"),
       InstanceMethod<&Addon::Call<SortKeysCall>>("sortKeys"),
       InstanceMethod<&Addon::Call<SelectKeysCall>>("selectKeys"),
+      InstanceMethod<&Addon::Call<PlanQuantileCall>>("planQuantile"),
+      InstanceMethod<&Addon::Call<LibmCall>>("libm"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyCall>>("apply"),
       InstanceMethod<&Addon::Call<EmbedCall>>("embed"),

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <napi.h>
 
+#include <cmath>
+
 #include "dist.h"
 #include "dtype.h"
 #include "glue.h"
@@ -49,21 +51,28 @@ Napi::Value DistGlue(const Napi::CallbackInfo& info) {
     d.specLen = specLen;
     if (specLen < 1) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist spec is too short");
     d.mode = (int)std::min<uint64_t>(d.spec[0], 1000);
-    if (d.mode != dist::kKeyHist && d.mode != dist::kCollect && d.mode != dist::kBracket) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
-    if ((d.mode == dist::kKeyHist) != (ot == napi_bigint64_array) || (d.mode != dist::kKeyHist) != (ot == napi_biguint64_array))
+    const bool counts = d.mode == dist::kKeyHist || d.mode == dist::kWinHist;
+    if (!counts && d.mode != dist::kCollect && d.mode != dist::kBracket) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
+    if (counts != (ot == napi_bigint64_array) || !counts != (ot == napi_biguint64_array))
       ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
   } else {
-    if (specLen != kBinParams) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist params have the wrong length");
     d.params = static_cast<const double*>(spec);
+    d.paramsLen = specLen;
+    if (specLen < 1) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist params are too short");
     double m = d.params[0];
-    if (!(m == dist::kBinsUniform || m == dist::kBinsEdges || m == dist::kBincount)) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
+    if (!(m == dist::kBinsUniform || m == dist::kBinsEdges || m == dist::kBincount || m == dist::kBlockSums ||
+          m == dist::kBlockCumsum || m == dist::kAxisSelect))
+      ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
     d.mode = (int)m;
-    d.weighted = ot == napi_float64_array;
-    if (ot == napi_biguint64_array) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
-    double bins = d.params[1];
-    if (!(bins >= 1 && bins <= 9007199254740991.0) || bins != (double)(int64_t)bins) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad bin count");
-    if (d.mode != dist::kBincount) {
-      d.edges = static_cast<const double*>(TypedArg(info, 3, {napi_float64_array}, "edges", &d.nEdges));
+    if (d.mode == dist::kAxisSelect) {
+      if (specLen < kAxisHead || ot != napi_float64_array) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "axis params or records of the wrong kind");
+    } else {
+      if (specLen != kBinParams) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist params have the wrong length");
+      d.weighted = ot == napi_float64_array;
+      if (ot == napi_biguint64_array) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
+      double bins = d.params[1];
+      if (!(bins >= 1 && bins <= 9007199254740991.0) || bins != (double)(int64_t)bins) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad bin count");
+      if (d.mode != dist::kBincount) d.edges = static_cast<const double*>(TypedArg(info, 3, {napi_float64_array}, "edges", &d.nEdges));
     }
   }
   int status = b.Run(env, [&] { return Dist(d); });
@@ -110,8 +119,39 @@ Napi::Value SelectKeysGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// planQuantile(method, n, q): [lo, hi, gamma] as the axis kernel computes them (tests compare methods.ts).
+Napi::Value PlanQuantileGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t method = I64(info, 0, "method"), n = (int64_t)U64(info, 1, "n");
+  if (method < 0 || method >= kMethodCount || n < 1 || info.Length() < 3 || !info[2].IsNumber())
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "bad method, n or q");
+  QuantilePlan p = PlanQuantile((int)method, n, info[2].As<Napi::Number>().DoubleValue());
+  Napi::Float64Array r = Napi::Float64Array::New(env, 3);
+  r[0] = (double)p.lo;
+  r[1] = (double)p.hi;
+  r[2] = p.gamma;
+  return r;
+}
+
+// libm(op, x, y): the C library's pow (0), log2 (1) and powf (2), as numpy and Python call them.
+Napi::Value LibmGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber())
+    ThrowCode(env, "ERR_INVALID_ARG_TYPE", "libm(op, x, y) takes three numbers");
+  int op = info[0].As<Napi::Number>().Int32Value();
+  double x = info[1].As<Napi::Number>().DoubleValue(), y = info[2].As<Napi::Number>().DoubleValue();
+  switch (op) {
+    case 0: return Napi::Number::New(env, std::pow(x, y));
+    case 1: return Napi::Number::New(env, std::log2(x));
+    case 2: return Napi::Number::New(env, (double)std::pow((float)x, (float)y));
+    default: ThrowCode(env, "ERR_OUT_OF_RANGE", "libm: unknown op");
+  }
+}
+
 }  // namespace
 
+Napi::Value LibmCall(const Napi::CallbackInfo& info) { return LibmGlue(info); }
+Napi::Value PlanQuantileCall(const Napi::CallbackInfo& info) { return PlanQuantileGlue(info); }
 Napi::Value SelectKeysCall(const Napi::CallbackInfo& info) { return SelectKeysGlue(info); }
 Napi::Value DistCall(const Napi::CallbackInfo& info) { return DistGlue(info); }
 Napi::Value SortKeysCall(const Napi::CallbackInfo& info) { return SortKeysGlue(info); }
@@ -127,6 +167,9 @@ Napi::Object DistTable(Napi::Env env) {
   t.Set("specHead", kSpecHead);
   t.Set("windowWords", kWindowWords);
   t.Set("binParams", kBinParams);
+  t.Set("axisHead", kAxisHead);
+  t.Set("numpyBlock", (double)kNumpyBlock);
+  t.Set("methodMedian", kMethodMedian);
   return t;
 }
 

@@ -1,0 +1,243 @@
+// Quantiles along axes (dist.h kAxisSelect): a block holds whole outputs. The block is read once in
+// memory order (the dims sorted by stride, whatever they reduce), each value's key appended to its
+// output's slice of the thread's scratch, NaNs left out; then each output selects the ranks numpy's
+// method needs (a multi-select, O(n) per output) and writes them to its record. One pass over the
+// data, whatever the number of outputs and q.
+#include <errno.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "dist_walk.h"
+
+namespace ndmmap {
+
+// methods.ts planQ, operation by operation (numpy's _function_base_impl.py); the indexes come out the
+// same because the float operations are the same ones in the same order.
+QuantilePlan PlanQuantile(int method, int64_t n, double q) {
+  const double nn = (double)n;
+  auto boundary = [](double index, bool (*cond)(double, double)) -> int64_t {
+    double prev = std::floor(index);
+    double g = index - prev;
+    double r = cond(g, index) ? prev : prev + 1;
+    return r < 0 ? 0 : (int64_t)r;
+  };
+  auto disc = [n](int64_t i) -> QuantilePlan { int64_t r = i < 0 ? n + i : i; return {r, r, 0}; };
+  auto civ = [&](double alpha, double beta) { return nn * q + (alpha + q * (1 - alpha - beta)) - 1; };
+  switch (method) {
+    case 0: return disc(boundary(nn * q - 1, [](double g, double) { return g == 0; }));  // inverted_cdf
+    case 2: return disc(boundary(nn * q - 1 - 0.5, [](double g, double i) { return g == 0 && std::fmod(std::floor(i), 2.0) != 0; }));
+    case 9: return disc((int64_t)std::floor((nn - 1) * q));       // lower
+    case 10: return disc((int64_t)std::ceil((nn - 1) * q));       // higher
+    case 12: return disc((int64_t)std::nearbyint((nn - 1) * q));  // nearest: half to even, as np.around
+    case kMethodMedian: return {(n - 1) / 2, n / 2, 0};
+    default: break;
+  }
+  double v;
+  switch (method) {
+    case 1: v = nn * q - 1; break;                                 // averaged_inverted_cdf
+    case 3: v = civ(0, 1); break;                                  // interpolated_inverted_cdf
+    case 4: v = civ(0.5, 0.5); break;                              // hazen
+    case 5: v = civ(0, 0); break;                                  // weibull
+    case 6: v = (nn - 1) * q; break;                               // linear
+    case 7: v = civ(1 / 3.0, 1 / 3.0); break;                      // median_unbiased
+    case 8: v = civ(3 / 8.0, 3 / 8.0); break;                      // normal_unbiased
+    default: v = 0.5 * (std::floor((nn - 1) * q) + std::ceil((nn - 1) * q)); break;  // midpoint
+  }
+  // _get_indexes: above the last index both neighbours are the last (-1), below 0 both are 0
+  double prev = std::floor(v), next = prev + 1;
+  if (v >= nn - 1) { prev = -1; next = -1; }
+  if (v < 0) { prev = 0; next = 0; }
+  double gamma = v - prev;  // numpy takes gamma from the adjusted previous index
+  if (method == 1) gamma = gamma == 0 ? 0.5 : 1;
+  if (method == 11) gamma = std::fmod(v, 1.0) == 0 ? 0 : 0.5;
+  int64_t lo = (int64_t)prev, hi = (int64_t)next;
+  return {lo < 0 ? n + lo : lo, hi < 0 ? n + hi : hi, gamma};
+}
+
+namespace {
+
+// A dim of the block in memory order: length, byte strides, and its step among the block's outputs
+// (0 for a reduced dim).
+struct Dim { int64_t n; int64_t stride[kMaxOperands]; int64_t local; };
+
+// numpy's weighted inverted_cdf of one output (_quantile's weighted branch): values sorted (ties as
+// gathered: numpy's argsort is unstable too), NaN last; the weights summed in that order in float64,
+// divided by their total; each q takes the first value whose cumulative weight reaches it, leading
+// zero weights skipped. Record: [valid count, per q (value, status, 0)], status 1 when the total is
+// NaN, inf or zero (numpy's "Weights included NaN, inf or were all zero.").
+void WeightedCdf(int kind, uint64_t* keys, double* w, int64_t n, bool dropNan, const double* q, int64_t nq, bool asDouble, double* r) {
+  struct Pair { uint64_t k; double w; bool nan; };
+  std::vector<Pair> v((size_t)n);
+  int64_t m = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    bool nan = kind == kKeyF64 && keys[i] - kKeyNegInf > kKeyPosInf - kKeyNegInf;
+    if (nan && dropNan) continue;
+    v[(size_t)m++] = Pair{keys[i], w[i], nan};
+  }
+  v.resize((size_t)m);
+  std::stable_sort(v.begin(), v.end(), [](const Pair& x, const Pair& y) { return x.nan != y.nan ? y.nan : x.k < y.k; });
+  int64_t valid = 0;
+  for (const Pair& x : v) valid += !x.nan;
+  r[0] = (double)valid;
+  for (int64_t j = 0; j < nq; ++j) { r[1 + 3 * j] = 0; r[2 + 3 * j] = 0; r[3 + 3 * j] = 0; }
+  if (m == 0) return;
+  std::vector<double> cdf((size_t)m);
+  double acc = 0;
+  for (int64_t i = 0; i < m; ++i) { acc += v[(size_t)i].w; cdf[(size_t)i] = acc; }
+  const double total = cdf[(size_t)m - 1];
+  for (double& c : cdf) c /= total;
+  const bool bad = std::isnan(cdf[(size_t)m - 1]);
+  if (cdf[0] == 0) for (double& c : cdf) if (c == 0) c = -1;
+  for (int64_t j = 0; j < nq; ++j) {
+    double* slot = r + 1 + 3 * j;
+    slot[1] = bad ? 1 : 0;
+    slot[2] = 0;
+    int64_t i = std::lower_bound(cdf.begin(), cdf.end(), q[j]) - cdf.begin();
+    if (i > m - 1) i = m - 1;
+    uint64_t x = v[(size_t)i].k;
+    if (kind == kKeyF64) x = KeyFloatBits(x);
+    else if (kind == kKeyI64) x ^= uint64_t(1) << 63;
+    if (asDouble && kind != kKeyF64) slot[0] = kind == kKeyI64 ? (double)(int64_t)x : (double)x;
+    else std::memcpy(&slot[0], &x, 8);
+  }
+}
+
+}  // namespace
+
+int AxisSelect(const DistArgs& d) {
+  const ReduceArgs& a = *d.r;
+  const double* p = d.params;
+  if (d.paramsLen < kAxisHead) return EINVAL;
+  const int method = (int)p[1];
+  const int64_t nq = (int64_t)p[2], n = (int64_t)p[3], records = (int64_t)p[4];
+  const bool asDouble = p[5] != 0, skipNan = p[6] != 0, weighted = p[7] != 0;
+  const int kind = distw::KindOf(a.valueType);
+  if (kind < 0 || method < 0 || method >= kMethodCount || nq < 1 || d.paramsLen != kAxisHead + nq || n < 1) return EINVAL;
+  if (a.mask != nullptr || a.maskOperand >= 0 || (weighted && (a.nOps != 2 || method != 0))) return EINVAL;
+  const int nd = a.nOut + a.nRed;
+  if (nd < 1) return EINVAL;
+  int64_t outs = 1, per = 1;
+  for (int k = 0; k < a.nOut; ++k) outs *= a.shape[k];
+  for (int k = a.nOut; k < nd; ++k) per *= a.shape[k];
+  const int64_t rec = 1 + 3 * nq;
+  if (outs == 0) return 0;
+  if (per != n || outs * n > distw::kBigWords || a.outBase < 0 || a.outBase + outs > records || records * rec > d.outLen) return EINVAL;
+  // the block's dims sorted by stride (outermost first); outputs numbered in C order of the out dims
+  Dim dims[kMaxDims];
+  int64_t mul = 1;
+  for (int k = nd - 1; k >= 0; --k) {
+    Dim& x = dims[k];
+    x.n = a.shape[k];
+    for (int o = 0; o < a.nOps; ++o) x.stride[o] = a.strides[o][k];
+    x.local = k < a.nOut ? mul : 0;
+    if (k < a.nOut) mul *= a.shape[k];
+  }
+  std::stable_sort(dims, dims + nd, [](const Dim& x, const Dim& y) { return std::llabs(x.stride[0]) > std::llabs(y.stride[0]); });
+  distw::Scratch& L = distw::Local();
+  if ((int64_t)L.big.size() < outs * n) L.big.resize((size_t)(outs * n));
+  if ((int64_t)L.counts.size() < outs) L.counts.resize((size_t)outs);
+  if (weighted && (int64_t)L.sums.size() < outs * n) L.sums.resize((size_t)(outs * n));
+  uint64_t* keys = L.big.data();
+  double* wts = weighted ? L.sums.data() : nullptr;
+  int64_t* fill = L.counts.data();
+  std::fill(fill, fill + outs, 0);
+  const DistIsa& isa = DistLoops();
+  // gather: runs along the innermost (smallest stride) dim
+  const Dim& in = dims[nd - 1];
+  int64_t idx[kMaxDims] = {};
+  int64_t step[kMaxOperands];
+  for (int o = 0; o < a.nOps; ++o) step[o] = in.stride[o];
+  uint64_t* stage = L.keys.data();
+  for (;;) {
+    const uint8_t* pos[kMaxOperands];
+    int64_t local = 0;
+    for (int o = 0; o < a.nOps; ++o) pos[o] = a.ops[o].data;
+    for (int k = 0; k < nd - 1; ++k) {
+      for (int o = 0; o < a.nOps; ++o) pos[o] += idx[k] * dims[k].stride[o];
+      local += idx[k] * dims[k].local;
+    }
+    distw::Values(a, pos, step, in.n, [&](const uint64_t* v, int64_t m, int64_t c0) {
+      if (weighted) {  // keys and weights side by side; NaN values kept (their weights count in numpy's total)
+        double* w = L.weights.data();
+        ConvertValues(a.ops[1].dtype, a.ops[1].swap, kFloat64, pos[1] + c0 * step[1], step[1], m, reinterpret_cast<uint8_t*>(w));
+        isa.allKeys(kind, v, m, stage);
+        int64_t at = local + c0 * in.local;
+        for (int64_t i = 0; i < m; ++i, at += in.local) {
+          keys[at * n + fill[at]] = stage[i];
+          wts[at * n + fill[at]++] = w[i];
+        }
+        return;
+      }
+      if (in.local == 0) {  // one output's values
+        int64_t got = isa.toKeys(kind, v, m, keys + local * n + fill[local]);
+        fill[local] += got;
+        return;
+      }
+      isa.allKeys(kind, v, m, stage);
+      int64_t at = local + c0 * in.local;
+      for (int64_t i = 0; i < m; ++i, at += in.local) {  // one value for each of m outputs
+        const uint64_t key = stage[i];
+        if (kind == kKeyF64 && key - kKeyNegInf > kKeyPosInf - kKeyNegInf) continue;  // NaN
+        keys[at * n + fill[at]++] = key;
+      }
+    });
+    int k = nd - 2;
+    for (; k >= 0; --k) {
+      if (++idx[k] < dims[k].n) break;
+      idx[k] = 0;
+    }
+    if (k < 0) break;
+  }
+  // select and record, output by output
+  const double* q = p + kAxisHead;
+  double* out = static_cast<double*>(d.out);
+  if (weighted) {
+    for (int64_t o = 0; o < outs; ++o) WeightedCdf(kind, keys + o * n, wts + o * n, n, !skipNan, q, nq, asDouble, out + (a.outBase + o) * rec);
+    return 0;
+  }
+  // the plans of the last valid count (every output's, unless NaNs were dropped), and their ranks
+  std::vector<QuantilePlan> plans((size_t)nq);
+  std::vector<int64_t> ranks((size_t)(2 * nq));
+  int64_t planned = -1, nr = 0;
+  for (int64_t o = 0; o < outs; ++o) {
+    double* r = out + (a.outBase + o) * rec;
+    const int64_t m = fill[o];
+    r[0] = (double)m;
+    if (m == 0 || (skipNan && m < n)) continue;
+    uint64_t* k = keys + o * n;
+    if (m != planned) {
+      nr = 0;
+      for (int64_t j = 0; j < nq; ++j) {
+        plans[(size_t)j] = PlanQuantile(method, m, q[j]);
+        ranks[(size_t)nr++] = plans[(size_t)j].lo;
+        ranks[(size_t)nr++] = plans[(size_t)j].hi;
+      }
+      std::sort(ranks.begin(), ranks.begin() + nr);
+      nr = std::unique(ranks.begin(), ranks.begin() + nr) - ranks.begin();
+      planned = m;
+    }
+    isa.select(k, m, ranks.data(), nr);
+    for (int64_t j = 0; j < nq; ++j) {
+      const QuantilePlan& qp = plans[(size_t)j];
+      r[1 + 3 * j + 2] = qp.gamma;
+      uint64_t lo = k[qp.lo], hi = k[qp.hi];
+      if (kind == kKeyF64) { lo = KeyFloatBits(lo); hi = KeyFloatBits(hi); }
+      else if (kind == kKeyI64) { lo ^= uint64_t(1) << 63; hi ^= uint64_t(1) << 63; }
+      double* slot = r + 1 + 3 * j;
+      if (asDouble && kind != kKeyF64) {
+        slot[0] = kind == kKeyI64 ? (double)(int64_t)lo : (double)lo;
+        slot[1] = kind == kKeyI64 ? (double)(int64_t)hi : (double)hi;
+      } else {
+        std::memcpy(&slot[0], &lo, 8);
+        std::memcpy(&slot[1], &hi, 8);
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace ndmmap
