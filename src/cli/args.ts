@@ -56,15 +56,16 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
   },
   histogram: {
     ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, bins: { type: 'string' }, range: { type: 'string' },
-    weights: { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+    weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' },
+    rows: { type: 'string' }, partial: { type: 'boolean' },
   },
   bincount: {
     ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' },
-    rows: { type: 'string' }, partial: { type: 'boolean' },
+    'weights-dtype': { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
   },
   quantile: {
     ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, q: { type: 'string' }, method: { type: 'string' }, axis: { type: 'string' },
-    keepdims: { type: 'boolean' }, expr: { type: 'string' },
+    keepdims: { type: 'boolean' }, expr: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
   },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };

@@ -8,6 +8,7 @@ import { bincountPartial } from '../../engine/dist/partial.js';
 import { intOption, parse, rowsOption } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
+import { openWeights } from './weights.js';
 
 /** Run `bincount`. */
 export async function bincountCommand(args: string[]): Promise<void> {
@@ -16,7 +17,7 @@ export async function bincountCommand(args: string[]): Promise<void> {
   const threads = intOption(values.threads, 'threads', 1, 256);
   const rows = rowsOption(values.rows);
   const a = openFile(positionals[0], values, 'r');
-  const w = values.weights === undefined ? undefined : openFile(String(values.weights), values, 'r');
+  const w = openWeights(values);
   try {
     const options = { minlength, threads, weights: w };
     if (values.partial) {
