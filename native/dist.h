@@ -50,12 +50,13 @@ constexpr int kBinParams = 13;
 // numpy's histogram and bincount work through the data 65,536 elements at a time.
 constexpr int64_t kNumpyBlock = 65536;
 
-// Axis-mode parameters (float64): [mode, method, nq, n, records, asDouble, skipNan, 0, q...]; method is
-// numpy's (methods.ts order) or kMethodMedian. Each output of a block writes one record at
-// (outBase + its position in the block, C order) * (1 + 3 nq): [valid count, nq x (lo, hi, gamma)];
-// lo/hi are values (64-bit integers as their bits unless asDouble). skipNan: outputs holding NaN
-// select nothing.
-constexpr int kAxisHead = 8;
+// Axis-mode parameters (float64): [mode, method, nq, n, records, asDouble, skipNan, weighted, finish,
+// q...]; method is numpy's (methods.ts order) or kMethodMedian. Each output of a block writes one
+// record at (outBase + its position in the block, C order) * (1 + 3 nq): [valid count, nq x (lo, hi,
+// gamma)]; lo/hi are values (64-bit integers as their bits unless asDouble). skipNan: outputs holding
+// NaN select nothing. finish (float64 data and result): lo holds numpy's value (NaN for an output
+// holding NaN under skipNan, or nothing) — the same float64 operations as methods.ts.
+constexpr int kAxisHead = 9;
 constexpr int kMethodMedian = 13;
 constexpr int kMethodCount = 14;
 

@@ -106,6 +106,27 @@ void WeightedCdf(int kind, uint64_t* keys, double* w, int64_t n, bool dropNan, c
   }
 }
 
+// numpy's float64 value from a record's (lo, hi, gamma), in place: methods.ts's medianFn and lerpFn for
+// float64 data and result, operation by operation (-ffp-contract=off: no fused multiply-add).
+void FinishRecord(int method, double* r, int64_t nq, bool skipNan, int64_t n) {
+  const int64_t m = (int64_t)r[0];
+  const bool none = m == 0 || (skipNan && m < n);
+  for (int64_t j = 0; j < nq; ++j) {
+    double* s = r + 1 + 3 * j;
+    if (none) { s[0] = NAN; continue; }
+    const double lo = s[0], hi = s[1], t = s[2];
+    if (method == kMethodMedian) {
+      const double a = 0.0 + lo;  // np.mean's sum starts from the add identity
+      s[0] = m % 2 == 0 ? (a + hi) / 2 : a / 1;
+    } else if (method == 0 || method == 2 || method == 9 || method == 10 || method == 12) {
+      s[0] = lo;  // the discrete methods take the element
+    } else {
+      const double diff = hi - lo;
+      s[0] = t >= 0.5 ? hi - diff * (1 - t) : lo + diff * t;
+    }
+  }
+}
+
 }  // namespace
 
 int AxisSelect(const DistArgs& d) {
@@ -114,9 +135,10 @@ int AxisSelect(const DistArgs& d) {
   if (d.paramsLen < kAxisHead) return EINVAL;
   const int method = (int)p[1];
   const int64_t nq = (int64_t)p[2], n = (int64_t)p[3], records = (int64_t)p[4];
-  const bool asDouble = p[5] != 0, skipNan = p[6] != 0, weighted = p[7] != 0;
+  const bool asDouble = p[5] != 0, skipNan = p[6] != 0, weighted = p[7] != 0, finish = p[8] != 0;
   const int kind = distw::KindOf(a.valueType);
   if (kind < 0 || method < 0 || method >= kMethodCount || nq < 1 || d.paramsLen != kAxisHead + nq || n < 1) return EINVAL;
+  if (finish && (kind != kKeyF64 || weighted)) return EINVAL;
   if (a.mask != nullptr || a.maskOperand >= 0 || (weighted && (a.nOps != 2 || method != 0))) return EINVAL;
   const int nd = a.nOut + a.nRed;
   if (nd < 1) return EINVAL;
@@ -137,6 +159,32 @@ int AxisSelect(const DistArgs& d) {
     if (k < a.nOut) mul *= a.shape[k];
   }
   std::stable_sort(dims, dims + nd, [](const Dim& x, const Dim& y) { return std::llabs(x.stride[0]) > std::llabs(y.stride[0]); });
+  const DistIsa& isa = DistLoops();
+  const double* q = p + kAxisHead;
+  double* out = static_cast<double*>(d.out);
+  // many short outputs read in place (a run of outputs by one reduced dim, 8-byte values as stored):
+  // sorted by a network each, no gathering; outputs holding NaN are left to the general path
+  const ReduceOperand& x0 = a.ops[0];
+  const bool small = !weighted && a.nOut == 1 && a.nRed == 1 && n <= 8 && a.value == nullptr && !x0.swap && x0.dtype == a.valueType;
+  std::vector<char> redo;
+  if (small) {
+    std::vector<int64_t> lo((size_t)nq), hi((size_t)nq);
+    std::vector<double> gamma((size_t)nq);
+    for (int64_t j = 0; j < nq; ++j) {
+      QuantilePlan qp = PlanQuantile(method, n, q[j]);
+      lo[(size_t)j] = qp.lo; hi[(size_t)j] = qp.hi; gamma[(size_t)j] = qp.gamma;
+    }
+    double* r0 = out + a.outBase * rec;
+    isa.smallOutputs(kind, x0.data, a.strides[0][0], a.strides[0][1], n, outs, lo.data(), hi.data(), gamma.data(), nq, asDouble, r0, rec);
+    redo.resize((size_t)outs);
+    bool any = false;
+    for (int64_t o = 0; o < outs; ++o) {
+      redo[(size_t)o] = r0[o * rec] < 0;
+      any |= redo[(size_t)o] != 0;
+      if (finish && !redo[(size_t)o]) FinishRecord(method, r0 + o * rec, nq, skipNan, n);
+    }
+    if (!any) return 0;
+  }
   distw::Scratch& L = distw::Local();
   if ((int64_t)L.big.size() < outs * n) L.big.resize((size_t)(outs * n));
   if ((int64_t)L.counts.size() < outs) L.counts.resize((size_t)outs);
@@ -145,7 +193,6 @@ int AxisSelect(const DistArgs& d) {
   double* wts = weighted ? L.sums.data() : nullptr;
   int64_t* fill = L.counts.data();
   std::fill(fill, fill + outs, 0);
-  const DistIsa& isa = DistLoops();
   // gather: runs along the innermost (smallest stride) dim
   const Dim& in = dims[nd - 1];
   int64_t idx[kMaxDims] = {};
@@ -193,8 +240,6 @@ int AxisSelect(const DistArgs& d) {
     if (k < 0) break;
   }
   // select and record, output by output
-  const double* q = p + kAxisHead;
-  double* out = static_cast<double*>(d.out);
   if (weighted) {
     for (int64_t o = 0; o < outs; ++o) WeightedCdf(kind, keys + o * n, wts + o * n, n, !skipNan, q, nq, asDouble, out + (a.outBase + o) * rec);
     return 0;
@@ -204,6 +249,7 @@ int AxisSelect(const DistArgs& d) {
   std::vector<int64_t> ranks((size_t)(2 * nq));
   int64_t planned = -1, nr = 0;
   for (int64_t o = 0; o < outs; ++o) {
+    if (small && !redo[(size_t)o]) continue;  // recorded in place above
     double* r = out + (a.outBase + o) * rec;
     const int64_t m = fill[o];
     r[0] = (double)m;
@@ -237,6 +283,7 @@ int AxisSelect(const DistArgs& d) {
       }
     }
   }
+  if (finish) for (int64_t o = 0; o < outs; ++o) if (!small || redo[(size_t)o]) FinishRecord(method, out + (a.outBase + o) * rec, nq, skipNan, n);
   return 0;
 }
 

@@ -197,6 +197,22 @@ void InsertionSort(uint64_t* k, int64_t n) {
   }
 }
 
+// Batcher's odd-even merge network for 8 keys: 19 branch-free compare-exchanges (min/max compile to
+// conditional moves), where an insertion sort of random keys mispredicts about every other compare.
+constexpr int kNet8[19][2] = {{0, 1}, {2, 3}, {4, 5}, {6, 7}, {0, 2}, {1, 3}, {4, 6}, {5, 7}, {1, 2}, {5, 6},
+                              {0, 4}, {1, 5}, {2, 6}, {3, 7}, {2, 4}, {3, 5}, {1, 2}, {3, 4}, {5, 6}};
+
+void Sort8(uint64_t* k, int64_t n) {
+  uint64_t t[8];
+  for (int i = 0; i < 8; ++i) t[i] = i < n ? k[i] : ~uint64_t(0);  // padding sorts last
+  for (const auto& p : kNet8) {
+    uint64_t a = t[p[0]], b = t[p[1]];
+    t[p[0]] = a < b ? a : b;
+    t[p[1]] = a < b ? b : a;
+  }
+  for (int64_t i = 0; i < n; ++i) k[i] = t[i];
+}
+
 // Divide and conquer over the ranks: the middle rank splits the range, each half keeps its ranks, so
 // R ranks of n keys cost O(n log R), not O(n R).
 void MultiSelect(uint64_t* k, int64_t lo, int64_t hi, const int64_t* r, int64_t nr) {
@@ -211,10 +227,67 @@ void MultiSelect(uint64_t* k, int64_t lo, int64_t hi, const int64_t* r, int64_t 
   }
 }
 
-void Select(uint64_t* keys, int64_t n, const int64_t* ranks, int64_t nRanks) { MultiSelect(keys, 0, n, ranks, nRanks); }
+void Select(uint64_t* keys, int64_t n, const int64_t* ranks, int64_t nRanks) {
+  if (n <= 8) Sort8(keys, n);  // the many short outputs along an axis
+  else MultiSelect(keys, 0, n, ranks, nRanks);
+}
+
+// A key's value as the record holds it: float64 bits, or an integer (as a double, or its bits).
+template <int K>
+inline double RecordValue(uint64_t k, bool asDouble) {
+  uint64_t u;
+  if constexpr (K == kKeyF64) u = KeyFloatBits(k);
+  else if constexpr (K == kKeyI64) u = k ^ kSign;
+  else u = k;
+  double d;
+  if (K != kKeyF64 && asDouble) return K == kKeyI64 ? (double)(int64_t)u : (double)u;
+  std::memcpy(&d, &u, 8);
+  return d;
+}
+
+template <int K>
+void SmallOutputsT(const uint8_t* base, int64_t os, int64_t es, int64_t n, int64_t outs, const int64_t* lo, const int64_t* hi,
+                   const double* gamma, int64_t nq, bool asDouble, double* rec, int64_t recWords) {
+  for (int64_t o = 0; o < outs; ++o) {
+    const uint8_t* p = base + o * os;
+    uint64_t t[8];
+    bool nan = false;
+    for (int64_t i = 0; i < 8; ++i) {
+      if (i < n) {
+        uint64_t u;
+        std::memcpy(&u, p + i * es, 8);
+        if constexpr (K == kKeyF64) nan |= NanBits(u);
+        t[i] = Key<K>(u);
+      } else {
+        t[i] = ~uint64_t(0);
+      }
+    }
+    for (const auto& e : kNet8) {
+      uint64_t a = t[e[0]], b = t[e[1]];
+      t[e[0]] = a < b ? a : b;
+      t[e[1]] = a < b ? b : a;
+    }
+    double* r = rec + o * recWords;
+    r[0] = nan ? -1.0 : (double)n;
+    if (nan) continue;
+    for (int64_t j = 0; j < nq; ++j) {
+      r[1 + 3 * j] = RecordValue<K>(t[lo[j]], asDouble);
+      r[2 + 3 * j] = RecordValue<K>(t[hi[j]], asDouble);
+      r[3 + 3 * j] = gamma[j];
+    }
+  }
+}
+
+void SmallOutputs(int kind, const uint8_t* base, int64_t os, int64_t es, int64_t n, int64_t outs, const int64_t* lo, const int64_t* hi,
+                  const double* gamma, int64_t nq, bool asDouble, double* rec, int64_t recWords) {
+  if (kind == kKeyF64) SmallOutputsT<kKeyF64>(base, os, es, n, outs, lo, hi, gamma, nq, asDouble, rec, recWords);
+  else if (kind == kKeyI64) SmallOutputsT<kKeyI64>(base, os, es, n, outs, lo, hi, gamma, nq, asDouble, rec, recWords);
+  else SmallOutputsT<kKeyU64>(base, os, es, n, outs, lo, hi, gamma, nq, asDouble, rec, recWords);
+}
 
 void Sort(uint64_t* keys, int64_t n) {
-  if (n <= kSmallSort) InsertionSort(keys, n);
+  if (n <= 8) Sort8(keys, n);
+  else if (n <= kSmallSort) InsertionSort(keys, n);
   else std::sort(keys, keys + n);
 }
 
@@ -263,6 +336,7 @@ DistIsa DistKernels() {
   d.uniform = &Uniform;
   d.edges = &Edges;
   d.bincount = &Bincount;
+  d.smallOutputs = &SmallOutputs;
   d.select = &Select;
   d.sort = &Sort;
   return d;

@@ -53,6 +53,12 @@ struct DistIsa {
                 double* sums);
   // bincount of int64 values in [0, bins) (checked by the caller's max pass).
   void (*bincount)(int64_t bins, const uint64_t* v, int64_t m, const double* w, int64_t* counts, double* sums);
+  // Outputs of n <= 8 values of 8 bytes (value type, in place): output o's value i at base + o * os + i * es.
+  // Each output's keys are sorted by a network and the values at lo[j], hi[j] written to its record
+  // (rec + o * recWords: [n, (lo, hi, gamma[j]) per q], 64-bit integers as bits unless asDouble); an
+  // output holding NaN gets -1 in place of n, for the caller to finish.
+  void (*smallOutputs)(int kind, const uint8_t* base, int64_t os, int64_t es, int64_t n, int64_t outs, const int64_t* lo,
+                       const int64_t* hi, const double* gamma, int64_t nq, bool asDouble, double* rec, int64_t recWords);
   // Put keys[ranks[i]] (ranks ascending, below n) in their sorted places.
   void (*select)(uint64_t* keys, int64_t n, const int64_t* ranks, int64_t nRanks);
   // Sort keys[0, n).

@@ -44,7 +44,7 @@ export const DIST_MODES = {
 export const DIST_SPEC_HEAD = 5;
 export const DIST_WINDOW_WORDS = 6;
 export const DIST_BIN_PARAMS = 13;
-export const DIST_AXIS_HEAD = 8;
+export const DIST_AXIS_HEAD = 9;
 /** numpy's histogram and bincount work through 65,536 elements at a time. */
 export const DIST_NUMPY_BLOCK = 65536;
 export const DIST_METHOD_MEDIAN = 13;

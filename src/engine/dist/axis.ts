@@ -77,7 +77,8 @@ export const WEIGHTED_CAP = KEY_CAP;
  * operand the weights, method inverted_cdf): lo(qi) is the value, hi(qi) 1 when the weights were NaN,
  * inf or all zero.
  */
-export async function byAxis(job: Job, src: Source, axes: readonly number[], each: Each, opts: RunOptions, weighted = false): Promise<void> {
+export async function byAxis(job: Job, src: Source, axes: readonly number[], each: Each, opts: RunOptions, weighted = false,
+  finished?: Float64Array): Promise<void> {
   const a = src.a;
   const kept = a.shape.map((_, k) => k).filter((k) => !axes.includes(k));
   const outCount = kept.reduce((t, k) => t * a.shape[k], 1);
@@ -100,7 +101,10 @@ export async function byAxis(job: Job, src: Source, axes: readonly number[], eac
   const kind = keyKind(src.dtype);
   const asDouble = kind === 'float64' || !['int64', 'uint64'].includes(src.dtype.name);
   const params = shared.f64(DIST_AXIS_HEAD + nq);
-  params.set([DIST_MODES.axis, job.kind === 'median' ? DIST_METHOD_MEDIAN : METHODS.indexOf(job.method), nq, n, 0, asDouble ? 1 : 0, job.nan ? 0 : 1, weighted ? 1 : 0]);
+  // finished (float64 data and result): the kernel gives numpy's values, copied straight into the result
+  const direct = finished !== undefined && kind === 'float64' && !weighted;
+  params.set([DIST_MODES.axis, job.kind === 'median' ? DIST_METHOD_MEDIAN : METHODS.indexOf(job.method), nq, n, 0, asDouble ? 1 : 0,
+    job.nan ? 0 : 1, weighted ? 1 : 0, direct ? 1 : 0]);
   params.set(job.kind === 'median' ? [0.5] : job.qs, DIST_AXIS_HEAD);
   for (let b0 = 0; b0 < plan.blocks.length;) {
     let b1 = b0, outs = 0;
@@ -118,12 +122,25 @@ export async function byAxis(job: Job, src: Source, axes: readonly number[], eac
       const stats = new RecordStats(records, asDouble ? null : bits);
       for (const x of batch) {
         const at = base;
-        eachOutput(x, (o, local) => {
-          stats.r = (at + local) * rec;
-          stats.nValid = records[stats.r];
-          stats.nNan = n - stats.nValid;
-          each(o, stats);
-        });
+        if (direct) {
+          const O = finished.length / nq;
+          eachOutput(x, (o, local) => { const r = (at + local) * rec; for (let qi = 0; qi < nq; qi++) finished[qi * O + o] = records[r + 1 + 3 * qi]; });
+        } else if (x.dims.length === 1) { // a run of outputs (the usual block): no callback per output
+          const mul = x.dims[0].mul;
+          for (let local = 0, o = x.base; local < x.outs; local++, o += mul) {
+            stats.r = (at + local) * rec;
+            stats.nValid = records[stats.r];
+            stats.nNan = n - stats.nValid;
+            each(o, stats);
+          }
+        } else {
+          eachOutput(x, (o, local) => {
+            stats.r = (at + local) * rec;
+            stats.nValid = records[stats.r];
+            stats.nNan = n - stats.nValid;
+            each(o, stats);
+          });
+        }
         base += x.outs;
       }
     }, opts.signal);

@@ -14,7 +14,7 @@ import { type Reduction, type ResultData } from '../reductions/index.js';
 import { type RunOptions, checkRunOptions } from '../run.js';
 import { writeResult } from '../write-out.js';
 import { type Each, byAxis, selectOne } from './axis.js';
-import { type Job, castValue, finisher, isNanOutput, put, storer } from './finish.js';
+import { type Job, castValue, finisher, put, storer } from './finish.js';
 import { canCastSafe } from '../../expr/types.js';
 import { checkMethod, isDiscrete, quantileDtype } from './methods.js';
 import { source } from './pass.js';
@@ -115,13 +115,16 @@ async function run(kind: Kind, nan: boolean, a: MemMap, q: unknown, options: Qua
   const fin = finisher(job);
   const store = storer(result, job.target);
   const each: Each = (o, s) => {
-    if (o === 0) firstEmpty = s.nValid === 0;
-    if (s.nNan > 0) anyNan = true;
-    if (isNanOutput(job, s.nValid, s.nNan)) { for (let qi = 0; qi < nq; qi++) store(qi * O + o, NaN); return; }
-    for (let qi = 0; qi < nq; qi++) store(qi * O + o, fin(s.nValid, s.lo(qi), s.hi(qi), s.gamma(qi)));
+    const m = s.nValid;
+    if (o === 0) firstEmpty = m === 0;
+    if (s.nNan > 0) { anyNan = true; if (!nan) { for (let qi = 0; qi < nq; qi++) store(qi * O + o, NaN); return; } }
+    if (m === 0) { for (let qi = 0; qi < nq; qi++) store(qi * O + o, NaN); return; }
+    for (let qi = 0; qi < nq; qi++) store(qi * O + o, fin(m, s.lo(qi), s.hi(qi), s.gamma(qi)));
   };
   if (nq > 0 && plan.perOutput > 0) {
-    if (alongAxes && O > 1) await byAxis(job, src, axes, each, opts);
+    // float64 in and out: the kernel finishes numpy's values itself (dist_axis.cc FinishRecord)
+    const direct = data === 'float64' && job.target === 'float64' && job.natural === 'float64' && !job.masked && result instanceof Float64Array;
+    if (alongAxes && O > 1) await byAxis(job, src, axes, each, opts, false, direct ? result : undefined);
     else if (O > 0) await selectOne(job, src, axes, 0, each, opts);
   }
   // a slice holding NaN gets the data's NaN, copied into out under same_kind casting
