@@ -22,4 +22,4 @@ export { search, type SearchOptions, type SearchResult, type Metric } from './en
 export { type VectorLike } from './engine/embed/operands.js';
 export { searchPartial, topkPartial, mergeTopkPartials, TOPK_PARTIAL_FORMAT, type TopKPartial } from './engine/embed/partial.js';
 export { quantile, percentile, median, nanquantile, nanpercentile, nanmedian, type QuantileOptions } from './engine/dist/quantile.js';
-export { histogram, bincount, type Histogram, type HistogramOptions, type BincountOptions } from './engine/dist/histogram.js';
+export { histogram, histogramBinEdges, bincount, type Histogram, type HistogramOptions, type BincountOptions } from './engine/dist/histogram.js';
