@@ -232,6 +232,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<SelectKeysCall>>("selectKeys"),
       InstanceMethod<&Addon::Call<PlanQuantileCall>>("planQuantile"),
       InstanceMethod<&Addon::Call<LibmCall>>("libm"),
+      InstanceMethod<&Addon::Call<SortPairsCall>>("sortPairs"),
       InstanceMethod<&Addon::Call<PutCall>>("put"),
       InstanceMethod<&Addon::Call<ApplyCall>>("apply"),
       InstanceMethod<&Addon::Call<EmbedCall>>("embed"),

@@ -19,7 +19,9 @@ namespace ndmmap {
   X(kWinHist, "winhist")     /* counts per bucket of ascending windows, keys below each, NaNs */ \
   X(kAxisSelect, "axis")     /* order statistics of whole outputs gathered per block */          \
   X(kBlockSums, "blocksums") /* weighted bins summed per numpy block of 65,536 elements */       \
-  X(kBlockCumsum, "blockcumsum") /* numpy's cumulative weights at the edges per numpy block */
+  X(kBlockCumsum, "blockcumsum") /* numpy's cumulative weights at the edges per numpy block */ \
+  X(kWHist, "whist")         /* weight sums and counts per bucket of each window (one thread) */ \
+  X(kWCollect, "wcollect")   /* (key, weight) pairs inside each window (one thread) */
 
 namespace dist {
 enum Mode : int {
@@ -36,6 +38,9 @@ enum Mode : int {
 // bracket: word 2 counts NaNs, each window's shift word counts the keys below it (both atomically).
 // winhist (one output, windows ascending and disjoint): out = W x 2^bits counts, the NaNs, then W
 // counts of keys below each window. nonce: a call's number, so a thread reuses its window table.
+// whist, wcollect (operand 1 the weights, run by one thread: sums in file order): whist adds into
+// out (float64) W x 2^bits (weight sum, count) pairs, then the NaN values' count and weight sum;
+// wcollect writes (key, weight bits) pairs, base and cap counted in pairs.
 constexpr int kSpecHead = 5;
 constexpr int kWindowWords = 6;
 

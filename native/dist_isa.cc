@@ -122,6 +122,46 @@ int64_t WindowsT(const uint64_t* v, int64_t m, const KeyWindows& w, int64_t* gap
   return c;
 }
 
+template <int K>
+void WHistT(const uint64_t* v, const double* wt, int64_t m, const KeyWindows& w, int bits, double* sums, double* nan) {
+  const int64_t W = w.count;
+  for (int64_t i = 0; i < m; ++i) {
+    uint64_t u = v[i];
+    if constexpr (K == kKeyF64) {
+      if (NanBits(u)) { nan[0] += 1; nan[1] += wt[i]; continue; }
+    }
+    uint64_t k = Key<K>(u);
+    int64_t j = w.table[k >> 48];
+    while (j < W && w.lo[j] <= k) ++j;
+    if (j > 0 && k <= w.hi[j - 1]) {
+      double* s = sums + 2 * (((j - 1) << bits) | (int64_t)((k - w.lo[j - 1]) >> w.shift[j - 1]));
+      s[0] += wt[i];
+      s[1] += 1;
+    }
+  }
+}
+
+template <int K>
+int64_t WKeepT(const uint64_t* v, const double* wt, int64_t m, const KeyWindows& w, uint64_t* pairs, int32_t* win) {
+  const int64_t W = w.count;
+  int64_t c = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    uint64_t u = v[i];
+    if constexpr (K == kKeyF64) {
+      if (NanBits(u)) continue;
+    }
+    uint64_t k = Key<K>(u);
+    int64_t j = w.table[k >> 48];
+    while (j < W && w.lo[j] <= k) ++j;
+    if (j > 0 && k <= w.hi[j - 1]) {
+      pairs[2 * c] = k;
+      std::memcpy(&pairs[2 * c + 1], &wt[i], 8);
+      win[c++] = (int32_t)(j - 1);
+    }
+  }
+  return c;
+}
+
 // numpy's arithmetic in the bin type: float64, float32 (each operation rounded), float16 (each
 // operation computed in float32 and rounded to half, as numpy's half loops do).
 template <int T>
@@ -299,6 +339,12 @@ auto ByKind(int kind, A... a) {
 }
 
 template <int K> struct ToKeysF { static int64_t Run(const uint64_t* v, int64_t m, uint64_t* o) { return ToKeysT<K>(v, m, o); } };
+template <int K> struct WHistF {
+  static int Run(const uint64_t* v, const double* wt, int64_t m, const KeyWindows* w, int bits, double* s, double* n) { WHistT<K>(v, wt, m, *w, bits, s, n); return 0; }
+};
+template <int K> struct WKeepF {
+  static int64_t Run(const uint64_t* v, const double* wt, int64_t m, const KeyWindows* w, uint64_t* p, int32_t* win) { return WKeepT<K>(v, wt, m, *w, p, win); }
+};
 template <int K> struct AllKeysF { static int Run(const uint64_t* v, int64_t m, uint64_t* o) { AllKeysT<K>(v, m, o); return 0; } };
 template <int K> struct Hist1F {
   static int64_t Run(const uint64_t* v, int64_t m, uint64_t lo, uint64_t s, int sh, int64_t* c) { return Hist1T<K>(v, m, lo, s, sh, c); }
@@ -333,6 +379,12 @@ DistIsa DistKernels() {
   };
   d.windows = [](int k, const uint64_t* v, int64_t m, const KeyWindows& w, int64_t* g, int64_t* h, int bits, uint64_t* keep, int32_t* win,
                  int64_t* nan) { return ByKind<WindowsF>(k, v, m, &w, g, h, bits, keep, win, nan); };
+  d.whist = [](int k, const uint64_t* v, const double* wt, int64_t m, const KeyWindows& w, int bits, double* s, double* n) {
+    ByKind<WHistF>(k, v, wt, m, &w, bits, s, n);
+  };
+  d.wkeep = [](int k, const uint64_t* v, const double* wt, int64_t m, const KeyWindows& w, uint64_t* p, int32_t* win) {
+    return ByKind<WKeepF>(k, v, wt, m, &w, p, win);
+  };
   d.uniform = &Uniform;
   d.edges = &Edges;
   d.bincount = &Bincount;

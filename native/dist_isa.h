@@ -46,6 +46,12 @@ struct DistIsa {
   // window in win[] (returned count). Returns through *nan the NaNs seen.
   int64_t (*windows)(int kind, const uint64_t* v, int64_t m, const KeyWindows& w, int64_t* gaps, int64_t* hist, int bits,
                      uint64_t* keep, int32_t* win, int64_t* nan);
+  // Weighted windows (whist): sums[2 * (w << bits | bucket)] += weight, [.. + 1] += 1 for keys inside a
+  // window; NaN values' count and weights added to nan[0], nan[1].
+  void (*whist)(int kind, const uint64_t* v, const double* wt, int64_t m, const KeyWindows& w, int bits, double* sums, double* nan);
+  // Keys inside the windows with their weights (wcollect): (key, weight bits) pairs, each one's window
+  // in win[]; returns how many.
+  int64_t (*wkeep)(int kind, const uint64_t* v, const double* wt, int64_t m, const KeyWindows& w, uint64_t* pairs, int32_t* win);
   // numpy's equal-width bin of each float64 value: counted, or its weight added (w non-null).
   void (*uniform)(const UniformBins& b, const uint64_t* v, int64_t m, const double* w, int64_t* counts, double* sums);
   // searchsorted(edges, x, 'right') - 1 with the last edge closed, NaN and outside values dropped.

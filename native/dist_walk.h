@@ -27,6 +27,7 @@ struct Scratch {
   std::vector<int64_t> counts;
   std::vector<double> sums;
   std::vector<std::vector<uint64_t>> windowKeys;
+  std::vector<uint64_t> pairs = std::vector<uint64_t>(2 * kChunk);
   std::vector<uint16_t> table = std::vector<uint16_t>(65536);
   uint64_t tableNonce = 0;
 };
@@ -107,6 +108,7 @@ inline int KindOf(int valueType) {
 }  // namespace distw
 
 int KeyModes(const DistArgs& d);
+int WeightedKeyModes(const DistArgs& d);
 int BinModes(const DistArgs& d);
 int AxisSelect(const DistArgs& d);
 

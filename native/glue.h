@@ -198,6 +198,7 @@ Napi::Value SortKeysCall(const Napi::CallbackInfo& info);
 Napi::Value SelectKeysCall(const Napi::CallbackInfo& info);
 Napi::Value PlanQuantileCall(const Napi::CallbackInfo& info);
 Napi::Value LibmCall(const Napi::CallbackInfo& info);
+Napi::Value SortPairsCall(const Napi::CallbackInfo& info);
 Napi::Object DistTable(Napi::Env env);
 
 }  // namespace ndmmap

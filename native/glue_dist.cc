@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "dist.h"
 #include "dtype.h"
@@ -52,9 +55,10 @@ Napi::Value DistGlue(const Napi::CallbackInfo& info) {
     if (specLen < 1) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist spec is too short");
     d.mode = (int)std::min<uint64_t>(d.spec[0], 1000);
     const bool counts = d.mode == dist::kKeyHist || d.mode == dist::kWinHist;
-    if (!counts && d.mode != dist::kCollect && d.mode != dist::kBracket) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
-    if (counts != (ot == napi_bigint64_array) || !counts != (ot == napi_biguint64_array))
-      ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
+    const bool keys = d.mode == dist::kCollect || d.mode == dist::kBracket || d.mode == dist::kWCollect;
+    if (!counts && !keys && d.mode != dist::kWHist) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
+    napi_typedarray_type want = counts ? napi_bigint64_array : keys ? napi_biguint64_array : napi_float64_array;
+    if (ot != want) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
   } else {
     d.params = static_cast<const double*>(spec);
     d.paramsLen = specLen;
@@ -133,6 +137,21 @@ Napi::Value PlanQuantileGlue(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// sortPairs(pairs: BigUint64Array, start, count): (key, weight) pairs [start, start + count) sorted by
+// key, ties kept in order (the weighted select's collected values).
+Napi::Value SortPairsGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n;
+  uint64_t* p = static_cast<uint64_t*>(TypedArg(info, 0, {napi_biguint64_array}, "pairs", &n));
+  int64_t start = (int64_t)U64(info, 1, "start"), count = (int64_t)U64(info, 2, "count");
+  if (2 * (start + count) > n) ThrowCode(env, "ERR_OUT_OF_RANGE", "pairs outside the array");
+  std::vector<std::pair<uint64_t, uint64_t>> v((size_t)count);
+  for (int64_t i = 0; i < count; ++i) v[(size_t)i] = {p[2 * (start + i)], p[2 * (start + i) + 1]};
+  std::stable_sort(v.begin(), v.end(), [](const std::pair<uint64_t, uint64_t>& x, const std::pair<uint64_t, uint64_t>& y) { return x.first < y.first; });
+  for (int64_t i = 0; i < count; ++i) { p[2 * (start + i)] = v[(size_t)i].first; p[2 * (start + i) + 1] = v[(size_t)i].second; }
+  return env.Undefined();
+}
+
 // libm(op, x, y): the C library's pow (0), log2 (1) and powf (2), as numpy and Python call them.
 Napi::Value LibmGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -151,6 +170,7 @@ Napi::Value LibmGlue(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Value LibmCall(const Napi::CallbackInfo& info) { return LibmGlue(info); }
+Napi::Value SortPairsCall(const Napi::CallbackInfo& info) { return SortPairsGlue(info); }
 Napi::Value PlanQuantileCall(const Napi::CallbackInfo& info) { return PlanQuantileGlue(info); }
 Napi::Value SelectKeysCall(const Napi::CallbackInfo& info) { return SelectKeysGlue(info); }
 Napi::Value DistCall(const Napi::CallbackInfo& info) { return DistGlue(info); }

@@ -68,6 +68,8 @@ export interface Native {
   planQuantile(method: number, n: number, q: number): Float64Array;
   /** The C library's pow (op 0), log2 (1) and powf (2): numpy's and Python's, bit for bit. */
   libm(op: number, x: number, y: number): number;
+  /** Sort the (key, weight) pairs [start, start + count) of `pairs` by key, ties in order. */
+  sortPairs(pairs: BigUint64Array, start: number, count: number): void;
   /** One block of rows of a dot or search call (descriptor in native/glue_embed.cc). */
   embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView): void;
   /** The k best of one block of a top-k plan, into BigUint64 state slots. */

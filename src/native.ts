@@ -40,6 +40,7 @@ function same(what: string, ours: unknown, theirs: unknown): void {
 /** Distribution pass modes (native/dist.h) and the layout of a key-mode spec. */
 export const DIST_MODES = {
   keyhist: 0, collect: 1, uniform: 2, edges: 3, bincount: 4, bracket: 5, winhist: 6, axis: 7, blocksums: 8, blockcumsum: 9,
+  whist: 10, wcollect: 11,
 } as const;
 export const DIST_SPEC_HEAD = 5;
 export const DIST_WINDOW_WORDS = 6;

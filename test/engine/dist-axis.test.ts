@@ -101,3 +101,51 @@ describe('along axes, against a sort of each output', () => {
     expect(Array.from(med2.data)).toEqual(Array.from(med.data));
   });
 });
+
+describe('weighted quantiles of outputs too long to gather (the weighted radix select)', () => {
+  /** numpy's weighted inverted_cdf: values sorted with their weights (ties in order), cumulative weights over the total. */
+  const orders = new Map<Float64Array, number[]>();
+  function weighted(x: Float64Array, w: Float64Array, q: number, dropNan: boolean): number {
+    let idx = orders.get(x);
+    if (idx === undefined) {
+      idx = Array.from(x.keys());
+      const xx = x;
+      idx.sort((i, j) => (Number.isNaN(xx[i]) ? (Number.isNaN(xx[j]) ? i - j : 1) : Number.isNaN(xx[j]) ? -1 : xx[i] - xx[j] || i - j));
+      orders.set(x, idx);
+    }
+    if (dropNan) idx = idx.filter((i) => !Number.isNaN(x[i]));
+    if (idx.length === 0 || (!dropNan && idx.some((i) => Number.isNaN(x[i])))) return NaN;
+    let total = 0;
+    for (const i of idx) total += w[i];
+    let acc = 0;
+    for (const i of idx) { acc += w[i]; if (acc / total >= q && acc > 0) return x[i]; }
+    return x[idx[idx.length - 1]];
+  }
+  it('whole arrays and along an axis, integer and dyadic weights (exact sums), NaN, leading zero weights', async () => {
+    const n = 1_300_000;
+    const x = lcg(n, 21, (u, i) => (i % 50_000 === 9 ? NaN : Math.floor(u * 200_000) / 7 - 9000));
+    const wi = lcg(n, 22, (u, i) => (i < 10 ? 0 : Math.floor(u * 5)));
+    const wf = lcg(n, 23, (u) => Math.floor(u * 64) / 8);
+    const a = memmap(file('wx.f8', x), { dtype: 'float64', mode: 'r' });
+    const w1 = memmap(file('wi.i2', Int16Array.from(wi)), { dtype: 'int16', mode: 'r' });
+    const w2 = memmap(file('wf.f8', wf), { dtype: 'float64', mode: 'r' });
+    const qs = [0, 0.1, 0.5, 0.77, 1];
+    for (const [w, wv] of [[w1, wi], [w2, wf]] as const) {
+      const got = (await dist.nanquantile(a, qs, { method: 'inverted_cdf', weights: w })) as { data: Float64Array };
+      qs.forEach((q, i) => expect(got.data[i], `q=${q}`).toBe(weighted(x, wv, q, true)));
+      expect(await dist.quantile(a, 0.5, { method: 'inverted_cdf', weights: w })).toBeNaN();
+    }
+    // two outputs of 1.3 M / 2 values each along axis 1 (each output longer than the gathered ones)
+    const n2 = 2 * 1_100_000;
+    const y = lcg(n2, 31, (u) => Math.floor(u * 1e6) / 16);
+    const wy = lcg(n2, 32, (u) => Math.floor(u * 3));
+    const b = memmap(file('wy.f8', y), { dtype: 'float64', mode: 'r', shape: [2, n2 / 2] });
+    const wb = memmap(file('wy.w', wy), { dtype: 'float64', mode: 'r', shape: [2, n2 / 2] });
+    const got = (await dist.quantile(b, [0.25, 0.9], { axis: 1, method: 'inverted_cdf', weights: wb })) as { data: Float64Array; shape: number[] };
+    expect(got.shape).toEqual([2, 2]);
+    [0.25, 0.9].forEach((q, qi) => [0, 1].forEach((o) => {
+      const s = o * (n2 / 2), e = s + n2 / 2;
+      expect(got.data[qi * 2 + o], `q=${q} row ${o}`).toBe(weighted(y.subarray(s, e), wy.subarray(s, e), q, false));
+    }));
+  });
+});

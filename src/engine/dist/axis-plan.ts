@@ -9,6 +9,8 @@ import { type ReduceBlock } from '../tasks.cjs';
 
 /** Values a block aims at: 2 MiB of float64, hundreds of blocks for two threads to share on large files. */
 const TARGET = 2 ** 18;
+/** Outputs of at least this many values fill a block's scratch. */
+const LONG = 4096;
 
 /** A dim: length, byte stride per operand, and its step among the outputs (C order of the kept dims; 0 reduced). */
 interface Dim { n: number; stride: number[]; mul: number }
@@ -49,7 +51,11 @@ export function planAxis(layouts: readonly Layout[], axes: readonly number[], ke
   const outs = coalesce(kept);
   const reds = coalesce(red);
   if (reds.length === 0) reds.push({ n: 1, stride: layouts.map((l) => l.dtype.itemsize), mul: 0 });
-  const per = Math.max(1, Math.min(Math.floor(keyCap / perOutput), Math.ceil(TARGET / perOutput), maxOuts));
+  // short outputs: blocks of about TARGET values (many blocks to share); long ones: as many whole
+  // outputs as the scratch holds, so a block reads long contiguous pieces of each row (axis 0 of a
+  // wide matrix reads 512 bytes a row, not 128)
+  const fits = Math.floor(keyCap / perOutput);
+  const per = Math.max(1, Math.min(perOutput >= LONG ? fits : Math.ceil(TARGET / perOutput), fits, maxOuts));
   const row = (d: Dim): number[] => [d.n, 0, ...d.stride];
   const bytes = layouts.reduce((t, l) => t + l.dtype.itemsize, 0);
   const emit = (pos: number[], base: number, box: Dim[]): void => {

@@ -2,8 +2,9 @@
  * numpy 2's weighted quantiles (`weights=`, method 'inverted_cdf' only): each output's values sorted
  * with their weights, the cumulative weights in float64 divided by their total, and for each q the
  * first value whose share reaches q. Along axes the weights are a's shape or the reduced axes' shape
- * (broadcast over the kept ones, as numpy's `_weights_are_valid`). Outputs are gathered whole by
- * the workers (axis.ts), so an output holds at most WEIGHTED_CAP values.
+ * (broadcast over the kept ones, as numpy's `_weights_are_valid`). Outputs of up to WEIGHTED_CAP
+ * values are gathered whole by the workers (axis.ts); longer ones go through a weighted radix select
+ * (weighted-select.ts).
  */
 import { type DTypeName, type Scalar } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
@@ -13,7 +14,10 @@ import { type NDResult, allocate, reduce, resultShape } from '../reduce.js';
 import { checkAxes } from '../reduce-options.js';
 import { type Reduction } from '../reductions/index.js';
 import { writeResult } from '../write-out.js';
+import { planReduce } from '../plan.js';
 import { WEIGHTED_CAP, byAxis } from './axis.js';
+import { keyKind } from './keys.js';
+import { weightedSelect } from './weighted-select.js';
 import { castValue, put } from './finish.js';
 import { type Quantiles, checkQDims } from './q.js';
 import { source } from './pass.js';
@@ -59,14 +63,26 @@ export async function weightedQuantile(kind: 'quantile' | 'percentile' | 'median
   if (nan && a.size === 0) return finishEmpty(allocate(floatOf(data), outCount).fill(NaN as never), floatOf(data), outShape, opts.out);
   checkQDims(Q);
   if (perOutput === 0 && outCount > 0) fail('ERR_NDMMAP_EMPTY', 'index -1 is out of bounds for axis 0 with size 0');
-  if (perOutput > WEIGHTED_CAP) fail('ERR_NDMMAP_SIZE', `weighted quantiles hold each output's values in memory: at most ${WEIGHTED_CAP} values an output, got ${perOutput}`);
   const shape = [...Q.shape, ...outShape];
   const out = opts.out === undefined ? undefined : checkMemMap(opts.out, 'out');
   if (out !== undefined && out.shape.join() !== shape.join()) fail('ERR_NDMMAP_SHAPE', `Wrong shape of argument 'out', shape=${show(shape)} is required; got shape=${show(out.shape)}.`);
   const nq = Q.qs.length;
   const result = allocate(data, nq * outCount);
   let bad = false;
-  if (nq > 0 && outCount > 0) {
+  if (nq > 0 && outCount > 0 && perOutput > WEIGHTED_CAP) {
+    // outputs too long to gather: each by the weighted radix select, reading only its own values
+    const kept = a.shape.map((_, k) => k).filter((k) => !all.includes(k));
+    for (let o = 0; o < outCount; o++) {
+      let rest = o;
+      const idx = new Array<number>(kept.length);
+      for (let i = kept.length - 1; i >= 0; i--) { idx[i] = rest % a.shape[kept[i]]; rest = Math.floor(rest / a.shape[kept[i]]); }
+      const at = a.shape.map((_, k) => { const j = kept.indexOf(k); return j < 0 ? ':' : idx[j]; });
+      const av = a.slice(...at), wo = wv.slice(...at);
+      const sel = await weightedSelect({ ...src, a: av, operands: [av, wo] }, planReduce([av.layout, wo.layout], null, 8), keyKind(base.dtype), Q.qs, nan, opts);
+      if (sel.bad) bad = true;
+      for (let qi = 0; qi < nq; qi++) put(result, qi * outCount + o, data, !nan && sel.nNan > 0 ? NaN : sel.values[qi]);
+    }
+  } else if (nq > 0 && outCount > 0) {
     const job = { kind, nan, method: 'inverted_cdf' as const, qs: Q.qs, data, natural: data, target: data, masked: false };
     await byAxis(job, src, all, (o, s) => {
       for (let qi = 0; qi < nq; qi++) {
