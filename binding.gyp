@@ -45,6 +45,8 @@
         "native/dist.cc",
         "native/dist_bins.cc",
         "native/dist_axis.cc",
+        "native/dist_plan.cc",
+        "native/dist_weighted.cc",
         "native/registry.cc",
         "native/files.cc",
         "native/guard.cc",

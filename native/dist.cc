@@ -33,15 +33,9 @@ const DistIsa& DistLoops() {
   return isa;
 }
 
-namespace {
+namespace distw {
 
-// Keys a thread buffers per window before reserving room for them in the shared result.
-constexpr size_t kCollectBuffer = 4096;
-// Buckets of all windows of one histogram pass together (JS keeps to this): a block's counts are
-// added to the shared result in one sweep, which must stay short next to the block's reading.
-constexpr int64_t kMaxBuckets = int64_t(1) << 20;
-
-void BuildTable(distw::Scratch& L, uint64_t nonce, const uint64_t* lo, int64_t W) {
+void BuildTable(Scratch& L, uint64_t nonce, const uint64_t* lo, int64_t W) {
   if (L.tableNonce == nonce && nonce != 0) return;
   int64_t w = 0;
   for (int64_t t = 0; t < 65536; ++t) {
@@ -51,7 +45,11 @@ void BuildTable(distw::Scratch& L, uint64_t nonce, const uint64_t* lo, int64_t W
   L.tableNonce = nonce;
 }
 
-}  // namespace
+}  // namespace distw
+
+using distw::BuildTable;
+using distw::kCollectBuffer;
+using distw::kMaxBuckets;
 
 int KeyModes(const DistArgs& d) {
   const ReduceArgs& a = *d.r;
@@ -176,83 +174,6 @@ int KeyModes(const DistArgs& d) {
     }
     if (nan != 0) __atomic_fetch_add(&s[2], (uint64_t)nan, __ATOMIC_RELAXED);
   }
-  return 0;
-}
-
-// whist and wcollect (dist.h): keys with their weights, one thread adding in file order.
-int WeightedKeyModes(const DistArgs& d) {
-  const ReduceArgs& a = *d.r;
-  uint64_t* s = d.spec;
-  if (d.specLen < kSpecHead + 2 || a.nOps != 2 || a.mask != nullptr || a.maskOperand >= 0) return EINVAL;
-  const bool hist = d.mode == dist::kWHist;
-  const int64_t O = (int64_t)s[1], W = (int64_t)s[3];
-  const int64_t bits = hist ? (int64_t)s[2] : 0;
-  if (O != 1 || W < 1 || W > 65535 || bits < 0 || bits > 16 || d.specLen != kSpecHead + 2 + W * kWindowWords) return EINVAL;
-  if (s[kSpecHead] != 0 || s[kSpecHead + 1] != (uint64_t)W) return EINVAL;
-  uint64_t* win = s + kSpecHead + 2;
-  const int64_t nb = int64_t(1) << bits;
-  if (hist && (W * nb > kMaxBuckets || d.outLen != W * nb * 2 + 2)) return EINVAL;
-  std::vector<uint64_t> lo((size_t)W), hi((size_t)W);
-  std::vector<uint8_t> sh((size_t)W);
-  for (int64_t w = 0; w < W; ++w) {
-    uint64_t* e = win + w * kWindowWords;
-    lo[(size_t)w] = e[0];
-    hi[(size_t)w] = e[1];
-    if (e[1] < e[0] || (w > 0 && e[0] <= hi[(size_t)w - 1])) return EINVAL;
-    if (hist) {
-      if (e[2] > 63 || ((e[1] - e[0]) >> e[2]) >= (uint64_t)nb) return EINVAL;
-      sh[(size_t)w] = (uint8_t)e[2];
-    } else if (e[3] > (uint64_t)d.outLen / 2 || e[4] > (uint64_t)d.outLen / 2 - e[3]) {
-      return EINVAL;
-    }
-  }
-  const int kind = distw::KindOf(a.valueType);
-  if (kind < 0) return EINVAL;
-  const DistIsa& isa = DistLoops();
-  distw::Scratch& L = Local();
-  BuildTable(L, s[4], lo.data(), W);
-  KeyWindows kw;
-  kw.count = W;
-  kw.lo = lo.data();
-  kw.hi = hi.data();
-  kw.shift = sh.data();
-  kw.table = L.table.data();
-  if (!hist) {
-    if ((int64_t)L.windowKeys.size() < W) L.windowKeys.resize((size_t)W);
-    for (int64_t w = 0; w < W; ++w) L.windowKeys[(size_t)w].clear();
-  }
-  double* sums = static_cast<double*>(d.out);
-  uint64_t* pairsOut = static_cast<uint64_t*>(d.out);
-  auto flush = [&](int64_t w) {
-    std::vector<uint64_t>& k = L.windowKeys[(size_t)w];
-    if (k.empty()) return;
-    uint64_t* e = win + w * kWindowWords;
-    uint64_t n = k.size() / 2;
-    uint64_t at = __atomic_fetch_add(&e[5], n, __ATOMIC_RELAXED);
-    if (at < e[4]) std::memcpy(pairsOut + 2 * (e[3] + at), k.data(), 16 * std::min<uint64_t>(e[4] - at, n));
-    k.clear();
-  };
-  const ReduceOperand& wo = a.ops[1];
-  auto run = [&](int64_t, const uint8_t* const* pos, const int64_t* stp, int64_t n) {
-    distw::Values(a, pos, stp, n, [&](const uint64_t* v, int64_t m, int64_t c0) {
-      double* wt = L.weights.data();
-      ConvertValues(wo.dtype, wo.swap, kFloat64, pos[1] + c0 * stp[1], stp[1], m, reinterpret_cast<uint8_t*>(wt));
-      if (hist) { isa.whist(kind, v, wt, m, kw, (int)bits, sums, sums + W * nb * 2); return; }
-      int32_t* which = L.wins.data();
-      uint64_t* p = L.pairs.data();
-      int64_t c = isa.wkeep(kind, v, wt, m, kw, p, which);
-      for (int64_t i = 0; i < c;) {
-        int64_t j = i + 1;
-        while (j < c && which[j] == which[i]) ++j;
-        std::vector<uint64_t>& b = L.windowKeys[(size_t)which[i]];
-        b.insert(b.end(), p + 2 * i, p + 2 * j);
-        if (b.size() >= 2 * kCollectBuffer) flush(which[i]);
-        i = j;
-      }
-    });
-  };
-  distw::Walk(a, run, [](int64_t) {});
-  if (!hist) for (int64_t w = 0; w < W; ++w) flush(w);
   return 0;
 }
 

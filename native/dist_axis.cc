@@ -15,96 +15,11 @@
 
 namespace ndmmap {
 
-// methods.ts planQ, operation by operation (numpy's _function_base_impl.py); the indexes come out the
-// same because the float operations are the same ones in the same order.
-QuantilePlan PlanQuantile(int method, int64_t n, double q) {
-  const double nn = (double)n;
-  auto boundary = [](double index, bool (*cond)(double, double)) -> int64_t {
-    double prev = std::floor(index);
-    double g = index - prev;
-    double r = cond(g, index) ? prev : prev + 1;
-    return r < 0 ? 0 : (int64_t)r;
-  };
-  auto disc = [n](int64_t i) -> QuantilePlan { int64_t r = i < 0 ? n + i : i; return {r, r, 0}; };
-  auto civ = [&](double alpha, double beta) { return nn * q + (alpha + q * (1 - alpha - beta)) - 1; };
-  switch (method) {
-    case 0: return disc(boundary(nn * q - 1, [](double g, double) { return g == 0; }));  // inverted_cdf
-    case 2: return disc(boundary(nn * q - 1 - 0.5, [](double g, double i) { return g == 0 && std::fmod(std::floor(i), 2.0) != 0; }));
-    case 9: return disc((int64_t)std::floor((nn - 1) * q));       // lower
-    case 10: return disc((int64_t)std::ceil((nn - 1) * q));       // higher
-    case 12: return disc((int64_t)std::nearbyint((nn - 1) * q));  // nearest: half to even, as np.around
-    case kMethodMedian: return {(n - 1) / 2, n / 2, 0};
-    default: break;
-  }
-  double v;
-  switch (method) {
-    case 1: v = nn * q - 1; break;                                 // averaged_inverted_cdf
-    case 3: v = civ(0, 1); break;                                  // interpolated_inverted_cdf
-    case 4: v = civ(0.5, 0.5); break;                              // hazen
-    case 5: v = civ(0, 0); break;                                  // weibull
-    case 6: v = (nn - 1) * q; break;                               // linear
-    case 7: v = civ(1 / 3.0, 1 / 3.0); break;                      // median_unbiased
-    case 8: v = civ(3 / 8.0, 3 / 8.0); break;                      // normal_unbiased
-    default: v = 0.5 * (std::floor((nn - 1) * q) + std::ceil((nn - 1) * q)); break;  // midpoint
-  }
-  // _get_indexes: above the last index both neighbours are the last (-1), below 0 both are 0
-  double prev = std::floor(v), next = prev + 1;
-  if (v >= nn - 1) { prev = -1; next = -1; }
-  if (v < 0) { prev = 0; next = 0; }
-  double gamma = v - prev;  // numpy takes gamma from the adjusted previous index
-  if (method == 1) gamma = gamma == 0 ? 0.5 : 1;
-  if (method == 11) gamma = std::fmod(v, 1.0) == 0 ? 0 : 0.5;
-  int64_t lo = (int64_t)prev, hi = (int64_t)next;
-  return {lo < 0 ? n + lo : lo, hi < 0 ? n + hi : hi, gamma};
-}
-
 namespace {
 
 // A dim of the block in memory order: length, byte strides, and its step among the block's outputs
 // (0 for a reduced dim).
 struct Dim { int64_t n; int64_t stride[kMaxOperands]; int64_t local; };
-
-// numpy's weighted inverted_cdf of one output (_quantile's weighted branch): values sorted (ties as
-// gathered: numpy's argsort is unstable too), NaN last; the weights summed in that order in float64,
-// divided by their total; each q takes the first value whose cumulative weight reaches it, leading
-// zero weights skipped. Record: [valid count, per q (value, status, 0)], status 1 when the total is
-// NaN, inf or zero (numpy's "Weights included NaN, inf or were all zero.").
-void WeightedCdf(int kind, uint64_t* keys, double* w, int64_t n, bool dropNan, const double* q, int64_t nq, bool asDouble, double* r) {
-  struct Pair { uint64_t k; double w; bool nan; };
-  std::vector<Pair> v((size_t)n);
-  int64_t m = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    bool nan = kind == kKeyF64 && keys[i] - kKeyNegInf > kKeyPosInf - kKeyNegInf;
-    if (nan && dropNan) continue;
-    v[(size_t)m++] = Pair{keys[i], w[i], nan};
-  }
-  v.resize((size_t)m);
-  std::stable_sort(v.begin(), v.end(), [](const Pair& x, const Pair& y) { return x.nan != y.nan ? y.nan : x.k < y.k; });
-  int64_t valid = 0;
-  for (const Pair& x : v) valid += !x.nan;
-  r[0] = (double)valid;
-  for (int64_t j = 0; j < nq; ++j) { r[1 + 3 * j] = 0; r[2 + 3 * j] = 0; r[3 + 3 * j] = 0; }
-  if (m == 0) return;
-  std::vector<double> cdf((size_t)m);
-  double acc = 0;
-  for (int64_t i = 0; i < m; ++i) { acc += v[(size_t)i].w; cdf[(size_t)i] = acc; }
-  const double total = cdf[(size_t)m - 1];
-  for (double& c : cdf) c /= total;
-  const bool bad = std::isnan(cdf[(size_t)m - 1]);
-  if (cdf[0] == 0) for (double& c : cdf) if (c == 0) c = -1;
-  for (int64_t j = 0; j < nq; ++j) {
-    double* slot = r + 1 + 3 * j;
-    slot[1] = bad ? 1 : 0;
-    slot[2] = 0;
-    int64_t i = std::lower_bound(cdf.begin(), cdf.end(), q[j]) - cdf.begin();
-    if (i > m - 1) i = m - 1;
-    uint64_t x = v[(size_t)i].k;
-    if (kind == kKeyF64) x = KeyFloatBits(x);
-    else if (kind == kKeyI64) x ^= uint64_t(1) << 63;
-    if (asDouble && kind != kKeyF64) slot[0] = kind == kKeyI64 ? (double)(int64_t)x : (double)x;
-    else std::memcpy(&slot[0], &x, 8);
-  }
-}
 
 // numpy's float64 value from a record's (lo, hi, gamma), in place: methods.ts's medianFn and lerpFn for
 // float64 data and result, operation by operation (-ffp-contract=off: no fused multiply-add).

@@ -105,11 +105,21 @@ inline int KindOf(int valueType) {
   return valueType == kFloat64 ? kKeyF64 : valueType == kInt64 ? kKeyI64 : valueType == kUInt64 ? kKeyU64 : -1;
 }
 
+// Keys a thread buffers per window before reserving room for them in the shared result.
+constexpr size_t kCollectBuffer = 4096;
+// Buckets of all windows of one histogram pass together (JS keeps to this): a block's counts are
+// added to the shared result in one sweep, which must stay short next to the block's reading.
+constexpr int64_t kMaxBuckets = int64_t(1) << 20;
+// The thread's table of window starts by the keys' top 16 bits (dist_isa.h KeyWindows), kept per nonce.
+void BuildTable(Scratch& L, uint64_t nonce, const uint64_t* lo, int64_t W);
+
 }  // namespace distw
 
 int KeyModes(const DistArgs& d);
 int WeightedKeyModes(const DistArgs& d);
 int BinModes(const DistArgs& d);
 int AxisSelect(const DistArgs& d);
+// numpy's weighted inverted_cdf of one gathered output into its record (dist_weighted.cc).
+void WeightedCdf(int kind, uint64_t* keys, double* w, int64_t n, bool dropNan, const double* q, int64_t nq, bool asDouble, double* r);
 
 }  // namespace ndmmap

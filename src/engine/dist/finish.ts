@@ -92,9 +92,6 @@ export function finisher(job: Job): Finisher {
   return (_m, lo, hi, g) => l(lo, hi, g);
 }
 
-/** Whether an output gives NaN: it held NaN (not for nan*) or nothing. */
-export const isNanOutput = (job: Job, nValid: number, nNan: number): boolean => (!job.nan && nNan > 0) || nValid === 0;
-
 /** Store a value in a result array of any dtype (NaN into an integer array: numpy's unsafe cast). */
 export function put(out: ResultData, i: number, dt: DTypeName, v: number | bigint | boolean): void {
   if (out instanceof BigInt64Array || out instanceof BigUint64Array) (out as BigInt64Array)[i] = castValue(dt, v) as bigint;
