@@ -93,8 +93,9 @@ int KeyModes(const DistArgs& d) {
   kw.table = L.table.data();
   int64_t* counts = nullptr;
   if (hist) {
-    if ((int64_t)L.counts.size() < W * nb) L.counts.resize((size_t)(W * nb));
-    counts = L.counts.data();
+    // the thread's big scratch (the axis gather's too): one bounded buffer a thread, whatever it ran
+    if ((int64_t)L.big.size() < W * nb) L.big.resize((size_t)(W * nb));
+    counts = reinterpret_cast<int64_t*>(L.big.data());
     std::fill(counts, counts + W * nb, 0);
   } else {
     if ((int64_t)L.windowKeys.size() < W) L.windowKeys.resize((size_t)W);

@@ -16,7 +16,8 @@ namespace distw {
 constexpr int64_t kChunk = 8192;
 
 // Per-thread scratch, on the heap (the addon's TLS segment stays small). `big` holds either the
-// counts of histogram windows or the gathered keys of axis outputs: at most kBigWords.
+// counts of key histograms or the gathered keys of axis outputs: at most kBigWords (8 MiB), the
+// bound the README gives per thread (weighted axis quantiles add their weights, `sums`, as much).
 constexpr int64_t kBigWords = int64_t(1) << 20;
 struct Scratch {
   std::vector<uint64_t> vals = std::vector<uint64_t>(kChunk);
