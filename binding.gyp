@@ -16,21 +16,21 @@
     {
       "target_name": "kernels_baseline",
       "type": "static_library",
-      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc"],
+      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc", "native/dist_isa.cc"],
       "defines": ["NDM_ISA=baseline"],
       "cflags_cc": ["-O2"]
     },
     {
       "target_name": "kernels_avx2",
       "type": "static_library",
-      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc"],
+      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc", "native/dist_isa.cc"],
       "defines": ["NDM_ISA=avx2"],
       "cflags_cc": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"]
     },
     {
       "target_name": "kernels_avx512",
       "type": "static_library",
-      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc"],
+      "sources": ["native/reduce_isa.cc", "native/vm_isa.cc", "native/embed_isa.cc", "native/dist_isa.cc"],
       "defines": ["NDM_ISA=avx512"],
       "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-mf16c", "-mbmi2",
                     "-mprefer-vector-width=512"]
@@ -43,6 +43,10 @@
         "native/glue_reduce.cc",
         "native/glue_dist.cc",
         "native/dist.cc",
+        "native/dist_bins.cc",
+        "native/dist_axis.cc",
+        "native/dist_plan.cc",
+        "native/dist_weighted.cc",
         "native/registry.cc",
         "native/files.cc",
         "native/guard.cc",

@@ -9,13 +9,19 @@
 namespace ndmmap {
 
 // Modes of Dist(), exported in the contract and checked by src/native.ts.
-#define NDM_DIST_MODES(X)                                                                     \
-  X(kKeyHist, "keyhist")     /* counts of keys per bucket of each window; NaN counted apart */ \
-  X(kCollect, "collect")     /* keys inside each window appended to its slice of out */        \
-  X(kBinsUniform, "uniform") /* numpy's equal-width bin index */                               \
-  X(kBinsEdges, "edges")     /* numpy's searchsorted bin index over given edges */             \
-  X(kBincount, "bincount")   /* counts (or weight sums) per non-negative integer */          \
-  X(kBracket, "bracket")     /* as collect, and counts keys below each window and NaNs */
+#define NDM_DIST_MODES(X)                                                                       \
+  X(kKeyHist, "keyhist")     /* counts of keys per bucket of each window; NaN counted apart */   \
+  X(kCollect, "collect")     /* keys inside each window appended to its slice of out */          \
+  X(kBinsUniform, "uniform") /* numpy's equal-width bin index */                                 \
+  X(kBinsEdges, "edges")     /* numpy's searchsorted bin index over given edges */               \
+  X(kBincount, "bincount")   /* counts (or weight sums) per non-negative integer */            \
+  X(kBracket, "bracket")     /* as collect, and counts keys below each window and NaNs */        \
+  X(kWinHist, "winhist")     /* counts per bucket of ascending windows, keys below each, NaNs */ \
+  X(kAxisSelect, "axis")     /* order statistics of whole outputs gathered per block */          \
+  X(kBlockSums, "blocksums") /* weighted bins summed per numpy block of 65,536 elements */       \
+  X(kBlockCumsum, "blockcumsum") /* numpy's cumulative weights at the edges per numpy block */ \
+  X(kWHist, "whist")         /* weight sums and counts per bucket of each window (one thread) */ \
+  X(kWCollect, "wcollect")   /* (key, weight) pairs inside each window (one thread) */
 
 namespace dist {
 enum Mode : int {
@@ -27,29 +33,55 @@ enum Mode : int {
 }  // namespace dist
 
 // Key-mode spec (uint64 words, shared between threads: the cursors are updated atomically):
-// [mode, outputs O, bucketBits, windows W, O + 1 window offsets, W x (lo, hi, shift, base, cap, cursor)]
+// [mode, outputs O, bucketBits, windows W, nonce, O + 1 window offsets, W x (lo, hi, shift, base, cap, cursor)]
 // collect: word 2 is the sampling step (every step-th element of each run of 8192; 0 or 1: all).
 // bracket: word 2 counts NaNs, each window's shift word counts the keys below it (both atomically).
-constexpr int kSpecHead = 4;
+// winhist (one output, windows ascending and disjoint): out = W x 2^bits counts, the NaNs, then W
+// counts of keys below each window. nonce: a call's number, so a thread reuses its window table.
+// whist, wcollect (operand 1 the weights, run by one thread: sums in file order): whist adds into
+// out (float64) W x 2^bits (weight sum, count) pairs, then the NaN values' count and weight sum;
+// wcollect writes (key, weight bits) pairs, base and cap counted in pairs.
+constexpr int kSpecHead = 5;
 constexpr int kWindowWords = 6;
 
-// Bin-mode parameters (float64): [mode, bins, first, denom, sub, weightsOperand, lo, hi, div]
-// sub: the type `x - first` is computed in, div: the type of `/ denom` and `* bins` (and the type x is
-// cast to first); each 0 float64, 2 float32, 3 float16 (numpy's types for the data and range).
-constexpr int kBinParams = 9;
+// Bin-mode parameters (float64): [mode, bins, first, denom, sub, weightsOperand, lo, hi, div, slot0,
+// slots, type, sequential]. sub: the type `x - first` is computed in, div: the type of `/ denom` and
+// `* bins` (and the type x is cast to first); each 0 float64, 2 float32, 3 float16 (numpy's types).
+// Block modes (a block is the flat C-order range [indexBase, outBase) of a C-order box): out holds
+// `slots` numpy blocks from slot0 on, `bins` sums (blocksums) or `bins + 1` cumulative weights in the
+// dtype `type` (blockcumsum, held as float64). sequential (bincount): weights added to out in element
+// order, by one thread, as numpy's loop does.
+constexpr int kBinParams = 13;
+// numpy's histogram and bincount work through the data 65,536 elements at a time.
+constexpr int64_t kNumpyBlock = 65536;
+
+// Axis-mode parameters (float64): [mode, method, nq, n, records, asDouble, skipNan, weighted, finish,
+// q...]; method is numpy's (methods.ts order) or kMethodMedian. Each output of a block writes one
+// record at (outBase + its position in the block, C order) * (1 + 3 nq): [valid count, nq x (lo, hi,
+// gamma)]; lo/hi are values (64-bit integers as their bits unless asDouble). skipNan: outputs holding
+// NaN select nothing. finish (float64 data and result): lo holds numpy's value (NaN for an output
+// holding NaN under skipNan, or nothing) — the same float64 operations as methods.ts.
+constexpr int kAxisHead = 9;
+constexpr int kMethodMedian = 13;
+constexpr int kMethodCount = 14;
 
 struct DistArgs {
   const ReduceArgs* r = nullptr;  // the block (values fetched as r->valueType: float64, int64 or uint64)
   uint64_t* spec = nullptr;       // key modes
   int64_t specLen = 0;
-  const double* params = nullptr; // bin modes
+  const double* params = nullptr; // bin and axis modes
+  int64_t paramsLen = 0;
   const double* edges = nullptr;  // bins + 1 edges (bin modes)
   int64_t nEdges = 0;
-  void* out = nullptr;            // int64 counts, float64 weight sums, or uint64 keys
+  void* out = nullptr;            // int64 counts, float64 weight sums or records, or uint64 keys
   int64_t outLen = 0;
   int mode = 0;
   bool weighted = false;
 };
+
+// numpy's indexes and gamma of quantile q among n values (methods.ts planQ).
+struct QuantilePlan { int64_t lo, hi; double gamma; };
+QuantilePlan PlanQuantile(int method, int64_t n, double q);
 
 // 0, or EINVAL for arguments that do not fit together.
 int Dist(const DistArgs& d);

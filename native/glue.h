@@ -196,6 +196,9 @@ Napi::Object EmbedContract(Napi::Env env);
 Napi::Value DistCall(const Napi::CallbackInfo& info);
 Napi::Value SortKeysCall(const Napi::CallbackInfo& info);
 Napi::Value SelectKeysCall(const Napi::CallbackInfo& info);
+Napi::Value PlanQuantileCall(const Napi::CallbackInfo& info);
+Napi::Value LibmCall(const Napi::CallbackInfo& info);
+Napi::Value SortPairsCall(const Napi::CallbackInfo& info);
 Napi::Object DistTable(Napi::Env env);
 
 }  // namespace ndmmap

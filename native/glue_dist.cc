@@ -3,6 +3,11 @@
 #include <errno.h>
 #include <napi.h>
 
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
 #include "dist.h"
 #include "dtype.h"
 #include "glue.h"
@@ -49,21 +54,29 @@ Napi::Value DistGlue(const Napi::CallbackInfo& info) {
     d.specLen = specLen;
     if (specLen < 1) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist spec is too short");
     d.mode = (int)std::min<uint64_t>(d.spec[0], 1000);
-    if (d.mode != dist::kKeyHist && d.mode != dist::kCollect && d.mode != dist::kBracket) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
-    if ((d.mode == dist::kKeyHist) != (ot == napi_bigint64_array) || (d.mode != dist::kKeyHist) != (ot == napi_biguint64_array))
-      ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
+    const bool counts = d.mode == dist::kKeyHist || d.mode == dist::kWinHist;
+    const bool keys = d.mode == dist::kCollect || d.mode == dist::kBracket || d.mode == dist::kWCollect;
+    if (!counts && !keys && d.mode != dist::kWHist) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
+    napi_typedarray_type want = counts ? napi_bigint64_array : keys ? napi_biguint64_array : napi_float64_array;
+    if (ot != want) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
   } else {
-    if (specLen != kBinParams) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist params have the wrong length");
     d.params = static_cast<const double*>(spec);
+    d.paramsLen = specLen;
+    if (specLen < 1) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist params are too short");
     double m = d.params[0];
-    if (!(m == dist::kBinsUniform || m == dist::kBinsEdges || m == dist::kBincount)) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
+    if (!(m == dist::kBinsUniform || m == dist::kBinsEdges || m == dist::kBincount || m == dist::kBlockSums ||
+          m == dist::kBlockCumsum || m == dist::kAxisSelect))
+      ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dist mode");
     d.mode = (int)m;
-    d.weighted = ot == napi_float64_array;
-    if (ot == napi_biguint64_array) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
-    double bins = d.params[1];
-    if (!(bins >= 1 && bins <= 9007199254740991.0) || bins != (double)(int64_t)bins) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad bin count");
-    if (d.mode != dist::kBincount) {
-      d.edges = static_cast<const double*>(TypedArg(info, 3, {napi_float64_array}, "edges", &d.nEdges));
+    if (d.mode == dist::kAxisSelect) {
+      if (specLen < kAxisHead || ot != napi_float64_array) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "axis params or records of the wrong kind");
+    } else {
+      if (specLen != kBinParams) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "dist params have the wrong length");
+      d.weighted = ot == napi_float64_array;
+      if (ot == napi_biguint64_array) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "out has the wrong element type for the mode");
+      double bins = d.params[1];
+      if (!(bins >= 1 && bins <= 9007199254740991.0) || bins != (double)(int64_t)bins) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad bin count");
+      if (d.mode != dist::kBincount) d.edges = static_cast<const double*>(TypedArg(info, 3, {napi_float64_array}, "edges", &d.nEdges));
     }
   }
   int status = b.Run(env, [&] { return Dist(d); });
@@ -110,8 +123,55 @@ Napi::Value SelectKeysGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// planQuantile(method, n, q): [lo, hi, gamma] as the axis kernel computes them (tests compare methods.ts).
+Napi::Value PlanQuantileGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t method = I64(info, 0, "method"), n = (int64_t)U64(info, 1, "n");
+  if (method < 0 || method >= kMethodCount || n < 1 || info.Length() < 3 || !info[2].IsNumber())
+    ThrowCode(env, "ERR_OUT_OF_RANGE", "bad method, n or q");
+  QuantilePlan p = PlanQuantile((int)method, n, info[2].As<Napi::Number>().DoubleValue());
+  Napi::Float64Array r = Napi::Float64Array::New(env, 3);
+  r[0] = (double)p.lo;
+  r[1] = (double)p.hi;
+  r[2] = p.gamma;
+  return r;
+}
+
+// sortPairs(pairs: BigUint64Array, start, count): (key, weight) pairs [start, start + count) sorted by
+// key, ties kept in order (the weighted select's collected values).
+Napi::Value SortPairsGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n;
+  uint64_t* p = static_cast<uint64_t*>(TypedArg(info, 0, {napi_biguint64_array}, "pairs", &n));
+  int64_t start = (int64_t)U64(info, 1, "start"), count = (int64_t)U64(info, 2, "count");
+  if (2 * (start + count) > n) ThrowCode(env, "ERR_OUT_OF_RANGE", "pairs outside the array");
+  std::vector<std::pair<uint64_t, uint64_t>> v((size_t)count);
+  for (int64_t i = 0; i < count; ++i) v[(size_t)i] = {p[2 * (start + i)], p[2 * (start + i) + 1]};
+  std::stable_sort(v.begin(), v.end(), [](const std::pair<uint64_t, uint64_t>& x, const std::pair<uint64_t, uint64_t>& y) { return x.first < y.first; });
+  for (int64_t i = 0; i < count; ++i) { p[2 * (start + i)] = v[(size_t)i].first; p[2 * (start + i) + 1] = v[(size_t)i].second; }
+  return env.Undefined();
+}
+
+// libm(op, x, y): the C library's pow (0), log2 (1) and powf (2), as numpy and Python call them.
+Napi::Value LibmGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber())
+    ThrowCode(env, "ERR_INVALID_ARG_TYPE", "libm(op, x, y) takes three numbers");
+  int op = info[0].As<Napi::Number>().Int32Value();
+  double x = info[1].As<Napi::Number>().DoubleValue(), y = info[2].As<Napi::Number>().DoubleValue();
+  switch (op) {
+    case 0: return Napi::Number::New(env, std::pow(x, y));
+    case 1: return Napi::Number::New(env, std::log2(x));
+    case 2: return Napi::Number::New(env, (double)std::pow((float)x, (float)y));
+    default: ThrowCode(env, "ERR_OUT_OF_RANGE", "libm: unknown op");
+  }
+}
+
 }  // namespace
 
+Napi::Value LibmCall(const Napi::CallbackInfo& info) { return LibmGlue(info); }
+Napi::Value SortPairsCall(const Napi::CallbackInfo& info) { return SortPairsGlue(info); }
+Napi::Value PlanQuantileCall(const Napi::CallbackInfo& info) { return PlanQuantileGlue(info); }
 Napi::Value SelectKeysCall(const Napi::CallbackInfo& info) { return SelectKeysGlue(info); }
 Napi::Value DistCall(const Napi::CallbackInfo& info) { return DistGlue(info); }
 Napi::Value SortKeysCall(const Napi::CallbackInfo& info) { return SortKeysGlue(info); }
@@ -127,6 +187,9 @@ Napi::Object DistTable(Napi::Env env) {
   t.Set("specHead", kSpecHead);
   t.Set("windowWords", kWindowWords);
   t.Set("binParams", kBinParams);
+  t.Set("axisHead", kAxisHead);
+  t.Set("numpyBlock", (double)kNumpyBlock);
+  t.Set("methodMedian", kMethodMedian);
   return t;
 }
 

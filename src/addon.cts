@@ -22,7 +22,7 @@ export interface Contract {
   /** Embeddings kernels (native/embed.h). */
   embed: { maxQueries: number; candWords: number; ops: Record<string, number>; metrics: Record<string, number> };
   /** Distribution kernels (native/dist.h): mode ids and the spec layout. */
-  dist: { modes: Record<string, number>; specHead: number; windowWords: number; binParams: number };
+  dist: { modes: Record<string, number>; specHead: number; windowWords: number; binParams: number; axisHead: number; numpyBlock: number; methodMedian: number };
 }
 
 /** The addon's functions (native/addon.cc, native/glue_reduce.cc). Positions and lengths are file bytes. */
@@ -70,6 +70,12 @@ export interface Native {
   sortKeys(keys: BigUint64Array, ranges: Float64Array): void;
   /** Place the keys of `ranks` (ascending, relative to `start`) of keys[start, start + length) where a sort would. */
   selectKeys(keys: BigUint64Array, start: number, length: number, ranks: Float64Array): void;
+  /** numpy's [lo, hi, gamma] of quantile q among n values as the axis kernel computes them (method: methods.ts order, 13 median). */
+  planQuantile(method: number, n: number, q: number): Float64Array;
+  /** The C library's pow (op 0), log2 (1) and powf (2): numpy's and Python's, bit for bit. */
+  libm(op: number, x: number, y: number): number;
+  /** Sort the (key, weight) pairs [start, start + count) of `pairs` by key, ties in order. */
+  sortPairs(pairs: BigUint64Array, start: number, count: number): void;
   /**
    * One block of rows of a dot or search call (descriptor in native/glue_embed.cc); a search may take
    * a row filter program (bool, of the row index) instead of a filter array.

@@ -32,3 +32,4 @@ export {
   type DotResult, type QuantileResult, type QuantileDtype, type HistogramCounts, type BincountResult, type ReductionValue, type MergedValue,
   type Promote, type ScoreDtype, type ProgressOption,
 } from './api-types.js';
+export { histogramBinEdges } from './engine/dist/histogram.js';

@@ -38,10 +38,17 @@ function same(what: string, ours: unknown, theirs: unknown): void {
 }
 
 /** Distribution pass modes (native/dist.h) and the layout of a key-mode spec. */
-export const DIST_MODES = { keyhist: 0, collect: 1, uniform: 2, edges: 3, bincount: 4, bracket: 5 } as const;
-export const DIST_SPEC_HEAD = 4;
+export const DIST_MODES = {
+  keyhist: 0, collect: 1, uniform: 2, edges: 3, bincount: 4, bracket: 5, winhist: 6, axis: 7, blocksums: 8, blockcumsum: 9,
+  whist: 10, wcollect: 11,
+} as const;
+export const DIST_SPEC_HEAD = 5;
 export const DIST_WINDOW_WORDS = 6;
-export const DIST_BIN_PARAMS = 9;
+export const DIST_BIN_PARAMS = 13;
+export const DIST_AXIS_HEAD = 9;
+/** numpy's histogram and bincount work through 65,536 elements at a time. */
+export const DIST_NUMPY_BLOCK = 65536;
+export const DIST_METHOD_MEDIAN = 13;
 
 /** Kernel ids by name, from the addon (the only place ids are defined). */
 export const KERNEL_IDS = {} as Record<KernelName, number>;
@@ -62,7 +69,10 @@ export function checkContract(n: Pick<Native, 'contract'>): void {
   same('the VM stack limit', MAX_STACK, c.vm.maxStack);
   same('the VM opcodes', OP, c.vm.ops);
   same('the VM operand limit', MAX_PROGRAM_OPERANDS, c.vm.maxOperands);
-  same('the distribution kernels', { modes: DIST_MODES, specHead: DIST_SPEC_HEAD, windowWords: DIST_WINDOW_WORDS, binParams: DIST_BIN_PARAMS }, c.dist);
+  same('the distribution kernels', {
+    modes: DIST_MODES, specHead: DIST_SPEC_HEAD, windowWords: DIST_WINDOW_WORDS, binParams: DIST_BIN_PARAMS,
+    axisHead: DIST_AXIS_HEAD, numpyBlock: DIST_NUMPY_BLOCK, methodMedian: DIST_METHOD_MEDIAN,
+  }, c.dist);
   const theirs = new Map(c.kernels.map((k) => [k.name, k]));
   same('the reduction kernels', Object.keys(KERNELS).sort(), [...theirs.keys()].sort());
   for (const [name, slots] of Object.entries(KERNELS)) {

@@ -63,15 +63,15 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
   },
   histogram: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, bins: { type: 'string' }, range: { type: 'string' },
-    weights: { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' },
+    weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' },
   },
   bincount: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
   },
   // the shard flags are parsed so that they are refused by name: quantiles do not shard
   quantile: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, q: { type: 'string' }, method: { type: 'string' }, axis: { type: 'string' },
-    keepdims: { type: 'boolean' }, expr: { type: 'string' },
+    keepdims: { type: 'boolean' }, expr: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
   },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };

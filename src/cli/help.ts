@@ -36,7 +36,7 @@ Usage:
          [--rows START:STOP | --shard-index I --shards N] [--partial] [--threads N] [--json]
   ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [--method M] [--axis K] [--keepdims]
   ndmmap median|nanmedian FILE [--axis K[,K...]] [--keepdims] [--expr EXPR]
-  ndmmap histogram FILE [--bins N|E0,E1,...] [--range LO,HI] [--weights FILE2] [--density] [--expr EXPR]
+  ndmmap histogram FILE [--bins N|E0,E1,...|auto|fd|...] [--range LO,HI] [--weights FILE2] [--density] [--expr EXPR]
          [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
   ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
   ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]
@@ -131,6 +131,9 @@ the nan* commands skip NaN.
   --axis K[,K...]     along axis K (or several); default: every element
   --keepdims          keep reduced axes with length 1
   --expr EXPR         quantiles of an expression of x, e.g. 'abs(x)'
+  --weights FILE2     weights (numpy 2: with --method inverted_cdf only): a's shape, or with --axis K the
+                      length of axis K; same LAYOUT flags for a raw file
+  --weights-dtype DT  the dtype of a raw weights file (default: --dtype)
   --json              print {"result": R}
 ${RUN}
 
@@ -145,9 +148,13 @@ ${LAYOUT}
 numpy's histogram: counts of values in equal-width bins over --range (default: the data's min and
 max, one more pass) or in bins with the given edges; the last bin is closed. On a terminal it prints a
 bar chart, one line per bin (edges, count, bar) fitted to the terminal width.
-  --bins N | E0,E1,...  number of bins (default 10) or increasing edges
+  --bins N | E0,E1,... | NAME
+                        number of bins (default 10), increasing edges, or numpy's estimator of the
+                        count: auto, fd, doane, scott, stone, rice, sturges, sqrt
   --range LO,HI         the range of equal-width bins; values outside are ignored
-  --weights FILE2       weights (same shape; same LAYOUT flags for a raw file): sums instead of counts
+  --weights FILE2       weights (same shape; same LAYOUT flags for a raw file): sums instead of counts,
+                        in the weights' dtype as numpy's
+  --weights-dtype DT    the dtype of a raw weights file (default: --dtype)
   --density             probability density (count / width / total)
   --expr EXPR           histogram of an expression of x, e.g. 'log1p(x)'
   --rows START:STOP     only rows START:STOP of the first axis
@@ -165,7 +172,8 @@ ${LAYOUT}
 
 numpy's bincount: how many times each non-negative integer occurs in a 1-D array.
   --minlength N       at least N bins
-  --weights FILE2     sum weights (same shape) instead of counting
+  --weights FILE2     sum weights (same shape, any numeric or bool dtype) instead of counting (float64)
+  --weights-dtype DT  the dtype of a raw weights file (default: --dtype)
   --rows START:STOP   only rows START:STOP
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial           print a mergeable state; 'merge' adds the counts

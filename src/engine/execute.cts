@@ -100,8 +100,8 @@ export function applyDescriptor(t: tasks.ApplyTask, b: tasks.ApplyBlock): Float6
 }
 
 function runDist(t: tasks.DistTask): void {
-  const spec = t.specType === 'u64' ? new BigUint64Array(t.spec) : new Float64Array(t.spec);
-  const out = t.outType === 'i64' ? new BigInt64Array(t.out) : t.outType === 'u64' ? new BigUint64Array(t.out) : new Float64Array(t.out);
+  const spec = t.specType === 'u64' ? new BigUint64Array(t.spec, ...t.specAt) : new Float64Array(t.spec, ...t.specAt);
+  const out = t.outType === 'i64' ? new BigInt64Array(t.out, ...t.outAt) : t.outType === 'u64' ? new BigUint64Array(t.out, ...t.outAt) : new Float64Array(t.out, ...t.outAt);
   const r = t as unknown as ReduceTask;
   claimLoop(t.control, t.blocks, (b) => {
     native.dist(reduceDescriptor(r, b), spec, out, t.edges, t.value?.code, t.value?.consts, t.mask?.code, t.mask?.consts);

@@ -125,8 +125,11 @@ export interface DistTask extends Omit<ReduceTask, 'kind' | 'out' | 'outLength' 
   kind: 'dist';
   spec: SharedArrayBuffer | ArrayBuffer;
   specType: 'u64' | 'f64';
+  /** [byte offset, elements] of the spec in its buffer (buffers are shared leases of one arena). */
+  specAt: [number, number];
   out: SharedArrayBuffer | ArrayBuffer;
   outType: 'i64' | 'u64' | 'f64';
+  outAt: [number, number];
   edges: Float64Array | null;
 }
 

@@ -71,6 +71,33 @@ describe('ndmmap quantile, median, histogram, bincount', () => {
     expectError(ndmmap(['merge', files[0], files[2]]), 2, /rows 1234:4000 are missing/);
   });
 
+  it('string --bins, --weights with --weights-dtype (counts in its dtype), weighted quantiles (more.json fixtures)', () => {
+    const more = JSON.parse(fs.readFileSync(path.join(FIX, 'dist/more.json'), 'utf8')) as {
+      files: Record<string, { dtype: string; shape: number[] }>;
+      quantile: { data: string; fn: string; q: unknown; kwargs: Record<string, unknown>; values?: string[]; error?: string; out?: string }[];
+      histogram: { data: string; fn: string; kwargs: Record<string, unknown>; values?: string[]; edges?: string[]; dtype?: string; error?: string }[];
+    };
+    const fix = (name: string): string[] => [path.join(FIX, `dist/${name}.bin`), '--dtype', more.files[name].dtype, '--shape', more.files[name].shape.join(',')];
+    const auto = more.histogram.find((c) => c.data === 'float64_many' && c.fn === 'histogram' && c.kwargs.bins === 'fd' && c.kwargs.range === undefined)!;
+    const r = ndmmap(['histogram', ...fix('float64_many'), '--bins', 'fd', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(json(r)).toEqual({ counts: auto.values!.map(Number), edges: auto.edges!.map(Number) });
+    const w8 = more.histogram.find((c) => c.data === 'm_h_x' && c.kwargs.weights === 'm_h_w_int8' && c.kwargs.bins === 3)!;
+    const h = ndmmap(['histogram', ...fix('m_h_x'), '--bins', '3', '--weights', path.join(FIX, 'dist/m_h_w_int8.bin'), '--weights-dtype', 'int8', '--json']);
+    expect(h.status, h.stderr).toBe(0);
+    expect(w8.dtype).toBe('int8');
+    expect(json(h)).toEqual({ counts: w8.values!.map(Number), edges: w8.edges!.map(Number) });
+    const wq = more.quantile.find((c) => c.data === 'm_wq_f64' && c.fn === 'quantile' && Array.isArray(c.q) && c.kwargs.weights === 'm_w_i16' && c.kwargs.axis === 1 && !c.kwargs.keepdims)!;
+    const q = ndmmap(['quantile', ...fix('m_wq_f64'), '--q', (wq.q as number[]).join(','), '--method', 'inverted_cdf', '--axis', '1',
+      '--weights', path.join(FIX, 'dist/m_w_i16.bin'), '--weights-dtype', 'int16', '--json']);
+    expect(q.status, q.stderr).toBe(0);
+    const got = (json(q) as { result: number[][] }).result.flat();
+    expect(got).toEqual(wq.values!.map(Number));
+    expectError(ndmmap(['histogram', ...fix('float64_many'), '--bins', 'nope']), 2, /'nope' is not a valid estimator for `bins`/);
+    expectError(ndmmap(['quantile', ...fix('m_wq_f64'), '--q', '0.5', '--weights', path.join(FIX, 'dist/m_w_f64.bin')]), 2, /Only method 'inverted_cdf' supports weights/);
+    expectError(ndmmap(['bincount', LAB, '--dtype', 'i4', '--weights-dtype', 'f4']), 2, /--weights-dtype needs --weights/);
+  });
+
   it('bad command lines: one ndmmap: line and numpy-like text', () => {
     expectError(ndmmap(['quantile', F8, '--dtype', 'f8']), 2, /--q is required/);
     expectError(ndmmap(['quantile', F8, '--dtype', 'f8', '--q', '2']), 2, /Quantiles must be in the range \[0, 1\]/);

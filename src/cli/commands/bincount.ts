@@ -8,6 +8,7 @@ import { intOption, parse } from '../args.js';
 import { rowsOf } from '../shard.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
+import { openWeights } from './weights.js';
 
 /** Run `bincount`. */
 export async function bincountCommand(args: string[]): Promise<void> {
@@ -15,7 +16,7 @@ export async function bincountCommand(args: string[]): Promise<void> {
   const minlength = intOption(values.minlength, 'minlength');
   const threads = intOption(values.threads, 'threads', 1, 256);
   const a = openFile(positionals[0], values, 'r');
-  const w = values.weights === undefined ? undefined : openFile(String(values.weights), values, 'r');
+  const w = openWeights(values);
   try {
     const options = { minlength, threads, weights: w };
     const rows = rowsOf(values, a.shape);

@@ -1,5 +1,5 @@
 /**
- * `ndmmap histogram FILE [--bins N|E1,E2,...] [--range LO,HI] [--weights FILE2] [--density] [--expr E]
+ * `ndmmap histogram FILE [--bins N|E1,E2,...|NAME] [--range LO,HI] [--weights FILE2] [--density] [--expr E]
  * [--rows A:B | --shard-index I --shards N] [--partial] [--json]`: numpy's histogram, printed as a bar chart fitted to the terminal
  * (one line per bin: edges, count, bar), numpy's arrays with --json, or a mergeable state with --partial.
  */
@@ -12,6 +12,7 @@ import { rowsOf } from '../shard.js';
 import { jsonScalar, textScalar } from '../format.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
+import { openWeights } from './weights.js';
 
 /** Terminal width when stdout is not a terminal (piped output keeps a fixed, readable width). */
 const DEFAULT_COLUMNS = 80;
@@ -31,7 +32,8 @@ export function histogramOptions(values: Values): HistogramOptions {
   const o: HistogramOptions = {};
   if (values.bins !== undefined) {
     const s = String(values.bins);
-    o.bins = s.includes(',') ? numbers(s, 'bins')! : intOption(s, 'bins');
+    // a name is numpy's estimator ('auto', 'fd', ...), checked by histogram()
+    o.bins = s.includes(',') ? numbers(s, 'bins')! : /^[a-z]+$/i.test(s) ? s : intOption(s, 'bins');
   }
   if (values.range !== undefined) {
     const r = numbers(values.range, 'range')!;
@@ -46,13 +48,14 @@ export function histogramOptions(values: Values): HistogramOptions {
 }
 
 /** Bars scaled to the largest count, fitted to `columns`. */
-export function chart(h: { counts: ArrayLike<number | bigint>; edges: ArrayLike<number>; edgesDtype: string }, columns: number): string {
+export function chart(h: { counts: ArrayLike<number | bigint>; countsDtype?: string; edges: ArrayLike<number>; edgesDtype: string }, columns: number): string {
   const dt = h.edgesDtype as DTypeName;
   const n = h.counts.length;
   // six significant digits: the chart is for reading; --json has numpy's exact edges
   const e = (x: number): string => textScalar(Number(x.toPrecision(6)), dt);
   const labels = Array.from({ length: n }, (_, i) => `[${e(h.edges[i])}, ${e(h.edges[i + 1])}${i === n - 1 ? ']' : ')'}`);
-  const counts = Array.from(h.counts, (c) => (typeof c === 'bigint' ? c.toString() : textScalar(c, 'float64')));
+  const cdt = (h.countsDtype ?? 'float64') as DTypeName;
+  const counts = Array.from(h.counts, (c) => (typeof c === 'bigint' ? c.toString() : textScalar(c, cdt)));
   const lw = Math.max(...labels.map((l) => l.length));
   const cw = Math.max(...counts.map((c) => c.length));
   const width = Math.max(10, columns - lw - cw - 4);
@@ -65,7 +68,7 @@ export function chart(h: { counts: ArrayLike<number | bigint>; edges: ArrayLike<
 
 /** numpy's arrays as JSON: {"counts": [...], "edges": [...]}. */
 export function histogramJson(h: Histogram | { counts: BigInt64Array | Float64Array; edges: Float64Array | null; edgesDtype: string | null }): string {
-  const cdt: DTypeName = h.counts instanceof BigInt64Array ? 'int64' : 'float64';
+  const cdt: DTypeName = 'countsDtype' in h ? h.countsDtype : h.counts instanceof BigInt64Array ? 'int64' : 'float64';
   return JSON.stringify({
     counts: Array.from(h.counts as ArrayLike<number | bigint>, (v) => jsonScalar(v, cdt)),
     edges: h.edges === null ? null : Array.from(h.edges, (v) => jsonScalar(v, (h.edgesDtype ?? 'float64') as DTypeName)),
@@ -77,7 +80,7 @@ export async function histogramCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('histogram', args, { min: 1, max: 1 });
   const options = histogramOptions(values);
   const a = openFile(positionals[0], values, 'r');
-  const w = values.weights === undefined ? undefined : openFile(String(values.weights), values, 'r');
+  const w = openWeights(values);
   try {
     if (w !== undefined) options.weights = w;
     const rows = rowsOf(values, a.shape);

@@ -12,8 +12,10 @@ import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
 import { refuseShards } from '../shard.js';
 import { progressBar } from '../progress.js';
+import { openWeights } from './weights.js';
 
 type Fn = (a: Parameters<typeof median>[0], q: number | number[], o: QuantileOptions) => Promise<Scalar | NDResult>;
+// --weights FILE2 [--weights-dtype DT]: numpy 2's weighted quantiles (inverted_cdf)
 const FNS: Record<string, { fn: Fn; takesQ: boolean; summary: string }> = {
   quantile: { fn: (a, q, o) => quantile(a, q, o), takesQ: true, summary: "q-th quantiles, q in [0, 1] (numpy's 13 methods)" },
   percentile: { fn: (a, q, o) => percentile(a, q, o), takesQ: true, summary: 'q-th percentiles, q in [0, 100]' },
@@ -54,7 +56,10 @@ export async function runQuantile(name: string, args: string[]): Promise<void> {
   const threads = intOption(values.threads, 'threads', 1, 256);
   if (threads !== undefined) o.threads = threads;
   const a = openFile(positionals[0], values, 'r');
+  let w;
   try {
+    w = openWeights(values);
+    if (w !== undefined) { if (!takesQ) fail(USAGE, `${name}: --weights is not an option of ${name}`); o.weights = w; }
     const bar = progressBar(name, process.stderr, !values.json && !values.quiet);
     let r: Scalar | NDResult;
     try {
@@ -66,6 +71,7 @@ export async function runQuantile(name: string, args: string[]): Promise<void> {
     const printable = typeof r === 'object' ? r : { scalar: r, dtype };
     process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
   } finally {
+    w?.close();
     a.close();
   }
 }

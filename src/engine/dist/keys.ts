@@ -1,6 +1,7 @@
 /**
  * Order-preserving uint64 keys of values (native/dist.cc makes them): a float64's bits with negative
- * values flipped and positive ones offset (-0.0's key is just below +0.0's), int64 with the sign bit flipped,
+ * values flipped and positive ones offset (-0.0's key is just below +0.0's, so a zero picked among
+ * tied -0.0 and +0.0 is -0.0 while any remain below the rank), int64 with the sign bit flipped,
  * uint64 as is. Values of narrower types are read widened to one of those three, exactly.
  */
 import { type DType, type DTypeName } from '../../dtype.js';
@@ -23,8 +24,7 @@ export function keyValue(kind: KeyKind, key: bigint): number | bigint {
   if (kind === 'uint64') return key;
   if (kind === 'int64') return BigInt.asIntN(64, key ^ SIGN);
   bits[0] = key & SIGN ? key ^ SIGN : ~key & MASK;
-  // numpy's partition leaves either zero of a tie; ndmmap answers +0.0 (README)
-  return f[0] === 0 ? 0 : f[0];
+  return f[0]; // -0.0 keeps its sign: keys order it just below +0.0
 }
 
 export type { DTypeName };

@@ -79,11 +79,14 @@ function disc(i: number, n: number): Plan {
   return { lo: r, hi: r, gamma: 0, discrete: true };
 }
 
+const IDENTITY = (x: number): number => x;
+const HALF = (x: number): number => roundHalf(Math.fround(x));
+
 /** Rounding of each operation in a float type (float16 through float32, as numpy's half loops). */
 export function rounder(t: DTypeName): (x: number) => number {
   if (t === 'float32') return Math.fround;
-  if (t === 'float16') return (x) => roundHalf(Math.fround(x));
-  return (x) => x;
+  if (t === 'float16') return HALF;
+  return IDENTITY;
 }
 
 const BITS: Partial<Record<DTypeName, [number, boolean]>> = {
@@ -92,11 +95,16 @@ const BITS: Partial<Record<DTypeName, [number, boolean]>> = {
 };
 
 /** numpy's `b - a` in the data's dtype (integers wrap), as a float64. */
-function diffOf(data: DTypeName, a: number | bigint, b: number | bigint): number {
+function diffFn(data: DTypeName): (a: number | bigint, b: number | bigint) => number {
   const ib = BITS[data];
-  if (ib === undefined) return rounder(data)((b as number) - (a as number));
-  const d = BigInt(b) - BigInt(a);
-  return Number(ib[1] ? BigInt.asIntN(ib[0], d) : BigInt.asUintN(ib[0], d));
+  if (ib === undefined) { const r = rounder(data); return (a, b) => r((b as number) - (a as number)); }
+  const [bits, signed] = ib;
+  if (bits <= 32) {
+    const m = 2 ** bits, half = 2 ** (bits - 1);
+    // exact in doubles: wrap the difference into the type's range
+    return (a, b) => { let d = (Number(b) - Number(a)) % m; if (d < 0) d += m; return signed && d >= half ? d - m : d; };
+  }
+  return (a, b) => { const d = BigInt(b) - BigInt(a); return Number(signed ? BigInt.asIntN(64, d) : BigInt.asUintN(64, d)); };
 }
 
 /**
@@ -110,24 +118,46 @@ export function quantileDtype(data: DTypeName, method: Method, weak: boolean): D
   return 'float64';
 }
 
+/** numpy's `_lerp(a, b, t)` for a, b of dtype `data` and the result in `result`, as a function. */
+export function lerpFn(data: DTypeName, result: DTypeName): (a: number | bigint, b: number | bigint, t: number) => number {
+  const diffOf = diffFn(data);
+  const r = rounder(result);
+  return (a, b, t) => {
+    const diff = diffOf(a, b);
+    // a weak (Python float) t is cast to the result's float type before it multiplies
+    if (t >= 0.5) return r(Number(b) - r(diff * r(1 - t)));
+    return r(Number(a) + r(diff * r(t)));
+  };
+}
+
 /** numpy's `_lerp(a, b, t)` with a, b of dtype `data` and the result in `result`. */
 export function lerp(data: DTypeName, result: DTypeName, a: number | bigint, b: number | bigint, t: number): number {
-  const diff = diffOf(data, a, b);
-  const r = rounder(result);
-  const fa = Number(a), fb = Number(b);
-  // a weak (Python float) t is cast to the result's float type before it multiplies
-  const tt = r(t);
-  if (t >= 0.5) return r(fb - r(diff * r(1 - t)));
-  return r(fa + r(diff * tt));
+  return lerpFn(data, result)(a, b, t);
+}
+
+/** numpy's `b - a` in the data's dtype, as a float64 (finish.ts's lerp into out). */
+export function dataDiff(data: DTypeName, a: number | bigint, b: number | bigint): number {
+  return diffFn(data)(a, b);
+}
+
+/**
+ * numpy's median of the middle one or two values (np.mean of them), as a function: float types keep
+ * theirs (float16 summed in float32). The sum starts from the add identity +0.0, so a median of
+ * -0.0 values is +0.0; numpy.ma's median (nanmedian along a short axis) adds an odd slice's middle
+ * value to itself.
+ */
+export function medianFn(data: DTypeName, masked: boolean): (lo: number | bigint, hi: number | bigint, two: boolean) => number {
+  if (!data.startsWith('float')) return (lo, hi, two) => (two ? (0 + Number(lo) + Number(hi)) / 2 : (0 + Number(lo)) / 1);
+  const acc = data === 'float16' ? Math.fround : rounder(data);
+  const out = rounder(data);
+  return (lo, hi, two) => {
+    const a = acc(0 + (lo as number));
+    if (!two) return masked ? out(acc(acc(a + (lo as number)) / 2)) : out(acc(a / 1));
+    return out(acc(acc(a + (hi as number)) / 2));
+  };
 }
 
 /** numpy's median of the middle one or two values (np.mean of them): float types keep theirs. */
 export function medianOf(data: DTypeName, lo: number | bigint, hi: number | bigint, two: boolean, masked: boolean): number {
-  if (!data.startsWith('float')) return two ? (Number(lo) + Number(hi)) / 2 : Number(lo) / 1;
-  const acc = data === 'float16' ? rounder('float32') : rounder(data);
-  const out = rounder(data);
-  const a = lo as number, b = hi as number;
-  // numpy.ma's median (nanmedian along a short axis) adds the middle value to itself when odd
-  if (!two) return masked ? out(acc(acc(a + a) / 2)) : out(acc(a / 1));
-  return out(acc(acc(a + b) / 2));
+  return medianFn(data, masked)(lo, hi, two);
 }

@@ -48,7 +48,7 @@ export async function histogramPartial(a: MemMap, options: HistogramOptions & { 
   const h = await histogram(a.slice(`${r[0]}:${r[1]}`), rest);
   return {
     format: DIST_PARTIAL_FORMAT, op: 'histogram', arrayShape: [...a.shape], rows: r, edges: Array.from(h.edges), edgesDtype: h.edgesDtype,
-    weighted: h.counts instanceof Float64Array, counts: Array.from(h.counts as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? v.toString() : v)),
+    weighted: rest.weights !== undefined && rest.weights !== null, counts: Array.from(h.counts as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? v.toString() : v)),
   };
 }
 

@@ -9,6 +9,7 @@ import { type MemMap } from '../../memmap.js';
 import { type ReducePlan } from '../plan.js';
 import { type RunOptions, newControl, runCall, runInline, runsInline } from '../run.js';
 import { type DistTask, type ProgramData } from '../tasks.cjs';
+import { DIST_SPEC_HEAD, DIST_WINDOW_WORDS } from '../../native.js';
 
 /** What a distribution reads: operands (x, then weights), the values' dtype and program. */
 export interface Source {
@@ -27,6 +28,33 @@ export function source(a: MemMap, expr: unknown): Source {
   const p = compileExpr(expr, { inputs: [a.dtype] });
   const dt = parseDtype(p.dtype);
   return { a, operands: [a], dtype: dt, value: { code: p.code, consts: p.consts } };
+}
+
+let nonces = 0n;
+
+/** A key-mode spec (native/dist.h): one output's windows, and the words the pass updates. */
+export interface KeySpec {
+  words: BigUint64Array;
+  /** Keys collected into window w (collect, bracket). */
+  cursor(w: number): bigint;
+  /** Keys below window w (bracket). */
+  below(w: number): bigint;
+  /** Word 2: the NaNs (bracket). */
+  nan(): bigint;
+}
+
+/** A key-mode spec: `word2` is the bucket bits (histograms) or the sampling step (collect). */
+export function keySpec(mode: number, word2: number, windows: { lo: bigint; hi: bigint; shift: number; base: number; cap: number }[]): KeySpec {
+  const W = windows.length;
+  const s = shared.u64(DIST_SPEC_HEAD + 2 + W * DIST_WINDOW_WORDS);
+  s[0] = BigInt(mode); s[1] = 1n; s[2] = BigInt(word2); s[3] = BigInt(W); s[4] = ++nonces;
+  s[DIST_SPEC_HEAD] = 0n; s[DIST_SPEC_HEAD + 1] = BigInt(W);
+  const at = (w: number): number => DIST_SPEC_HEAD + 2 + w * DIST_WINDOW_WORDS;
+  windows.forEach((w, i) => {
+    const k = at(i);
+    s[k] = w.lo; s[k + 1] = w.hi; s[k + 2] = BigInt(w.shift); s[k + 3] = BigInt(w.base); s[k + 4] = BigInt(w.cap);
+  });
+  return { words: s, cursor: (w) => s[at(w) + 5], below: (w) => s[at(w) + 2], nan: () => s[2] };
 }
 
 /** Typed arrays on shared memory (workers write into them). */
@@ -52,8 +80,9 @@ export async function runPass(src: Source, plan: ReducePlan, valueType: DTypeNam
     operands: operands.map((m) => [m.mapping.id, m.dtype.code, isSwapped(m.dtype) ? 1 : 0]),
     maskOperand: -1, param: [0, 0], value: src.value, mask: null,
     valueRound: src.value === null ? -1 : src.dtype.code, blocks,
-    spec: spec.buffer as SharedArrayBuffer, specType: spec instanceof Float64Array ? 'f64' : 'u64',
+    spec: spec.buffer as SharedArrayBuffer, specType: spec instanceof Float64Array ? 'f64' : 'u64', specAt: [spec.byteOffset, spec.length],
     out: out.buffer as SharedArrayBuffer, outType: out instanceof BigInt64Array ? 'i64' : out instanceof BigUint64Array ? 'u64' : 'f64',
+    outAt: [out.byteOffset, out.length],
     edges,
   };
   if (inline) runInline(task, bytes, opts);

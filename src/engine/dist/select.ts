@@ -1,244 +1,237 @@
 /**
- * Exact order statistics in bounded memory: a radix select over order-preserving keys. A first pass
- * counts keys per bucket of their top 16 bits; each wanted rank falls in one bucket, and the next pass
- * counts only keys inside those buckets (windows) by their next 16 bits, until a window holds one key
- * value or few enough keys to collect them and sort them in memory. Several ranks (every q of one
- * call) share the passes. Small inputs are collected whole at once.
+ * Exact order statistics of one output in bounded memory, over order-preserving keys. Small inputs
+ * are collected whole. Otherwise a sample (sample.ts) puts a window around each wanted rank, and one
+ * pass counts the keys below every window exactly: when the windows are narrow enough it collects the
+ * keys inside them (one pass in all), else it counts them in buckets (winhist), so any number of q
+ * shares two passes. A rank that fell outside its window, or in a bucket still too full, is refined by
+ * radix passes: histograms of the next 16 key bits of the intervals holding ranks, until an interval
+ * holds a single key value or few enough keys to collect.
  */
 import { native } from '../../native.js';
-import { DIST_MODES, DIST_SPEC_HEAD, DIST_WINDOW_WORDS } from '../../native.js';
-import { type ReducePlan, planReduceCached } from '../plan.js';
+import { DIST_MODES } from '../../native.js';
+import { type ReducePlan } from '../plan.js';
 import { type RunOptions } from '../run.js';
+import { bytesFor, withMemory } from './budget.js';
 import { type KeyKind } from './keys.js';
-import { type Source, runPass, shared } from './pass.js';
+import { type Source, keySpec, runPass } from './pass.js';
+import { FULL, sampleWindows } from './sample.js';
 
-/** Bits per histogram pass: 65,536 buckets of int64 counts, 512 KiB per window and thread. */
+/** Bits per radix pass: 65,536 buckets a window. */
 const BUCKET_BITS = 16;
-/** A window with at most this many keys is collected and sorted (32 MiB of keys). */
-export const COLLECT_KEYS = 2 ** 22;
-/** Inputs (per output) up to this many elements skip the histograms: all keys collected at once. */
-export const SMALL = 2 ** 20;
-const FULL = (1n << 64n) - 1n;
-/** Windows one histogram pass counts: 16 x 512 KiB of counts (per thread, and shared). */
+/** Windows of one radix pass (16 x 512 KiB of counts, per thread and shared). */
 const WINDOWS_PER_PASS = 16;
+/** Buckets of all windows of one winhist pass (1 MiB of counts). */
+const WIN_BUCKETS = 2 ** 17;
+/** Windows the winhist pass takes; more q than this go the radix way from the start. */
+const MAX_WINDOWS = 2048;
+/** Keys one collecting pass gathers (32 MiB). */
+export const COLLECT_KEYS = 2 ** 22;
+/** Inputs up to this many elements skip the sample: all keys collected at once (8 MiB). */
+export const SMALL = 2 ** 20;
+/** Keys one bracketing pass may collect (48 MiB: with the spec, within the budget). */
+const BRACKET_KEYS = 6 * 2 ** 20;
 
-function concat(parts: BigInt64Array[]): BigInt64Array {
-  const out = new BigInt64Array(parts.reduce((t, p) => t + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+/** The keys at the wanted ranks (among the non-NaN values) and the NaN count of one output. */
+export interface Selected { nValid: number; nNan: number; keyAt: (rank: number) => bigint }
+
+/** Keys [lo, hi] holding `count` values, the first of rank `start`, and the wanted ranks among them. */
+interface Interval { lo: bigint; hi: bigint; count: number; start: number; ranks: number[] }
+
+type Want = (nValid: number, nNan: number) => number[];
+
+const bitLength = (x: bigint): number => (x === 0n ? 0 : x.toString(2).length);
+const byLo = (x: { lo: bigint }, y: { lo: bigint }): number => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0);
+
+/** Assign each rank to the interval holding it (intervals ascending; their counts cover the ranks). */
+function place(intervals: Interval[], ranks: number[]): Interval[] {
+  let i = 0;
+  for (const r of ranks) {
+    while (i < intervals.length && r >= intervals[i].start + intervals[i].count) i++;
+    intervals[i].ranks.push(r);
+  }
+  return intervals.filter((x) => x.ranks.length > 0);
+}
+
+/** Intervals of the gaps between windows and of the windows, from the keys below each window. */
+function cover(windows: { lo: bigint; hi: bigint; count: number }[], below: number[], nValid: number): Interval[] {
+  const out: Interval[] = [];
+  let at = 0, from = 0n;
+  windows.forEach((w, i) => {
+    if (below[i] > at) out.push({ lo: from, hi: w.lo - 1n, count: below[i] - at, start: at, ranks: [] });
+    out.push({ lo: w.lo, hi: w.hi, count: w.count, start: below[i], ranks: [] });
+    at = below[i] + w.count;
+    from = w.hi + 1n;
+  });
+  if (nValid > at) out.push({ lo: from, hi: FULL, count: nValid - at, start: at, ranks: [] });
   return out;
 }
 
-interface Window { lo: bigint; hi: bigint; count: number; start: number }
-
-/** The keys at `ranks` (sorted, distinct, among the non-NaN values) and the NaN count of one output. */
-export interface Selected { nValid: number; nNan: number; keyAt: (rank: number) => bigint }
-
-function spec(mode: number, windows: { lo: bigint; hi: bigint; shift: bigint; base: number; cap: number }[]): BigUint64Array {
-  const s = shared.u64(DIST_SPEC_HEAD + 2 + windows.length * DIST_WINDOW_WORDS);
-  s[0] = BigInt(mode); s[1] = 1n; s[2] = mode === DIST_MODES.keyhist ? BigInt(BUCKET_BITS) : 0n; s[3] = BigInt(windows.length);
-  s[DIST_SPEC_HEAD] = 0n; s[DIST_SPEC_HEAD + 1] = BigInt(windows.length);
-  windows.forEach((w, i) => {
-    const at = DIST_SPEC_HEAD + 2 + i * DIST_WINDOW_WORDS;
-    s[at] = w.lo; s[at + 1] = w.hi; s[at + 2] = w.shift; s[at + 3] = BigInt(w.base); s[at + 4] = BigInt(w.cap);
-  });
-  return s;
-}
-
-/** Collect the keys of `windows` (their counts known), each window's wanted ranks put in place. */
-async function collect(src: Source, plan: ReducePlan, kind: KeyKind, windows: { w: Window; ranks: number[] }[], opts: RunOptions): Promise<{ keys: BigUint64Array; bases: number[] }> {
-  const bases: number[] = [];
-  let total = 0;
-  for (const { w } of windows) { bases.push(total); total += w.count; }
-  const s = spec(DIST_MODES.collect, windows.map(({ w }, i) => ({ lo: w.lo, hi: w.hi, shift: 0n, base: bases[i], cap: w.count })));
-  const keys = shared.u64(total);
-  await runPass(src, plan, kind, s, keys, null, opts);
-  windows.forEach(({ w, ranks }, i) => native.selectKeys(keys, bases[i], w.count, Float64Array.from(ranks, (r) => r - w.start)));
-  return { keys, bases };
-}
-
 /**
- * Select the keys at the ranks `want(nValid, nNan)` asks for (or none) over every element of `plan`
- * (one output). Passes: 1 for small inputs, else a histogram pass per 16 key bits still needed, then
- * one collecting pass.
+ * Select the keys at the ranks `want(nValid, nNan)` asks for over every element of `plan` (one output).
  */
-export async function selectRanks(src: Source, plan: ReducePlan, kind: KeyKind, want: (nValid: number, nNan: number) => number[],
-  opts: RunOptions): Promise<Selected> {
+export async function selectRanks(src: Source, plan: ReducePlan, kind: KeyKind, want: Want, opts: RunOptions): Promise<Selected> {
   const n = plan.perOutput * plan.outCount;
-  if (n <= SMALL) {
-    const s = spec(DIST_MODES.collect, [{ lo: 0n, hi: FULL, shift: 0n, base: 0, cap: n }]);
-    const keys = shared.u64(n);
-    await runPass(src, plan, kind, s, keys, null, opts);
-    const nValid = Number(s[DIST_SPEC_HEAD + 2 + 5]);
-    const ranks = want(nValid, n - nValid);
-    if (ranks.length > 0) native.selectKeys(keys, 0, nValid, Float64Array.from(ranks));
-    return { nValid, nNan: n - nValid, keyAt: (r) => keys[r] };
-  }
-  const quick = await sampleSelect(src, plan, kind, want, opts);
-  if (quick !== null) return quick;
-  // pass 1: every key, by its top bits
-  let windows: Window[] = [{ lo: 0n, hi: FULL, count: n, start: 0 }];
-  let shift = 64 - BUCKET_BITS;
-  const first = await histogram(src, plan, kind, windows, shift, opts);
-  const nNan = first.nan;
-  const nValid = n - nNan;
-  const ranks = want(nValid, nNan);
   const resolved = new Map<number, bigint>();
-  let pending: { w: Window; ranks: number[] }[] = [];
-  let counts = first.counts;
-  let active = windows.map((w) => ({ w, ranks }));
-  for (;;) {
-    // each rank's bucket in its window
-    const next = new Map<bigint, { w: Window; ranks: number[] }>();
-    active.forEach((aw, i) => {
-      const c = counts.subarray(i * 2 ** BUCKET_BITS, (i + 1) * 2 ** BUCKET_BITS);
-      let b = 0, cum = aw.w.start;
-      for (const r of aw.ranks) {
-        while (cum + Number(c[b]) <= r) { cum += Number(c[b]); b++; }
-        const lo = aw.w.lo + (BigInt(b) << BigInt(shift));
-        let e = next.get(lo);
-        if (e === undefined) {
-          const hi = lo + (1n << BigInt(shift)) - 1n;
-          e = { w: { lo, hi: hi > aw.w.hi ? aw.w.hi : hi, count: Number(c[b]), start: cum }, ranks: [] };
-          next.set(lo, e);
-        }
-        e.ranks.push(r);
-      }
-    });
-    active = [];
-    for (const e of next.values()) {
-      if (e.w.lo === e.w.hi) for (const r of e.ranks) resolved.set(r, e.w.lo);
-      else if (e.w.count <= COLLECT_KEYS) pending.push(e);
-      else active.push(e);
-    }
-    if (active.length === 0) break;
-    shift = Math.max(0, shift - BUCKET_BITS);
-    // at most WINDOWS_PER_PASS windows a pass, so counts stay bounded however many q are asked
-    const parts: BigInt64Array[] = [];
-    for (let i = 0; i < active.length; i += WINDOWS_PER_PASS)
-      parts.push((await histogram(src, plan, kind, active.slice(i, i + WINDOWS_PER_PASS).map((e) => e.w), shift, opts)).counts);
-    counts = parts.length === 1 ? parts[0] : concat(parts);
+  const done = (nValid: number, nNan: number): Selected => ({ nValid, nNan, keyAt: (r) => resolved.get(r)! });
+  if (n <= SMALL) {
+    return withMemory(bytesFor(n), async (mem) => {
+      const s = keySpec(DIST_MODES.collect, 0, [{ lo: 0n, hi: FULL, shift: 0, base: 0, cap: n }]);
+      const keys = mem.u64(n, false);
+      await runPass(src, plan, kind, s.words, keys, null, opts);
+      const nValid = Number(s.cursor(0));
+      const ranks = want(nValid, n - nValid);
+      if (ranks.length > 0) native.selectKeys(keys, 0, nValid, Float64Array.from(ranks));
+      for (const r of ranks) resolved.set(r, keys[r]);
+      return done(nValid, n - nValid);
+    }, opts.signal);
   }
-  // collecting passes of at most COLLECT_KEYS keys each (one pass unless many q fall far apart)
-  while (pending.length > 0) {
-    const batch: typeof pending = [];
-    let keysIn = 0;
-    while (pending.length > 0 && (batch.length === 0 || keysIn + pending[0].w.count <= COLLECT_KEYS)) {
-      keysIn += pending[0].w.count;
-      batch.push(pending.shift()!);
-    }
-    const { keys, bases } = await collect(src, plan, kind, batch, opts);
-    batch.forEach((e, i) => { for (const r of e.ranks) resolved.set(r, keys[bases[i] + r - e.w.start]); });
+  const sample = await sampleWindows(src, plan, kind, want, opts);
+  let first: { nNan: number; todo: Interval[] };
+  if (sample === null || sample.windows.length > MAX_WINDOWS) first = await radixStart(src, plan, kind, n, want, opts);
+  else {
+    const caps = sample.expected.map((e) => Math.ceil(e * 1.25) + 4096);
+    first = caps.reduce((t, c) => t + c, 0) <= BRACKET_KEYS
+      ? await bracket(src, plan, kind, n, sample.windows, caps, want, resolved, opts)
+      : await winhist(src, plan, kind, n, sample.windows, want, opts);
   }
-  pending = [];
-  return { nValid, nNan, keyAt: (r) => resolved.get(r)! };
+  await refine(src, plan, kind, first.todo, resolved, opts);
+  return done(n - first.nNan, first.nNan);
 }
 
-/** The sample is made of runs of this many bytes (32,768 float64 values), at least SAMPLE_MIN_RUNS of them. */
-const SAMPLE_RUN_BYTES = 256 * 1024;
-const SAMPLE_MIN_RUNS = 32;
-
-/** `k` of `blocks` at pseudo-random places (a fixed seed: the same runs for the same layout). */
-function pickBlocks<B>(blocks: B[], k: number): B[] {
-  if (k >= blocks.length) return blocks;
-  const chosen = new Set<number>();
-  let x = 0x9e3779b9;
-  while (chosen.size < k) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; // xorshift32
-    chosen.add(x % blocks.length);
-  }
-  return [...chosen].sort((a, b) => a - b).map((i) => blocks[i]);
-}
-/** Keys in the sample: one in 256 values, from 2^17 to 2^21 (16 MiB), so windows narrow as files grow. */
-const SAMPLE_MIN = 2 ** 17;
-const SAMPLE_MAX = 2 ** 21;
-/** Half-width of a window, in standard deviations of a sample quantile's position. */
-const SAMPLE_SIGMAS = 4.5;
-/** Keys one bracketing pass may collect (48 MiB; with the sample, within 64 MiB). */
-const BRACKET_KEYS = 6 * 2 ** 20;
-
-/**
- * One pass instead of several, when a sample predicts where the ranks lie: keys of a sample of the
- * blocks give windows around each wanted rank, wide enough that the rank falls inside with
- * overwhelming probability; one bracketing pass counts the keys below each window and collects those
- * inside. Null when a rank fell outside its window (skewed or ordered data): the radix select then runs.
- */
-async function sampleSelect(src: Source, plan: ReducePlan, kind: KeyKind, want: (nValid: number, nNan: number) => number[],
-  opts: RunOptions): Promise<Selected | null> {
-  const n = plan.perOutput * plan.outCount;
-  // runs of consecutive values at pseudo-random places: no stride to alias with a pattern in the data
-  const target = Math.min(SAMPLE_MAX, Math.max(SAMPLE_MIN, Math.floor(n / 256)));
-  const runs = planReduceCached(src.a.layout, null, 8, SAMPLE_RUN_BYTES);
-  const perRun = Math.max(1, Math.floor(n / Math.max(runs.blocks.length, 1)));
-  const want_ = Math.min(runs.blocks.length, Math.max(SAMPLE_MIN_RUNS, Math.ceil(target / perRun)));
-  const blocks = pickBlocks(runs.blocks, want_);
-  const elems = blocks.reduce((t, b) => t + b.dims.reduce((p, d) => p * d[0], 1), 0);
-  const cap = elems;
-  const ss = spec(DIST_MODES.collect, [{ lo: 0n, hi: FULL, shift: 0n, base: 0, cap }]);
-  const sample = shared.u64(cap);
-  await runPass(src, runs, kind, ss, sample, null, { threads: opts.threads, signal: opts.signal }, blocks);
-  const got = Math.min(cap, Number(ss[DIST_SPEC_HEAD + 2 + 5]));
-  const sampled = elems;
-  if (got < 64) return null;
-  native.sortKeys(sample, Float64Array.from([0, got]));
-  const keys = sample.subarray(0, got);
-  // ranks as a fraction of the non-NaN values, estimated from the sample
-  const estValid = Math.round(n * (got / Math.max(sampled, got)));
-  const ranks = want(estValid, n - estValid);
-  if (ranks.length === 0) return null;
-  const spans: { lo: bigint; hi: bigint }[] = [];
-  for (const r of ranks) {
-    const p = Math.min(1, Math.max(0, r / Math.max(estValid - 1, 1)));
-    const j = p * (got - 1);
-    const d = SAMPLE_SIGMAS * Math.sqrt(got * p * (1 - p)) + 32;
-    const a = Math.floor(j - d), b = Math.ceil(j + d);
-    spans.push({ lo: a <= 0 ? 0n : keys[a], hi: b >= got - 1 ? FULL : keys[b] });
-  }
-  spans.sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0));
-  const merged: { lo: bigint; hi: bigint }[] = [];
-  for (const w of spans) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && w.lo <= last.hi) { if (w.hi > last.hi) last.hi = w.hi; } else merged.push({ ...w });
-  }
-  // room for each window: its share of the sample, with slack; more would not fit the memory bound
-  // first index of the sorted sample whose key is > x (or >= x)
-  const bound = (x: bigint, strict: boolean): number => {
-    let lo = 0, hi = got;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (strict ? keys[mid] <= x : keys[mid] < x) lo = mid + 1; else hi = mid; }
-    return lo;
-  };
-  const caps = merged.map((w) => Math.ceil(((bound(w.hi, true) - bound(w.lo, false)) / got) * n * 1.25) + 4096);
-  if (caps.reduce((t, c) => t + c, 0) > BRACKET_KEYS) return null;
+/** One pass collecting the keys inside the windows and counting those below each and the NaNs. */
+async function bracket(src: Source, plan: ReducePlan, kind: KeyKind, n: number, windows: { lo: bigint; hi: bigint }[], caps: number[],
+  want: Want, resolved: Map<number, bigint>, opts: RunOptions): Promise<{ nNan: number; todo: Interval[] }> {
   const bases: number[] = [];
   let total = 0;
   for (const c of caps) { bases.push(total); total += c; }
-  const bs = spec(DIST_MODES.bracket, merged.map((w, i) => ({ lo: w.lo, hi: w.hi, shift: 0n, base: bases[i], cap: caps[i] })));
-  bs[2] = 0n; // the NaN counter
-  const out = shared.u64(total);
-  await runPass(src, plan, kind, bs, out, null, opts);
-  const nNan = Number(bs[2]);
-  const nValid = n - nNan;
-  const wins = merged.map((w, i) => {
-    const at = DIST_SPEC_HEAD + 2 + i * DIST_WINDOW_WORDS;
-    return { below: Number(bs[at + 2]), count: Number(bs[at + 5]), cap: caps[i], base: bases[i], ranks: [] as number[] };
-  });
-  for (const r of want(nValid, nNan)) {
-    const w = wins.find((x) => r >= x.below && r < x.below + x.count);
-    if (w === undefined || w.count > w.cap) return null;
-    w.ranks.push(r);
-  }
-  for (const w of wins) if (w.ranks.length > 0) native.selectKeys(out, w.base, w.count, Float64Array.from(w.ranks, (r) => r - w.below));
-  const keyAt = (r: number): bigint => {
-    const w = wins.find((x) => r >= x.below && r < x.below + x.count)!;
-    return out[w.base + r - w.below];
-  };
-  return { nValid, nNan, keyAt };
+  return withMemory(bytesFor(total), async (mem) => {
+    const s = keySpec(DIST_MODES.bracket, 0, windows.map((w, i) => ({ ...w, shift: 0, base: bases[i], cap: caps[i] })));
+    const keys = mem.u64(total, false);
+    await runPass(src, plan, kind, s.words, keys, null, opts);
+    const nNan = Number(s.nan());
+    const ranks = want(n - nNan, nNan);
+    const counts = windows.map((_, i) => Number(s.cursor(i)));
+    const below = windows.map((_, i) => Number(s.below(i)));
+    const intervals = place(cover(windows.map((w, i) => ({ ...w, count: counts[i] })), below, n - nNan), ranks);
+    const todo: Interval[] = [];
+    for (const iv of intervals) {
+      const w = windows.findIndex((x) => x.lo === iv.lo && x.hi === iv.hi);
+      if (w < 0 || counts[w] > caps[w]) { todo.push(iv); continue; } // a gap, or a window that overflowed
+      native.selectKeys(keys, bases[w], counts[w], Float64Array.from(iv.ranks, (r) => r - iv.start));
+      for (const r of iv.ranks) resolved.set(r, keys[bases[w] + r - iv.start]);
+    }
+    return { nNan, todo };
+  }, opts.signal);
 }
 
-async function histogram(src: Source, plan: ReducePlan, kind: KeyKind, windows: Window[], shift: number, opts: RunOptions): Promise<{ counts: BigInt64Array; nan: number }> {
-  const s = spec(DIST_MODES.keyhist, windows.map((w) => ({ lo: w.lo, hi: w.hi, shift: BigInt(shift), base: 0, cap: 0 })));
+/** One pass counting the keys below each window and inside its buckets (any number of q, bounded counts). */
+async function winhist(src: Source, plan: ReducePlan, kind: KeyKind, n: number, windows: { lo: bigint; hi: bigint }[], want: Want,
+  opts: RunOptions): Promise<{ nNan: number; todo: Interval[] }> {
+  const W = windows.length;
+  const bits = Math.min(BUCKET_BITS, Math.floor(Math.log2(WIN_BUCKETS / W)));
+  const nb = 2 ** bits;
+  const shifts = windows.map((w) => Math.max(0, bitLength(w.hi - w.lo) - bits));
+  return withMemory(bytesFor(W * nb + 1 + W), async (mem) => {
+    const s = keySpec(DIST_MODES.winhist, bits, windows.map((w, i) => ({ ...w, shift: shifts[i], base: 0, cap: 0 })));
+    const out = mem.i64(W * nb + 1 + W);
+    await runPass(src, plan, kind, s.words, out, null, opts);
+    const nNan = Number(out[W * nb]);
+    const below = windows.map((_, i) => Number(out[W * nb + 1 + i]));
+    // windows as their buckets, each an interval of keys
+    const parts: { lo: bigint; hi: bigint; count: number }[] = [];
+    const bucketBelow: number[] = [];
+    windows.forEach((w, i) => {
+      let at = below[i];
+      for (let b = 0; b < nb; b++) {
+        const lo = w.lo + (BigInt(b) << BigInt(shifts[i]));
+        if (lo > w.hi) break;
+        const hi0 = lo + (1n << BigInt(shifts[i])) - 1n;
+        const c = Number(out[i * nb + b]);
+        parts.push({ lo, hi: hi0 > w.hi ? w.hi : hi0, count: c });
+        bucketBelow.push(at);
+        at += c;
+      }
+    });
+    return { nNan, todo: place(cover(parts, bucketBelow, n - nNan), want(n - nNan, nNan)) };
+  }, opts.signal);
+}
+
+/** No sample: the first radix pass over every key, by its top 16 bits. */
+async function radixStart(src: Source, plan: ReducePlan, kind: KeyKind, n: number, want: Want, opts: RunOptions): Promise<{ nNan: number; todo: Interval[] }> {
+  const [h] = await histograms(src, plan, kind, [{ lo: 0n, hi: FULL, count: n, start: 0, ranks: [] }], opts);
+  const nNan = h.nan;
+  const nValid = n - nNan;
+  const parts = h.parts.filter((p) => p.count > 0);
+  let at = 0;
+  const intervals = parts.map((p) => { const iv = { ...p, start: at, ranks: [] as number[] }; at += p.count; return iv; });
+  return { nNan, todo: place(intervals, want(nValid, nNan)) };
+}
+
+/** Histograms of the next 16 bits of each interval (ascending, disjoint), at most WINDOWS_PER_PASS a pass. */
+async function histograms(src: Source, plan: ReducePlan, kind: KeyKind, ivs: Interval[], opts: RunOptions): Promise<{ parts: { lo: bigint; hi: bigint; count: number }[]; nan: number }[]> {
   const nb = 2 ** BUCKET_BITS;
-  const out = shared.i64(windows.length * nb + 1);
-  await runPass(src, plan, kind, s, out, null, opts);
-  return { counts: out.subarray(0, windows.length * nb), nan: Number(out[windows.length * nb]) };
+  const shifts = ivs.map((w) => Math.max(0, bitLength(w.hi - w.lo) - BUCKET_BITS));
+  return withMemory(bytesFor(ivs.length * nb + 1), async (mem) => {
+    const s = keySpec(DIST_MODES.keyhist, BUCKET_BITS, ivs.map((w, i) => ({ lo: w.lo, hi: w.hi, shift: shifts[i], base: 0, cap: 0 })));
+    const out = mem.i64(ivs.length * nb + 1);
+    await runPass(src, plan, kind, s.words, out, null, opts);
+    return ivs.map((w, i) => {
+      const parts: { lo: bigint; hi: bigint; count: number }[] = [];
+      for (let b = 0; b < nb; b++) {
+        const lo = w.lo + (BigInt(b) << BigInt(shifts[i]));
+        if (lo > w.hi) break;
+        const hi0 = lo + (1n << BigInt(shifts[i])) - 1n;
+        parts.push({ lo, hi: hi0 > w.hi ? w.hi : hi0, count: Number(out[i * nb + b]) });
+      }
+      return { parts, nan: Number(out[ivs.length * nb]) };
+    });
+  }, opts.signal);
+}
+
+/** Resolve the intervals' ranks: single keys at once, small intervals collected, the rest histogrammed. */
+async function refine(src: Source, plan: ReducePlan, kind: KeyKind, todo: Interval[], resolved: Map<number, bigint>, opts: RunOptions): Promise<void> {
+  let active = todo;
+  for (;;) {
+    const pending: Interval[] = [];
+    const next: Interval[] = [];
+    for (const iv of active) {
+      if (iv.lo === iv.hi) for (const r of iv.ranks) resolved.set(r, iv.lo);
+      else if (iv.count <= COLLECT_KEYS) pending.push(iv);
+      else next.push(iv);
+    }
+    while (pending.length > 0) {
+      const batch: Interval[] = [];
+      let keysIn = 0;
+      while (pending.length > 0 && (batch.length === 0 || keysIn + pending[0].count <= COLLECT_KEYS)) { keysIn += pending[0].count; batch.push(pending.shift()!); }
+      await collect(src, plan, kind, batch.sort(byLo), resolved, opts);
+    }
+    if (next.length === 0) return;
+    next.sort(byLo);
+    active = [];
+    for (let i = 0; i < next.length; i += WINDOWS_PER_PASS) {
+      const group = next.slice(i, i + WINDOWS_PER_PASS);
+      const hs = await histograms(src, plan, kind, group, opts);
+      group.forEach((iv, g) => {
+        let at = iv.start;
+        const parts = hs[g].parts.map((p) => { const x = { ...p, start: at, ranks: [] as number[] }; at += p.count; return x; });
+        active.push(...place(parts.filter((p) => p.count > 0), iv.ranks));
+      });
+    }
+  }
+}
+
+/** Collect the keys of intervals (ascending, their counts known) and resolve their ranks. */
+async function collect(src: Source, plan: ReducePlan, kind: KeyKind, ivs: Interval[], resolved: Map<number, bigint>, opts: RunOptions): Promise<void> {
+  const bases: number[] = [];
+  let total = 0;
+  for (const iv of ivs) { bases.push(total); total += iv.count; }
+  await withMemory(bytesFor(total), async (mem) => {
+    const s = keySpec(DIST_MODES.collect, 0, ivs.map((iv, i) => ({ lo: iv.lo, hi: iv.hi, shift: 0, base: bases[i], cap: iv.count })));
+    const keys = mem.u64(total, false);
+    await runPass(src, plan, kind, s.words, keys, null, opts);
+    ivs.forEach((iv, i) => {
+      native.selectKeys(keys, bases[i], iv.count, Float64Array.from(iv.ranks, (r) => r - iv.start));
+      for (const r of iv.ranks) resolved.set(r, keys[bases[i] + r - iv.start]);
+    });
+  }, opts.signal);
 }
