@@ -12,13 +12,27 @@ import tasks = require('./tasks.cjs');
 type ReduceTask = tasks.ReduceTask;
 type ReduceBlock = tasks.ReduceBlock;
 const { native } = addon;
-const { DONE, NEXT, STOP, TICK } = tasks;
+const { DONE, NEXT, STOP, THREADS, TICK, WORKERS } = tasks;
 
 /**
  * Test-only fault injection (NDMMAP_TEST_HOOKS=1): the first pool worker to claim a block while the
  * file NDMMAP_TEST_CRASH_FILE exists deletes it and exits, so exactly one worker dies mid-call.
  */
 const CRASH_FILE = process.env.NDMMAP_TEST_HOOKS === '1' && !wt.isMainThread ? process.env.NDMMAP_TEST_CRASH_FILE : undefined;
+
+/**
+ * Test-only (NDMMAP_TEST_SPREAD=1): a pool worker that ran its first block of a call waits (at most
+ * 2 s) until every thread the call was posted to has joined, so tests that compare thread counts
+ * know both threads ran blocks even on a machine too busy to wake the second one in time.
+ */
+const SPREAD = process.env.NDMMAP_TEST_SPREAD === '1' && !wt.isMainThread;
+
+function waitForOthers(cells: Int32Array): void {
+  const want = Atomics.load(cells, THREADS);
+  const until = Date.now() + 2000;
+  for (let n = Atomics.load(cells, WORKERS); n < want && Date.now() < until && Atomics.load(cells, STOP) === 0; n = Atomics.load(cells, WORKERS))
+    Atomics.wait(cells, WORKERS, n, 5);
+}
 
 function maybeCrash(): void {
   if (CRASH_FILE === undefined) return;
@@ -30,10 +44,17 @@ function maybeCrash(): void {
 function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | ArrayBuffer, blocks: B[], run: (b: B) => void): void {
   const cells = new Int32Array(control);
   const done = new BigInt64Array(control);
+  let joined = false;
   for (;;) {
     if (Atomics.load(cells, STOP) !== 0) return;
     const i = Atomics.add(cells, NEXT, 1);
     if (i >= blocks.length) return;
+    let first = false;
+    if (!joined) {
+      joined = first = true;
+      Atomics.add(cells, WORKERS, 1);
+      if (SPREAD) Atomics.notify(cells, WORKERS);
+    }
     if (CRASH_FILE !== undefined) maybeCrash();
     try {
       run(blocks[i]);
@@ -44,6 +65,7 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
     Atomics.add(done, DONE, BigInt(blocks[i].bytes));
     Atomics.add(cells, TICK, 1);
     Atomics.notify(cells, TICK); // wakes the coordinator's progress watch, if any (a no-op inline)
+    if (SPREAD && first) waitForOthers(cells);
   }
 }
 

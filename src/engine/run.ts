@@ -8,7 +8,7 @@ import { type Layout, byteExtent } from '../layout.js';
 import { ADVICE, native } from '../native.js';
 import { runTask } from './execute.cjs';
 import { checkThreads, poolThreads, runOnPool } from './pool.js';
-import { CONTROL_BYTES, DONE, STOP, TICK, type Task, type TaskResult } from './tasks.cjs';
+import { CONTROL_BYTES, DONE, STOP, THREADS, TICK, WORKERS, type Task, type TaskResult } from './tasks.cjs';
 
 /** Options every parallel call takes. */
 export interface RunOptions {
@@ -44,6 +44,14 @@ export function threadsFor(opts: RunOptions): number {
   return Math.min(opts.threads ?? poolThreads(), poolThreads());
 }
 
+/** What the last pool call ran on: threads that ran blocks, and its blocks (tests check both). */
+let last = { workers: 0, blocks: 0 };
+
+/** @internal The threads and blocks of the last pool call that settled. */
+export function lastPoolCall(): { workers: number; blocks: number } {
+  return { ...last };
+}
+
 function abortError(signal: AbortSignal): NdmmapError {
   const e = new NdmmapError('ABORT_ERR', 'The operation was aborted', { cause: signal.reason });
   e.name = 'AbortError';
@@ -74,20 +82,42 @@ export function runsInline(totalBytes: number): boolean {
 const freeOut: ArrayBuffer[] = [];
 const freeControl: ArrayBuffer[] = [];
 const INLINE_OUT = 64 * 1024;
+/**
+ * Shared buffers of finished pool calls, kept for the next ones: a fresh SharedArrayBuffer of a few
+ * MiB (the partial states of an axis reduction) costs its page faults in the workers on every call.
+ * Kernels write every state slot a call reads, so a reused buffer needs no clearing.
+ */
+const freeShared: SharedArrayBuffer[] = [];
+/** Keep at most this many bytes of idle shared buffers. */
+const SHARED_KEEP_BYTES = 64 * 2 ** 20;
 
 /**
  * A buffer for a call's partial states: shared for a pool call, or (inline) one from the free list,
  * handed back with releaseCallBuffer() when the call is over.
  */
 export function callBuffer(bytes: number, inline: boolean): SharedArrayBuffer | ArrayBuffer {
-  if (!inline) return new SharedArrayBuffer(bytes);
+  if (!inline) {
+    // the smallest idle buffer that holds it, if not much larger
+    let best = -1;
+    for (let i = 0; i < freeShared.length; i++) {
+      const n = freeShared[i].byteLength;
+      if (n >= bytes && n <= 4 * bytes + INLINE_OUT && (best < 0 || n < freeShared[best].byteLength)) best = i;
+    }
+    return best >= 0 ? freeShared.splice(best, 1)[0] : new SharedArrayBuffer(bytes);
+  }
   const b = freeOut.pop();
   return b !== undefined && b.byteLength >= bytes ? b : new ArrayBuffer(Math.max(bytes, INLINE_OUT));
 }
 
-/** Give an inline call's buffer back (pool buffers are left to the garbage collector). */
+/** Give a call's buffer back once no worker touches it any more (the call has settled). */
 export function releaseCallBuffer(b: SharedArrayBuffer | ArrayBuffer): void {
-  if (b instanceof ArrayBuffer && freeOut.length < 8) freeOut.push(b);
+  if (b instanceof ArrayBuffer) {
+    if (freeOut.length < 8) freeOut.push(b);
+    return;
+  }
+  let held = b.byteLength;
+  for (const x of freeShared) held += x.byteLength;
+  if (held <= SHARED_KEEP_BYTES && freeShared.length < 8) freeShared.push(b);
 }
 
 /** Zeroed control cells for one call. */
@@ -132,6 +162,7 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
   };
   const threads = Math.min(threadsFor(opts), task.blocks.length);
   if (threads === 0) { onProgress?.({ doneBytes: 0, totalBytes }); return; }
+  Atomics.store(cells, THREADS, threads);
   await new Promise<void>((resolve, reject) => {
     let running = threads;
     let finished = false;
@@ -141,6 +172,7 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     const settle = (): void => {
       if (finished || running > 0) return;
       finished = true;
+      last = { workers: Atomics.load(cells, WORKERS), blocks: task.blocks.length };
       if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.normal);
       Atomics.notify(cells, TICK); // release the progress watch
       signal?.removeEventListener('abort', onAbort);

@@ -136,7 +136,7 @@ export type TaskResult = null | { error: { code: string; message: string; syscal
  * Shared control cells of one call: every worker claims the next block index with Atomics.add, so
  * threads balance themselves with no round trip per block; `stop` ends the call at a block boundary.
  */
-export const CONTROL_BYTES = 24;
+export const CONTROL_BYTES = 32;
 /** Int32 index: next unclaimed block. */
 export const NEXT = 0;
 /** Int32 index: non-zero once the call is aborted or failed. */
@@ -145,3 +145,7 @@ export const STOP = 1;
 export const DONE = 1;
 /** Int32 index: bumped and notified after each block, so the coordinator can report progress. */
 export const TICK = 4;
+/** Int32 index: threads that ran at least one block of the call (each adds 1 at its first block). */
+export const WORKERS = 5;
+/** Int32 index: threads the call was posted to (0 inline). */
+export const THREADS = 6;
