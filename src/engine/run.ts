@@ -6,9 +6,9 @@
 import { NdmmapError, fail, show } from '../errors.js';
 import { type Layout, byteExtent } from '../layout.js';
 import { ADVICE, native } from '../native.js';
-import { runTask } from './execute.cjs';
-import { checkThreads, poolThreads, runOnPool } from './pool.js';
-import { CONTROL_BYTES, DONE, STOP, THREADS, TICK, WORKERS, type Task, type TaskResult } from './tasks.cjs';
+import { helpOnce, runTask } from './execute.cjs';
+import { checkThreads, markPoolReady, poolReady, poolThreads, runOnPool } from './pool.js';
+import { CONTROL_BYTES, DONE, NEXT, STOP, THREADS, TICK, WORKERS, type Task, type TaskResult } from './tasks.cjs';
 
 /** Options every parallel call takes. */
 export interface RunOptions {
@@ -59,7 +59,7 @@ function abortError(signal: AbortSignal): NdmmapError {
 }
 
 /** madvise the input's byte range; a hint, so failures are ignored. */
-function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: number): void {
+function hint(task: Exclude<Task, { kind: 'crash' | 'warmup' }>, input: Layout, advice: number): void {
   const id = task.kind === 'apply' ? task.hintId : task.kind === 'reduce' || task.kind === 'dist' ? task.operands[0][0] : undefined;
   const [lo, hi] = byteExtent(input);
   if (id === undefined || hi <= lo) return;
@@ -129,7 +129,7 @@ export function newControl(inline: boolean): SharedArrayBuffer | ArrayBuffer {
 }
 
 /** Run an inline call now, on this thread; its progress report comes once, at the end. */
-export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions = {}): void {
+export function runInline(task: Exclude<Task, { kind: 'crash' | 'warmup' }>, totalBytes: number, opts: RunOptions = {}): void {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
   try {
@@ -144,9 +144,12 @@ export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: nu
  * Run a call described by `task` (its blocks total `totalBytes`) on the pool, honouring threads,
  * progress and abort. An abort or a failure stops every worker at its next block boundary; the
  * promise settles only after the last running block has returned, so a call never settles while a
- * worker still touches its data.
+ * worker still touches its data. While the pool's threads are still starting (the first call of a
+ * process), this thread runs blocks too, one per turn of the event loop, until one of them joins:
+ * a small first call is done before the threads are up, a large one has a head start; the call then
+ * settles once every block is done, without waiting for threads that found nothing left.
  */
-export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions, input?: Layout): Promise<void> {
+export async function runCall(task: Exclude<Task, { kind: 'crash' | 'warmup' }>, totalBytes: number, opts: RunOptions, input?: Layout): Promise<void> {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
   if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.sequential);
@@ -170,9 +173,12 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     // Settle only when no worker touches the call's data any more: an abort or a failure stops the
     // others at their next block, and the promise waits for that.
     const settle = (): void => {
-      if (finished || running > 0) return;
+      if (finished) return;
+      // every block done: threads that start now find none left and touch nothing
+      if (running > 0 && !(failure === undefined && Atomics.load(cells, TICK) >= task.blocks.length)) return;
       finished = true;
       last = { workers: Atomics.load(cells, WORKERS), blocks: task.blocks.length };
+      if (last.workers > 0) markPoolReady();
       if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.normal);
       Atomics.notify(cells, TICK); // release the progress watch
       signal?.removeEventListener('abort', onAbort);
@@ -202,6 +208,15 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
       }
     };
     if (onProgress !== undefined) void watch();
+    // A cold pool: run blocks here, a turn of the event loop each, until a pool thread has joined.
+    const help = (): void => {
+      if (finished || failure !== undefined || Atomics.load(cells, WORKERS) > 0 || Atomics.load(cells, STOP) !== 0 ||
+          Atomics.load(cells, NEXT) >= task.blocks.length) return;
+      try { unwrap(helpOnce(task)); } catch (e) { end(e); return; }
+      settle();
+      setImmediate(help);
+    };
+    if (!poolReady()) setImmediate(help);
     for (let t = 0; t < threads; t++) {
       runOnPool<TaskResult>(task).then(
         (r) => {

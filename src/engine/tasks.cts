@@ -127,7 +127,13 @@ export interface DistTask extends Omit<ReduceTask, 'kind' | 'out' | 'outLength' 
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask;
+/**
+ * warmup(): every worker takes one (int32 cell 0 counts arrivals) and holds it until `threads` have
+ * arrived, so each of the pool's workers gets one: it has loaded the addon by the time it runs it.
+ */
+export interface WarmupTask { kind: 'warmup'; control: SharedArrayBuffer; threads: number }
+
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };
@@ -149,3 +155,5 @@ export const TICK = 4;
 export const WORKERS = 5;
 /** Int32 index: threads the call was posted to (0 inline). */
 export const THREADS = 6;
+/** Int32 index: pool threads that have started the call's task (blocks left or not). */
+export const ARRIVED = 7;

@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memmap, shutdown, type MemMap, type NDResult } from '../../dist/src/index.js';
+import { memmap, setThreads, shutdown, warmup, type MemMap, type NDResult } from '../../dist/src/index.js';
 import { lastPoolCall } from '../../dist/src/engine/run.js';
+import { poolReady } from '../../dist/src/engine/pool.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
 // Workers started from here on hold back after their first block until the call's other thread has
@@ -141,8 +142,9 @@ describe('progress, abort and out', () => {
     const ac = new AbortController();
     let reports = 0;
     // Abort on the first report or on the next turn of the event loop, whichever comes first: either
-    // way the call (tens of ms on one thread) is mid-run, and no report follows the abort.
-    const p = big.var({ signal: ac.signal, threads: 1, onProgress: () => { reports++; ac.abort(); } });
+    // way the call (tens of ms on one thread: an expression of transcendentals, so that even a busy
+    // machine's event loop turns before it ends) is mid-run, and no report follows the abort.
+    const p = big.var({ expr: 'exp(sin(x)) + cos(x)', signal: ac.signal, threads: 1, onProgress: () => { reports++; ac.abort(); } });
     setImmediate(() => ac.abort());
     await expect(p).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
     expect(reports).toBeLessThanOrEqual(1);
@@ -177,6 +179,34 @@ describe('progress, abort and out', () => {
     await expect(big.sum({ axis: 1 })).rejects.toMatchObject({ code: 'ERR_NDMMAP_AXIS', message: 'axis 1 is out of bounds for array of dimension 1' });
     await expect(big.var({ ddof: NaN })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: 'ddof must be a number, got NaN' });
     await expect(big.sum({ onProgress: 3 as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: 'onProgress must be a function' });
+  });
+});
+
+describe('a starting pool', () => {
+  it('the first calls of a new pool run blocks on the calling thread until a worker joins: same bits', async () => {
+    const want = await big.sum({ threads: 1 });
+    const wantAxis = (await big2d.argmin({ axis: 0, threads: 1 })) as NDResult;
+    for (let round = 0; round < 3; round++) {
+      setThreads(2); // a new pool: its threads start with the next call
+      expect(poolReady()).toBe(false);
+      expect(Object.is(await big.sum(), want)).toBe(true);
+      const ran = lastPoolCall();
+      expect(ran.blocks).toBe(10);
+      expect(ran.workers).toBeLessThanOrEqual(2); // 0 when this thread ran every block first
+      expect([...((await big2d.argmin({ axis: 0 })) as NDResult).data]).toEqual([...wantAxis.data]);
+    }
+  });
+
+  it('warmup() starts every thread of the pool and resolves when they are up', async () => {
+    setThreads(2);
+    expect(poolReady()).toBe(false);
+    await warmup();
+    expect(poolReady()).toBe(true);
+    await warmup(); // again: nothing to start
+    const two = await big.sum({ threads: 2 });
+    expect(Object.is(two, await big.sum({ threads: 1 }))).toBe(true);
+    await shutdown();
+    expect(poolReady()).toBe(false);
   });
 });
 
