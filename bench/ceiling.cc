@@ -2,8 +2,9 @@
 // The engine is measured against this in the same run (bench/run.mjs).
 //   sum:   8-accumulator sum of the mapping, read-only (the reductions' ceiling)
 //   apply: the fused in-place loop p[i] = p[i] * 2 + 1 over a shared writable mapping (apply's ceiling)
+//   mul:   p[i] *= 2 in place over a shared writable mapping (the plainest write loop)
 // Build: g++ -O3 -std=c++17 -pthread bench/ceiling.cc -o build/ceiling
-// Run:   build/ceiling FILE THREADS REPEATS [sum|apply] -> one JSON line: median and best GB/s of
+// Run:   build/ceiling FILE THREADS REPEATS [sum|apply|mul] -> one JSON line: median and best GB/s of
 //        REPEATS runs after one warm-up run (which pays the page-table faults, as the engine's warm-up
 //        does). GB/s counts the file's bytes once per run, as the engine's figures do.
 #include <fcntl.h>
@@ -33,9 +34,16 @@ static double ApplyRange(double* p, size_t n) {
   return 0;
 }
 
+static double MulRange(double* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) p[i] *= 2;
+  return 0;
+}
+
 int main(int argc, char** argv) {
-  if (argc < 4) { std::fprintf(stderr, "usage: ceiling FILE THREADS REPEATS [sum|apply]\n"); return 2; }
-  bool apply = argc > 4 && std::strcmp(argv[4], "apply") == 0;
+  if (argc < 4) { std::fprintf(stderr, "usage: ceiling FILE THREADS REPEATS [sum|apply|mul]\n"); return 2; }
+  const char* mode = argc > 4 ? argv[4] : "sum";
+  bool mul = std::strcmp(mode, "mul") == 0;
+  bool apply = mul || std::strcmp(mode, "apply") == 0;
   int fd = open(argv[1], apply ? O_RDWR : O_RDONLY);
   if (fd < 0) { std::perror("open"); return 1; }
   struct stat st;
@@ -54,7 +62,7 @@ int main(int argc, char** argv) {
     for (int t = 0; t < threads; ++t)
       ts.emplace_back([&, t] {
         size_t a = n * t / threads, b = n * (t + 1) / threads;
-        part[t] = apply ? ApplyRange(p + a, b - a) : SumRange(p + a, b - a);
+        part[t] = mul ? MulRange(p + a, b - a) : apply ? ApplyRange(p + a, b - a) : SumRange(p + a, b - a);
       });
     for (auto& t : ts) t.join();
     double s = 0;
@@ -65,7 +73,7 @@ int main(int argc, char** argv) {
   }
   std::sort(rates.begin(), rates.end());
   std::printf("{\"threads\":%d,\"mode\":\"%s\",\"gbps\":%.3f,\"best\":%.3f,\"sum\":%.17g}\n", threads,
-              apply ? "apply" : "sum", rates[rates.size() / 2], rates.back(), total);
+              mul ? "mul" : apply ? "apply" : "sum", rates[rates.size() / 2], rates.back(), total);
   munmap(m, bytes);
   close(fd);
   return 0;

@@ -44,7 +44,7 @@ export function numpy(file, dtype, shape, op, repeats = 5, ...extra) {
 
 /**
  * The native ceiling (bench/ceiling.cc): plain C++ threads summing the mapping (`mode` 'sum'), or
- * running the fused loop p[i] = p[i] * 2 + 1 over it in place ('apply'), in GB/s — the median of 5
+ * running the fused loop p[i] = p[i] * 2 + 1 over it in place ('apply'), or p[i] *= 2 ('mul'), in GB/s — the median of 5
  * warm runs, the same statistic tinybench gives for the engine.
  */
 export function ceiling(file, threads, mode = 'sum') {

@@ -5,6 +5,9 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
     standardise (FILE a .npy; EXTRA: mu.npy sd.npy): a -= mu; a /= sd, in place
     fill_sin (FILE created anew each repeat): a[k:k+n] = np.sin(np.arange(k, k+n) * 1e-6), chunks of 2**22
     fn:NAME[:AXIS] numpy's np.NAME(a) (or np.NAME(a, axis=AXIS)), e.g. fn:nanmean, fn:count_nonzero, fn:sum:0
+    fns:AXIS:NAME,NAME,... each np.NAME(a, axis=AXIS) in turn (AXIS: N for None, 0, -1, 0+1 for a tuple),
+        REPEATS times each; prints {"each": {NAME: [seconds] or null when numpy refuses}}
+    matvec (EXTRA: v.npy): a @ v
     sqsum1: (a * a).sum(axis=1)
 """
 import json
@@ -23,9 +26,29 @@ def main():
     shape = tuple(int(s) for s in shape.split(','))
     times = []
     result = None
+    if op == 'matvec':
+        v = np.load(extra[0])
     if op == 'standardise':
         a = np.load(path, mmap_mode='r+')
         mu, sd = np.load(extra[0]), np.load(extra[1])
+    elif op.startswith('fns:'):
+        a = np.memmap(path, dtype=dtype, mode='r', shape=shape)
+        _, ax, names = op.split(':')
+        axis = None if ax == 'N' else tuple(int(x) for x in ax.split('+')) if '+' in ax else int(ax)
+        each = {}
+        for name in names.split(','):
+            f = getattr(np, name)
+            try:
+                secs = []
+                for _ in range(int(repeats)):
+                    t = time.perf_counter()
+                    f(a, axis=axis)
+                    secs.append(time.perf_counter() - t)
+                each[name] = secs
+            except (TypeError, ValueError):
+                each[name] = None
+        print(json.dumps({'op': op, 'each': each}))
+        return
     elif op != 'fill_sin':
         mode = 'r+' if op.startswith('apply') else 'r'
         a = np.load(path, mmap_mode=mode) if path.endswith('.npy') else np.memmap(path, dtype=dtype, mode=mode, shape=shape)
@@ -66,6 +89,8 @@ def main():
             f = getattr(np, parts[1])
             result = f(a) if len(parts) == 2 else f(a, axis=int(parts[2]))
             result = np.asarray(result).ravel()[:3]
+        elif op == 'matvec':
+            result = (a @ v)[:3]
         elif op == 'sqsum1':
             result = (a * a).sum(axis=1)[:3]
         else:

@@ -12,7 +12,7 @@ import { findRedisServer } from '../scripts/local-redis.mjs';
 // distributed.mjs needs a local redis-server (Debian: apt-get install -y redis-server)
 const HAVE_REDIS = findRedisServer() !== undefined;
 if (!HAVE_REDIS) process.stderr.write('redis-server not found: skipping bench/distributed.mjs\n');
-const ALL = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'cold', 'reductions', 'embed', 'dist', ...(HAVE_REDIS ? ['distributed'] : [])];
+const ALL = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'startup', 'cold', 'reductions', 'embed', 'dist', ...(HAVE_REDIS ? ['distributed'] : [])];
 // BENCH_ONLY=reductions,small runs those files and replaces only their section of BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const files = ONLY ?? ALL;
@@ -58,11 +58,16 @@ const lines = [
   '| operation | pool ÷ 1 thread | pool ÷ native ceiling | pool ÷ numpy | pool GB/s |',
   '|---|---|---|---|---|',
 ];
-for (const op of ops.filter((o) => first(o)?.pool !== undefined && first(o)?.dd === undefined && first(o)?.sumf8 === undefined && first(o)?.axisNone === undefined)) {
+for (const op of ops.filter((o) => first(o)?.pool !== undefined && first(o)?.dd === undefined && first(o)?.sumf8 === undefined && first(o)?.axisNone === undefined && first(o)?.extra_ms === undefined)) {
   lines.push(`| ${op} | ${stat(op, ratio('pool', 'one'))} | ${stat(op, ratio('pool', 'ceiling'))} | ${stat(op, ratio('pool', 'numpy'))} | ${stat(op, val('pool'), 1, '')} |`);
 }
 lines.push('', '| cold read (page cache dropped) | ndmmap sum ÷ dd | ndmmap GB/s | dd GB/s |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.dd !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('pool', 'dd'))} | ${stat(op, val('pool'), 2, '')} | ${stat(op, val('dd'), 2, '')} |`);
+if (ops.some((o) => first(o)?.extra_ms !== undefined)) {
+  lines.push('', '| start-up (median of fresh processes) | first call − steady call, ms | first call ms | steady call ms | warmup() ms |', '|---|---|---|---|---|');
+  for (const op of ops.filter((o) => first(o)?.extra_ms !== undefined))
+    lines.push(`| ${op} | ${stat(op, val('extra_ms'), 1, '')} | ${stat(op, val('first_ms'), 1, '')} | ${stat(op, val('steady_ms'), 2, '')} | ${stat(op, val('warmup_ms'), 1, '')} |`);
+}
 lines.push('', '| small call | ndmmap ÷ plain JS loop | ndmmap µs | JS loop µs |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.ndmmap_us !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('ndmmap_us', 'js_loop_us'))} | ${stat(op, val('ndmmap_us'), 2, '')} | ${stat(op, val('js_loop_us'), 2, '')} |`);
 const embedOps = ops.filter((o) => first(o)?.embed && first(o)?.error === undefined);
@@ -92,7 +97,7 @@ if (HAVE_REDIS && files.includes('distributed')) {
     'opening the file, a partial state each way. Shard states are not cached in these runs (cacheTtl 0).');
 }
 lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summing the mapping with 8 accumulators, or for',
-  'the apply row running the fused loop `p[i] = p[i] * 2 + 1` over the same mapping in place (median of 5 warm runs,',
+  'the apply rows `p[i] *= 2` on 2 threads over the same mapping in place (the fused `p[i] = p[i] * 2 + 1` on its own row; median of 5 warm runs,',
   'taken before and after the engine in each round; the higher is used). ndmmap figures are tinybench medians after',
   'a warm-up call. numpy runs via `bench/numpy_ops.py` on the same file (median of its repeats): `a *= 2; a += 1` for',
   'the apply rows, `a -= mu; a /= sd` for the standardise row, a chunked `a[k:k+n] = np.sin(np.arange(k, k+n) * 1e-6)`',

@@ -222,9 +222,10 @@ void FetchRows(const EmbedArgs& a, int64_t r0, int64_t n, const T** rows, uint8_
 }
 
 template <class T>
-void KernelCall(const T* const* rows, int64_t n, const T* q, int64_t nq, int64_t D, int mode, T* out) {
-  if constexpr (sizeof(T) == 4) Isa().f32(rows, n, q, nq, D, mode, out);
-  else Isa().f64(rows, n, q, nq, D, mode, out);
+void KernelCall(const T* const* rows, int64_t n, const T* q, int64_t nq, int64_t D, int mode, T* out,
+                T* norms = nullptr) {
+  if constexpr (sizeof(T) == 4) Isa().f32(rows, n, q, nq, D, mode, out, norms);
+  else Isa().f64(rows, n, q, nq, D, mode, out, norms);
 }
 
 inline uint64_t ScoreKey(float s, bool largest, uint64_t* bits) {
@@ -266,7 +267,10 @@ void ScoreKeys(const double* v, int64_t n, bool largest, uint64_t* keys) {
 template <class T>
 int FloatBlock(const EmbedArgs& a) {
   const int64_t D = a.D, Q = a.Q;
-  int64_t tile = kTileBytes / (D * (int64_t)sizeof(T) + 1);
+  // Rows read in place need no scratch: a full tile (several rows read side by side) even when they
+  // are long; converted rows stay L2-sized.
+  const bool inPlace = a.aDtype == a.mode && !a.aSwap && a.colStride == (int64_t)sizeof(T);
+  int64_t tile = inPlace ? kMaxTile : kTileBytes / (D * (int64_t)sizeof(T) + 1);
   tile = tile < 1 ? 1 : tile > kMaxTile ? kMaxTile : tile;
   Scratch& s = ThreadScratch();
   s.rows.resize((size_t)(tile * D * (int64_t)sizeof(T)) + 64);
@@ -312,7 +316,9 @@ int FloatBlock(const EmbedArgs& a) {
       if (!any) continue;  // no row of the tile counts: skip reading and scoring it
     }
     FetchRows<T>(a, r0, n, rows, s.rows.data());
-    KernelCall<T>(rows, n, q, Q, D, l2 ? kScoreL2 : kScoreDot, sc);
+    // cosine of one query: the dots and the rows' norms from one read of each row
+    const bool fused = cosine && Q == 1;
+    KernelCall<T>(rows, n, q, Q, D, fused ? kScoreDotSelf : l2 ? kScoreL2 : kScoreDot, sc, sq);
     if (a.op == kEmbedDot) {
       uint8_t* dst = a.out + r0 * Q * storeItem;
       if (toStore == nullptr) toOut(reinterpret_cast<const uint8_t*>(sc), sizeof(T), n * Q, dst);
@@ -322,7 +328,7 @@ int FloatBlock(const EmbedArgs& a) {
       }
       continue;
     }
-    if (cosine) KernelCall<T>(rows, n, nullptr, 1, D, kScoreSelf, sq);
+    if (cosine && !fused) KernelCall<T>(rows, n, nullptr, 1, D, kScoreSelf, sq);
     // scores as the metric defines them, then their order keys, in straight loops (vectorised); only
     // keys at or below a query's current threshold reach its top-k state
     for (int64_t i = 0; i < n; ++i) {

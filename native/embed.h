@@ -75,14 +75,17 @@ int MergeTopK(const uint64_t* in, int64_t groups, int64_t outCount, int64_t k, u
 
 // The per-instruction-set score kernels (embed_isa.cc): out[r * nq + j] = score(row r, query j) for
 // contiguous rows and queries of D elements; score = dot (mode 0), squared distance (1), or each
-// row's squared norm (2: q unused, nq = 1).
+// row's squared norm (2: q unused, nq = 1); mode 3 (nq = 1) gives the dot in out[r] and the row's
+// squared norm in norms[r] from one read of the row (cosine search).
 struct EmbedIsa {
-  void (*f32)(const float* const* rows, int64_t nRows, const float* q, int64_t nq, int64_t D, int mode, float* out);
-  void (*f64)(const double* const* rows, int64_t nRows, const double* q, int64_t nq, int64_t D, int mode, double* out);
+  void (*f32)(const float* const* rows, int64_t nRows, const float* q, int64_t nq, int64_t D, int mode, float* out,
+              float* norms);
+  void (*f64)(const double* const* rows, int64_t nRows, const double* q, int64_t nq, int64_t D, int mode, double* out,
+              double* norms);
   // n contiguous little-endian elements of a narrow type (EmbedNarrow) to float32
   void (*widen)(const uint8_t* src, int type, int64_t n, float* dst);
 };
 enum EmbedNarrow : int { kEmbedHalf = 0, kEmbedI8, kEmbedU8, kEmbedI16, kEmbedU16 };
-enum ScoreMode : int { kScoreDot = 0, kScoreL2 = 1, kScoreSelf = 2 };
+enum ScoreMode : int { kScoreDot = 0, kScoreL2 = 1, kScoreSelf = 2, kScoreDotSelf = 3 };
 
 }  // namespace ndmmap

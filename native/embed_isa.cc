@@ -35,7 +35,7 @@ constexpr int kPairsF = 16, kPairsD = 8;
 constexpr int kPairsF = 4, kPairsD = 4;
 #endif
 
-enum Mode { kDot = 0, kL2 = 1, kSelf = 2 };
+enum Mode { kDot = 0, kL2 = 1, kSelf = 2, kDotSelf = 3 };
 
 template <class V> V LoadV(const void* p) { V v; std::memcpy(&v, p, sizeof v); return v; }
 
@@ -110,12 +110,13 @@ inline V Step(V x, V q, V acc) {
   else return Madd(x, q, acc);
 }
 
-// R rows x QT queries: out[r * step + j] = score(row r, query j).
+// R rows x QT queries: out[r * step + j] = score(row r, query j); kDotSelf (QT = 1) also sums each
+// row's squares into accumulators R..2R-1, stored in norms[r].
 template <class T, class V, int R, int QT, int M>
 inline void Tile(const T* const* rows, const T* q, const T (*qTail)[64 / sizeof(T)], int64_t D, int64_t full, int64_t tail,
-                 T* out, int64_t step) {
+                 T* out, int64_t step, T* norms = nullptr) {
   constexpr int64_t L = sizeof(V) / sizeof(T);
-  constexpr int P = R * QT;
+  constexpr int P = M == kDotSelf ? 2 * R : R * QT;
   V tot[P];
   for (int p = 0; p < P; ++p) tot[p] = V{};
   for (int64_t c0 = 0; c0 < full; c0 += kBlockLanes * L) {
@@ -128,7 +129,12 @@ inline void Tile(const T* const* rows, const T* q, const T (*qTail)[64 / sizeof(
         for (int j = 0; j < QT; ++j) qv[j] = LoadV<V>(q + j * D + i);
       for (int r = 0; r < R; ++r) {
         V x = LoadV<V>(rows[r] + i);
-        for (int j = 0; j < QT; ++j) acc[r * QT + j] = Step<V, M>(x, M == kSelf ? x : qv[j], acc[r * QT + j]);
+        if constexpr (M == kDotSelf) {
+          acc[r] = Madd(x, qv[0], acc[r]);
+          acc[R + r] = Madd(x, x, acc[R + r]);
+        } else {
+          for (int j = 0; j < QT; ++j) acc[r * QT + j] = Step<V, M>(x, M == kSelf ? x : qv[j], acc[r * QT + j]);
+        }
       }
     }
     for (int p = 0; p < P; ++p) tot[p] += acc[p];
@@ -139,23 +145,31 @@ inline void Tile(const T* const* rows, const T* q, const T (*qTail)[64 / sizeof(
       alignas(64) T xt[L] = {};
       std::memcpy(xt, rows[r] + full, (size_t)tail * sizeof(T));
       V x = LoadV<V>(xt);
-      for (int j = 0; j < QT; ++j) tot[r * QT + j] += Step<V, M>(x, M == kSelf ? x : LoadV<V>(qTail[j]), V{});
+      if constexpr (M == kDotSelf) {
+        tot[r] += Madd(x, LoadV<V>(qTail[0]), V{});
+        tot[R + r] += Madd(x, x, V{});
+      } else {
+        for (int j = 0; j < QT; ++j) tot[r * QT + j] += Step<V, M>(x, M == kSelf ? x : LoadV<V>(qTail[j]), V{});
+      }
     }
   }
+  alignas(64) T s[P];
   if constexpr (P == L) {
-    alignas(64) T s[L];
     V b = Butterfly(tot);
     std::memcpy(s, &b, sizeof b);
-    for (int r = 0; r < R; ++r)
-      for (int j = 0; j < QT; ++j) out[r * step + j] = s[r * QT + j];
+  } else {
+    for (int p = 0; p < P; ++p) s[p] = Hsum<T, V>(tot[p]);
+  }
+  if constexpr (M == kDotSelf) {
+    for (int r = 0; r < R; ++r) { out[r * step] = s[r]; norms[r] = s[R + r]; }
   } else {
     for (int r = 0; r < R; ++r)
-      for (int j = 0; j < QT; ++j) out[r * step + j] = Hsum<T, V>(tot[r * QT + j]);
+      for (int j = 0; j < QT; ++j) out[r * step + j] = s[r * QT + j];
   }
 }
 
 template <class T, class V, int R, int QT, int M>
-void Grid(const T* const* rows, int64_t nRows, const T* qs, int64_t nq, int64_t D, T* out) {
+void Grid(const T* const* rows, int64_t nRows, const T* qs, int64_t nq, int64_t D, T* out, T* norms = nullptr) {
   constexpr int64_t L = sizeof(V) / sizeof(T);
   const int64_t full = D / L * L, tail = D - full;
   alignas(64) T qt[kMaxQueries][L];
@@ -165,6 +179,11 @@ void Grid(const T* const* rows, int64_t nRows, const T* qs, int64_t nq, int64_t 
       if (tail > 0) std::memcpy(qt[j], qs + j * D + full, (size_t)tail * sizeof(T));  // qs may be null when D is 0
     }
   int64_t r = 0;
+  if constexpr (M == kDotSelf) {
+    for (; r + R <= nRows; r += R) Tile<T, V, R, 1, M>(rows + r, qs, qt, D, full, tail, out + r, 1, norms + r);
+    for (; r < nRows; ++r) Tile<T, V, 1, 1, M>(rows + r, qs, qt, D, full, tail, out + r, 1, norms + r);
+    return;
+  }
   for (; r + R <= nRows; r += R) {
     int64_t j = 0;
     for (; j + QT <= nq; j += QT) Tile<T, V, R, QT, M>(rows + r, qs + j * D, qt + j, D, full, tail, out + r * nq + j, nq);
@@ -176,22 +195,25 @@ void Grid(const T* const* rows, int64_t nRows, const T* qs, int64_t nq, int64_t 
 
 // The tile shape by query count: every pair's accumulator in a register, the most rows per load.
 template <class T, class V, int Pairs, int M>
-void Scores(const T* const* rows, int64_t n, const T* q, int64_t nq, int64_t D, T* out) {
-  if (M == kSelf || nq == 1) Grid<T, V, Pairs, 1, M>(rows, n, q, M == kSelf ? 1 : nq, D, out);
+void Scores(const T* const* rows, int64_t n, const T* q, int64_t nq, int64_t D, T* out, T* norms) {
+  if (M == kDotSelf) Grid<T, V, Pairs / 2, 1, M>(rows, n, q, 1, D, out, norms);  // two accumulators a row
+  else if (M == kSelf || nq == 1) Grid<T, V, Pairs, 1, M>(rows, n, q, M == kSelf ? 1 : nq, D, out);
   else if (nq < 4 || Pairs < 4) Grid<T, V, Pairs / 2, 2, M>(rows, n, q, nq, D, out);
   else Grid<T, V, Pairs / 4, 4, M>(rows, n, q, nq, D, out);
 }
 
-void F32(const float* const* rows, int64_t n, const float* q, int64_t nq, int64_t D, int mode, float* out) {
-  if (mode == kL2) Scores<float, VF, kPairsF, kL2>(rows, n, q, nq, D, out);
-  else if (mode == kSelf) Scores<float, VF, kPairsF, kSelf>(rows, n, q, nq, D, out);
-  else Scores<float, VF, kPairsF, kDot>(rows, n, q, nq, D, out);
+void F32(const float* const* rows, int64_t n, const float* q, int64_t nq, int64_t D, int mode, float* out, float* norms) {
+  if (mode == kL2) Scores<float, VF, kPairsF, kL2>(rows, n, q, nq, D, out, norms);
+  else if (mode == kSelf) Scores<float, VF, kPairsF, kSelf>(rows, n, q, nq, D, out, norms);
+  else if (mode == kDotSelf) Scores<float, VF, kPairsF, kDotSelf>(rows, n, q, nq, D, out, norms);
+  else Scores<float, VF, kPairsF, kDot>(rows, n, q, nq, D, out, norms);
 }
 
-void F64(const double* const* rows, int64_t n, const double* q, int64_t nq, int64_t D, int mode, double* out) {
-  if (mode == kL2) Scores<double, VD, kPairsD, kL2>(rows, n, q, nq, D, out);
-  else if (mode == kSelf) Scores<double, VD, kPairsD, kSelf>(rows, n, q, nq, D, out);
-  else Scores<double, VD, kPairsD, kDot>(rows, n, q, nq, D, out);
+void F64(const double* const* rows, int64_t n, const double* q, int64_t nq, int64_t D, int mode, double* out, double* norms) {
+  if (mode == kL2) Scores<double, VD, kPairsD, kL2>(rows, n, q, nq, D, out, norms);
+  else if (mode == kSelf) Scores<double, VD, kPairsD, kSelf>(rows, n, q, nq, D, out, norms);
+  else if (mode == kDotSelf) Scores<double, VD, kPairsD, kDotSelf>(rows, n, q, nq, D, out, norms);
+  else Scores<double, VD, kPairsD, kDot>(rows, n, q, nq, D, out, norms);
 }
 
 // Contiguous little-endian rows of narrow types widened to float32 (exactly: every float16, 8- and

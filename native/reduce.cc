@@ -72,6 +72,7 @@ struct Scratch {
   std::vector<double> run = std::vector<double>(kScratchRun / 8);
   std::vector<double> rows = std::vector<double>(kScratchRows / 8);
   std::vector<double> accs = std::vector<double>(kScratchAccs / 8 + 8);
+  std::vector<double> cols = std::vector<double>(kColArrays * kTileCols + 8);
   std::vector<uint8_t> typed = std::vector<uint8_t>(kScratchRun);
   std::vector<uint8_t> keep = std::vector<uint8_t>(kScratchRun / 8);
 };
@@ -196,6 +197,10 @@ uint8_t* ScratchRows() { return reinterpret_cast<uint8_t*>(ThreadScratch().rows.
 // 64-byte aligned: an accumulator slot is 64 bytes
 uint8_t* ScratchAccs() {
   uintptr_t p = reinterpret_cast<uintptr_t>(ThreadScratch().accs.data());
+  return reinterpret_cast<uint8_t*>((p + 63) & ~uintptr_t(63));
+}
+uint8_t* ScratchCols() {
+  uintptr_t p = reinterpret_cast<uintptr_t>(ThreadScratch().cols.data());
   return reinterpret_cast<uint8_t*>((p + 63) & ~uintptr_t(63));
 }
 

@@ -96,13 +96,19 @@ int Reduce(const ReduceArgs& a);
 int Combine(int kernel, int valueType, const double* param, const double* in, int64_t groups, int64_t outCount,
             double* out);
 
-// Per-thread scratch for the kernels (reduce.cc): a run of values, a group of rows, a stripe of states.
+// Per-thread scratch for the kernels (reduce.cc): a run of values, a group of gathered rows, a tile of
+// states (kTileCols of at most 64 bytes each), and the row kernels' per-column temporaries (kColArrays
+// arrays of kTileCols 8-byte cells). A tile of 16384 float64 columns is a 128 KiB row: rows that long
+// stream from memory nearly as fast as the whole file, and the temporaries stay in L2.
 constexpr int64_t kScratchRun = 64 * 1024;
-constexpr int64_t kScratchRows = 256 * 1024;
-constexpr int64_t kScratchAccs = 32 * 1024;
+constexpr int64_t kScratchRows = 512 * 1024;
+constexpr int64_t kTileCols = 16384;
+constexpr int64_t kScratchAccs = kTileCols * 64;
+constexpr int64_t kColArrays = 3;
 uint8_t* ScratchRun();
 uint8_t* ScratchRows();
 uint8_t* ScratchAccs();
+uint8_t* ScratchCols();
 // Materialises the values (and applies the mask) of a run of n <= 8192 elements whose
 // operand k starts at pos[k] with byte step step[k]: writes them, as a.valueType, to dst and returns
 // how many it wrote (fewer than n when a mask drops some).

@@ -13,7 +13,7 @@ export { average, type AverageOptions } from './engine/average.js';
 export { REDUCE_NAMES, type ReduceName } from './engine/reductions/index.js';
 export { type ReduceResult, type ResultFor } from './methods.js';
 export { type RunOptions } from './engine/run.js';
-export { setThreads, poolThreads, shutdown } from './engine/pool.js';
+export { setThreads, poolThreads, shutdown, warmup } from './engine/pool.js';
 export { openNpy, createNpy, type CreateNpyOptions } from './npy.js';
 export { apply, fill, type ApplyOptions, type PyFloat, type VarValue } from './engine/elementwise.js';
 export { combinePartials, PARTIAL_FORMAT, type PartialState, type PartialOptions } from './engine/partial.js';

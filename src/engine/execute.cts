@@ -12,7 +12,7 @@ import tasks = require('./tasks.cjs');
 type ReduceTask = tasks.ReduceTask;
 type ReduceBlock = tasks.ReduceBlock;
 const { native } = addon;
-const { DONE, NEXT, STOP, TICK } = tasks;
+const { ARRIVED, DONE, NEXT, STOP, THREADS, TICK, WORKERS } = tasks;
 
 /**
  * Test-only fault injection (NDMMAP_TEST_HOOKS=1): the first pool worker to claim a block while the
@@ -20,20 +20,49 @@ const { DONE, NEXT, STOP, TICK } = tasks;
  */
 const CRASH_FILE = process.env.NDMMAP_TEST_HOOKS === '1' && !wt.isMainThread ? process.env.NDMMAP_TEST_CRASH_FILE : undefined;
 
+/**
+ * Test-only (NDMMAP_TEST_SPREAD=1): a pool worker that ran its first block of a call waits (at most
+ * 2 s) until every thread the call was posted to has joined, so tests that compare thread counts
+ * know both threads ran blocks even on a machine too busy to wake the second one in time.
+ */
+const SPREAD = process.env.NDMMAP_TEST_SPREAD === '1' && !wt.isMainThread;
+
+function waitForOthers(cells: Int32Array): void {
+  const want = Atomics.load(cells, THREADS);
+  const until = Date.now() + 2000;
+  for (let n = Atomics.load(cells, ARRIVED); n < want && Date.now() < until && Atomics.load(cells, STOP) === 0; n = Atomics.load(cells, ARRIVED))
+    Atomics.wait(cells, ARRIVED, n, 5);
+}
+
 function maybeCrash(): void {
   if (CRASH_FILE === undefined) return;
   try { fs.unlinkSync(CRASH_FILE); } catch { return; } // another worker won the race, or no crash armed
   process.exit(70);
 }
 
+/** Blocks the current runTask may still claim: helpOnce() runs one, everything else runs to the end. */
+let budget = Infinity;
+/** Does this thread count in the call's WORKERS cell? (The coordinator helping a cold pool does not.) */
+let counted = true;
+
 /** Claim and run blocks until none are left or the call is stopped. */
 function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | ArrayBuffer, blocks: B[], run: (b: B) => void): void {
   const cells = new Int32Array(control);
   const done = new BigInt64Array(control);
-  for (;;) {
+  let joined = false;
+  if (SPREAD && counted) {
+    Atomics.add(cells, ARRIVED, 1);
+    Atomics.notify(cells, ARRIVED);
+  }
+  for (; budget > 0; budget--) {
     if (Atomics.load(cells, STOP) !== 0) return;
     const i = Atomics.add(cells, NEXT, 1);
     if (i >= blocks.length) return;
+    let first = false;
+    if (!joined && counted) {
+      joined = first = true;
+      Atomics.add(cells, WORKERS, 1);
+    }
     if (CRASH_FILE !== undefined) maybeCrash();
     try {
       run(blocks[i]);
@@ -44,6 +73,7 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
     Atomics.add(done, DONE, BigInt(blocks[i].bytes));
     Atomics.add(cells, TICK, 1);
     Atomics.notify(cells, TICK); // wakes the coordinator's progress watch, if any (a no-op inline)
+    if (SPREAD && first) waitForOthers(cells);
   }
 }
 
@@ -133,6 +163,30 @@ function runTopK(t: tasks.TopKTask): void {
   claimLoop(t.control, t.blocks, (b) => native.topk(topkDescriptor(t, b), out, t.k, t.largest));
 }
 
+/** Hold a warmup task until every worker has one (at most 10 s: a worker that never starts is not waited for). */
+function warm(t: tasks.WarmupTask): void {
+  const cells = new Int32Array(t.control);
+  Atomics.add(cells, 0, 1);
+  Atomics.notify(cells, 0);
+  const until = Date.now() + 10_000;
+  for (let n = Atomics.load(cells, 0); n < t.threads && Date.now() < until; n = Atomics.load(cells, 0)) Atomics.wait(cells, 0, n, 50);
+}
+
+/**
+ * Run at most one block of a pool call on this thread (the coordinator, while the pool's threads are
+ * still starting), without counting as one of the call's workers.
+ */
+export function helpOnce(t: tasks.Task): tasks.TaskResult {
+  budget = 1;
+  counted = false;
+  try {
+    return runTask(t);
+  } finally {
+    budget = Infinity;
+    counted = true;
+  }
+}
+
 /** Run one task on this thread; errors come back as data so their `code` survives the thread hop. */
 export function runTask(t: tasks.Task): tasks.TaskResult {
   try {
@@ -141,6 +195,7 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'embed') runEmbed(t);
     else if (t.kind === 'topk') runTopK(t);
     else if (t.kind === 'dist') runDist(t);
+    else if (t.kind === 'warmup') warm(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;
   } catch (err) {

@@ -13,8 +13,12 @@ import { type ReduceBlock } from './tasks.cjs';
  * balanced and progress is smooth.
  */
 export const CHUNK_BYTES = 4 * 2 ** 20;
-/** Partial states of one call stay below this (more groups would each hold every output's state). */
-const MAX_PARTIAL_BYTES = 64 * 2 ** 20;
+/**
+ * Partial states of one call stay below this (more groups would each hold every output's state): the
+ * states are written by the workers and merged on the calling thread, so an axis-0 reduction of a wide
+ * array gets fewer, larger blocks instead (still dozens for two threads to share).
+ */
+export const MAX_PARTIAL_BYTES = 16 * 2 ** 20;
 
 export interface ReducePlan {
   /** The kept dims (numpy's result shape without keepdims). */
@@ -87,7 +91,8 @@ export function planReduce(layouts: readonly Layout[], axes: readonly number[] |
   for (let chunk = chunkBytes; ; chunk *= 2) {
     const target = Math.max(1, Math.floor(chunk / bytesPerElem));
     split(plan, all, pos, indexBase, target, bytesPerElem, nOps);
-    if (plan.groups * outCount * stateBytes <= MAX_PARTIAL_BYTES || plan.blocks.length <= 1) return plan;
+    // one group holds every output once (the result's own size): only more groups are worth avoiding
+    if (plan.groups <= 1 || plan.groups * outCount * stateBytes <= MAX_PARTIAL_BYTES || plan.blocks.length <= 1) return plan;
     plan.blocks = [];
   }
 }

@@ -6,11 +6,14 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { fail, show } from '../errors.js';
+import { type WarmupTask } from './tasks.cjs';
 
 /** The built worker, CommonJS (dist/workers/task.cjs): workers never go through the ESM loader. */
 const WORKER = new URL('../../workers/task.cjs', import.meta.url);
 
 let pool: Piscina | undefined;
+/** Has a thread of the current pool run a task yet? (Until then calls also run blocks themselves.) */
+let ready = false;
 /** Tasks posted and not yet settled, including those of calls that already rejected (abort, failure). */
 const inflight = new Set<Promise<unknown>>();
 let threads = os.availableParallelism();
@@ -35,6 +38,16 @@ export function checkThreads(n: unknown): number {
   return n;
 }
 
+/** Have the pool's threads started (a thread ran a task, or warmup() resolved)? */
+export function poolReady(): boolean {
+  return ready && pool !== undefined;
+}
+
+/** A thread of the pool ran a task: it is up. */
+export function markPoolReady(): void {
+  if (pool !== undefined) ready = true;
+}
+
 /**
  * What callers use of the pool. Declared here so no public `.d.ts` imports piscina's types (with
  * `skipLibCheck: false` and a CommonJS tsconfig, a consumer would compile piscina's declarations).
@@ -47,6 +60,7 @@ export interface PoolHandle {
 /** The shared pool, started on first use. */
 export function getPool(): PoolHandle {
   if (pool === undefined) {
+    ready = false;
     pool = new Piscina({
       filename: WORKER.href,
       minThreads: threads,
@@ -58,6 +72,20 @@ export function getPool(): PoolHandle {
     pool.on('error', () => {});
   }
   return pool;
+}
+
+/**
+ * Start the worker pool now and resolve once every worker has loaded the engine, so that the first
+ * parallel call of a service does not pay for starting threads (tens of ms on a quiet machine, far
+ * more on a busy one). Optional: the pool otherwise starts with the first call over 512 KiB. Started
+ * workers do not keep the process alive.
+ * @example await warmup(); // once, while the service starts
+ */
+export async function warmup(): Promise<void> {
+  const n = threads;
+  const task: WarmupTask = { kind: 'warmup', control: new SharedArrayBuffer(4), threads: n };
+  await Promise.all(Array.from({ length: n }, () => runOnPool(task)));
+  markPoolReady();
 }
 
 /** Run one task on the pool, tracked so shutdown() can let it finish. */

@@ -149,7 +149,7 @@ export async function runPrepared(p: Prepared, opts: RunOptions): Promise<Float6
     else combined.set(states.subarray(0, combined.length));
     return combined;
   } finally {
-    if (inline) releaseCallBuffer(buf);
+    releaseCallBuffer(buf);
   }
 }
 

@@ -6,9 +6,9 @@
 import { NdmmapError, fail, show } from '../errors.js';
 import { type Layout, byteExtent } from '../layout.js';
 import { ADVICE, native } from '../native.js';
-import { runTask } from './execute.cjs';
-import { checkThreads, poolThreads, runOnPool } from './pool.js';
-import { CONTROL_BYTES, DONE, STOP, TICK, type Task, type TaskResult } from './tasks.cjs';
+import { helpOnce, runTask } from './execute.cjs';
+import { checkThreads, markPoolReady, poolReady, poolThreads, runOnPool } from './pool.js';
+import { CONTROL_BYTES, DONE, NEXT, STOP, THREADS, TICK, WORKERS, type Task, type TaskResult } from './tasks.cjs';
 
 /** Options every parallel call takes. */
 export interface RunOptions {
@@ -44,6 +44,14 @@ export function threadsFor(opts: RunOptions): number {
   return Math.min(opts.threads ?? poolThreads(), poolThreads());
 }
 
+/** What the last pool call ran on: threads that ran blocks, and its blocks (tests check both). */
+let last = { workers: 0, blocks: 0 };
+
+/** @internal The threads and blocks of the last pool call that settled. */
+export function lastPoolCall(): { workers: number; blocks: number } {
+  return { ...last };
+}
+
 function abortError(signal: AbortSignal): NdmmapError {
   const e = new NdmmapError('ABORT_ERR', 'The operation was aborted', { cause: signal.reason });
   e.name = 'AbortError';
@@ -51,7 +59,7 @@ function abortError(signal: AbortSignal): NdmmapError {
 }
 
 /** madvise the input's byte range; a hint, so failures are ignored. */
-function hint(task: Exclude<Task, { kind: 'crash' }>, input: Layout, advice: number): void {
+function hint(task: Exclude<Task, { kind: 'crash' | 'warmup' }>, input: Layout, advice: number): void {
   const id = task.kind === 'apply' ? task.hintId : task.kind === 'reduce' || task.kind === 'dist' ? task.operands[0][0] : undefined;
   const [lo, hi] = byteExtent(input);
   if (id === undefined || hi <= lo) return;
@@ -74,20 +82,42 @@ export function runsInline(totalBytes: number): boolean {
 const freeOut: ArrayBuffer[] = [];
 const freeControl: ArrayBuffer[] = [];
 const INLINE_OUT = 64 * 1024;
+/**
+ * Shared buffers of finished pool calls, kept for the next ones: a fresh SharedArrayBuffer of a few
+ * MiB (the partial states of an axis reduction) costs its page faults in the workers on every call.
+ * Kernels write every state slot a call reads, so a reused buffer needs no clearing.
+ */
+const freeShared: SharedArrayBuffer[] = [];
+/** Keep at most this many bytes of idle shared buffers. */
+const SHARED_KEEP_BYTES = 64 * 2 ** 20;
 
 /**
  * A buffer for a call's partial states: shared for a pool call, or (inline) one from the free list,
  * handed back with releaseCallBuffer() when the call is over.
  */
 export function callBuffer(bytes: number, inline: boolean): SharedArrayBuffer | ArrayBuffer {
-  if (!inline) return new SharedArrayBuffer(bytes);
+  if (!inline) {
+    // the smallest idle buffer that holds it, if not much larger
+    let best = -1;
+    for (let i = 0; i < freeShared.length; i++) {
+      const n = freeShared[i].byteLength;
+      if (n >= bytes && n <= 4 * bytes + INLINE_OUT && (best < 0 || n < freeShared[best].byteLength)) best = i;
+    }
+    return best >= 0 ? freeShared.splice(best, 1)[0] : new SharedArrayBuffer(bytes);
+  }
   const b = freeOut.pop();
   return b !== undefined && b.byteLength >= bytes ? b : new ArrayBuffer(Math.max(bytes, INLINE_OUT));
 }
 
-/** Give an inline call's buffer back (pool buffers are left to the garbage collector). */
+/** Give a call's buffer back once no worker touches it any more (the call has settled). */
 export function releaseCallBuffer(b: SharedArrayBuffer | ArrayBuffer): void {
-  if (b instanceof ArrayBuffer && freeOut.length < 8) freeOut.push(b);
+  if (b instanceof ArrayBuffer) {
+    if (freeOut.length < 8) freeOut.push(b);
+    return;
+  }
+  let held = b.byteLength;
+  for (const x of freeShared) held += x.byteLength;
+  if (held <= SHARED_KEEP_BYTES && freeShared.length < 8) freeShared.push(b);
 }
 
 /** Zeroed control cells for one call. */
@@ -99,7 +129,7 @@ export function newControl(inline: boolean): SharedArrayBuffer | ArrayBuffer {
 }
 
 /** Run an inline call now, on this thread; its progress report comes once, at the end. */
-export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions = {}): void {
+export function runInline(task: Exclude<Task, { kind: 'crash' | 'warmup' }>, totalBytes: number, opts: RunOptions = {}): void {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
   try {
@@ -114,9 +144,12 @@ export function runInline(task: Exclude<Task, { kind: 'crash' }>, totalBytes: nu
  * Run a call described by `task` (its blocks total `totalBytes`) on the pool, honouring threads,
  * progress and abort. An abort or a failure stops every worker at its next block boundary; the
  * promise settles only after the last running block has returned, so a call never settles while a
- * worker still touches its data.
+ * worker still touches its data. While the pool's threads are still starting (the first call of a
+ * process), this thread runs blocks too, one per turn of the event loop, until one of them joins:
+ * a small first call is done before the threads are up, a large one has a head start; the call then
+ * settles once every block is done, without waiting for threads that found nothing left.
  */
-export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes: number, opts: RunOptions, input?: Layout): Promise<void> {
+export async function runCall(task: Exclude<Task, { kind: 'crash' | 'warmup' }>, totalBytes: number, opts: RunOptions, input?: Layout): Promise<void> {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
   if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.sequential);
@@ -132,6 +165,7 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
   };
   const threads = Math.min(threadsFor(opts), task.blocks.length);
   if (threads === 0) { onProgress?.({ doneBytes: 0, totalBytes }); return; }
+  Atomics.store(cells, THREADS, threads);
   await new Promise<void>((resolve, reject) => {
     let running = threads;
     let finished = false;
@@ -139,8 +173,12 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
     // Settle only when no worker touches the call's data any more: an abort or a failure stops the
     // others at their next block, and the promise waits for that.
     const settle = (): void => {
-      if (finished || running > 0) return;
+      if (finished) return;
+      // every block done: threads that start now find none left and touch nothing
+      if (running > 0 && !(failure === undefined && Atomics.load(cells, TICK) >= task.blocks.length)) return;
       finished = true;
+      last = { workers: Atomics.load(cells, WORKERS), blocks: task.blocks.length };
+      if (last.workers > 0) markPoolReady();
       if (input !== undefined && totalBytes >= SEQUENTIAL_BYTES) hint(task, input, ADVICE.normal);
       Atomics.notify(cells, TICK); // release the progress watch
       signal?.removeEventListener('abort', onAbort);
@@ -170,6 +208,15 @@ export async function runCall(task: Exclude<Task, { kind: 'crash' }>, totalBytes
       }
     };
     if (onProgress !== undefined) void watch();
+    // A cold pool: run blocks here, a turn of the event loop each, until a pool thread has joined.
+    const help = (): void => {
+      if (finished || failure !== undefined || Atomics.load(cells, WORKERS) > 0 || Atomics.load(cells, STOP) !== 0 ||
+          Atomics.load(cells, NEXT) >= task.blocks.length) return;
+      try { unwrap(helpOnce(task)); } catch (e) { end(e); return; }
+      settle();
+      setImmediate(help);
+    };
+    if (!poolReady()) setImmediate(help);
     for (let t = 0; t < threads; t++) {
       runOnPool<TaskResult>(task).then(
         (r) => {

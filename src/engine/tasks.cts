@@ -136,7 +136,13 @@ export interface DistTask extends Omit<ReduceTask, 'kind' | 'out' | 'outLength' 
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask;
+/**
+ * warmup(): every worker takes one (int32 cell 0 counts arrivals) and holds it until `threads` have
+ * arrived, so each of the pool's workers gets one: it has loaded the addon by the time it runs it.
+ */
+export interface WarmupTask { kind: 'warmup'; control: SharedArrayBuffer; threads: number }
+
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };
@@ -145,7 +151,7 @@ export type TaskResult = null | { error: { code: string; message: string; syscal
  * Shared control cells of one call: every worker claims the next block index with Atomics.add, so
  * threads balance themselves with no round trip per block; `stop` ends the call at a block boundary.
  */
-export const CONTROL_BYTES = 24;
+export const CONTROL_BYTES = 32;
 /** Int32 index: next unclaimed block. */
 export const NEXT = 0;
 /** Int32 index: non-zero once the call is aborted or failed. */
@@ -154,3 +160,9 @@ export const STOP = 1;
 export const DONE = 1;
 /** Int32 index: bumped and notified after each block, so the coordinator can report progress. */
 export const TICK = 4;
+/** Int32 index: threads that ran at least one block of the call (each adds 1 at its first block). */
+export const WORKERS = 5;
+/** Int32 index: threads the call was posted to (0 inline). */
+export const THREADS = 6;
+/** Int32 index: pool threads that have started the call's task (blocks left or not). */
+export const ARRIVED = 7;

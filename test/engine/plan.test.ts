@@ -147,10 +147,13 @@ describe('planReduce(layout, axis)', () => {
     expect(plan.groups).toBe(2);
   });
 
-  it('partial states stay under 64 MiB: larger blocks rather than more groups', () => {
+  it('partial states stay under 16 MiB: larger blocks rather than more groups', () => {
     const plan = plan1(layout([4096, 2 ** 16]), 0);
-    expect(plan.groups * plan.outCount * 24).toBeLessThanOrEqual(64 * 2 ** 20);
-    expect(plan.groups).toBeGreaterThan(16);
+    expect(plan.groups * plan.outCount * 24).toBeLessThanOrEqual(16 * 2 ** 20);
+    expect(plan.groups).toBeGreaterThanOrEqual(8);
+    const square = plan1(layout([16384, 16384]), 0);
+    expect(square.groups * square.outCount * 24).toBeLessThanOrEqual(16 * 2 ** 20);
+    expect(square.blocks.length).toBeGreaterThanOrEqual(16);
     checkAxis(layout([40, 2 ** 12]), 0, 64);
   });
 

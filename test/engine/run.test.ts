@@ -5,9 +5,14 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memmap, shutdown, type MemMap, type NDResult } from '../../dist/src/index.js';
+import { memmap, setThreads, shutdown, warmup, type MemMap, type NDResult } from '../../dist/src/index.js';
+import { lastPoolCall } from '../../dist/src/engine/run.js';
+import { poolReady } from '../../dist/src/engine/pool.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
+// Workers started from here on hold back after their first block until the call's other thread has
+// joined (src/engine/execute.cts), so the two-thread runs compared below really use both threads.
+process.env.NDMMAP_TEST_SPREAD = '1';
 const tmp = tempDir('ndmmap-run-');
 let big: MemMap;      // 40 MiB float64, 1-D
 let big2d: MemMap;    // the same bytes as (5 * 2^18, 4) C
@@ -33,11 +38,21 @@ afterAll(async () => {
   tmp.remove();
 });
 
+/** f() on two threads, again until both threads ran blocks of it (one may take all on a busy machine). */
+async function onTwo<T>(f: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    const r = await f();
+    const ran = lastPoolCall();
+    expect(ran.blocks).toBeGreaterThan(2);
+    if (ran.workers === 2 || tries === 50) { expect(ran.workers).toBe(2); return r; }
+  }
+}
+
 describe('determinism', () => {
   it.each(['sum', 'mean', 'var', 'std', 'min', 'argmax'] as const)('%s over 40 MiB is bit-identical for 1 and 2 threads and across runs', async (op) => {
     const one = await big[op]({ threads: 1 });
-    const two = await big[op]({ threads: 2 });
-    const again = await big[op]({ threads: 2 });
+    const two = await onTwo(() => big[op]({ threads: 2 }));
+    const again = await onTwo(() => big[op]({ threads: 2 }));
     expect(Object.is(one, two)).toBe(true);
     expect(Object.is(two, again)).toBe(true);
     expect(typeof one).toBe('number');
@@ -59,7 +74,7 @@ describe('determinism', () => {
   it.each([0, 1])('axis %s over a 40 MiB 2-D view: same bytes for 1 and 2 threads', async (axis) => {
     for (const op of ['sum', 'var', 'argmin'] as const) {
       const one = (await big2d[op]({ axis, threads: 1 })) as NDResult;
-      const two = (await big2d[op]({ axis, threads: 2 })) as NDResult;
+      const two = (await onTwo(() => big2d[op]({ axis, threads: 2 }))) as NDResult;
       expect(two.shape).toEqual(one.shape);
       expect(Buffer.from(two.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
     }
@@ -166,6 +181,34 @@ describe('progress, abort and out', () => {
     await expect(big.sum({ axis: 1 })).rejects.toMatchObject({ code: 'ERR_NDMMAP_AXIS', message: 'axis 1 is out of bounds for array of dimension 1' });
     await expect(big.var({ ddof: NaN })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: 'ddof must be a number, got NaN' });
     await expect(big.sum({ onProgress: 3 as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: 'onProgress must be a function' });
+  });
+});
+
+describe('a starting pool', () => {
+  it('the first calls of a new pool run blocks on the calling thread until a worker joins: same bits', async () => {
+    const want = await big.sum({ threads: 1 });
+    const wantAxis = (await big2d.argmin({ axis: 0, threads: 1 })) as NDResult;
+    for (let round = 0; round < 3; round++) {
+      setThreads(2); // a new pool: its threads start with the next call
+      expect(poolReady()).toBe(false);
+      expect(Object.is(await big.sum(), want)).toBe(true);
+      const ran = lastPoolCall();
+      expect(ran.blocks).toBe(10);
+      expect(ran.workers).toBeLessThanOrEqual(2); // 0 when this thread ran every block first
+      expect([...((await big2d.argmin({ axis: 0 })) as NDResult).data]).toEqual([...wantAxis.data]);
+    }
+  });
+
+  it('warmup() starts every thread of the pool and resolves when they are up', async () => {
+    setThreads(2);
+    expect(poolReady()).toBe(false);
+    await warmup();
+    expect(poolReady()).toBe(true);
+    await warmup(); // again: nothing to start
+    const two = await big.sum({ threads: 2 });
+    expect(Object.is(two, await big.sum({ threads: 1 }))).toBe(true);
+    await shutdown();
+    expect(poolReady()).toBe(false);
   });
 });
 
