@@ -51,9 +51,12 @@ describe('worker faults', () => {
     const armed = path.join(dir, 'armed');
     const r = runChild(dir, 'midcall', `
       import fs from 'node:fs';
-      import { memmap, shutdown } from '$DIST/src/index.js';
+      import { memmap, shutdown, warmup } from '$DIST/src/index.js';
       import { native } from '$DIST/src/native.js';
       const arm = () => fs.writeFileSync(${JSON.stringify(armed)}, '');
+      // a warm pool: a cold one runs a call's blocks on the calling thread until its threads are up, and
+      // the armed crash would hit a later call
+      await warmup();
       const base = native.liveMappings();
       const a = memmap(${JSON.stringify(file)}, { dtype: 'float64', mode: 'r+' });
       const out = { injected: 0, rejected: [] };
