@@ -38,7 +38,10 @@ function run(cmd, args, env = process.env) {
 const built = rel('build/Release/ndmmap.node');
 if (fresh(dest)) {
   say(`${path.relative(root, dest)} is up to date`);
-} else if (process.env.NDMMAP_PREBUILD_CLEAN !== '1' && fresh(built)) {
+// NDMMAP_PREBUILD_FROM_BUILD=1 (test/package.test.ts): take build/Release's addon even when a native
+// source is newer: the test checks the package, and a compile here would rebuild build/ under the
+// other test files loading it (node-gyp rebuild deletes it first)
+} else if (process.env.NDMMAP_PREBUILD_CLEAN !== '1' && (fresh(built) || (process.env.NDMMAP_PREBUILD_FROM_BUILD === '1' && fs.existsSync(built)))) {
   fs.rmSync(dest, { force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(built, dest);

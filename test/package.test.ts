@@ -67,7 +67,9 @@ let packed: Packed;
 beforeAll(() => {
   // The prepack step itself (dist is already built by `npm test`'s tsc; --ignore-scripts keeps this
   // test from rewriting dist/ under the test files running beside it).
-  const pre = run(process.execPath, ['scripts/prebuild.mjs'], ROOT, process.env);
+  // NDMMAP_PREBUILD_FROM_BUILD: pack the addon the other tests load, never compile here (that would
+  // delete build/ under them)
+  const pre = run(process.execPath, ['scripts/prebuild.mjs'], ROOT, { ...process.env, NDMMAP_PREBUILD_FROM_BUILD: '1' });
   expect(pre.stderr).toMatch(/prebuild: prebuilds\/linux-x64\/ndmmap\.glibc\.node /);
   expect(pre.status).toBe(0);
   const r = run(process.execPath, [npmCli, 'pack', '--json', '--ignore-scripts', '--pack-destination', t.dir], ROOT, cleanEnv({}));
