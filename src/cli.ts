@@ -1,68 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `ndmmap` command: dispatch to src/cli/commands/, print one `ndmmap: <message>` line and exit
- * with 2 (usage) or 1 (runtime) on failure. Commands live in src/cli/commands/*.ts.
+ * The `ndmmap` binary: runs src/cli/main.ts on the process's arguments and sets the exit status.
  */
-import { fail } from './errors.js';
-import { shutdown } from './engine/pool.js';
-import { REDUCE_NAMES } from './engine/reductions/index.js';
-import { USAGE } from './cli/args.js';
-import { applyCommand } from './cli/commands/apply.js';
-import { create } from './cli/commands/create.js';
-import { demo } from './cli/commands/demo.js';
-import { info } from './cli/commands/info.js';
-import { mergeCommand } from './cli/commands/merge.js';
-import { dotCommand } from './cli/commands/dot.js';
-import { searchCommand } from './cli/commands/search.js';
-import { topkCommand } from './cli/commands/topk.js';
-import { REDUCE_COMMANDS } from './cli/commands/reduce.js';
-import { EXIT_USAGE, errorLine, exitCodeFor, watchOutput } from './cli/errors.js';
-import { HELP, QUANTILE_NAMES } from './cli/help.js';
-
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  info, create, demo, apply: applyCommand, merge: mergeCommand, dot: dotCommand, topk: topkCommand, search: searchCommand,
-  // the distributed commands load on use too: their modules (every mergeable operation's) stay out of a local run's start-up
-  submit: async (args) => (await import('./cli/commands/submit.js')).submitCommand(args),
-  worker: async (args) => (await import('./cli/commands/worker.js')).workerCommand(args),
-  // the distribution commands load on use: a reduction's start-up stays as short as it was
-  histogram: async (args) => (await import('./cli/commands/histogram.js')).histogramCommand(args),
-  bincount: async (args) => (await import('./cli/commands/bincount.js')).bincountCommand(args),
-  ...Object.fromEntries(REDUCE_COMMANDS.map((c) => [c.name, c.run])),
-  ...Object.fromEntries(QUANTILE_NAMES.map((name) => [name, async (args: string[]) => (await import('./cli/commands/quantile.js')).runQuantile(name, args)])),
-};
-/** The help page of a command (reductions share one, the quantile family another). */
-const helpOf = (cmd: string): string | undefined => HELP[REDUCE_NAMES.includes(cmd) ? 'reduce' : QUANTILE_NAMES.includes(cmd) ? 'quantile' : cmd];
-
-/**
- * Run the CLI on `argv` (without node and the script); resolves to the exit status.
- * @example process.exitCode = await main(['sum', 'data.npy', '--json']);
- */
-export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (cmd === undefined) {
-    process.stderr.write(HELP.main);
-    return EXIT_USAGE;
-  }
-  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write((rest[0] === undefined ? undefined : helpOf(rest[0])) ?? HELP.main);
-    return 0;
-  }
-  try {
-    const run = COMMANDS[cmd];
-    if (run === undefined) fail(USAGE, `unknown command '${cmd}' (commands: info, ${REDUCE_NAMES.join(', ')}, ${QUANTILE_NAMES.join(', ')}, histogram, bincount, dot, topk, search, create, apply, merge, submit, worker, demo)`);
-    if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(helpOf(cmd) ?? HELP.main);
-      return 0;
-    }
-    await run(rest);
-    return 0;
-  } catch (err) {
-    process.stderr.write(errorLine(err) + '\n');
-    return exitCodeFor(err);
-  } finally {
-    await shutdown();
-  }
-}
+import { watchOutput } from './cli/errors.js';
+import { main } from './cli/main.js';
 
 const output = watchOutput(process.stdout, process.stderr);
 const status = await main(process.argv.slice(2));

@@ -1,10 +1,15 @@
 /**
- * Driving the built binary (dist/src/cli.js) as a child process, as users run it.
+ * Driving the CLI. `ndmmap(args)` runs dist/src/cli/main.js's `main(args)` in a worker thread of this
+ * process (no process start-up, no module loading: a run costs what the command costs), with stdout,
+ * stderr and the exit status captured as a child process would give them. A real process of the built
+ * binary (dist/src/cli.js), as users run it, when the test needs one: `{ process: true }`, stdin
+ * (`input`), or an environment variable read at load time (the addon's, the test hooks').
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
 export const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 export const CLI = path.join(ROOT, 'dist/src/cli.js');
@@ -12,16 +17,53 @@ export const FIX = path.join(ROOT, 'test/fixtures');
 
 export interface Run { status: number | null; stdout: string; stderr: string }
 
-/** Run `ndmmap ...args` synchronously. */
-export function ndmmap(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+/** How to run: `process` forces a child process; `input` is its stdin; `env` adds to (or, undefined, removes from) the environment. */
+export interface RunOptions { input?: string; env?: NodeJS.ProcessEnv; process?: boolean }
+
+/** Variables the CLI reads when a command runs (so a run in this process can set them for the call). */
+const CALL_TIME_ENV = /^(JOB_COMPLETION_INDEX|NDMMAP_SHARDS|SLURM_ARRAY_TASK_\w+|TMPDIR|NDMMAP_DEMO_SIZE_MIB)$/;
+const inProcess = (opts: RunOptions): boolean =>
+  !opts.process && opts.input === undefined && Object.keys(opts.env ?? {}).every((k) => CALL_TIME_ENV.test(k));
+
+let cli: { worker: Worker; port: MessagePort; next: number; waiting: Map<number, (r: Run) => void> } | undefined;
+/** The worker thread running the CLI, started on first use; it never keeps the test process alive. */
+function cliWorker(): NonNullable<typeof cli> {
+  if (cli !== undefined) return cli;
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(new URL('./cli-worker.mjs', import.meta.url), {
+    workerData: { main: new URL('../../dist/src/cli/main.js', import.meta.url).href, port: port2 }, transferList: [port2],
+  });
+  worker.unref();
+  const c = { worker, port: port1, next: 0, waiting: new Map<number, (r: Run) => void>() };
+  worker.on('message', (r: Run & { id: number }) => { c.waiting.get(r.id)?.({ status: r.status, stdout: r.stdout, stderr: r.stderr }); c.waiting.delete(r.id); });
+  cli = c;
+  return c;
+}
+
+/** Run `ndmmap ...args` synchronously (in this process's CLI worker unless `opts` needs a real process). */
+export function ndmmap(args: string[], opts: RunOptions = {}): Run {
+  if (inProcess(opts)) {
+    const c = cliWorker();
+    const sab = new SharedArrayBuffer(4);
+    c.worker.postMessage({ id: c.next++, args, env: opts.env, sab });
+    // 5 minutes: a hung command fails the test instead of blocking it forever
+    if (Atomics.wait(new Int32Array(sab), 0, 0, 300_000) === 'timed-out') throw new Error(`ndmmap ${args.join(' ')}: no answer in 300 s`);
+    const r = receiveMessageOnPort(c.port)!.message as Run;
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, ...opts.env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Run `ndmmap ...args` without blocking, so many runs overlap. */
-export function ndmmapAsync(args: string[]): Promise<Run> {
+/** Run `ndmmap ...args` without blocking (runs in the CLI worker queue up; real processes overlap). */
+export function ndmmapAsync(args: string[], opts: RunOptions = {}): Promise<Run> {
+  if (inProcess(opts)) {
+    const c = cliWorker();
+    const id = c.next++;
+    return new Promise((resolve) => { c.waiting.set(id, resolve); c.worker.postMessage({ id, args, env: opts.env }); });
+  }
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
     let stdout = '', stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
     p.stderr.on('data', (d) => { stderr += d; });

@@ -19,7 +19,7 @@ describe('pool teardown', () => {
   it('`ndmmap sum FILE --threads 1 --json` 500 times: every run exits 0 with the right answer', async () => {
     const want = Array.from({ length: 2 ** 17 }, (_, i) => i % 7).reduce((a, b) => a + b, 0);
     const runs = await pool(Array.from({ length: 500 }, (_, i) => i), 4, () =>
-      ndmmapAsync(['sum', file, '--dtype', 'f8', '--threads', '1', '--json']));
+      ndmmapAsync(['sum', file, '--dtype', 'f8', '--threads', '1', '--json'], { process: true }));
     const bad = runs.filter((r) => r.status !== 0 || JSON.parse(r.stdout).result !== want);
     expect(bad.map((r) => `${r.status} ${r.stderr.slice(0, 200)}`)).toEqual([]);
   }, 300_000);
