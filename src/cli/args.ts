@@ -1,90 +1,37 @@
 /**
- * Command-line parsing on `node:util` parseArgs: per-command option tables, numbers and shapes
+ * Command-line parsing on `node:util` parseArgs: a command's option table (src/cli/commands/), numbers and shapes
  * checked with the library's error codes, so every bad argument is a usage error (exit 2).
  */
 import { parseArgs } from 'node:util';
 import { fail, show } from '../errors.js';
 import { checkShape } from '../layout.js';
+import type { Command, Opt } from './command.js';
 
 /** Code of a command-line usage error (unknown command, missing argument); exit status 2. */
 export const USAGE = 'ERR_NDMMAP_USAGE';
 
-/** `multiple`: the flag may repeat; its values reach the command as an array. */
-type Opt = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
-
-const COMMON: Record<string, Opt> = { help: { type: 'boolean', short: 'h' } };
+/** Flags every command takes. */
+export const COMMON: Record<string, Opt> = { help: { type: 'boolean', short: 'h' } };
 /** Layout of a raw file: numpy.memmap's dtype, shape, offset, order. */
 export const LAYOUT: Record<string, Opt> = {
   dtype: { type: 'string' }, shape: { type: 'string' }, offset: { type: 'string' }, order: { type: 'string' },
 };
-const RUN: Record<string, Opt> = { threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } };
+/** Flags of a command that runs on the pool. */
+export const RUN: Record<string, Opt> = { threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } };
 /** Rows of a row-reading command: --rows A:B, or shard --shard-index I of --shards N / --rows-per-shard R (src/cli/shard.ts). */
-const SHARDS: Record<string, Opt> = {
+export const SHARDS: Record<string, Opt> = {
   rows: { type: 'string' }, partial: { type: 'boolean' }, 'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
-};
-
-/** The options each command accepts. */
-export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
-  info: { ...COMMON, ...LAYOUT, json: { type: 'boolean' } },
-  reduce: {
-    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, axis: { type: 'string' }, ddof: { type: 'string' },
-    keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
-    expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
-    'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
-    var: { type: 'string', multiple: true },
-  },
-  create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
-  apply: {
-    ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' }, 'out-dtype': { type: 'string' },
-    var: { type: 'string', multiple: true },
-  },
-  merge: { ...COMMON, json: { type: 'boolean' }, 'fan-in': { type: 'string' }, partial: { type: 'boolean' } },
-  submit: {
-    ...COMMON, ...LAYOUT, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, axis: { type: 'string' }, ddof: { type: 'string' },
-    keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' }, expr: { type: 'string' },
-    redis: { type: 'string' }, queue: { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' }, 'fan-in': { type: 'string' },
-    attempts: { type: 'string' }, 'cache-ttl': { type: 'string' }, 'connect-timeout': { type: 'string' }, timeout: { type: 'string' },
-    // the other mergeable commands' flags (src/cli/submit-ops.ts refuses those an operation does not take)
-    bins: { type: 'string' }, range: { type: 'string' }, minlength: { type: 'string' }, k: { type: 'string' }, smallest: { type: 'boolean' },
-    metric: { type: 'string' }, query: { type: 'string' }, filter: { type: 'string' }, vector: { type: 'string' },
-  },
-  worker: {
-    ...COMMON, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' }, threads: { type: 'string' },
-    'path-map': { type: 'string', multiple: true }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
-    'connect-timeout': { type: 'string' }, settle: { type: 'string' }, 'close-timeout': { type: 'string' },
-  },
-  dot: { ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
-  topk: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
-  },
-  search: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
-    filter: { type: 'string' },
-  },
-  histogram: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, bins: { type: 'string' }, range: { type: 'string' },
-    weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' },
-  },
-  bincount: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
-  },
-  // the shard flags are parsed so that they are refused by name: quantiles do not shard
-  quantile: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, q: { type: 'string' }, method: { type: 'string' }, axis: { type: 'string' },
-    keepdims: { type: 'boolean' }, expr: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
-  },
-  demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };
 
 /** Parsed options: strings and booleans by long name (repeatable options: arrays of strings). */
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /**
- * Parse `args` for a command; a negative number after an option is its value (`--axis -1`).
+ * Parse `args` by `command`'s option table; a negative number after an option is its value (`--axis -1`).
  * @throws `ERR_NDMMAP_USAGE` for an unknown option, a missing value or a stray argument.
  */
-export function parse(command: string, args: string[], positionals: { min: number; max: number }, label = command): { values: Values; positionals: string[] } {
-  const options = COMMAND_OPTIONS[command];
+export function parse(command: Pick<Command, 'name' | 'options'>, args: string[], positionals: { min: number; max: number }, label = command.name): { values: Values; positionals: string[] } {
+  const options = command.options as Record<string, Opt>;
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];

@@ -39,7 +39,7 @@ function npyFlag(values: Values, flag: string, op: string): string {
 /** The options of `submit(op, …)` from the flags, as the local command reads them. */
 export async function opOptions(op: string, values: Values): Promise<Record<string, unknown>> {
   if (op === 'histogram') {
-    const { histogramOptions } = await import('./commands/histogram.js');
+    const { histogramOptions } = await import('./commands/histogram-run.js');
     const { threads: _t, ...o } = histogramOptions(values);
     return o;
   }
@@ -71,7 +71,7 @@ export async function opOptions(op: string, values: Values): Promise<Record<stri
 /** The result as the local command prints it. */
 export async function printOp(op: string, r: unknown, json: boolean): Promise<string> {
   if (op === 'histogram') {
-    const { chart, histogramJson } = await import('./commands/histogram.js');
+    const { chart, histogramJson } = await import('./commands/histogram-run.js');
     const h = r as { counts: BigInt64Array; edges: Float64Array; edgesDtype: string };
     return json ? histogramJson(h as never) : chart(h, process.stdout.columns ?? 80);
   }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, openNpy, shutdown } from '../../dist/src/index.js';
-import { unknownOption, COMMAND_OPTIONS } from '../../dist/src/cli/args.js';
+import { unknownOption } from '../../dist/src/cli/args.js';
+import { COMMAND_OPTIONS } from '../../dist/src/cli/commands/index.js';
 import { expectError, ndmmap, tmpdir } from './helpers.js';
 
 const dir = tmpdir();

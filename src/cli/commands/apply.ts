@@ -10,13 +10,15 @@ import { fail, show } from '../../errors.js';
 import { compileExpr, type VarType } from '../../expr/index.js';
 import { type MemMap, memmap } from '../../memmap.js';
 import { createNpy, openNpy } from '../../npy.js';
-import { USAGE, intOption, parse } from '../args.js';
+import { USAGE, intOption, parse, COMMON, LAYOUT, RUN } from '../args.js';
 import { apply } from '../../engine/elementwise.js';
 import { broadcastShapes, checkInto } from '../../engine/operands.js';
 import { isNpy, openFile } from '../open.js';
 import { inputAt } from '../out-target.js';
 import { failedWrite, onInterrupt } from '../interrupt.js';
 import { progressBar, summaryLine } from '../progress.js';
+import { LAYOUT_HELP, RUN_HELP } from '../help.js';
+import type { Command } from '../command.js';
 
 /** The order of an output of `shape` made from `a`: FILE's order when the shape is FILE's. */
 const orderLike = (a: MemMap, shape: number[]): 'C' | 'F' => (a.order === 'F' && shape.join() === a.shape.join() ? 'F' : 'C');
@@ -47,7 +49,7 @@ export function parseVar(text: string, vars: Map<string, MemMap | number | bigin
 
 /** Run `apply`. */
 export async function applyCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse('apply', args, { min: 1, max: 1 });
+  const { values, positionals } = parse(command, args, { min: 1, max: 1 });
   const file = positionals[0];
   const expr = values.expr;
   if (typeof expr !== 'string') fail(USAGE, "apply: --expr is required (e.g. --expr 'x * 2 + 1')");
@@ -101,3 +103,36 @@ export async function applyCommand(args: string[]): Promise<void> {
     for (const v of vars.values()) if (typeof v === 'object' && 'close' in v) v.close();
   }
 }
+
+/** `ndmmap apply`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'apply',
+  usage: `ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
+       [--threads N] [--quiet]`,
+  options: {
+    ...COMMON, ...LAYOUT, ...RUN, expr: { type: 'string' }, out: { type: 'string' }, 'out-dtype': { type: 'string' },
+    var: { type: 'string', multiple: true },
+  },
+  help: `Usage: ndmmap apply FILE --expr EXPR [--var NAME=FILE|NUMBER]... [--out FILE2] [--out-dtype D] [LAYOUT]
+
+Evaluate an elementwise expression of x (FILE) with numpy's semantics: every operation in numpy's
+dtype for its operands, operands broadcast, the result cast into the output. In place, or into FILE2,
+created with FILE's dtype (or --out-dtype) and the broadcast shape (a .npy when FILE2 ends in .npy).
+Everything is checked before any file is created or opened for writing. Prints one line (what was
+written, bytes, GB/s) when done, unless --quiet.
+  --expr EXPR        e.g. '(x - mu) / sd', 'where(x > 0, sqrt(x), 0)', 'sin(i * 1e-6)'
+  --var NAME=VALUE   a variable: a .npy file (broadcast with x), or a number (an integer is a
+                     Python int, 2.0 a Python float); repeat for more
+  --out FILE2        write here instead of in place; FILE or a --var file under any name (a link)
+                     is written in place in the same layout, refused in another
+  --out-dtype D      FILE2's dtype (default: FILE's)
+  Index variables: i (flat C-order index), i0, i1, ... (index along each axis), exact int64.
+  Operators + - * / // % ** & | ^ ~ << >> < <= > >= == !=; functions: numexpr's (sin ... arctanh,
+  exp expm1 log log10 log2 log1p sqrt abs hypot arctan2 floor ceil trunc round sign minimum maximum
+  isnan isinf isfinite where clip) and casts such as float32(x).
+${RUN_HELP}
+
+${LAYOUT_HELP}
+`,
+  run: (args) => applyCommand(args),
+};

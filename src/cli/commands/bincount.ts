@@ -1,36 +1,30 @@
 /**
- * `ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows A:B | --shard-index I --shards N] [--partial] [--json]`:
- * numpy's bincount of a 1-D array of non-negative integers.
+ * `ndmmap bincount` as a command object; its body, bincount-run.ts, is imported when it runs.
  */
-import { bincount } from '../../engine/dist/histogram.js';
-import { bincountPartial } from '../../engine/dist/partial.js';
-import { intOption, parse } from '../args.js';
-import { rowsOf } from '../shard.js';
-import { formatJson, formatText } from '../format.js';
-import { openFile } from '../open.js';
-import { openWeights } from './weights.js';
+import type { Command } from '../command.js';
+import { COMMON, LAYOUT, RUN, SHARDS } from '../args.js';
+import { LAYOUT_HELP, RUN_HELP } from '../help.js';
 
-/** Run `bincount`. */
-export async function bincountCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse('bincount', args, { min: 1, max: 1 });
-  const minlength = intOption(values.minlength, 'minlength');
-  const threads = intOption(values.threads, 'threads', 1, 256);
-  const a = openFile(positionals[0], values, 'r');
-  const w = openWeights(values);
-  try {
-    const options = { minlength, threads, weights: w };
-    const rows = rowsOf(values, a.shape);
-    if (values.partial) {
-      const p = await bincountPartial(a, { ...options, rows });
-      process.stdout.write(JSON.stringify(p) + '\n');
-      return;
-    }
-    const sl = (m: typeof a): typeof a => (rows === undefined ? m : m.slice(`${rows[0]}:${rows[1]}`));
-    const r = await bincount(sl(a), { ...options, weights: w && sl(w) });
-    const printable = { shape: [r.length], dtype: r instanceof BigInt64Array ? 'int64' as const : 'float64' as const, data: r };
-    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
-  } finally {
-    w?.close();
-    a.close();
-  }
-}
+/** `ndmmap bincount`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'bincount',
+  usage: `ndmmap bincount FILE [--minlength N] [--weights W] [LAYOUT] [SHARD] [--json]`,
+  options: {
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
+  },
+  help: `Usage: ndmmap bincount FILE [options] [LAYOUT]
+
+numpy's bincount: how many times each non-negative integer occurs in a 1-D array.
+  --minlength N       at least N bins
+  --weights FILE2     sum weights (same shape, any numeric or bool dtype) instead of counting (float64)
+  --weights-dtype DT  the dtype of a raw weights file (default: --dtype)
+  --rows START:STOP   only rows START:STOP
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
+  --partial           print a mergeable state; 'merge' adds the counts
+  --json              print {"result": [...]}
+${RUN_HELP}
+
+${LAYOUT_HELP}
+`,
+  run: async (args) => (await import('./bincount-run.js')).bincountCommand(args),
+};

@@ -7,11 +7,12 @@ import { type DType, type Scalar, castScalar, dtype as parseDtype } from '../../
 import { fail, show } from '../../errors.js';
 import { memmap } from '../../memmap.js';
 import { createNpy } from '../../npy.js';
-import { USAGE, intOption, orderOption, parse, shapeOption } from '../args.js';
+import { USAGE, intOption, orderOption, parse, shapeOption, COMMON } from '../args.js';
 import { fill as fillAll } from '../../engine/elementwise.js';
 import { isNpy } from '../open.js';
 import { summaryLine } from '../progress.js';
 import { failedWrite, onInterrupt } from '../interrupt.js';
+import type { Command } from '../command.js';
 
 /**
  * A --fill value: `true`/`false`, an integer (exact, as a bigint, for integer dtypes), a float, `nan`,
@@ -31,7 +32,7 @@ export function fillValue(text: string, dt: DType): number | bigint {
 
 /** Run `create`. */
 export async function create(args: string[]): Promise<void> {
-  const { values, positionals } = parse('create', args, { min: 1, max: 1 });
+  const { values, positionals } = parse(command, args, { min: 1, max: 1 });
   const file = positionals[0];
   if (values.dtype === undefined) fail(USAGE, 'create: --dtype is required (e.g. --dtype float64)');
   if (values.shape === undefined) fail(USAGE, 'create: --shape is required (e.g. --shape 1000,3)');
@@ -58,3 +59,19 @@ export async function create(args: string[]): Promise<void> {
     process.stdout.write(summaryLine(what, String(dt), shape, a.nbytes, (performance.now() - t0) / 1000) + '\n');
   }
 }
+
+/** `ndmmap create`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'create',
+  usage: `ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]`,
+  options: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+  help: `Usage: ndmmap create FILE --dtype D --shape S [--fill V] [--order C|F] [--quiet]
+
+Create (or overwrite) FILE holding a zero-filled array; a FILE ending in .npy gets numpy's header.
+Nothing is created when an argument is invalid. Prints one line (dtype, shape, bytes, GB/s) when done.
+  --fill V    fill with V (a number, nan, inf, true, false), cast as numpy's a[...] = V
+  --threads N threads for --fill
+  --quiet, -q no summary line
+`,
+  run: (args) => create(args),
+};

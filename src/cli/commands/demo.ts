@@ -10,9 +10,10 @@ import { type Scalar } from '../../dtype.js';
 import { type MemMap, memmap } from '../../memmap.js';
 import { poolThreads } from '../../engine/pool.js';
 import { reduce } from '../../engine/reduce.js';
-import { intOption, parse } from '../args.js';
+import { intOption, parse, COMMON, RUN } from '../args.js';
 import { jsonScalar, textScalar } from '../format.js';
 import { apply } from '../../engine/elementwise.js';
+import type { Command } from '../command.js';
 
 /** Default demo size: big enough that the pool's start-up is noise, small enough for any laptop. */
 export const DEMO_SIZE_MIB = 256;
@@ -57,7 +58,7 @@ interface Row { op: string; result: Scalar | null; gbps: number; gbps1: number; 
 
 /** Run `demo`. */
 export async function demo(args: string[]): Promise<void> {
-  const { values } = parse('demo', args, { min: 0, max: 0 });
+  const { values } = parse(command, args, { min: 0, max: 0 });
   const mib = intOption(values['size-mib'] ?? process.env.NDMMAP_DEMO_SIZE_MIB, 'size-mib', 1, 2 ** 20) ?? DEMO_SIZE_MIB;
   const threads = intOption(values.threads, 'threads', 1, 256) ?? poolThreads();
   const n = (mib * 2 ** 20) / 8;
@@ -100,3 +101,17 @@ async function demoApply(a: MemMap, outFile: string, threads: number, row: (op: 
     out.close();
   }
 }
+
+/** `ndmmap demo`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'demo',
+  usage: `ndmmap demo [--size-mib N] [--threads N] [--json]`,
+  options: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
+  help: `Usage: ndmmap demo [--size-mib N] [--threads N] [--json]
+
+Generate a float64 file (default 256 MiB; reused when present) in the temp directory, then time sum,
+mean, std and the apply 'x * 2 + 1' on every thread and on one thread, and print each result with its
+throughput and the speed-up. NDMMAP_DEMO_SIZE_MIB sets the size too.
+`,
+  run: (args) => demo(args),
+};

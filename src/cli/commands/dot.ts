@@ -10,16 +10,18 @@ import { type Scalar } from '../../dtype.js';
 import { createNpy } from '../../npy.js';
 import { openNpy } from '../../npy.js';
 import { writeResult } from '../../engine/write-out.js';
-import { USAGE, intOption, parse } from '../args.js';
+import { USAGE, intOption, parse, COMMON, LAYOUT, RUN, SHARDS } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { rowsOf } from '../shard.js';
 import { dotPartial } from '../../engine/dot-partial.js';
+import { RUN_HELP } from '../help.js';
+import type { Command } from '../command.js';
 
 /** Run `dot`. */
 export async function dotCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse('dot', args, { min: 1, max: 1 });
+  const { values, positionals } = parse(command, args, { min: 1, max: 1 });
   if (typeof values.vector !== 'string') fail(USAGE, 'dot: --vector V.npy is required');
   if (!isNpy(values.vector)) fail(USAGE, `dot: --vector must be a .npy file, got '${values.vector}'`);
   if (values.out !== undefined && !isNpy(String(values.out))) fail(USAGE, `dot: --out must name a .npy file, got '${values.out}'`);
@@ -62,3 +64,23 @@ async function dotDtype(a: { dtype: { name: string } }, v: { dtype: { name: stri
   const { promote } = await import('../../engine/embed/operands.js');
   return promote(a.dtype.name as never, v.dtype.name as never);
 }
+
+/** `ndmmap dot`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'dot',
+  usage: `ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [SHARD] [--threads N] [--json]`,
+  options: { ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
+  help: `Usage: ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--threads N] [--json]
+
+numpy's a @ v: FILE (..., D) times V.npy, a vector (D,) or a matrix (D, Q) with Q <= 64. The result
+dtype is numpy's promotion (int8 @ int8 is int8 and wraps; float16 accumulates in float32).
+  --vector V.npy   the vector or matrix (a .npy file)
+  --out S.npy      write the result to a new .npy file instead of printing it
+  --rows A:B       only rows A:B of FILE (2-D or more): rows A:B of the result
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
+  --partial        print the rows' part of the result as a state for 'ndmmap merge' (which puts them in order)
+  --json           print {"result": R} (with --out: {"out", "shape", "dtype"})
+${RUN_HELP}
+`,
+  run: (args) => dotCommand(args),
+};

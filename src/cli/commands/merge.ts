@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import { NdmmapError, fail, osError, show } from '../../errors.js';
 import { type PartialState, combinePartials, mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { fanInTree, foldTree } from '../../engine/shards.js';
-import { type Values, intOption, parse } from '../args.js';
+import { type Values, intOption, parse, COMMON } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { TOPK_PARTIAL_FORMAT, mergeTopkPartials } from '../../engine/embed/partial.js';
 import { type SearchResult } from '../../engine/embed/search.js';
 import { type TopKResult } from '../../engine/embed/topk.js';
 import { printSearch, printTopK } from './embed-print.js';
 import { DOT_PARTIAL_FORMAT, mergeDotPartials } from '../../engine/dot-partial.js';
+import type { Command } from '../command.js';
 
 /** Partial states in a text: one JSON object per line, a JSON array of them, or one pretty-printed object. */
 export function parsePartials(text: string, source: string): unknown[] {
@@ -48,7 +49,7 @@ function rowOrder(x: unknown, y: unknown): number {
 
 /** Run `merge`. */
 export async function mergeCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse('merge', args, { min: 0, max: Infinity });
+  const { values, positionals } = parse(command, args, { min: 0, max: Infinity });
   const sources = positionals.length ? positionals : ['-'];
   const fanIn = intOption(values['fan-in'], 'fan-in', 2);
   const from = new Map<unknown, string>();
@@ -117,7 +118,7 @@ async function mergeList(list: unknown[], values: Values, fanIn: number | undefi
   if (list.length > 0 && (list[0] as { format?: unknown })?.format === 'ndmmap-dist-partial/1') {
     // histogram/bincount states: their modules load only when merged
     const { mergeDistPartials } = await import('../../engine/dist/partial.js');
-    const { chart, histogramJson } = await import('./histogram.js');
+    const { chart, histogramJson } = await import('./histogram-run.js');
     const m = mergeDistPartials(list);
     if (m.op === 'histogram') process.stdout.write((values.json ? histogramJson(m) : chart({ counts: m.counts, edges: m.edges!, edgesDtype: m.edgesDtype! }, process.stdout.columns ?? 80)) + '\n');
     else {
@@ -143,3 +144,23 @@ async function mergeList(list: unknown[], values: Values, fanIn: number | undefi
   const printable = typeof r === 'object' ? r : { scalar: r, dtype: partialResultDtype(list[0] as PartialState) };
   process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
 }
+
+/** `ndmmap merge`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'merge',
+  usage: `ndmmap merge [PARTIAL...] [--fan-in F] [--partial] [--json]`,
+  options: { ...COMMON, json: { type: 'boolean' }, 'fan-in': { type: 'string' }, partial: { type: 'boolean' } },
+  help: `Usage: ndmmap merge [PARTIAL...] [--json]
+
+Combine the states printed by '--partial' runs (reductions, topk, search, histogram, bincount) over
+disjoint row ranges that cover every row into the value a single run over the whole file gives
+(histogram and bincount: counts add; the bins must agree). Arguments are files ('-' or none: stdin), each
+holding one or more states (one JSON object per line).
+  --fan-in F   merge as a tree of F states per node, in row order (the tree 'submit' builds, so the
+               same shards give the same bits); default: all at once
+  --partial    print the merged state of a contiguous run of row ranges instead of the value (a
+               merge step of its own, e.g. a Slurm job per group of shards)
+  --json       print {"result": R}
+`,
+  run: (args) => mergeCommand(args),
+};

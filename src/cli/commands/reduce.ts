@@ -6,16 +6,18 @@
 import { fail } from '../../errors.js';
 import { reducePartial } from '../../engine/partial.js';
 import { type NDResult, type ReduceOptions, prepare, reduce } from '../../engine/reduce.js';
-import { REDUCTIONS, type Reduction } from '../../engine/reductions/index.js';
+import { REDUCE_NAMES, reduction, type Reduction } from '../../engine/reductions/index.js';
 import { type Scalar } from '../../dtype.js';
 import { type DTypeSpec } from '../../dtype-types.js';
-import { USAGE, intOption, numberOption, parse, rowsOption, type Values } from '../args.js';
+import { USAGE, intOption, numberOption, parse, rowsOption, type Values, COMMON, LAYOUT, RUN } from '../args.js';
 import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
 import { parseVar } from './apply.js';
 import { MemMap } from '../../memmap.js';
 import { progressBar } from '../progress.js';
 import { shardChoice, shardRows } from '../shard.js';
+import { LAYOUT_HELP, RUN_HELP, REDUCTION_LIST, takenBy } from '../help.js';
+import type { Command } from '../command.js';
 
 /** --axis: one integer or a comma list (numpy's tuple), e.g. `0`, `-1`, `0,2`. */
 export function axisOption(v: string | boolean | string[] | undefined): number | number[] | undefined {
@@ -77,7 +79,7 @@ export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
 
 /** Run the reduction `red` on the command line `args`. */
 export async function runReduction(red: Reduction, args: string[]): Promise<void> {
-  const { values, positionals } = parse('reduce', args, { min: 1, max: 1 }, red.name);
+  const { values, positionals } = parse(command, args, { min: 1, max: 1 }, red.name);
   const options = reduceOptions(red, values);
   try {
     await runWith(red, values, positionals, options);
@@ -118,5 +120,46 @@ async function runWith(red: Reduction, values: Values, positionals: string[], op
   }
 }
 
-/** One CLI command per reduction of the registry. */
-export const REDUCE_COMMANDS = REDUCTIONS.map((red) => ({ name: red.name, summary: red.summary, run: (args: string[]) => runReduction(red, args) }));
+/** `ndmmap REDUCTION`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'reduce',
+  names: REDUCE_NAMES,
+  usage: `ndmmap REDUCTION FILE [--axis K[,K...]] [--keepdims] [--ddof N] [--result-dtype D] [--where E]
+       [--initial V] [--expr E] [--var NAME=FILE|NUMBER]... [LAYOUT]
+       [--rows START:STOP | --shard-index I --shards N | --shard-index I --rows-per-shard R]
+       [--partial] [--threads N] [--json] [--quiet]`,
+  options: {
+    ...COMMON, ...LAYOUT, ...RUN, json: { type: 'boolean' }, axis: { type: 'string' }, ddof: { type: 'string' },
+    keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
+    expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
+    'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
+    var: { type: 'string', multiple: true },
+  },
+  help: `Usage: ndmmap ${REDUCE_NAMES.join('|')} FILE [options] [LAYOUT]
+
+Reduce the array with numpy's semantics; the file is opened read-only.
+${REDUCTION_LIST}
+
+  --axis K[,K...]     reduce along axis K, or several (negative counts from the end); default: every element
+  --keepdims          keep reduced axes with length 1
+  --ddof N            delta degrees of freedom (${takenBy('ddof')})
+  --result-dtype D    numpy's dtype=: accumulator and result type (${takenBy('dtype')})
+  --where EXPR        only elements where EXPR (of x) is true (${takenBy('where')}; min/max need --initial)
+  --initial V         starting value, numpy's initial= (${takenBy('initial')})
+  --expr EXPR         reduce an expression of x instead of x, with no temporary file, e.g. 'x * x'
+  --var NAME=VALUE    a variable of --expr and --where: a .npy file (broadcast with x) or a number,
+                      e.g. --expr '((x - mu) / sd) ** 2' --var mu=mu.npy --var sd=sd.npy (repeatable;
+                      with --partial, numbers only)
+  --rows START:STOP   only rows START:STOP of the first axis (a view, like a[START:STOP])
+  --shard-index I     only shard I (from 0) of the rows cut by --shards N (near-equal) or
+                      --rows-per-shard R; with --partial and none of these flags, the index comes from
+                      JOB_COMPLETION_INDEX (count: --shards or NDMMAP_SHARDS) or SLURM_ARRAY_TASK_ID
+                      (count: SLURM_ARRAY_TASK_COUNT; relative to SLURM_ARRAY_TASK_MIN and _STEP)
+  --partial           print the mergeable partial state (JSON) instead of the value; see 'merge'
+  --json              print {"result": R}; NaN/inf as "nan"/"inf"/"-inf", big 64-bit ints as strings
+${RUN_HELP}
+
+${LAYOUT_HELP}
+`,
+  run: (args, word) => runReduction(reduction(word), args),
+};

@@ -8,11 +8,13 @@ import { searchPartial } from '../../engine/embed/partial.js';
 import { type Metric, search } from '../../engine/embed/search.js';
 import { type MemMap } from '../../memmap.js';
 import { openNpy } from '../../npy.js';
-import { USAGE, intOption, parse } from '../args.js';
+import { USAGE, intOption, parse, COMMON, LAYOUT, RUN, SHARDS } from '../args.js';
 import { rowsOf } from '../shard.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { printSearch } from './embed-print.js';
+import { RUN_HELP } from '../help.js';
+import type { Command } from '../command.js';
 
 function npyArg(v: string | boolean | string[] | undefined, flag: string): string | undefined {
   if (v === undefined) return undefined;
@@ -22,7 +24,7 @@ function npyArg(v: string | boolean | string[] | undefined, flag: string): strin
 
 /** Run `search`. */
 export async function searchCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse('search', args, { min: 1, max: 1 });
+  const { values, positionals } = parse(command, args, { min: 1, max: 1 });
   const queryFile = npyArg(values.query, 'query');
   if (queryFile === undefined) fail(USAGE, 'search: --query Q.npy is required');
   // --filter F.npy (bool, (N,)) or an expression of the row index such as 'i0 < 500000'
@@ -57,3 +59,29 @@ export async function searchCommand(args: string[]): Promise<void> {
     for (const m of opened) m.close();
   }
 }
+
+/** `ndmmap search`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'search',
+  usage: `ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR]
+       [SHARD] [--threads N] [--json]`,
+  options: {
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
+    filter: { type: 'string' },
+  },
+  help: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR] [--json]
+
+Brute-force nearest neighbours over an (N, D) file in one pass: for each query (Q.npy holds one (D,)
+or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine rank largest first, l2
+(Euclidean distance) smallest first; ties go to the lower row, NaN scores last.
+  --k K            rows per query (default 10)
+  --metric M       dot (default), cosine or l2
+  --filter F.npy|EXPR   a bool (N,) file, or a bool expression of the row index i0 ('i0 < 500000'): only rows where it is true
+  --rows A:B       only rows A:B (indices stay those of the whole file)
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
+  --partial        print a mergeable state for rows A:B; see 'ndmmap merge'
+  --json           print {"indices": [...], "scores": [...]}
+${RUN_HELP}
+`,
+  run: (args) => searchCommand(args),
+};

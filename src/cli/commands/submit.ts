@@ -1,99 +1,51 @@
 /**
- * `ndmmap submit --redis URL OP FILE [LAYOUT] [OP's flags] [--shards N | --rows-per-shard R]
- * [--fan-in F]`: run a reduction, or histogram, bincount, topk, search or dot, on the workers of a
- * BullMQ queue and print its result as the local command does, with a shards-done line on a terminal.
- * Quantiles are refused by name: they do not shard.
+ * `ndmmap submit` as a command object; its body, submit-run.ts, is imported when it runs.
  */
-import { type DTypeSpec } from '../../dtype-types.js';
-import { NdmmapError, fail } from '../../errors.js';
-import { DEFAULT_QUEUE, redactUrl } from '../../distributed/redis.js';
-import { isTimeout } from '../../distributed/submit-wait.js';
-import { mergePartials, partialResultDtype } from '../../engine/partial.js';
-import { reduction } from '../../engine/reductions/index.js';
-import { type SubmitOptions, submitOp, submitPartial } from '../../distributed/submit.js';
-import { distOp } from '../../distributed/ops.js';
-import { QUANTILE_NAMES } from '../help.js';
-import { checkFlags, opOptions, printOp } from '../submit-ops.js';
-import { USAGE, intOption, numberOption, orderOption, parse, shapeOption } from '../args.js';
-import { formatJson, formatText } from '../format.js';
-import { isNpy } from '../open.js';
-import { reduceOptions } from './reduce.js';
+import type { Command } from '../command.js';
+import { COMMON, LAYOUT } from '../args.js';
+import { LAYOUT_HELP } from '../help.js';
 
-/** Redraw the shards line at most this often. */
-const REDRAW_MS = 100;
+/** `ndmmap submit`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'submit',
+  usage: `ndmmap submit --redis URL OP FILE [OP's flags] [LAYOUT] [--queue NAME]
+       [--shards N | --rows-per-shard R] [--fan-in F] [--attempts N] [--cache-ttl S]
+       [--connect-timeout S] [--timeout S] [--json] [--quiet]`,
+  options: {
+    ...COMMON, ...LAYOUT, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, axis: { type: 'string' }, ddof: { type: 'string' },
+    keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' }, expr: { type: 'string' },
+    redis: { type: 'string' }, queue: { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' }, 'fan-in': { type: 'string' },
+    attempts: { type: 'string' }, 'cache-ttl': { type: 'string' }, 'connect-timeout': { type: 'string' }, timeout: { type: 'string' },
+    // the other mergeable commands' flags (src/cli/submit-ops.ts refuses those an operation does not take)
+    bins: { type: 'string' }, range: { type: 'string' }, minlength: { type: 'string' }, k: { type: 'string' }, smallest: { type: 'boolean' },
+    metric: { type: 'string' }, query: { type: 'string' }, filter: { type: 'string' }, vector: { type: 'string' },
+  },
+  help: `Usage: ndmmap submit --redis URL OP FILE [OP's flags] [LAYOUT] [options]
 
-/** Run `submit`. */
-export async function submitCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse('submit', args, { min: 2, max: 2 });
-  const [op, file] = positionals;
-  if (QUANTILE_NAMES.includes(op)) fail(USAGE, `submit ${op}: quantiles do not shard; run on one machine (ndmmap ${op} FILE)`);
-  const other = distOp(op);
-  const red = other === undefined ? reduction(op) : undefined;
-  if (values.redis === undefined) fail(USAGE, 'submit: --redis URL is required (e.g. --redis redis://queue-host:6379)');
-  checkFlags(op, values, red === undefined ? [] : ['axis', 'keepdims', ...red.options.map((k) => (k === 'dtype' ? 'result-dtype' : k))]);
-  const own = red !== undefined ? reduceOptions(red, values) : await opOptions(op, values);
-  const o: SubmitOptions = { ...own, redis: String(values.redis) } as SubmitOptions;
-  const name = red?.name ?? op;
-  if (values.queue !== undefined) o.queue = String(values.queue);
-  const layout = ['dtype', 'shape', 'offset', 'order'].filter((k) => values[k] !== undefined);
-  if (layout.length && isNpy(file)) fail(USAGE, `${file}: a .npy file carries its own layout; remove ${layout.map((k) => `--${k}`).join(', ')}`);
-  if (!isNpy(file)) {
-    o.layout = { dtype: ((values.dtype as string | undefined) ?? 'uint8') as DTypeSpec, shape: shapeOption(values.shape), offset: intOption(values.offset, 'offset', 0), order: orderOption(values.order) };
-  }
-  if (values.shards !== undefined && values['rows-per-shard'] !== undefined) fail(USAGE, 'give --shards or --rows-per-shard, not both');
-  o.shards = intOption(values.shards, 'shards', 1);
-  o.rowsPerShard = intOption(values['rows-per-shard'], 'rows-per-shard', 1);
-  o.fanIn = intOption(values['fan-in'], 'fan-in', 2);
-  o.attempts = intOption(values.attempts, 'attempts', 1, 100);
-  o.cacheTtl = intOption(values['cache-ttl'], 'cache-ttl', 0);
-  const secs = numberOption(values['connect-timeout'], 'connect-timeout');
-  if (secs !== undefined && secs <= 0) fail('ERR_OUT_OF_RANGE', `--connect-timeout must be above 0 seconds, got ${secs}`);
-  if (secs !== undefined) o.connectTimeout = Math.max(1, Math.round(secs * 1000));
-  const limit = numberOption(values.timeout, 'timeout');
-  if (limit !== undefined && limit <= 0) fail('ERR_OUT_OF_RANGE', `--timeout must be above 0 seconds, got ${limit}`);
-  // warnings go to stderr whether or not it is a terminal: a silent wait is what they are for
-  o.log = (line) => process.stderr.write(`ndmmap submit: ${line}\n`);
-  for (const k of Object.keys(o) as Array<keyof SubmitOptions>) if (o[k] === undefined) delete o[k];
-  const err = process.stderr;
-  let drawn = false, last = 0;
-  if (err.isTTY && !values.json && !values.quiet) {
-    o.onProgress = ({ doneShards, totalShards }) => {
-      const now = performance.now();
-      if (now - last < REDRAW_MS && doneShards < totalShards) return;
-      last = now;
-      drawn = true;
-      err.write(`\r${name}: ${doneShards}/${totalShards} shards done\x1b[K`);
-    };
-  }
-  // Ctrl-C removes the jobs still queued (the running ones finish; their states stay cached), and
-  // exits 130 as an interrupted command does; --timeout does the same, exit 1 (ETIMEDOUT)
-  const ac = new AbortController();
-  let interrupted = false;
-  const onSigint = (): void => { interrupted = true; ac.abort(); };
-  process.once('SIGINT', onSigint);
-  // a timer of our own: AbortSignal.timeout inside AbortSignal.any may be collected before it fires
-  const timer = limit === undefined ? undefined : setTimeout(() => ac.abort(new DOMException(`no result within ${limit} s`, 'TimeoutError')), limit * 1000);
-  o.signal = ac.signal;
-  let state;
-  try {
-    if (other !== undefined) {
-      const r = await submitOp(op, file, o as SubmitOptions & Record<string, unknown>);
-      if (drawn) err.write('\r\x1b[K');
-      drawn = false;
-      process.stdout.write(await printOp(op, r, values.json === true) + '\n');
-      return;
-    }
-    state = await submitPartial(name, file, o);
-  } catch (e) {
-    if (interrupted) throw new NdmmapError('ABORT_ERR', 'submit: interrupted; the queued jobs were removed');
-    if (isTimeout(e)) fail('ETIMEDOUT', `submit: no result within ${limit} s from queue '${o.queue ?? DEFAULT_QUEUE}' on ${redactUrl(o.redis)}; the queued jobs were removed`);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    process.off('SIGINT', onSigint);
-    if (drawn) err.write('\r\x1b[K');
-  }
-  const r = mergePartials([state]);
-  const printable = typeof r === 'object' ? r : { scalar: r, dtype: partialResultDtype(state) };
-  process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
-}
+Run OP — a reduction, or histogram, bincount, topk, search or dot — on the workers ('ndmmap worker')
+of a BullMQ queue: shard jobs run row ranges, merge jobs combine them in a fan-in tree; prints the
+result as 'ndmmap OP FILE' does. FILE is opened here (its header, identity and the flags are checked
+first) and by path on every worker. Quantiles do not shard: run them on one machine.
+  --redis URL             redis://[user:password@]host[:port][/db] or rediss:// (required)
+  --queue NAME            queue the workers serve (default ndmmap)
+  --shards N              near-equal row ranges (default: about one per 512 MiB)
+  --rows-per-shard R      or R rows per shard
+  --fan-in F              states per merge job (default 16)
+  --attempts N            tries per job before the submit fails (default 3)
+  --cache-ttl S           seconds a shard's state stays cached in Redis (default 3600; 0: off)
+  --connect-timeout S     give up when Redis does not answer within S seconds (default 10)
+  --timeout S             give up (exit 1, queued jobs removed) with no result after S seconds
+  --json                  print {"result": R}
+  -q, --quiet             no shards-done line (shown on a terminal)
+When no worker has taken a job after 5 s, one line on stderr says so, naming the queue; Ctrl-C
+removes the queued jobs and exits 130, whatever state Redis is in.
+OP's flags, as the local command takes them: reductions --axis, --keepdims, --ddof, --result-dtype,
+--where, --initial, --expr; histogram --bins, --range (required with a bin count), --expr; bincount
+--minlength; topk --k, --axis, --smallest; search --query Q.npy, --k, --metric, --filter EXPR; dot
+--vector V.npy.
+
+${LAYOUT_HELP}
+`,
+  // the distributed commands load on use: their modules (every mergeable operation's) stay out of a local run's start-up
+  run: async (args) => (await import('./submit-run.js')).submitCommand(args),
+};

@@ -5,15 +5,17 @@
 import { fail } from '../../errors.js';
 import { topkPartial } from '../../engine/embed/partial.js';
 import { topk } from '../../engine/embed/topk.js';
-import { USAGE, intOption, parse } from '../args.js';
+import { USAGE, intOption, parse, COMMON, LAYOUT, RUN, SHARDS } from '../args.js';
 import { rowsOf } from '../shard.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { printTopK } from './embed-print.js';
+import { RUN_HELP } from '../help.js';
+import type { Command } from '../command.js';
 
 /** Run `topk`. */
 export async function topkCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse('topk', args, { min: 1, max: 1 });
+  const { values, positionals } = parse(command, args, { min: 1, max: 1 });
   const k = intOption(values.k, 'k');
   if (k === undefined) fail(USAGE, 'topk: --k K is required');
   const axisText = values.axis === undefined ? undefined : String(values.axis).trim().toLowerCase();
@@ -41,3 +43,25 @@ export async function topkCommand(args: string[]): Promise<void> {
     a.close();
   }
 }
+
+/** `ndmmap topk`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'topk',
+  usage: `ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [SHARD] [--json]`,
+  options: {
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
+  },
+  help: `Usage: ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
+
+The k largest values along an axis (default the last; 'none' flattens) and their indices, sorted
+best first; ties go to the lower index, NaN comes last (numpy's stable sort of -a).
+  --k K            how many (1 <= K <= the axis length)
+  --smallest       the k smallest instead
+  --rows A:B       only rows A:B of the first axis
+  --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
+  --partial        print a mergeable state for rows A:B (indices of the whole file); see 'ndmmap merge'
+  --json           print {"values": [...], "indices": [...]}
+${RUN_HELP}
+`,
+  run: (args) => topkCommand(args),
+};

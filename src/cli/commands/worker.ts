@@ -1,46 +1,35 @@
 /**
- * `ndmmap worker --redis URL [--queue NAME] [--concurrency N] [--threads N] [--path-map FROM=TO]...`:
- * serve a BullMQ queue's shard and merge jobs until SIGTERM or SIGINT, which let the running jobs
- * finish (up to --close-timeout seconds, one with Redis gone) before the process exits with status 0
- * (a second SIGINT exits at once, status 130).
+ * `ndmmap worker` as a command object; its body, worker-run.ts, is imported when it runs.
  */
-import { fail } from '../../errors.js';
-import { startWorker, type WorkerOptions } from '../../distributed/worker.js';
-import { redactUrl } from '../../distributed/redis.js';
-import { USAGE, intOption, numberOption, parse } from '../args.js';
+import type { Command } from '../command.js';
+import { COMMON } from '../args.js';
 
-/** Run `worker`; resolves once the worker has stopped. */
-export async function workerCommand(args: string[]): Promise<void> {
-  const { values } = parse('worker', args, { min: 0, max: 0 });
-  if (values.redis === undefined) fail(USAGE, 'worker: --redis URL is required (e.g. --redis redis://queue-host:6379)');
-  const o: WorkerOptions = { redis: String(values.redis), log: (line) => process.stderr.write(`ndmmap worker: ${line}\n`) };
-  if (values.queue !== undefined) o.queue = String(values.queue);
-  o.concurrency = intOption(values.concurrency, 'concurrency', 1, 1024);
-  o.threads = intOption(values.threads, 'threads', 1, 256);
-  o.lockDuration = intOption(values['lock-duration'], 'lock-duration', 1);
-  o.stalledInterval = intOption(values['stalled-interval'], 'stalled-interval', 1);
-  if (values['path-map'] !== undefined) { const pm = values['path-map']; o.pathMap = Array.isArray(pm) ? pm : [String(pm)]; }
-  const secs = numberOption(values['connect-timeout'], 'connect-timeout');
-  if (secs !== undefined && secs <= 0) fail('ERR_OUT_OF_RANGE', `--connect-timeout must be above 0 seconds, got ${secs}`);
-  if (secs !== undefined) o.connectTimeout = Math.max(1, Math.round(secs * 1000));
-  const settle = numberOption(values.settle, 'settle');
-  if (settle !== undefined && settle < 0) fail('ERR_OUT_OF_RANGE', `--settle must be at least 0 seconds, got ${settle}`);
-  if (settle !== undefined) o.settle = Math.round(settle * 1000);
-  const grace = numberOption(values['close-timeout'], 'close-timeout');
-  if (grace !== undefined && grace <= 0) fail('ERR_OUT_OF_RANGE', `--close-timeout must be above 0 seconds, got ${grace}`);
-  if (grace !== undefined) o.closeTimeout = Math.max(1, Math.round(grace * 1000));
-  for (const k of Object.keys(o) as Array<keyof WorkerOptions>) if (o[k] === undefined) delete o[k];
-  const w = await startWorker(o);
-  process.stderr.write(`ndmmap worker ${w.name}: serving queue '${o.queue ?? 'ndmmap'}' on ${redactUrl(o.redis)}\n`);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (sig: NodeJS.Signals): void => {
-      if (stopping) { if (sig === 'SIGINT') process.exit(130); return; }
-      stopping = true;
-      process.stderr.write(`ndmmap worker ${w.name}: ${sig}, finishing the running jobs\n`);
-      w.close().then(resolve, (err: Error) => { process.stderr.write(`ndmmap worker: ${err.message}\n`); resolve(); });
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
-}
+/** `ndmmap worker`: its flags, synopsis and help page (src/cli/command.ts). */
+export const command: Command = {
+  name: 'worker',
+  usage: `ndmmap worker --redis URL [--queue NAME] [--concurrency N] [--threads N] [--path-map FROM=TO]...
+       [--lock-duration MS] [--stalled-interval MS] [--connect-timeout S] [--close-timeout S] [--settle S]`,
+  options: {
+    ...COMMON, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' }, threads: { type: 'string' },
+    'path-map': { type: 'string', multiple: true }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
+    'connect-timeout': { type: 'string' }, settle: { type: 'string' }, 'close-timeout': { type: 'string' },
+  },
+  help: `Usage: ndmmap worker --redis URL [--queue NAME] [--concurrency N] [options]
+
+Serve the shard and merge jobs of 'ndmmap submit' until SIGTERM or SIGINT, which let the running
+jobs finish first (up to --close-timeout; at once when Redis is gone), exit status 0. A lost Redis
+is one line on stderr, and one more when it is back.
+  --redis URL             redis://[user:password@]host[:port][/db] or rediss:// (required)
+  --queue NAME            queue to serve (default ndmmap)
+  --concurrency N         jobs at once (default 1; each uses --threads)
+  --threads N             engine threads (default one per core)
+  --path-map FROM=TO      read files under FROM from TO (repeatable): mounts that differ by machine
+  --lock-duration MS      BullMQ's job lock (default 30000): a killed worker's job runs again after it
+  --stalled-interval MS   how often to look for jobs of dead workers (default 30000)
+  --connect-timeout S     give up when Redis does not answer within S seconds (default 10)
+  --close-timeout S       on SIGTERM, how long running jobs may finish (default 30)
+  --settle S              cache a shard's state only if its file was left alone for S seconds
+                          (default 60: writes through a mapping show in the metadata only after writeback)
+`,
+  run: async (args) => (await import('./worker-run.js')).workerCommand(args),
+};

@@ -1,0 +1,37 @@
+/**
+ * `ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows A:B | --shard-index I --shards N] [--partial] [--json]`:
+ * numpy's bincount of a 1-D array of non-negative integers.
+ */
+import { bincount } from '../../engine/dist/histogram.js';
+import { bincountPartial } from '../../engine/dist/partial.js';
+import { intOption, parse } from '../args.js';
+import { rowsOf } from '../shard.js';
+import { formatJson, formatText } from '../format.js';
+import { openFile } from '../open.js';
+import { openWeights } from './weights.js';
+import { command } from './bincount.js';
+
+/** Run `bincount`. */
+export async function bincountCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse(command, args, { min: 1, max: 1 });
+  const minlength = intOption(values.minlength, 'minlength');
+  const threads = intOption(values.threads, 'threads', 1, 256);
+  const a = openFile(positionals[0], values, 'r');
+  const w = openWeights(values);
+  try {
+    const options = { minlength, threads, weights: w };
+    const rows = rowsOf(values, a.shape);
+    if (values.partial) {
+      const p = await bincountPartial(a, { ...options, rows });
+      process.stdout.write(JSON.stringify(p) + '\n');
+      return;
+    }
+    const sl = (m: typeof a): typeof a => (rows === undefined ? m : m.slice(`${rows[0]}:${rows[1]}`));
+    const r = await bincount(sl(a), { ...options, weights: w && sl(w) });
+    const printable = { shape: [r.length], dtype: r instanceof BigInt64Array ? 'int64' as const : 'float64' as const, data: r };
+    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+  } finally {
+    w?.close();
+    a.close();
+  }
+}
