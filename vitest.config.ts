@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Native addons and worker threads: 'forks' isolates each test file in a child process, the
@@ -5,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // vitest's default is one file per core less one: a single file at a time on a 2-core machine. Most
+    // files wait on children, workers or the disk part of the time, so one per core keeps both busy.
+    maxWorkers: os.availableParallelism(),
     include: ['test/**/*.test.ts'],
     // Soak and stress tests (hundreds of processes) run in `npm run test:soak`, which CI runs too.
     exclude: ['test/soak/**', '**/node_modules/**'],
