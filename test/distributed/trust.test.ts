@@ -109,7 +109,9 @@ describe.skipIf(SKIP_REASON !== undefined)('a changed file is never answered fro
       fs.writeSync(fd, new Float64Array([3]), 0, 8, 8 * (NS - 1));
       fs.closeSync(fd);
       const err = await within(run, 30_000);
-      expect(err).toMatchObject({ code: 'ERR_NDMMAP_PARTIAL', message: expect.stringMatching(/slow\.f8 changed while the job ran/) });
+      // the running shard's end check sees the change, or (when that shard ended before the write landed,
+      // on a loaded machine) the next shard's start check: either way the job fails naming the file
+      expect(err).toMatchObject({ code: 'ERR_NDMMAP_PARTIAL', message: expect.stringMatching(/slow\.f8 (changed while the job ran|differs from the file the job was submitted on)/) });
     } finally {
       conn.disconnect();
     }
