@@ -33,3 +33,4 @@ export {
   type Promote, type ScoreDtype, type ProgressOption,
 } from './api-types.js';
 export { histogramBinEdges } from './engine/dist/histogram.js';
+export { saveNpy, type SaveValue, type SaveOptions } from './save.js';

@@ -6,7 +6,7 @@
  */
 import {
   type MemMap, type NDResult, NdmmapError, type NdmmapErrorCode, argtopk, bincount, createNpy, dot, histogram, median, memmap,
-  mergePartials, nanmedian, openNpy, percentile, quantile, reduce, reducePartial, search, topk,
+  mergePartials, nanmedian, openNpy, percentile, quantile, reduce, reducePartial, saveNpy, search, topk,
 } from 'ndmmap';
 import { submit } from 'ndmmap/distributed';
 
@@ -25,6 +25,15 @@ export async function app(): Promise<void> {
   const cols = await emb.mean({ axis: 0, onProgress: (p) => use(p.totalBytes) });
   expectType<Exact<typeof cols, NDResult<'float32'>>>();
   await histogram(emb, { bins: 4, range: [0, 1], onProgress: (p) => use(p.doneBytes) });
+
+  // saveNpy takes any result, view, typed array or scalar as it comes, and says where it wrote
+  const savedTo: string = await saveNpy('mu.npy', cols);
+  await saveNpy('t.npy', emb.transpose(), { threads: 2 });
+  await saveNpy('n.npy', await emb.sum());
+  await saveNpy('i.npy', { data: new BigInt64Array(2), shape: [2] });
+  // @ts-expect-error a plain JS array is not saved (numpy would guess its dtype)
+  await saveNpy('x.npy', [1, 2]);
+  use(savedTo);
 
   // search, topk, dot: typed by dtype
   const found = await emb.search(new Float32Array(4), { k: 3 });
