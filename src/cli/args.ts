@@ -31,7 +31,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
     keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
     expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
     'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
-    var: { type: 'string', multiple: true },
+    var: { type: 'string', multiple: true }, out: { type: 'string' },
   },
   create: { ...COMMON, dtype: { type: 'string' }, shape: { type: 'string' }, fill: { type: 'string' }, order: { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
   apply: {
@@ -55,23 +55,23 @@ export const COMMAND_OPTIONS: Record<string, Record<string, Opt>> = {
   },
   dot: { ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, vector: { type: 'string' }, out: { type: 'string' } },
   topk: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' }, out: { type: 'string' },
   },
   search: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
-    filter: { type: 'string' },
+    filter: { type: 'string' }, out: { type: 'string' },
   },
   histogram: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, bins: { type: 'string' }, range: { type: 'string' },
-    weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' },
+    weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' }, out: { type: 'string' },
   },
   bincount: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, out: { type: 'string' },
   },
   // the shard flags are parsed so that they are refused by name: quantiles do not shard
   quantile: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, q: { type: 'string' }, method: { type: 'string' }, axis: { type: 'string' },
-    keepdims: { type: 'boolean' }, expr: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
+    keepdims: { type: 'boolean' }, expr: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, out: { type: 'string' },
   },
   demo: { ...COMMON, ...RUN, 'size-mib': { type: 'string' }, json: { type: 'boolean' } },
 };

@@ -31,7 +31,7 @@ Usage:
          [--initial V] [--expr EXPR] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial]
          [--threads N] [--json] [--quiet]
   ndmmap dot FILE --vector V.npy [--out S.npy] [LAYOUT] [--threads N] [--json]
-  ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
+  ndmmap topk FILE --k K [--axis K|none] [--smallest] [--out PREFIX] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
   ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR]
          [--rows START:STOP | --shard-index I --shards N] [--partial] [--threads N] [--json]
   ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [--method M] [--axis K] [--keepdims]
@@ -84,7 +84,10 @@ ${LIST}
                       JOB_COMPLETION_INDEX (count: --shards or NDMMAP_SHARDS) or SLURM_ARRAY_TASK_ID
                       (count: SLURM_ARRAY_TASK_COUNT; relative to SLURM_ARRAY_TASK_MIN and _STEP)
   --partial           print the mergeable partial state (JSON) instead of the value; see 'merge'
-  --json              print {"result": R}; NaN/inf as "nan"/"inf"/"-inf", big 64-bit ints as strings
+  --out F.npy         save the result (np.save's bytes; a 0-d file without --axis) instead of printing it,
+                      e.g. mean --axis 0 --out mu.npy, then apply --var mu=mu.npy
+  --json              print {"result": R} (with --out: {"out", "shape", "dtype"}); NaN/inf as
+                      "nan"/"inf"/"-inf", big 64-bit ints as strings
 ${RUN}
 
 ${LAYOUT}
@@ -134,7 +137,8 @@ the nan* commands skip NaN.
   --weights FILE2     weights (numpy 2: with --method inverted_cdf only): a's shape, or with --axis K the
                       length of axis K; same LAYOUT flags for a raw file
   --weights-dtype DT  the dtype of a raw weights file (default: --dtype)
-  --json              print {"result": R}
+  --out F.npy         save the result (np.save's bytes) instead of printing it
+  --json              print {"result": R} (with --out: {"out", "shape", "dtype"})
 ${RUN}
 
 Shards: a quantile is a rank over the whole file, so it cannot be added up from shards the way counts
@@ -163,7 +167,8 @@ bar chart, one line per bin (edges, count, bar) fitted to the terminal width.
   --partial             print a mergeable state (needs --range or edges); 'merge' adds the counts.
                         Automatic ranges over shards: run min and max with --partial, merge each, then
                         pass --range MIN,MAX to every shard
-  --json                print {"counts": [...], "edges": [...]}
+  --out PREFIX          save PREFIX.counts.npy and PREFIX.edges.npy (np.save's bytes) instead of printing
+  --json                print {"counts": [...], "edges": [...]} (with --out: what was written)
 ${RUN}
 
 ${LAYOUT}
@@ -177,7 +182,8 @@ numpy's bincount: how many times each non-negative integer occurs in a 1-D array
   --rows START:STOP   only rows START:STOP
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial           print a mergeable state; 'merge' adds the counts
-  --json              print {"result": [...]}
+  --out F.npy         save the counts (np.save's bytes) instead of printing them
+  --json              print {"result": [...]} (with --out: {"out", "shape", "dtype"})
 ${RUN}
 
 ${LAYOUT}
@@ -242,7 +248,7 @@ is one line on stderr, and one more when it is back.
 numpy's a @ v: FILE (..., D) times V.npy, a vector (D,) or a matrix (D, Q) with Q <= 64. The result
 dtype is numpy's promotion (int8 @ int8 is int8 and wraps; float16 accumulates in float32).
   --vector V.npy   the vector or matrix (a .npy file)
-  --out S.npy      write the result to a new .npy file instead of printing it
+  --out S.npy      save the result (np.save's bytes, written atomically) instead of printing it
   --rows A:B       only rows A:B of FILE (2-D or more): rows A:B of the result
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print the rows' part of the result as a state for 'ndmmap merge' (which puts them in order)
@@ -258,10 +264,11 @@ best first; ties go to the lower index, NaN comes last (numpy's stable sort of -
   --rows A:B       only rows A:B of the first axis
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print a mergeable state for rows A:B (indices of the whole file); see 'ndmmap merge'
-  --json           print {"values": [...], "indices": [...]}
+  --out PREFIX     save PREFIX.values.npy and PREFIX.indices.npy (int64) instead of printing them
+  --json           print {"values": [...], "indices": [...]} (with --out: what was written)
 ${RUN}
 `,
-  search: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR] [--json]
+  search: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR] [--out PREFIX] [--json]
 
 Brute-force nearest neighbours over an (N, D) file in one pass: for each query (Q.npy holds one (D,)
 or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine rank largest first, l2
@@ -272,7 +279,8 @@ or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine ran
   --rows A:B       only rows A:B (indices stay those of the whole file)
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print a mergeable state for rows A:B; see 'ndmmap merge'
-  --json           print {"indices": [...], "scores": [...]}
+  --out PREFIX     save PREFIX.indices.npy (int64) and PREFIX.scores.npy instead of printing them
+  --json           print {"indices": [...], "scores": [...]} (with --out: what was written)
 ${RUN}
 `,
   demo: `Usage: ndmmap demo [--size-mib N] [--threads N] [--json]

@@ -7,11 +7,9 @@ import { fail } from '../../errors.js';
 import { dot } from '../../engine/embed/dot.js';
 import { type NDResult } from '../../engine/reduce.js';
 import { type Scalar } from '../../dtype.js';
-import { createNpy } from '../../npy.js';
 import { openNpy } from '../../npy.js';
-import { writeResult } from '../../engine/write-out.js';
 import { USAGE, intOption, parse } from '../args.js';
-import { formatJson, formatText } from '../format.js';
+import { emit, outOption } from '../save-out.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { rowsOf } from '../shard.js';
@@ -22,7 +20,7 @@ export async function dotCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('dot', args, { min: 1, max: 1 });
   if (typeof values.vector !== 'string') fail(USAGE, 'dot: --vector V.npy is required');
   if (!isNpy(values.vector)) fail(USAGE, `dot: --vector must be a .npy file, got '${values.vector}'`);
-  if (values.out !== undefined && !isNpy(String(values.out))) fail(USAGE, `dot: --out must name a .npy file, got '${values.out}'`);
+  const out = outOption(values, 'dot');
   const threads = intOption(values.threads, 'threads', 1, 256);
   const whole = openFile(positionals[0], values, 'r');
   const v = openNpy(values.vector, { mode: 'r' });
@@ -37,19 +35,7 @@ export async function dotCommand(args: string[]): Promise<void> {
     const r = (await dot(a, v, { threads, onProgress: bar.onProgress })) as Scalar | NDResult;
     bar.done();
     const printable = typeof r === 'object' ? r : { scalar: r, dtype: (await dotDtype(a, v)) };
-    if (values.out !== undefined) {
-      const shape = typeof r === 'object' ? r.shape : [];
-      const out = createNpy(String(values.out), { dtype: printable.dtype, shape });
-      try {
-        if (typeof r === 'object') writeResult(out, r.data, r.dtype);
-        else { out.set([], r); out.flush(); }
-      } finally {
-        out.close();
-      }
-      if (values.json) process.stdout.write(JSON.stringify({ out: values.out, shape, dtype: printable.dtype }) + '\n');
-      return;
-    }
-    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    await emit(values, out, printable);
   } finally {
     bar.done();
     whole.close();

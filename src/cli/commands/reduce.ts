@@ -10,12 +10,12 @@ import { REDUCTIONS, type Reduction } from '../../engine/reductions/index.js';
 import { type Scalar } from '../../dtype.js';
 import { type DTypeSpec } from '../../dtype-types.js';
 import { USAGE, intOption, numberOption, parse, rowsOption, type Values } from '../args.js';
-import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
 import { parseVar } from './apply.js';
 import { MemMap } from '../../memmap.js';
 import { progressBar } from '../progress.js';
 import { shardChoice, shardRows } from '../shard.js';
+import { emit, outOption } from '../save-out.js';
 
 /** --axis: one integer or a comma list (numpy's tuple), e.g. `0`, `-1`, `0,2`. */
 export function axisOption(v: string | boolean | string[] | undefined): number | number[] | undefined {
@@ -78,6 +78,7 @@ export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
 /** Run the reduction `red` on the command line `args`. */
 export async function runReduction(red: Reduction, args: string[]): Promise<void> {
   const { values, positionals } = parse('reduce', args, { min: 1, max: 1 }, red.name);
+  outOption(values, red.name);
   const options = reduceOptions(red, values);
   try {
     await runWith(red, values, positionals, options);
@@ -112,7 +113,7 @@ async function runWith(red: Reduction, values: Values, positionals: string[], op
       bar.done();
     }
     const printable = typeof r === 'object' ? r : { scalar: r, dtype: prepare(red.name, view, options).result };
-    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    await emit(values, outOption(values, red.name), printable);
   } finally {
     a.close();
   }

@@ -13,6 +13,7 @@ import { rowsOf } from '../shard.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { printSearch } from './embed-print.js';
+import { emitParts, outOption } from '../save-out.js';
 
 function npyArg(v: string | boolean | string[] | undefined, flag: string): string | undefined {
   if (v === undefined) return undefined;
@@ -23,6 +24,7 @@ function npyArg(v: string | boolean | string[] | undefined, flag: string): strin
 /** Run `search`. */
 export async function searchCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('search', args, { min: 1, max: 1 });
+  const out = outOption(values, 'search', ['indices', 'scores']);
   const queryFile = npyArg(values.query, 'query');
   if (queryFile === undefined) fail(USAGE, 'search: --query Q.npy is required');
   // --filter F.npy (bool, (N,)) or an expression of the row index such as 'i0 < 500000'
@@ -49,7 +51,8 @@ export async function searchCommand(args: string[]): Promise<void> {
     try {
       const r = await search(a, q, { ...options, onProgress: bar.onProgress });
       bar.done();
-      process.stdout.write(printSearch(r, values.json === true) + '\n');
+      if (out !== undefined) await emitParts(values, out, [['indices', r.indices], ['scores', r.scores]]);
+      else process.stdout.write(printSearch(r, values.json === true) + '\n');
     } finally {
       bar.done();
     }

@@ -10,10 +10,12 @@ import { rowsOf } from '../shard.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { printTopK } from './embed-print.js';
+import { emitParts, outOption } from '../save-out.js';
 
 /** Run `topk`. */
 export async function topkCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse('topk', args, { min: 1, max: 1 });
+  const out = outOption(values, 'topk', ['values', 'indices']);
   const k = intOption(values.k, 'k');
   if (k === undefined) fail(USAGE, 'topk: --k K is required');
   const axisText = values.axis === undefined ? undefined : String(values.axis).trim().toLowerCase();
@@ -33,7 +35,8 @@ export async function topkCommand(args: string[]): Promise<void> {
     try {
       const r = await topk(view, k, { ...options, onProgress: bar.onProgress });
       bar.done();
-      process.stdout.write(printTopK(r, values.json === true) + '\n');
+      if (out !== undefined) await emitParts(values, out, [['values', r.values], ['indices', r.indices]]);
+      else process.stdout.write(printTopK(r, values.json === true) + '\n');
     } finally {
       bar.done();
     }
