@@ -109,19 +109,32 @@ export async function saveNpy(file: string, value: SaveValue, options: SaveOptio
   const target = targetOf(file);
   const opts = checkRunOptions(options);
   const src = sourceOf(value);
+  await writeAtomically(target, src, (out) => src.fill(out, opts), opts.signal);
+  return target;
+}
+
+/**
+ * @internal Create the `.npy` `target` (an absolute path) atomically: a temporary file beside it
+ * (createNpy), filled by `fill`, closed, given the old file's mode, renamed over it, the directory
+ * fsynced. On any failure the temporary file is removed and `target` is left as it was.
+ * @throws `ERR_NDMMAP_NOT_FILE` (a directory there), `ENOENT` (no directory), `ABORT_ERR` (already
+ *   aborted) before anything is created; then whatever createNpy or `fill` throws.
+ */
+export async function writeAtomically(target: string, layout: { dtype: DType; shape: number[]; order: Order },
+  fill: (out: MemMap) => Promise<unknown>, signal?: AbortSignal): Promise<void> {
   const before = statTarget(target); // a directory or a FIFO there: ERR_NDMMAP_NOT_FILE
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) fail('ENOENT', `ENOENT: no such file or directory, open '${target}'`, { syscall: 'open', path: target });
-  if (opts.signal?.aborted) {
-    const e = new NdmmapError('ABORT_ERR', 'The operation was aborted', { cause: opts.signal.reason });
+  if (signal?.aborted) {
+    const e = new NdmmapError('ABORT_ERR', 'The operation was aborted', { cause: signal.reason });
     e.name = 'AbortError';
     throw e;
   }
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   let out: MemMap | undefined;
   try {
-    out = createNpy(tmp, { dtype: src.dtype, shape: src.shape, order: src.order });
-    await src.fill(out, opts); // flushed (msync) when it resolves
+    out = createNpy(tmp, { dtype: layout.dtype, shape: layout.shape, order: layout.order });
+    await fill(out); // flushed (msync) when it resolves
     out.close();
     out = undefined;
     if (before !== undefined) fs.chmodSync(tmp, before.mode & 0o7777); // np.save truncates in place, keeping the mode
@@ -132,7 +145,6 @@ export async function saveNpy(file: string, value: SaveValue, options: SaveOptio
     throw retarget(err, tmp, target);
   }
   syncDir(target);
-  return target;
 }
 
 /** An error about the temporary file names the target: the temporary name is gone and means nothing to the caller. */

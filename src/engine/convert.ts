@@ -12,7 +12,8 @@ import { type DTypeSpec } from '../dtype-types.js';
 import { fail, NdmmapError, show } from '../errors.js';
 import { type Order, isContiguous } from '../layout.js';
 import { MemMap, checkMemMap, memmap } from '../memmap.js';
-import { createNpy } from '../npy.js';
+import { openNpy } from '../npy.js';
+import { writeAtomically } from '../save.js';
 import { type ApplyOptions, apply, applyNow } from './elementwise.js';
 import { promote } from './embed/operands.js';
 import { canCastSameKind } from './out-cast.js';
@@ -97,7 +98,7 @@ function readBack(m: MemMap, name: DTypeName): NDResult {
 
 /**
  * Run `write` into a target of `dtype`/`shape`/`order`: the MemMap `out`, a new `.npy` at the path
- * `out`, or a scratch file (unlinked at once: nothing is left behind) read back as an NDResult.
+ * `out` (written atomically), or a scratch file (unlinked at once: nothing is left behind) read back as an NDResult.
  * `write` gets the MemMap to fill and the expression that casts `x` into it.
  */
 export async function intoTarget(out: OutTarget | undefined, dt: DType, shape: number[], order: Order,
@@ -107,15 +108,13 @@ export async function intoTarget(out: OutTarget | undefined, dt: DType, shape: n
     return out;
   }
   if (out !== undefined) {
-    const m = createNpy(out, { dtype: dt, shape, order });
-    try {
+    // atomic, as saveNpy: a failed call leaves no new file, and an existing one as it was
+    const file = path.resolve(out);
+    await writeAtomically(file, { dtype: dt, shape, order }, async (m) => {
       await write(m, 'x');
-    } catch (e) {
-      m.close();
-      fs.rmSync(out, { force: true }); // a failed call leaves no new file
-      throw e;
-    }
-    return m;
+      m.flush();
+    });
+    return openNpy(file, { mode: 'r+' });
   }
   // float16 results are held as float32 values (rounded to float16 first, as the cast rounds them)
   const held = dt.name === 'float16' ? parseDtype('float32') : parseDtype(dt.name);

@@ -94,11 +94,21 @@ describe('copy: C <-> F and views, natively', () => {
     expect(fs.existsSync(tmp.file('no.npy'))).toBe(false);
   });
 
-  it('an abort during a copy into a new file leaves no file behind', async () => {
+  it('an abort during a copy into a new file leaves no file behind, and an existing one as it was', async () => {
     const big = memmap(tmp.file('big.f8'), { dtype: 'float64', mode: 'w+', shape: [2 ** 12, 2 ** 10] });
     const c = new AbortController();
     await expect(big.copy({ out: tmp.file('c.npy'), order: 'F', signal: c.signal, onProgress: () => c.abort() })).rejects.toMatchObject({ code: 'ABORT_ERR' });
     expect(fs.existsSync(tmp.file('c.npy'))).toBe(false);
+    fs.writeFileSync(tmp.file('c.npy'), 'old');
+    const d = new AbortController();
+    await expect(big.astype('float32', { out: tmp.file('c.npy'), signal: d.signal, onProgress: () => d.abort() })).rejects.toMatchObject({ code: 'ABORT_ERR' });
+    expect(fs.readFileSync(tmp.file('c.npy'), 'utf8')).toBe('old');
+    expect(fs.readdirSync(tmp.dir).sort()).toEqual(['big.f8', 'c.npy']);
+    // the source's own file as out: read from the old inode, the new file renamed over it
+    const a = await arange('<f8', [2, 3]);
+    const f = await a.copy({ out: a.filename, order: 'F' }) as MemMap;
+    expect(f.toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(f.order).toBe('F');
     big.close();
   });
 });
