@@ -4,6 +4,7 @@
  * source — any other layout is first copied to C order natively — into a C-order scratch of the
  * result, then into `out` (any layout and dtype, numpy's cast) or memory.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { type DTypeName } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis, isContiguous, sizeOf } from '../layout.js';
@@ -69,21 +70,32 @@ function checkIndices(flat: ArrayLike<number | bigint>, n: number, axis: number)
   return out;
 }
 
+/** The largest buffer this Node makes (4 GiB on Node 20): a larger window is never asked for. */
+const MAX_WINDOW = bufferConstants.MAX_LENGTH;
+
+/** Bytes [pos, pos + len) of `m`'s data as one window when the whole array fits in one, else a window of just them. */
+function bytesOf(m: MemMap, whole: Uint8Array | undefined, pos: number, len: number): Uint8Array {
+  if (whole !== undefined) return whole.subarray(pos, pos + len);
+  return new Uint8Array(m.mapping.window(m.layout.byteOffset + pos, len));
+}
+
 /**
  * Copy slabs `src[o, idx[j], :]` to `dst[o, j, :]` (o over the axes before `axis`), byte for byte:
- * both C-contiguous and of one dtype, so each slab is one TypedArray.set (a memcpy).
+ * both C-contiguous and of one dtype, so each slab is one TypedArray.set (a memcpy). Arrays past the
+ * largest buffer (4 GiB on Node 20) are read and written through a window per slab.
  */
 function gatherBytes(src: MemMap, dst: MemMap, axis: number, idx: Float64Array): void {
-  if (dst.size === 0) return;
   const shape = src.shape;
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1)) * src.itemsize;
+  if (dst.size === 0 || inner === 0) return;
   const n = shape[axis];
-  const s = new Uint8Array(src.mapping.window(src.layout.byteOffset, src.nbytes));
-  const d = new Uint8Array(dst.mapping.window(dst.layout.byteOffset, dst.nbytes));
+  const s = src.nbytes <= MAX_WINDOW ? new Uint8Array(src.mapping.window(src.layout.byteOffset, src.nbytes)) : undefined;
+  const d = dst.nbytes <= MAX_WINDOW ? new Uint8Array(dst.mapping.window(dst.layout.byteOffset, dst.nbytes)) : undefined;
   for (let o = 0, w = 0; o < outer; o++) {
     const base = o * n * inner;
-    for (let j = 0; j < idx.length; j++, w += inner) d.set(s.subarray(base + idx[j] * inner, base + idx[j] * inner + inner), w);
+    for (let j = 0; j < idx.length; j++, w += inner)
+      bytesOf(dst, d, w, inner).set(bytesOf(src, s, base + idx[j] * inner, inner));
   }
 }
 
@@ -105,6 +117,8 @@ export async function take(a: MemMap, indices: IndicesLike, options: TakeOptions
   const idx = checkIndices(flat, shapeA[axis], axis);
   if (shapeA[axis] === 0 && idx.length > 0) fail('ERR_NDMMAP_INDEX', 'cannot do a non-empty take from an empty axes.');
   const shape = [...shapeA.slice(0, axis), ...ishape, ...shapeA.slice(axis + 1)];
+  const slab = sizeOf(shapeA.slice(axis + 1)) * a.itemsize;
+  if (slab > MAX_WINDOW) fail('ERR_OUT_OF_RANGE', `take: one slab along axis ${axis} is ${slab} bytes, more than the largest buffer of Node ${process.versions.node} (${MAX_WINDOW}); take along a later axis, or use Node 22`);
   const out = checkTarget(o.out, shape, 'take');
   const { threads, signal, onProgress } = o;
   // a C-contiguous source in its own bytes: views of other layouts are copied to C order first
