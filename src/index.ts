@@ -1,5 +1,6 @@
 import './methods.js';
 import './inspect.js';
+import './convert-methods.js';
 
 export { memmap, MemMap, type MemmapOptions, type TypedArray, type NestedArray } from './memmap.js';
 export { dtype, type DType, type DTypeName, type Scalar } from './dtype.js';
@@ -33,3 +34,7 @@ export {
   type Promote, type ScoreDtype, type ProgressOption,
 } from './api-types.js';
 export { histogramBinEdges } from './engine/dist/histogram.js';
+export { saveNpy, type SaveValue, type SaveOptions } from './save.js';
+export { astype, copy, canCast, type AstypeOptions, type CopyOptions, type Casting, type OutTarget } from './engine/convert.js';
+export { concatenate, stack, type JoinOptions } from './engine/join.js';
+export { take, compress, nonzero, flatnonzero, argwhere, type TakeOptions, type IndicesLike } from './engine/gather.js';

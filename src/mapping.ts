@@ -3,6 +3,7 @@
  * (ArrayBuffers) handed to JS. Every view of a memmap shares one Mapping. It holds no file
  * descriptor: the addon keeps one per file, shared by all its mappings (native/files.h).
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { fail, osError } from './errors.js';
 import { native } from './native.js';
 
@@ -135,6 +136,9 @@ export class Mapping {
    */
   window(pos: number, len: number): ArrayBuffer {
     this.check();
+    // past the largest buffer this Node makes (4 GiB on Node 20) the addon's window aborts the process
+    // ("double free", seen from take() of a 5 GiB file before it read by rows): refuse it here
+    if (len > bufferConstants.MAX_LENGTH) fail('ERR_OUT_OF_RANGE', `a window of ${len} bytes is more than the largest buffer of Node ${process.versions.node} (${bufferConstants.MAX_LENGTH})`);
     const { buffer } = native.window(this.id, pos, len);
     windows.set(buffer, { mapping: this, pos });
     windowsSinceTurn++;

@@ -151,10 +151,12 @@ export class MemMap<D extends DTypeName = DTypeName> {
   }
 
   /**
-   * `a[...] = value`: a scalar, a nested array or typed array (C order) of the same shape, or another
-   * MemMap of the same shape. Synchronous; for large arrays use the engine's `fill`/`apply`.
+   * numpy's `a[...] = value`, synchronous: a scalar or a nested array of the same shape; a MemMap, a
+   * typed array (C order: of the array's size, or broadcast as 1-D) or `{ data, shape }` is copied
+   * natively (src/convert-methods.ts: broadcasting, numpy's unsafe cast, overlaps buffered). For a
+   * parallel copy that does not block the event loop: `await src.copy({ out: a })`.
    */
-  assign(value: Scalar | NestedArray | TypedArray | MemMap): void {
+  assign(value: Scalar | NestedArray | TypedArray | MemMap | { data: TypedArray; shape?: readonly number[] }): void {
     this.checkWritable();
     const positions = elementPositions(this.layout);
     const n = positions.length;

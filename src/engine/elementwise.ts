@@ -94,6 +94,51 @@ function namedOperands(a: MemMap, opts: ApplyOptions): Map<string, Named> {
  * @example await apply(a, '(x - mu) / sd', { vars: { mu: await a.mean({ axis: 0 }), sd: await a.std({ axis: 0 }) } });
  */
 export async function apply(a: MemMap, expr: string, options: ApplyOptions = {}, /** @internal the method named in errors */ call = 'apply'): Promise<MemMap> {
+  const { task, totalBytes, inline, hintLayout, operands, out, opts, checked } = prepare(a, expr, options, call, false);
+  /** One pass over every block; the error of a writing pass says what it wrote (computed at once, before the control is reused). */
+  const pass = async (t: ApplyTask, o: RunOptions): Promise<void> => {
+    try {
+      if (inline) runInline(t, totalBytes, o);
+      else await runCall(t, totalBytes, o, hintLayout);
+      // close() of any operand during the call: some blocks were skipped, so the call did not happen.
+      for (const m of operands) m?.mapping.checkAfterCall(call);
+    } catch (err) {
+      let e = err;
+      // a worker found a mapping gone: close() during the call, say so (the missing await)
+      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') try { for (const m of operands) m?.mapping.checkAfterCall(call); } catch (c) { e = c; }
+      throw t.dry === true ? e : partialError(e, t.control, totalBytes);
+    }
+  };
+  // An integer to a power found in the data could fail after other blocks were written: look first.
+  if (checked) await pass({ ...task, control: newControl(inline), dry: true }, passProgress(opts, false));
+  await pass(task, checked ? passProgress(opts, true) : opts);
+  const [lo, hi] = byteExtent(out.layout);
+  if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
+  await releaseTurn();
+  return out;
+}
+
+/**
+ * @internal `apply` on the calling thread, synchronously and without a flush: what the synchronous
+ * `MemMap.assign` runs (numpy's `out[...] = src` is synchronous too). One thread, native speed.
+ */
+export function applyNow(a: MemMap, expr: string, options: ApplyOptions, call: string): MemMap {
+  const { task, totalBytes, operands, out, checked } = prepare(a, expr, options, call, true);
+  const pass = (t: ApplyTask): void => {
+    try {
+      runInline(t, totalBytes, {});
+      for (const m of operands) m?.mapping.checkAfterCall(call);
+    } catch (err) {
+      throw t.dry === true ? err : partialError(err, t.control, totalBytes);
+    }
+  };
+  if (checked) pass({ ...task, control: newControl(true), dry: true });
+  pass(task);
+  return out;
+}
+
+/** Everything `apply` checks and plans before the first block runs (`inline` forced for applyNow). */
+function prepare(a: MemMap, expr: string, options: ApplyOptions, call: string, forceInline: boolean) {
   checkMemMap(a, 'the array');
   const opts = checkRunOptions(options) as ApplyOptions;
   for (const k of Object.keys(opts)) if (!OPTIONS.has(k)) fail('ERR_INVALID_ARG_VALUE', `unknown option '${k}' for apply() (options: ${[...OPTIONS].join(', ')})`);
@@ -146,7 +191,7 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {},
   out.checkFile();
   out.reserveWrite();
   const { blocks, totalBytes } = planApply(plan, shape);
-  const inline = runsInline(totalBytes);
+  const inline = forceInline || runsInline(totalBytes);
   const task: ApplyTask = {
     kind: 'apply', control: newControl(inline), code: program.code, consts: program.consts, operands: refs,
     out: [out.mapping.id, out.dtype.code, isSwapped(out.dtype) ? 1 : 0], buffers: inline ? buffers : buffers.map(shared),
@@ -155,28 +200,7 @@ export async function apply(a: MemMap, expr: string, options: ApplyOptions = {},
   const hintLayout = used.has('x') ? a.layout : makeLayout(out.dtype, shape, out.layout.strides, out.layout.byteOffset);
   if (!used.has('x')) task.hintId = out.mapping.id;
   const operands = [...arrays.map((o) => o.memmap), out];
-  /** One pass over every block; the error of a writing pass says what it wrote (computed at once, before the control is reused). */
-  const pass = async (t: ApplyTask, o: RunOptions): Promise<void> => {
-    try {
-      if (inline) runInline(t, totalBytes, o);
-      else await runCall(t, totalBytes, o, hintLayout);
-      // close() of any operand during the call: some blocks were skipped, so the call did not happen.
-      for (const m of operands) m?.mapping.checkAfterCall(call);
-    } catch (err) {
-      let e = err;
-      // a worker found a mapping gone: close() during the call, say so (the missing await)
-      if ((err as { code?: unknown })?.code === 'ERR_NDMMAP_CLOSED') try { for (const m of operands) m?.mapping.checkAfterCall(call); } catch (c) { e = c; }
-      throw t.dry === true ? e : partialError(e, t.control, totalBytes);
-    }
-  };
-  // An integer to a power found in the data could fail after other blocks were written: look first.
-  const checked = powerOfData(program.code);
-  if (checked) await pass({ ...task, control: newControl(inline), dry: true }, passProgress(opts, false));
-  await pass(task, checked ? passProgress(opts, true) : opts);
-  const [lo, hi] = byteExtent(out.layout);
-  if (opts.flush !== false && hi > lo) out.mapping.sync(lo, hi - lo);
-  await releaseTurn();
-  return out;
+  return { task, totalBytes, inline, hintLayout, operands, out, opts, checked: powerOfData(program.code) };
 }
 
 /** A typed array over a SharedArrayBuffer (a copy unless it already is one): workers share it. */

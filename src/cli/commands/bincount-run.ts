@@ -6,7 +6,7 @@ import { bincount } from '../../engine/dist/histogram.js';
 import { bincountPartial } from '../../engine/dist/partial.js';
 import { intOption, parse } from '../args.js';
 import { rowsOf } from '../shard.js';
-import { formatJson, formatText } from '../format.js';
+import { emit, outOption } from '../save-out.js';
 import { openFile } from '../open.js';
 import { openWeights } from './weights.js';
 import { command } from './bincount.js';
@@ -14,6 +14,7 @@ import { command } from './bincount.js';
 /** Run `bincount`. */
 export async function bincountCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse(command, args, { min: 1, max: 1 });
+  const out = outOption(values, 'bincount');
   const minlength = intOption(values.minlength, 'minlength');
   const threads = intOption(values.threads, 'threads', 1, 256);
   const a = openFile(positionals[0], values, 'r');
@@ -29,7 +30,7 @@ export async function bincountCommand(args: string[]): Promise<void> {
     const sl = (m: typeof a): typeof a => (rows === undefined ? m : m.slice(`${rows[0]}:${rows[1]}`));
     const r = await bincount(sl(a), { ...options, weights: w && sl(w) });
     const printable = { shape: [r.length], dtype: r instanceof BigInt64Array ? 'int64' as const : 'float64' as const, data: r };
-    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    await emit(values, out, printable);
   } finally {
     w?.close();
     a.close();

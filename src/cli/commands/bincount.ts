@@ -8,9 +8,9 @@ import { LAYOUT_HELP, RUN_HELP } from '../help.js';
 /** `ndmmap bincount`: its flags, synopsis and help page (src/cli/command.ts). */
 export const command: Command = {
   name: 'bincount',
-  usage: `ndmmap bincount FILE [--minlength N] [--weights W] [LAYOUT] [SHARD] [--json]`,
+  usage: `ndmmap bincount FILE [--minlength N] [--weights W] [--out F.npy] [LAYOUT] [SHARD] [--json]`,
   options: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, minlength: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, out: { type: 'string' },
   },
   help: `Usage: ndmmap bincount FILE [options] [LAYOUT]
 
@@ -21,7 +21,8 @@ numpy's bincount: how many times each non-negative integer occurs in a 1-D array
   --rows START:STOP   only rows START:STOP
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial           print a mergeable state; 'merge' adds the counts
-  --json              print {"result": [...]}
+  --out F.npy         save the counts (np.save's bytes) instead of printing them
+  --json              print {"result": [...]} (with --out: {"out", "shape", "dtype"})
 ${RUN_HELP}
 
 ${LAYOUT_HELP}

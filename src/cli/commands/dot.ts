@@ -7,11 +7,10 @@ import { fail } from '../../errors.js';
 import { dot } from '../../engine/embed/dot.js';
 import { type NDResult } from '../../engine/reduce.js';
 import { type Scalar } from '../../dtype.js';
-import { createNpy } from '../../npy.js';
 import { openNpy } from '../../npy.js';
-import { writeResult } from '../../engine/write-out.js';
 import { USAGE, intOption, parse, COMMON, LAYOUT, RUN, SHARDS } from '../args.js';
 import { formatJson, formatText } from '../format.js';
+import { emit, outOption } from '../save-out.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { rowsOf } from '../shard.js';
@@ -24,7 +23,7 @@ export async function dotCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse(command, args, { min: 1, max: 1 });
   if (typeof values.vector !== 'string') fail(USAGE, 'dot: --vector V.npy is required');
   if (!isNpy(values.vector)) fail(USAGE, `dot: --vector must be a .npy file, got '${values.vector}'`);
-  if (values.out !== undefined && !isNpy(String(values.out))) fail(USAGE, `dot: --out must name a .npy file, got '${values.out}'`);
+  const out = outOption(values, 'dot');
   const threads = intOption(values.threads, 'threads', 1, 256);
   const whole = openFile(positionals[0], values, 'r');
   const v = openNpy(values.vector, { mode: 'r' });
@@ -39,19 +38,7 @@ export async function dotCommand(args: string[]): Promise<void> {
     const r = (await dot(a, v, { threads, onProgress: bar.onProgress })) as Scalar | NDResult;
     bar.done();
     const printable = typeof r === 'object' ? r : { scalar: r, dtype: (await dotDtype(a, v)) };
-    if (values.out !== undefined) {
-      const shape = typeof r === 'object' ? r.shape : [];
-      const out = createNpy(String(values.out), { dtype: printable.dtype, shape });
-      try {
-        if (typeof r === 'object') writeResult(out, r.data, r.dtype);
-        else { out.set([], r); out.flush(); }
-      } finally {
-        out.close();
-      }
-      if (values.json) process.stdout.write(JSON.stringify({ out: values.out, shape, dtype: printable.dtype }) + '\n');
-      return;
-    }
-    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    await emit(values, out, printable);
   } finally {
     bar.done();
     whole.close();
@@ -75,7 +62,7 @@ export const command: Command = {
 numpy's a @ v: FILE (..., D) times V.npy, a vector (D,) or a matrix (D, Q) with Q <= 64. The result
 dtype is numpy's promotion (int8 @ int8 is int8 and wraps; float16 accumulates in float32).
   --vector V.npy   the vector or matrix (a .npy file)
-  --out S.npy      write the result to a new .npy file instead of printing it
+  --out S.npy      save the result (np.save's bytes, written atomically) instead of printing it
   --rows A:B       only rows A:B of FILE (2-D or more): rows A:B of the result
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print the rows' part of the result as a state for 'ndmmap merge' (which puts them in order)

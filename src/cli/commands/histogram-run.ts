@@ -14,6 +14,7 @@ import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { openWeights } from './weights.js';
 import { command } from './histogram.js';
+import { emitParts, outOption } from '../save-out.js';
 
 /** Terminal width when stdout is not a terminal (piped output keeps a fixed, readable width). */
 const DEFAULT_COLUMNS = 80;
@@ -79,6 +80,7 @@ export function histogramJson(h: Histogram | { counts: BigInt64Array | Float64Ar
 /** Run `histogram`. */
 export async function histogramCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse(command, args, { min: 1, max: 1 });
+  const out = outOption(values, 'histogram', ['counts', 'edges']);
   const options = histogramOptions(values);
   const a = openFile(positionals[0], values, 'r');
   const w = openWeights(values);
@@ -98,6 +100,12 @@ export async function histogramCommand(args: string[]): Promise<void> {
       h = await histogram(view, { ...options, onProgress: bar.onProgress });
     } finally {
       bar.done();
+    }
+    if (out !== undefined) {
+      // edges of float32/float16 data are numpy's float32/float16 values, held as float64 here
+      const edges = h.edgesDtype === 'float32' ? Float32Array.from(h.edges) : h.edges;
+      await emitParts(values, out, [['counts', { shape: [h.counts.length], dtype: h.countsDtype, data: h.counts }], ['edges', { shape: [h.edges.length], dtype: h.edgesDtype, data: edges as never }]]);
+      return;
     }
     process.stdout.write((values.json ? histogramJson(h) : chart(h, process.stdout.columns ?? DEFAULT_COLUMNS)) + '\n');
   } finally {

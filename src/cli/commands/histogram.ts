@@ -8,10 +8,11 @@ import { LAYOUT_HELP, RUN_HELP } from '../help.js';
 /** `ndmmap histogram`: its flags, synopsis and help page (src/cli/command.ts). */
 export const command: Command = {
   name: 'histogram',
-  usage: `ndmmap histogram FILE [--bins N|E,E...] [--range LO,HI] [--weights W] [--density] [LAYOUT] [SHARD] [--json]`,
+  usage: `ndmmap histogram FILE [--bins N|E,E...] [--range LO,HI] [--weights W] [--density] [--out PREFIX]
+       [LAYOUT] [SHARD] [--json]`,
   options: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, bins: { type: 'string' }, range: { type: 'string' },
-    weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' },
+    weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, density: { type: 'boolean' }, expr: { type: 'string' }, out: { type: 'string' },
   },
   help: `Usage: ndmmap histogram FILE [options] [LAYOUT]
 
@@ -33,7 +34,8 @@ bar chart, one line per bin (edges, count, bar) fitted to the terminal width.
   --partial             print a mergeable state (needs --range or edges); 'merge' adds the counts.
                         Automatic ranges over shards: run min and max with --partial, merge each, then
                         pass --range MIN,MAX to every shard
-  --json                print {"counts": [...], "edges": [...]}
+  --out PREFIX          save PREFIX.counts.npy and PREFIX.edges.npy (np.save's bytes) instead of printing
+  --json                print {"counts": [...], "edges": [...]} (with --out: what was written)
 ${RUN_HELP}
 
 ${LAYOUT_HELP}

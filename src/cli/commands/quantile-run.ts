@@ -8,10 +8,10 @@ import { type QuantileOptions, median, nanmedian, nanpercentile, nanquantile, pe
 import { type NDResult } from '../../engine/reduce.js';
 import { type DTypeName, type Scalar } from '../../dtype.js';
 import { USAGE, intOption, parse } from '../args.js';
-import { formatJson, formatText } from '../format.js';
 import { openFile } from '../open.js';
 import { refuseShards } from '../shard.js';
 import { progressBar } from '../progress.js';
+import { emit, outOption } from '../save-out.js';
 import { openWeights } from './weights.js';
 import { command } from './quantile.js';
 
@@ -39,6 +39,7 @@ export async function runQuantile(name: string, args: string[]): Promise<void> {
   const { fn, takesQ } = FNS[name];
   const { values, positionals } = parse(command, args, { min: 1, max: 1 }, name);
   refuseShards(values, `${name}: quantiles`);
+  const out = outOption(values, name);
   if (!takesQ && (values.q !== undefined || values.method !== undefined)) fail(USAGE, `${name}: --q and --method are not options of ${name}`);
   if (takesQ && values.q === undefined) fail(USAGE, `${name}: --q is required, e.g. --q 0.5,0.9`);
   let q: number | number[] = 0.5;
@@ -70,7 +71,7 @@ export async function runQuantile(name: string, args: string[]): Promise<void> {
     }
     const dtype: DTypeName = typeof r === 'object' ? r.dtype : typeof r === 'bigint' ? (a.dtype.kind === 'u' ? 'uint64' : 'int64') : typeof r === 'boolean' ? 'bool' : a.dtype.kind === 'f' && a.dtype.name !== 'float64' && !o.expr ? a.dtype.name : 'float64';
     const printable = typeof r === 'object' ? r : { scalar: r, dtype };
-    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    await emit(values, out, printable);
   } finally {
     w?.close();
     a.close();

@@ -10,11 +10,11 @@ export const command: Command = {
   name: 'quantile',
   names: QUANTILE_NAMES,
   usage: `ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [--method M] [--axis K]
-       [--keepdims] [--expr E] [--weights W] [LAYOUT] [--threads N] [--json]
-ndmmap median|nanmedian FILE [--axis K[,K...]] [--keepdims] [--expr E] [LAYOUT] [--threads N] [--json]`,
+       [--keepdims] [--expr E] [--weights W] [--out F.npy] [LAYOUT] [--threads N] [--json]
+ndmmap median|nanmedian FILE [--axis K[,K...]] [--keepdims] [--expr E] [--out F.npy] [LAYOUT] [--threads N] [--json]`,
   options: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, q: { type: 'string' }, method: { type: 'string' }, axis: { type: 'string' },
-    keepdims: { type: 'boolean' }, expr: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' },
+    keepdims: { type: 'boolean' }, expr: { type: 'string' }, weights: { type: 'string' }, 'weights-dtype': { type: 'string' }, out: { type: 'string' },
   },
   help: `Usage: ndmmap quantile|percentile|nanquantile|nanpercentile FILE --q Q[,Q...] [options] [LAYOUT]
        ndmmap median|nanmedian FILE [options] [LAYOUT]
@@ -32,7 +32,8 @@ the nan* commands skip NaN.
   --weights FILE2     weights (numpy 2: with --method inverted_cdf only): a's shape, or with --axis K the
                       length of axis K; same LAYOUT flags for a raw file
   --weights-dtype DT  the dtype of a raw weights file (default: --dtype)
-  --json              print {"result": R}
+  --out F.npy         save the result (np.save's bytes) instead of printing it
+  --json              print {"result": R} (with --out: {"out", "shape", "dtype"})
 ${RUN_HELP}
 
 Shards: a quantile is a rank over the whole file, so it cannot be added up from shards the way counts

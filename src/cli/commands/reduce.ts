@@ -18,6 +18,7 @@ import { progressBar } from '../progress.js';
 import { shardChoice, shardRows } from '../shard.js';
 import { LAYOUT_HELP, RUN_HELP, REDUCTION_LIST, takenBy } from '../help.js';
 import type { Command } from '../command.js';
+import { emit, outOption } from '../save-out.js';
 
 /** --axis: one integer or a comma list (numpy's tuple), e.g. `0`, `-1`, `0,2`. */
 export function axisOption(v: string | boolean | string[] | undefined): number | number[] | undefined {
@@ -80,6 +81,7 @@ export function reduceOptions(red: Reduction, values: Values): ReduceOptions {
 /** Run the reduction `red` on the command line `args`. */
 export async function runReduction(red: Reduction, args: string[]): Promise<void> {
   const { values, positionals } = parse(command, args, { min: 1, max: 1 }, red.name);
+  outOption(values, red.name);
   const options = reduceOptions(red, values);
   try {
     await runWith(red, values, positionals, options);
@@ -114,7 +116,7 @@ async function runWith(red: Reduction, values: Values, positionals: string[], op
       bar.done();
     }
     const printable = typeof r === 'object' ? r : { scalar: r, dtype: prepare(red.name, view, options).result };
-    process.stdout.write((values.json ? formatJson(printable) : formatText(printable)) + '\n');
+    await emit(values, outOption(values, red.name), printable);
   } finally {
     a.close();
   }
@@ -125,7 +127,7 @@ export const command: Command = {
   name: 'reduce',
   names: REDUCE_NAMES,
   usage: `ndmmap REDUCTION FILE [--axis K[,K...]] [--keepdims] [--ddof N] [--result-dtype D] [--where E]
-       [--initial V] [--expr E] [--var NAME=FILE|NUMBER]... [LAYOUT]
+       [--initial V] [--expr E] [--var NAME=FILE|NUMBER]... [--out F.npy] [LAYOUT]
        [--rows START:STOP | --shard-index I --shards N | --shard-index I --rows-per-shard R]
        [--partial] [--threads N] [--json] [--quiet]`,
   options: {
@@ -133,7 +135,7 @@ export const command: Command = {
     keepdims: { type: 'boolean' }, 'result-dtype': { type: 'string' }, where: { type: 'string' }, initial: { type: 'string' },
     expr: { type: 'string' }, rows: { type: 'string' }, partial: { type: 'boolean' },
     'shard-index': { type: 'string' }, shards: { type: 'string' }, 'rows-per-shard': { type: 'string' },
-    var: { type: 'string', multiple: true },
+    var: { type: 'string', multiple: true }, out: { type: 'string' },
   },
   help: `Usage: ndmmap ${REDUCE_NAMES.join('|')} FILE [options] [LAYOUT]
 
@@ -156,7 +158,10 @@ ${REDUCTION_LIST}
                       JOB_COMPLETION_INDEX (count: --shards or NDMMAP_SHARDS) or SLURM_ARRAY_TASK_ID
                       (count: SLURM_ARRAY_TASK_COUNT; relative to SLURM_ARRAY_TASK_MIN and _STEP)
   --partial           print the mergeable partial state (JSON) instead of the value; see 'merge'
-  --json              print {"result": R}; NaN/inf as "nan"/"inf"/"-inf", big 64-bit ints as strings
+  --out F.npy         save the result (np.save's bytes; a 0-d file without --axis) instead of printing it,
+                      e.g. mean --axis 0 --out mu.npy, then apply --var mu=mu.npy
+  --json              print {"result": R} (with --out: {"out", "shape", "dtype"}); NaN/inf as
+                      "nan"/"inf"/"-inf", big 64-bit ints as strings
 ${RUN_HELP}
 
 ${LAYOUT_HELP}

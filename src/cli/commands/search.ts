@@ -15,6 +15,7 @@ import { progressBar } from '../progress.js';
 import { printSearch } from './embed-print.js';
 import { RUN_HELP } from '../help.js';
 import type { Command } from '../command.js';
+import { emitParts, outOption } from '../save-out.js';
 
 function npyArg(v: string | boolean | string[] | undefined, flag: string): string | undefined {
   if (v === undefined) return undefined;
@@ -25,6 +26,7 @@ function npyArg(v: string | boolean | string[] | undefined, flag: string): strin
 /** Run `search`. */
 export async function searchCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse(command, args, { min: 1, max: 1 });
+  const out = outOption(values, 'search', ['indices', 'scores']);
   const queryFile = npyArg(values.query, 'query');
   if (queryFile === undefined) fail(USAGE, 'search: --query Q.npy is required');
   // --filter F.npy (bool, (N,)) or an expression of the row index such as 'i0 < 500000'
@@ -51,7 +53,8 @@ export async function searchCommand(args: string[]): Promise<void> {
     try {
       const r = await search(a, q, { ...options, onProgress: bar.onProgress });
       bar.done();
-      process.stdout.write(printSearch(r, values.json === true) + '\n');
+      if (out !== undefined) await emitParts(values, out, [['indices', r.indices], ['scores', r.scores]]);
+      else process.stdout.write(printSearch(r, values.json === true) + '\n');
     } finally {
       bar.done();
     }
@@ -64,12 +67,12 @@ export async function searchCommand(args: string[]): Promise<void> {
 export const command: Command = {
   name: 'search',
   usage: `ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR]
-       [SHARD] [--threads N] [--json]`,
+       [--out PREFIX] [SHARD] [--threads N] [--json]`,
   options: {
     ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, query: { type: 'string' }, k: { type: 'string' }, metric: { type: 'string' },
-    filter: { type: 'string' },
+    filter: { type: 'string' }, out: { type: 'string' },
   },
-  help: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR] [--json]
+  help: `Usage: ndmmap search EMB.npy --query Q.npy [--k 10] [--metric dot|cosine|l2] [--filter F.npy|EXPR] [--out PREFIX] [--json]
 
 Brute-force nearest neighbours over an (N, D) file in one pass: for each query (Q.npy holds one (D,)
 or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine rank largest first, l2
@@ -80,7 +83,8 @@ or several (Q, D), Q <= 64) the k best rows and their scores. dot and cosine ran
   --rows A:B       only rows A:B (indices stay those of the whole file)
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print a mergeable state for rows A:B; see 'ndmmap merge'
-  --json           print {"indices": [...], "scores": [...]}
+  --out PREFIX     save PREFIX.indices.npy (int64) and PREFIX.scores.npy instead of printing them
+  --json           print {"indices": [...], "scores": [...]} (with --out: what was written)
 ${RUN_HELP}
 `,
   run: (args) => searchCommand(args),

@@ -12,10 +12,12 @@ import { progressBar } from '../progress.js';
 import { printTopK } from './embed-print.js';
 import { RUN_HELP } from '../help.js';
 import type { Command } from '../command.js';
+import { emitParts, outOption } from '../save-out.js';
 
 /** Run `topk`. */
 export async function topkCommand(args: string[]): Promise<void> {
   const { values, positionals } = parse(command, args, { min: 1, max: 1 });
+  const out = outOption(values, 'topk', ['values', 'indices']);
   const k = intOption(values.k, 'k');
   if (k === undefined) fail(USAGE, 'topk: --k K is required');
   const axisText = values.axis === undefined ? undefined : String(values.axis).trim().toLowerCase();
@@ -35,7 +37,8 @@ export async function topkCommand(args: string[]): Promise<void> {
     try {
       const r = await topk(view, k, { ...options, onProgress: bar.onProgress });
       bar.done();
-      process.stdout.write(printTopK(r, values.json === true) + '\n');
+      if (out !== undefined) await emitParts(values, out, [['values', r.values], ['indices', r.indices]]);
+      else process.stdout.write(printTopK(r, values.json === true) + '\n');
     } finally {
       bar.done();
     }
@@ -47,9 +50,9 @@ export async function topkCommand(args: string[]): Promise<void> {
 /** `ndmmap topk`: its flags, synopsis and help page (src/cli/command.ts). */
 export const command: Command = {
   name: 'topk',
-  usage: `ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [SHARD] [--json]`,
+  usage: `ndmmap topk FILE --k K [--axis K|none] [--smallest] [--out PREFIX] [LAYOUT] [SHARD] [--json]`,
   options: {
-    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' },
+    ...COMMON, ...LAYOUT, ...RUN, ...SHARDS, json: { type: 'boolean' }, k: { type: 'string' }, axis: { type: 'string' }, smallest: { type: 'boolean' }, out: { type: 'string' },
   },
   help: `Usage: ndmmap topk FILE --k K [--axis K|none] [--smallest] [LAYOUT] [--rows START:STOP | --shard-index I --shards N] [--partial] [--json]
 
@@ -60,7 +63,8 @@ best first; ties go to the lower index, NaN comes last (numpy's stable sort of -
   --rows A:B       only rows A:B of the first axis
   --shard-index I --shards N   shard I's rows (with --partial alone: JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)
   --partial        print a mergeable state for rows A:B (indices of the whole file); see 'ndmmap merge'
-  --json           print {"values": [...], "indices": [...]}
+  --out PREFIX     save PREFIX.values.npy and PREFIX.indices.npy (int64) instead of printing them
+  --json           print {"values": [...], "indices": [...]} (with --out: what was written)
 ${RUN_HELP}
 `,
   run: (args) => topkCommand(args),

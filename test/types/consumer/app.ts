@@ -6,7 +6,8 @@
  */
 import {
   type MemMap, type NDResult, NdmmapError, type NdmmapErrorCode, argtopk, bincount, createNpy, dot, histogram, median, memmap,
-  mergePartials, nanmedian, openNpy, percentile, quantile, reduce, reducePartial, search, topk,
+  mergePartials, nanmedian, openNpy, percentile, quantile, reduce, reducePartial, saveNpy, search, topk,
+  concatenate, stack, take, flatnonzero, argwhere,
 } from 'ndmmap';
 import { submit } from 'ndmmap/distributed';
 
@@ -25,6 +26,29 @@ export async function app(): Promise<void> {
   const cols = await emb.mean({ axis: 0, onProgress: (p) => use(p.totalBytes) });
   expectType<Exact<typeof cols, NDResult<'float32'>>>();
   await histogram(emb, { bins: 4, range: [0, 1], onProgress: (p) => use(p.doneBytes) });
+
+  // saveNpy takes any result, view, typed array or scalar as it comes, and says where it wrote
+  const savedTo: string = await saveNpy('mu.npy', cols);
+  await saveNpy('t.npy', emb.transpose(), { threads: 2 });
+  await saveNpy('n.npy', await emb.sum());
+  await saveNpy('i.npy', { data: new BigInt64Array(2), shape: [2] });
+  // @ts-expect-error a plain JS array is not saved (numpy would guess its dtype)
+  await saveNpy('x.npy', [1, 2]);
+  use(savedTo);
+
+  // convert and gather: a dtype literal types the result; a path or MemMap out gives a MemMap back
+  const e64 = await emb.astype('float64');
+  expectType<Exact<typeof e64, NDResult<'float64'>>>();
+  const eF = await emb.copy({ out: 'eF.npy', order: 'F' });
+  expectType<Exact<typeof eF, MemMap<'float32'>>>();
+  const rows = await emb.take((await emb.search(new Float32Array(4), { k: 3 })).indices, { axis: 0 });
+  expectType<Exact<typeof rows, NDResult<'float32'>>>();
+  const [r0] = await emb.nonzero();
+  use(r0.data, await take(emb, [0, -1], { axis: 0 }), await concatenate([emb, emb]), await stack([emb, emb], { axis: 1 }));
+  use(await flatnonzero(emb), await argwhere(emb), await emb.compress([true, false], { axis: 0 }));
+  emb.assign(new Float32Array(4000));
+  // @ts-expect-error not a dtype spelling
+  await emb.astype('flaot32');
 
   // search, topk, dot: typed by dtype
   const found = await emb.search(new Float32Array(4), { k: 3 });
