@@ -185,11 +185,15 @@ Napi::Value ReservedCount(const Napi::CallbackInfo& info) {
 // Everything src/ must agree with, so src/native.ts can check it once at load.
 Napi::Object Contract(Napi::Env env) {
   Napi::Object c = Napi::Object::New(env);
-  static const char* dtypes[] = {"bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
-                                 "float16", "float32", "float64"};
+  static const char* dtypes[] = {
+#define NDM_DTYPE_NAME(id, name, size, kind, ch) name,
+      NDM_DTYPES(NDM_DTYPE_NAME)
+#undef NDM_DTYPE_NAME
+  };
   static_assert(sizeof(dtypes) / sizeof(dtypes[0]) == kDTypeCount, "one name per dtype code");
   Napi::Array dt = Napi::Array::New(env, kDTypeCount);
   for (int k = 0; k < kDTypeCount; ++k) dt.Set((uint32_t)k, dtypes[k]);
+  c.Set("hash", kContractHash);  // of contract/spec.mjs: src/native.ts compares it first
   c.Set("dtypes", dt);
   c.Set("kernels", KernelTable(env));
   c.Set("maxDims", kMaxDims);

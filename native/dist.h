@@ -41,8 +41,8 @@ enum Mode : int {
 // whist, wcollect (operand 1 the weights, run by one thread: sums in file order): whist adds into
 // out (float64) W x 2^bits (weight sum, count) pairs, then the NaN values' count and weight sum;
 // wcollect writes (key, weight bits) pairs, base and cap counted in pairs.
-constexpr int kSpecHead = 5;
-constexpr int kWindowWords = 6;
+constexpr int kSpecHead = desc::distKeySpec::kSize;  // gen/contract.h names each word
+constexpr int kWindowWords = desc::distWindow::kSize;
 
 // Bin-mode parameters (float64): [mode, bins, first, denom, sub, weightsOperand, lo, hi, div, slot0,
 // slots, type, sequential]. sub: the type `x - first` is computed in, div: the type of `/ denom` and
@@ -51,7 +51,7 @@ constexpr int kWindowWords = 6;
 // `slots` numpy blocks from slot0 on, `bins` sums (blocksums) or `bins + 1` cumulative weights in the
 // dtype `type` (blockcumsum, held as float64). sequential (bincount): weights added to out in element
 // order, by one thread, as numpy's loop does.
-constexpr int kBinParams = 13;
+constexpr int kBinParams = desc::distBins::kSize;
 // numpy's histogram and bincount work through the data 65,536 elements at a time.
 constexpr int64_t kNumpyBlock = 65536;
 
@@ -61,7 +61,7 @@ constexpr int64_t kNumpyBlock = 65536;
 // gamma)]; lo/hi are values (64-bit integers as their bits unless asDouble). skipNan: outputs holding
 // NaN select nothing. finish (float64 data and result): lo holds numpy's value (NaN for an output
 // holding NaN under skipNan, or nothing) — the same float64 operations as methods.ts.
-constexpr int kAxisHead = 9;
+constexpr int kAxisHead = desc::distAxis::kSize;
 constexpr int kMethodMedian = 13;
 constexpr int kMethodCount = 14;
 

@@ -10,14 +10,20 @@ namespace ndmmap {
 
 
 
-// Codes shared with src/dtype.ts (DTYPE_CODES); keep both lists in the same order.
+// Codes and sizes from the contract spec (contract/spec.mjs -> gen/contract.h, src/gen/contract.cts).
 enum DType : int {
-  kBool = 0, kInt8, kUInt8, kInt16, kUInt16, kInt32, kUInt32, kInt64, kUInt64,
-  kFloat16, kFloat32, kFloat64, kDTypeCount
+#define NDM_DTYPE_ENUM(id, name, size, kind, ch) id,
+  NDM_DTYPES(NDM_DTYPE_ENUM)
+#undef NDM_DTYPE_ENUM
+  kDTypeCount
 };
 
 inline int ItemSize(int dt) {
-  static const int sizes[kDTypeCount] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 2, 4, 8};
+  static const int sizes[kDTypeCount] = {
+#define NDM_DTYPE_SIZE(id, name, size, kind, ch) size,
+      NDM_DTYPES(NDM_DTYPE_SIZE)
+#undef NDM_DTYPE_SIZE
+  };
   return dt >= 0 && dt < kDTypeCount ? sizes[dt] : 0;
 }
 inline bool IsFloat(int dt) { return dt == kFloat16 || dt == kFloat32 || dt == kFloat64; }

@@ -52,6 +52,13 @@ inline int64_t I64(const Napi::CallbackInfo& info, size_t i, const char* what) {
   return (int64_t)d;
 }
 
+// A descriptor field that must be an integer below 2^53 (the one check behind every descriptor's
+// fields); throws `code` with `msg` otherwise.
+inline int64_t DescInt(Napi::Env env, double d, const char* code, const char* msg) {
+  if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d) ThrowCode(env, code, msg);
+  return (int64_t)d;
+}
+
 // A Float64Array of integers (shapes, strides) as int64: at most kMaxDims, plus `head` leading fields.
 inline std::vector<int64_t> Ints(const Napi::CallbackInfo& info, size_t i, const char* what, size_t head = 0) {
   if (i >= info.Length() || !info[i].IsTypedArray() ||

@@ -21,15 +21,14 @@ namespace {
 // kIndex (position: the value at [0, ..., 0]; strides: its step per dim), or kBuffer0 - b for
 // buffers[b] (position: a byte offset into it; the output too may be a buffer).
 constexpr int64_t kAbsent = -1, kIndex = -2, kBuffer0 = -3;
-constexpr size_t kFields = 4;
+constexpr size_t kFields = desc::applyOperand::kSize;
 // Index values stay far from int64 overflow (start + i * step is computed in int64).
 constexpr double kMaxIndex = 4611686018427387904.0;  // 2^62
 
 [[noreturn]] void Bad(Napi::Env env, const std::string& msg) { ThrowCode(env, "ERR_INVALID_ARG_VALUE", "apply descriptor: " + msg); }
 
 int64_t Int(Napi::Env env, double d) {
-  if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d) Bad(env, "fields must be integers");
-  return (int64_t)d;
+  return DescInt(env, d, "ERR_INVALID_ARG_VALUE", "apply descriptor: fields must be integers");
 }
 
 struct Parsed {
@@ -44,12 +43,12 @@ struct Parsed {
 void ReadOperand(const Napi::CallbackInfo& info, const double* f, Parsed& P, size_t slot, bool isOut, ApplyOperand* o) {
   Napi::Env env = info.Env();
   size_t nd = P.shape.size();
-  int64_t source = Int(env, f[0]), dtype = Int(env, f[1]), pos = Int(env, f[3]);
+  int64_t source = Int(env, f[desc::applyOperand::kId]), dtype = Int(env, f[desc::applyOperand::kDtype]), pos = Int(env, f[desc::applyOperand::kPosition]);
   if (ItemSize((int)dtype) == 0) Bad(env, "bad dtype");
   std::vector<int64_t>& s = P.strides[slot];
   for (size_t d = 0; d < nd; ++d) s[d] = Int(env, f[kFields + d]);
   o->dtype = (int)dtype;
-  o->swap = f[2] != 0;
+  o->swap = f[desc::applyOperand::kSwap] != 0;
   o->strides = s.data();
   if (source == kAbsent) {
     if (isOut) Bad(env, "apply needs an output");
@@ -99,23 +98,23 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   Napi::Float64Array desc = F64Arg(info, 2, "descriptor");
   const double* d = desc.Data();
   size_t len = desc.ElementLength();
-  if (len < 2) Bad(env, "too short");
-  int64_t ndim = Int(env, d[0]), nOps = Int(env, d[1]);
+  if (len < desc::apply::kSize) Bad(env, "too short");
+  int64_t ndim = Int(env, d[desc::apply::kNdim]), nOps = Int(env, d[desc::apply::kNOps]);
   if (ndim < 0 || ndim > kMaxDims || nOps < 0 || nOps > kMaxProgramOperands) Bad(env, "bad rank or operand count");
   size_t per = kFields + (size_t)ndim;
-  if (len != 2 + (size_t)ndim + (1 + (size_t)nOps) * per) Bad(env, "wrong length");
+  if (len != desc::apply::kSize + (size_t)ndim + (1 + (size_t)nOps) * per) Bad(env, "wrong length");
   Program prog;
   if (!Validate(code.Data(), (int64_t)code.ElementLength(), (int64_t)consts.ElementLength(), &prog) || prog.nOperands != nOps)
     ThrowCode(env, "ERR_NDMMAP_BAD_PROGRAM", "malformed expression program");
   Parsed P;
   P.shape.resize((size_t)ndim);
   for (int64_t k = 0; k < ndim; ++k) {
-    P.shape[k] = Int(env, d[2 + k]);
+    P.shape[k] = Int(env, d[desc::apply::kSize + k]);
     if (P.shape[k] < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative dim");
   }
   P.strides.assign((size_t)nOps + 1, std::vector<int64_t>((size_t)ndim));
   P.ops.resize((size_t)nOps);
-  const double* f = d + 2 + ndim;
+  const double* f = d + desc::apply::kSize + ndim;
   ReadOperand(info, f, P, (size_t)nOps, true, &P.out);
   for (int64_t k = 0; k < nOps; ++k) ReadOperand(info, f + (1 + k) * per, P, (size_t)k, false, &P.ops[k]);
   std::vector<const Hold*> held;

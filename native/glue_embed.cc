@@ -15,11 +15,7 @@
 namespace ndmmap {
 namespace {
 
-int64_t Int(Napi::Env env, double d) {
-  if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
-    ThrowCode(env, "ERR_OUT_OF_RANGE", "embed descriptor must hold integers");
-  return (int64_t)d;
-}
+int64_t Int(Napi::Env env, double d) { return DescInt(env, d, "ERR_OUT_OF_RANGE", "embed descriptor must hold integers"); }
 
 // Raw bytes of a typed array argument.
 uint8_t* Bytes(const Napi::CallbackInfo& info, size_t i, const char* what, size_t* length) {
@@ -46,10 +42,9 @@ uint64_t* Words(const Napi::CallbackInfo& info, size_t i, const char* what, size
   return reinterpret_cast<uint64_t*>(p);
 }
 
-// [op, mode, metric, k, Q, D, rowStart, rowCount, slot, outType, storeType,
-//  aId, aDtype, aSwap, aPos, colStride, nLead, filterId (-1: none), filterDtype, filterSwap, filterPos,
-//  filterStride, nLead lead lengths, nLead lead byte strides]
-constexpr size_t kHead = 22;
+// desc::embed (filterId -1: none), then nLead lead lengths, nLead lead byte strides.
+namespace E = desc::embed;
+constexpr size_t kHead = E::kSize;
 
 // embed(desc: Float64Array, queries: TypedArray, out: TypedArray, filterCode?: Uint8Array, filterConsts?: Float64Array)
 // filterCode: a search's row filter as a VM program, bool, every operand the row index.
@@ -60,21 +55,21 @@ Napi::Value EmbedGlue(const Napi::CallbackInfo& info) {
   size_t len = da.ElementLength();
   if (len < kHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "embed descriptor is too short");
   EmbedArgs a;
-  a.op = (int)Int(env, d[0]);
-  a.mode = (int)Int(env, d[1]);
-  a.metric = (int)Int(env, d[2]);
-  a.k = Int(env, d[3]);
-  a.Q = Int(env, d[4]);
-  a.D = Int(env, d[5]);
-  a.rowStart = Int(env, d[6]);
-  a.rowCount = Int(env, d[7]);
-  a.slot = Int(env, d[8]);
-  a.outType = (int)Int(env, d[9]);
-  a.storeType = (int)Int(env, d[10]);
-  a.aDtype = (int)Int(env, d[12]);
-  a.aSwap = d[13] != 0;
-  a.colStride = Int(env, d[15]);
-  int64_t nLead = Int(env, d[16]);
+  a.op = (int)Int(env, d[E::kOp]);
+  a.mode = (int)Int(env, d[E::kMode]);
+  a.metric = (int)Int(env, d[E::kMetric]);
+  a.k = Int(env, d[E::kK]);
+  a.Q = Int(env, d[E::kQ]);
+  a.D = Int(env, d[E::kD]);
+  a.rowStart = Int(env, d[E::kRowStart]);
+  a.rowCount = Int(env, d[E::kRowCount]);
+  a.slot = Int(env, d[E::kSlot]);
+  a.outType = (int)Int(env, d[E::kOutType]);
+  a.storeType = (int)Int(env, d[E::kStoreType]);
+  a.aDtype = (int)Int(env, d[E::kADtype]);
+  a.aSwap = d[E::kASwap] != 0;
+  a.colStride = Int(env, d[E::kColStride]);
+  int64_t nLead = Int(env, d[E::kNLead]);
   if (nLead < 0 || nLead >= kMaxDims || len != kHead + 2 * (size_t)nLead)
     ThrowCode(env, "ERR_INVALID_ARG_VALUE", "embed descriptor has the wrong length");
   a.nLead = (int)nLead;
@@ -107,18 +102,18 @@ Napi::Value EmbedGlue(const Napi::CallbackInfo& info) {
     if ((int64_t)bytes < (a.rowStart + a.rowCount) * a.Q * ItemSize(a.storeType))
       ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
   }
-  Hold hold(env, Int(env, d[11]));
-  a.a = Checked(env, hold.span, Int(env, d[14]), (size_t)nLead + 1, shape, strides, ItemSize(a.aDtype));
+  Hold hold(env, Int(env, d[E::kAId]));
+  a.a = Checked(env, hold.span, Int(env, d[E::kAPos]), (size_t)nLead + 1, shape, strides, ItemSize(a.aDtype));
   std::unique_ptr<Hold> filterHold;
-  int64_t filterId = Int(env, d[17]);
+  int64_t filterId = Int(env, d[E::kFilterId]);
   if (filterId >= 0) {
-    a.filterDtype = (int)Int(env, d[18]);
-    a.filterSwap = d[19] != 0;
-    a.filterStride = Int(env, d[21]);
+    a.filterDtype = (int)Int(env, d[E::kFilterDtype]);
+    a.filterSwap = d[E::kFilterSwap] != 0;
+    a.filterStride = Int(env, d[E::kFilterStride]);
     if (a.filterDtype != kBool) ThrowCode(env, "ERR_OUT_OF_RANGE", "the filter must be bool");
     filterHold.reset(new Hold(env, filterId));
     int64_t n = a.rowStart + a.rowCount;
-    a.filter = Checked(env, filterHold->span, Int(env, d[20]), 1, &n, &a.filterStride, 1);
+    a.filter = Checked(env, filterHold->span, Int(env, d[E::kFilterPos]), 1, &n, &a.filterStride, 1);
   }
   Program filter;
   if (info.Length() > 3 && !info[3].IsUndefined() && !info[3].IsNull()) {
@@ -141,7 +136,8 @@ Napi::Value EmbedGlue(const Napi::CallbackInfo& info) {
 }
 
 // [nOut, nRed, indexBase, outBase, id, dtype, swap, position, (nOut + nRed) x (length, mul, byte stride)]
-constexpr size_t kTopKHead = 8;
+namespace T = desc::topk;
+constexpr size_t kTopKHead = T::kSize;
 
 // topk(desc: Float64Array, out: BigUint64Array, k, largest)
 Napi::Value TopKGlue(const Napi::CallbackInfo& info) {
@@ -151,15 +147,15 @@ Napi::Value TopKGlue(const Napi::CallbackInfo& info) {
   size_t len = da.ElementLength();
   if (len < kTopKHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "topk descriptor is too short");
   TopKArgs a;
-  int64_t nOut = Int(env, d[0]), nRed = Int(env, d[1]);
+  int64_t nOut = Int(env, d[T::kNOut]), nRed = Int(env, d[T::kNRed]);
   if (nOut < 0 || nRed < 0 || nOut + nRed > kMaxDims || len != kTopKHead + 3 * (size_t)(nOut + nRed))
     ThrowCode(env, "ERR_INVALID_ARG_VALUE", "topk descriptor has the wrong length");
   a.nOut = (int)nOut;
   a.nRed = (int)nRed;
-  a.indexBase = Int(env, d[2]);
-  a.outBase = Int(env, d[3]);
-  a.dtype = (int)Int(env, d[5]);
-  a.swap = d[6] != 0;
+  a.indexBase = Int(env, d[T::kIndexBase]);
+  a.outBase = Int(env, d[T::kOutBase]);
+  a.dtype = (int)Int(env, d[T::kDtype]);
+  a.swap = d[T::kSwap] != 0;
   if (ItemSize(a.dtype) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dtype");
   size_t words;
   a.out = Words(info, 1, "out", &words);
@@ -182,8 +178,8 @@ Napi::Value TopKGlue(const Napi::CallbackInfo& info) {
   }
   if (!empty && (a.outBase < 0 || (a.outBase + maxPos + 1) * TopKSlotWords(a.k) > (int64_t)words))
     ThrowCode(env, "ERR_OUT_OF_RANGE", "out is too small");
-  Hold hold(env, Int(env, d[4]));
-  a.data = Checked(env, hold.span, Int(env, d[7]), (size_t)(nOut + nRed), a.shape, a.strides, ItemSize(a.dtype));
+  Hold hold(env, Int(env, d[T::kId]));
+  a.data = Checked(env, hold.span, Int(env, d[T::kPosition]), (size_t)(nOut + nRed), a.shape, a.strides, ItemSize(a.dtype));
   int status = Guarded(env, {&hold}, [&] { return TopK(a); });
   if (status != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad topk arguments");
   return env.Undefined();

@@ -14,20 +14,16 @@
 namespace ndmmap {
 namespace {
 
-// Descriptor of one block (src/engine/descriptor.ts writes it):
-// [kernel, valueType, nOps, nOut, nRed, indexBase, outBase, maskOperand, param0, param1, valueRound,
-//  nOps x (mappingId, dtype, swap, position),
-//  (nOut + nRed) x (length, multiplier, nOps x byte stride)]
-constexpr size_t kHead = 11;
-constexpr size_t kOperandFields = 4;
+// Descriptor of one block (src/engine/execute.cts reduceDescriptor() writes it): desc::reduce, then
+// nOps x desc::reduceOperand, then (nOut + nRed) x (length, multiplier, nOps x byte stride).
+namespace R = desc::reduce;
+namespace RO = desc::reduceOperand;
+constexpr size_t kHead = R::kSize;
+constexpr size_t kOperandFields = RO::kSize;
 // Operand ids at or below this name buffers: kBuffer0 - b is buffers[b] (as apply's descriptor).
 constexpr int64_t kBuffer0 = -3;
 
-int64_t Int(Napi::Env env, double d) {
-  if (!(std::fabs(d) <= 9007199254740991.0) || std::floor(d) != d)
-    ThrowCode(env, "ERR_OUT_OF_RANGE", "reduce descriptor must hold integers");
-  return (int64_t)d;
-}
+int64_t Int(Napi::Env env, double d) { return DescInt(env, d, "ERR_OUT_OF_RANGE", "reduce descriptor must hold integers"); }
 
 // A program argument (Uint8Array code + Float64Array consts) or undefined/null.
 bool ProgramArg(const Napi::CallbackInfo& info, size_t i, Program* prog, const double** consts, int64_t* nConsts) {
@@ -78,9 +74,9 @@ void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, 
   size_t len = da.ElementLength();
   if (len < kHead) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "reduce descriptor is too short");
   ReduceArgs& a = b.a;
-  a.kernel = (int)Int(env, d[0]);
-  a.valueType = (int)Int(env, d[1]);
-  int64_t nOps = Int(env, d[2]), nOut = Int(env, d[3]), nRed = Int(env, d[4]);
+  a.kernel = (int)Int(env, d[R::kKernel]);
+  a.valueType = (int)Int(env, d[R::kValueType]);
+  int64_t nOps = Int(env, d[R::kNOps]), nOut = Int(env, d[R::kNOut]), nRed = Int(env, d[R::kNRed]);
   if (a.kernel < 0 || a.kernel >= kKernelCount || ItemSize(a.valueType) == 0)
     ThrowCode(env, "ERR_OUT_OF_RANGE", "bad kernel or value type");
   if (nOps < 1 || nOps > kMaxOperands || nOut < 0 || nRed < 0 || nOut + nRed > kMaxDims ||
@@ -89,14 +85,14 @@ void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, 
   a.nOps = (int)nOps;
   a.nOut = (int)nOut;
   a.nRed = (int)nRed;
-  a.indexBase = Int(env, d[5]);
-  a.outBase = Int(env, d[6]);
-  int64_t maskOp = Int(env, d[7]);
+  a.indexBase = Int(env, d[R::kIndexBase]);
+  a.outBase = Int(env, d[R::kOutBase]);
+  int64_t maskOp = Int(env, d[R::kMaskOperand]);
   if (maskOp < -1 || maskOp >= nOps) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad mask operand");
   a.maskOperand = (int)maskOp;
-  a.param[0] = d[8];
-  a.param[1] = d[9];
-  a.valueRound = (int)Int(env, d[10]);
+  a.param[0] = d[R::kParam0];
+  a.param[1] = d[R::kParam1];
+  a.valueRound = (int)Int(env, d[R::kValueRound]);
   if (a.valueRound != -1 && ItemSize(a.valueRound) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad value dtype");
   const double* dims = d + kHead + kOperandFields * nOps;
   int64_t ndim = nOut + nRed;
@@ -117,17 +113,17 @@ void ParseBlock(const Napi::CallbackInfo& info, size_t descArg, size_t progArg, 
   // Every operand's block must lie inside its mapping; the holds keep the mappings alive for the call.
   for (int64_t o = 0; o < nOps; ++o) {
     const double* f = d + kHead + kOperandFields * o;
-    int dt = (int)Int(env, f[1]);
+    int dt = (int)Int(env, f[RO::kDtype]);
     if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad operand dtype");
-    int64_t id = Int(env, f[0]);
+    int64_t id = Int(env, f[RO::kId]);
     a.ops[o].dtype = dt;
-    a.ops[o].swap = f[2] != 0;
+    a.ops[o].swap = f[RO::kSwap] != 0;
     if (id <= kBuffer0) {
-      a.ops[o].data = BufferOperand(info, buffersArg, kBuffer0 - id, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
+      a.ops[o].data = BufferOperand(info, buffersArg, kBuffer0 - id, Int(env, f[RO::kPosition]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
       continue;
     }
     b.holds[o].reset(new Hold(env, id));
-    a.ops[o].data = Checked(env, b.holds[o]->span, Int(env, f[3]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
+    a.ops[o].data = Checked(env, b.holds[o]->span, Int(env, f[RO::kPosition]), (size_t)ndim, a.shape, a.strides[o], ItemSize(dt));
   }
   if (ProgramArg(info, progArg, &b.value, &a.valueConsts, &a.valueConstCount)) a.value = &b.value;
   if (ProgramArg(info, progArg + 2, &b.mask, &a.maskConsts, &a.maskConstCount)) a.mask = &b.mask;
@@ -178,28 +174,29 @@ Napi::Value CombineGlue(const Napi::CallbackInfo& info) {
 // put(src: TypedArray, srcType, shape: Float64Array, out: Float64Array [id, dtype, swap, position, ...strides]):
 // a result array into an `out` MemMap, natively.
 Napi::Value PutGlue(const Napi::CallbackInfo& info) {
+  namespace P = desc::put;
   Napi::Env env = info.Env();
-  if (info.Length() < 4 || !info[0].IsTypedArray()) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "put(src, srcType, shape, out)");
-  Napi::TypedArray src = info[0].As<Napi::TypedArray>();
+  if (info.Length() < 4 || !info[P::kId].IsTypedArray()) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "put(src, srcType, shape, out)");
+  Napi::TypedArray src = info[P::kId].As<Napi::TypedArray>();
   int srcType = (int)U64(info, 1, "srcType");
   if (ItemSize(srcType) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad source dtype");
   std::vector<int64_t> shape = Ints(info, 2, "shape");
-  std::vector<int64_t> o = Ints(info, 3, "out", 4);
-  if (o.size() != 4 + shape.size()) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "out has the wrong rank");
+  std::vector<int64_t> o = Ints(info, 3, "out", P::kSize);
+  if (o.size() != P::kSize + shape.size()) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "out has the wrong rank");
   int64_t n = 1;
   for (int64_t d : shape) {
     if (d < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "negative dim");
     n *= d;
   }
   if ((int64_t)src.ByteLength() < n * ItemSize(srcType)) ThrowCode(env, "ERR_OUT_OF_RANGE", "source is too short");
-  int dt = (int)o[1];
+  int dt = (int)o[P::kDtype];
   if (ItemSize(dt) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad out dtype");
-  Hold hold(env, o[0]);
+  Hold hold(env, o[P::kId]);
   if (hold.span.mode == kMapRead) ThrowCode(env, "ERR_NDMMAP_READONLY", "the target is read-only");
-  uint8_t* dst = Checked(env, hold.span, o[3], shape.size(), shape.data(), o.data() + 4, ItemSize(dt));
+  uint8_t* dst = Checked(env, hold.span, o[P::kPosition], shape.size(), shape.data(), o.data() + P::kSize, ItemSize(dt));
   const uint8_t* from = static_cast<const uint8_t*>(src.ArrayBuffer().Data()) + src.ByteOffset();
   int status = Guarded(env, {&hold}, [&] {
-    return Store(from, srcType, (int)shape.size(), shape.data(), dst, dt, o[2] != 0, o.data() + 4);
+    return Store(from, srcType, (int)shape.size(), shape.data(), dst, dt, o[P::kSwap] != 0, o.data() + P::kSize);
   });
   if (status != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad put arguments");
   return env.Undefined();

@@ -7,28 +7,9 @@
 
 namespace ndmmap {
 
-// Native kernels. A user reduction (src/engine/reductions/<name>.ts) names the kernel it runs; each
-// kernel writes kStateSize[k] doubles of partial state per output, merged by Combine() in group order.
-#define NDM_KERNELS(X)                                                                          \
-  X(kSumInt, "sum_int", 1)          /* u64 bits: wrapping sum */                               \
-  X(kSumFloat, "sum_float", 3)      /* s, c (Neumaier), n: pairwise sum as float64 */          \
-  X(kProdInt, "prod_int", 1)        /* u64 bits: wrapping product */                           \
-  X(kProdFloat, "prod_float", 7)    /* m, e, A, B, lo, hi, flags: sequential product, any range */     \
-  X(kMin, "min", 2)                 /* value (float64 or int64 bits), n */                     \
-  X(kMax, "max", 2)                                                                             \
-  X(kArgMin, "argmin", 2)           /* value, index (int64 bits; -1: none) */                  \
-  X(kArgMax, "argmax", 2)                                                                       \
-  X(kMoments, "moments", 5)         /* n, mean, M2, min, max */                                \
-  X(kNanSum, "nansum", 3)           /* as sum_float, NaN skipped (n counts the others) */      \
-  X(kNanProd, "nanprod", 7)                                                                     \
-  X(kNanMin, "nanmin", 2)                                                                       \
-  X(kNanMax, "nanmax", 2)                                                                       \
-  X(kNanArgMin, "nanargmin", 2)                                                                 \
-  X(kNanArgMax, "nanargmax", 2)                                                                 \
-  X(kNanMoments, "nanmoments", 5)                                                               \
-  X(kCountNonzero, "count_nonzero", 2) /* nonzero count, element count */                       \
-  X(kMinMax, "minmax", 3)           /* min, max, n */
-
+// Native kernels (NDM_KERNELS and the slot names in gen/contract.h). A user reduction
+// (src/engine/reductions/<name>.ts) names the kernel it runs; each kernel writes kKernelState[k] doubles
+// of partial state per output, merged by Combine() in group order.
 namespace kern {
 enum Kernel : int {
 #define NDM_ENUM(id, name, size) id,
@@ -44,7 +25,6 @@ constexpr int kKernelState[kKernelCount] = {
     NDM_KERNELS(NDM_SIZE)
 #undef NDM_SIZE
 };
-constexpr int kMaxState = 7;
 
 // Bits of kProdFloat's flags slot.
 enum ProdFlag : int {

@@ -12,11 +12,10 @@ namespace ndmmap {
 
 // Elements per block: 1024 float64 = 8 KiB per slot, so a typical program's slots stay in L1.
 constexpr int kBlock = 1024;
-// Deepest stack accepted; src/expr/compile.ts MAX_STACK.
-constexpr int kMaxStack = 1024;
-// Most operands of one program; src/expr/compile.ts MAX_OPERANDS.
-constexpr int kMaxProgramOperands = 32;
-constexpr uint8_t kFormatVersion = 2;
+// Deepest stack accepted, most operands of one program, the format byte: the contract spec's limits.
+constexpr int kMaxStack = kVmMaxStack;
+constexpr int kMaxProgramOperands = kVmMaxOperands;
+constexpr uint8_t kFormatVersion = (uint8_t)kVmFormat;
 
 // A program of one or two + - * / operations over float32/float64 values (`x * 2 + 1`, `(x - mu) / sd`,
 // `1 + x * 2`): run as one fused loop, without a block of intermediates (Validate recognises it).

@@ -9,6 +9,8 @@
 
 /** What the addon says about itself: every table src/ must agree with (checked by src/native.ts). */
 export interface Contract {
+  /** sha256 (16 hex digits) of the contract spec the addon was built from. */
+  hash: string;
   dtypes: string[];
   kernels: { name: string; id: number; state: number }[];
   maxDims: number;
