@@ -11,18 +11,12 @@
 
 /** numpy element types, by native code. kind: numpy's dtype.kind; char: numpy's dtype.char (Linux x86_64). */
 export const dtypes = [
-  { name: 'bool', id: 'kBool', itemsize: 1, kind: 'b', char: '?' },
-  { name: 'int8', id: 'kInt8', itemsize: 1, kind: 'i', char: 'b' },
-  { name: 'uint8', id: 'kUInt8', itemsize: 1, kind: 'u', char: 'B' },
-  { name: 'int16', id: 'kInt16', itemsize: 2, kind: 'i', char: 'h' },
-  { name: 'uint16', id: 'kUInt16', itemsize: 2, kind: 'u', char: 'H' },
-  { name: 'int32', id: 'kInt32', itemsize: 4, kind: 'i', char: 'i' },
-  { name: 'uint32', id: 'kUInt32', itemsize: 4, kind: 'u', char: 'I' },
-  { name: 'int64', id: 'kInt64', itemsize: 8, kind: 'i', char: 'l' },
-  { name: 'uint64', id: 'kUInt64', itemsize: 8, kind: 'u', char: 'L' },
-  { name: 'float16', id: 'kFloat16', itemsize: 2, kind: 'f', char: 'e' },
-  { name: 'float32', id: 'kFloat32', itemsize: 4, kind: 'f', char: 'f' },
-  { name: 'float64', id: 'kFloat64', itemsize: 8, kind: 'f', char: 'd' },
+  { name: 'bool', id: 'kBool', itemsize: 1, kind: 'b', char: '?' }, { name: 'int8', id: 'kInt8', itemsize: 1, kind: 'i', char: 'b' },
+  { name: 'uint8', id: 'kUInt8', itemsize: 1, kind: 'u', char: 'B' }, { name: 'int16', id: 'kInt16', itemsize: 2, kind: 'i', char: 'h' },
+  { name: 'uint16', id: 'kUInt16', itemsize: 2, kind: 'u', char: 'H' }, { name: 'int32', id: 'kInt32', itemsize: 4, kind: 'i', char: 'i' },
+  { name: 'uint32', id: 'kUInt32', itemsize: 4, kind: 'u', char: 'I' }, { name: 'int64', id: 'kInt64', itemsize: 8, kind: 'i', char: 'l' },
+  { name: 'uint64', id: 'kUInt64', itemsize: 8, kind: 'u', char: 'L' }, { name: 'float16', id: 'kFloat16', itemsize: 2, kind: 'f', char: 'e' },
+  { name: 'float32', id: 'kFloat32', itemsize: 4, kind: 'f', char: 'f' }, { name: 'float64', id: 'kFloat64', itemsize: 8, kind: 'f', char: 'd' },
 ];
 
 /**
@@ -116,7 +110,7 @@ export const limits = {
  */
 export const descriptors = {
   reduce: {
-    doc: 'one block of native reduce() and dist() (src/engine/execute.cts -> native/glue/reduce.cc)',
+    doc: 'one block of native reduce() and dist() (src/engine/execute.cts -> native/glue/glue_reduce.cc)',
     fields: [['kernel', 'int'], ['valueType', 'int'], ['nOps', 'int'], ['nOut', 'int'], ['nRed', 'int'],
       ['indexBase', 'int'], ['outBase', 'int'], ['maskOperand', 'int'], ['param0', 'f64'], ['param1', 'f64'],
       ['valueRound', 'int']],
@@ -127,7 +121,7 @@ export const descriptors = {
     fields: [['id', 'id'], ['dtype', 'int'], ['swap', 'bool'], ['position', 'int']],
   },
   apply: {
-    doc: 'one block of native apply() (src/engine/execute.cts -> native/glue/apply.cc)',
+    doc: 'one block of native apply() (src/engine/execute.cts -> native/glue/glue_apply.cc)',
     fields: [['ndim', 'int'], ['nOps', 'int']],
     tail: 'shape (ndim), out applyOperand, nOps x applyOperand; each followed by its ndim strides',
   },
@@ -136,7 +130,7 @@ export const descriptors = {
     fields: [['id', 'id'], ['dtype', 'int'], ['swap', 'bool'], ['position', 'int']],
   },
   embed: {
-    doc: 'native embed() (src/engine/embed/rows.ts -> native/glue/embed.cc)',
+    doc: 'native embed() (src/engine/embed/rows.ts -> native/glue/glue_embed.cc)',
     fields: [['op', 'int'], ['mode', 'int'], ['metric', 'int'], ['k', 'int'], ['Q', 'int'], ['D', 'int'],
       ['rowStart', 'int'], ['rowCount', 'int'], ['slot', 'int'], ['outType', 'int'], ['storeType', 'int'],
       ['aId', 'id'], ['aDtype', 'int'], ['aSwap', 'bool'], ['aPos', 'int'], ['colStride', 'int'], ['nLead', 'int'],
@@ -144,18 +138,18 @@ export const descriptors = {
     tail: 'nLead lead lengths, nLead lead byte strides',
   },
   topk: {
-    doc: 'one block of native topk() (src/engine/execute.cts -> native/glue/embed.cc)',
+    doc: 'one block of native topk() (src/engine/execute.cts -> native/glue/glue_embed.cc)',
     fields: [['nOut', 'int'], ['nRed', 'int'], ['indexBase', 'int'], ['outBase', 'int'], ['id', 'id'],
       ['dtype', 'int'], ['swap', 'bool'], ['position', 'int']],
     tail: '(nOut + nRed) x (length, multiplier, byte stride)',
   },
   put: {
-    doc: "native put()'s target (src/engine/write-out.ts -> native/glue/reduce.cc)",
+    doc: "native put()'s target (src/engine/write-out.ts -> native/glue/glue_reduce.cc)",
     fields: [['id', 'id'], ['dtype', 'int'], ['swap', 'bool'], ['position', 'int']],
     tail: 'ndim byte strides',
   },
   distKeySpec: {
-    doc: 'key-mode spec of native dist(), uint64 words (src/engine/stats/pass.ts -> native/stats)',
+    doc: 'key-mode spec of native dist(), uint64 words (src/engine/stats/pass.ts -> native/stats/dist.h)',
     type: 'u64',
     fields: [['mode', 'int'], ['outputs', 'int'], ['bucketBits', 'int'], ['windows', 'int'], ['nonce', 'int']],
     tail: 'outputs + 1 window offsets, windows x distWindow',

@@ -7,7 +7,7 @@
  * (the staleness test compares). Plain node, no dependencies.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,7 +79,8 @@ function ts() {
   L.push(`export const CONTRACT_HASH = '${hash}';`, '');
   L.push('/** numpy element types by native code: name, itemsize, kind, char. */');
   L.push('export const DTYPE_TABLE = [');
-  for (const d of dtypes) L.push(`  { name: '${d.name}', code: ${dtypes.indexOf(d)}, itemsize: ${d.itemsize}, kind: '${d.kind}', char: '${d.char}' },`);
+  const row = (d) => `{ name: '${d.name}', code: ${dtypes.indexOf(d)}, itemsize: ${d.itemsize}, kind: '${d.kind}', char: '${d.char}' },`;
+  for (let i = 0; i < dtypes.length; i += 2) L.push(`  ${dtypes.slice(i, i + 2).map(row).join(' ')}`);
   L.push('] as const;', '');
   L.push('/** Reduction kernels by the addon\'s name: the kinds of their state slots, one letter per slot (f u i v x). */');
   L.push('export const KERNEL_KINDS = {');
@@ -101,17 +102,20 @@ function ts() {
   L.push(`export const TYPE_EXTRA = { ${extraTypeCodes.map((t, i) => `${t}: ${dtypes.length + i}`).join(', ')} } as const;`, '');
   L.push('/** Limits both sides enforce. */');
   L.push(`export const LIMITS = { ${Object.entries(limits).map(([k, v]) => `${k}: ${v}`).join(', ')} } as const;`, '');
+  L.push('/** Write `fields` of v into d from offset at; returns the offset after them. */');
+  L.push('function pack<F extends string, T>(fields: readonly F[], d: { [i: number]: T }, v: Readonly<Record<F, T>>, at: number): number {');
+  L.push('  for (let i = 0; i < fields.length; i++) d[at + i] = v[fields[i]];');
+  L.push('  return at + fields.length;');
+  L.push('}', '');
   for (const [name, s] of Object.entries(descriptors)) {
     const C = name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
     const arr = s.type === 'u64' ? 'BigUint64Array' : 'Float64Array';
     const val = s.type === 'u64' ? 'bigint' : 'number';
-    L.push(`/** Field offsets of the ${name} descriptor: ${s.doc}${s.tail ? `; then ${s.tail}` : ''}. */`);
+    L.push(`/** The ${name} descriptor: ${s.doc}${s.tail ? `; then ${s.tail}` : ''}. Field offsets, SIZE the head's length. */`);
     L.push(`export const ${C} = { ${s.fields.map(([f], i) => `${f}: ${i}`).join(', ')}, SIZE: ${s.fields.length} } as const;`);
-    L.push(`/** Write the ${name} fields into d at offset at (default 0); returns the offset after them. */`);
-    L.push(`export function pack${pascal(name)}(d: ${arr}, v: { ${s.fields.map(([f]) => `${f}: ${val}`).join('; ')} }, at = 0): number {`);
-    for (const [f] of s.fields) L.push(`  d[at + ${s.fields.findIndex(([g]) => g === f)}] = v.${f};`);
-    L.push(`  return at + ${s.fields.length};`);
-    L.push('}', '');
+    L.push(`const ${C}_FIELDS = [${s.fields.map(([f]) => `'${f}'`).join(', ')}] as const;`);
+    L.push(`/** Write the ${name} fields at offset at (default 0); returns the offset after them. */`);
+    L.push(`export const pack${pascal(name)} = (d: ${arr}, v: Readonly<Record<(typeof ${C}_FIELDS)[number], ${val}>>, at = 0): number => pack(${C}_FIELDS, d, v, at);`, '');
   }
   return L.join('\n');
 }
@@ -127,6 +131,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   for (const [rel, text] of Object.entries(generate())) {
     const p = join(base, rel);
     mkdirSync(dirname(p), { recursive: true });
+    if (existsSync(p) && readFileSync(p, 'utf8') === text) continue; // an unchanged header keeps its mtime: no rebuild
     writeFileSync(p, text);
     if (i < 0) console.log(`wrote ${rel}`);
   }

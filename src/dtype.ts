@@ -17,7 +17,7 @@ export type ByteOrder = '<' | '>' | '|';
 export interface DType<N extends DTypeName = DTypeName> {
   /** numpy's name: `'float64'`, `'int8'`, `'bool'`, … */
   readonly name: N;
-  /** The native addon's type code (native/dtype.h). */
+  /** The native addon's type code (native/core/dtype.h). */
   readonly code: number;
   /** Bytes per element. */
   readonly itemsize: number;

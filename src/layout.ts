@@ -24,7 +24,7 @@ export interface Layout {
 /** Largest element count we accept: indices and byte positions must stay exact doubles. */
 export const MAX_SIZE = Number.MAX_SAFE_INTEGER;
 
-/** Most dimensions of an array: numpy 2.x's NPY_MAXDIMS (native/bounds.h kMaxDims; checked at load). */
+/** Most dimensions of an array: numpy 2.x's NPY_MAXDIMS (native/core/bounds.h kMaxDims; checked at load). */
 export const MAX_DIMS = LIMITS.maxDims;
 
 /** Integer typed arrays: numpy takes any integer sequence as a shape (`np.zeros(np.array([3, 4]))`). */

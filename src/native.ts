@@ -16,7 +16,7 @@ export type { Native } from './addon.cjs';
 
 /** madvise hints, by name. */
 export const ADVICE = { normal: 0, sequential: 1, random: 2, willneed: 3, dontneed: 4 } as const;
-/** Map modes of native/registry.h. */
+/** Map modes of native/core/registry.h. */
 export const MAP_READ = 0;
 export const MAP_SHARED = 1;
 export const MAP_COPY = 2;
@@ -39,7 +39,7 @@ function same(what: string, ours: unknown, theirs: unknown): void {
   if (canonical(ours) !== canonical(theirs)) mismatch(what, ours, theirs);
 }
 
-/** Distribution pass modes (native/dist.h) and the layout of a key-mode spec. */
+/** Distribution pass modes (native/stats/dist.h) and the layout of a key-mode spec. */
 export const DIST_MODES = {
   keyhist: 0, collect: 1, uniform: 2, edges: 3, bincount: 4, bracket: 5, winhist: 6, axis: 7, blocksums: 8, blockcumsum: 9,
   whist: 10, wcollect: 11,

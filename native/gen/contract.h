@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "28929919b6846448";
+constexpr const char* kContractHash = "78d9d58550b8a646";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -151,21 +151,21 @@ constexpr int kVmMaxConsts = 65536;
 
 // Descriptor layouts: desc::<struct>::k<Field> is the field's offset, kSize the head's length.
 namespace desc {
-// one block of native reduce() and dist() (src/engine/execute.cts -> native/glue/reduce.cc); then nOps x reduceOperand, then (nOut + nRed) x (length, multiplier, nOps x byte stride)
+// one block of native reduce() and dist() (src/engine/execute.cts -> native/glue/glue_reduce.cc); then nOps x reduceOperand, then (nOut + nRed) x (length, multiplier, nOps x byte stride)
 namespace reduce { enum : size_t { kKernel = 0, kValueType = 1, kNOps = 2, kNOut = 3, kNRed = 4, kIndexBase = 5, kOutBase = 6, kMaskOperand = 7, kParam0 = 8, kParam1 = 9, kValueRound = 10, kSize = 11 }; }
 // one operand record of a reduce descriptor (id <= -3: buffers[-3 - id])
 namespace reduceOperand { enum : size_t { kId = 0, kDtype = 1, kSwap = 2, kPosition = 3, kSize = 4 }; }
-// one block of native apply() (src/engine/execute.cts -> native/glue/apply.cc); then shape (ndim), out applyOperand, nOps x applyOperand; each followed by its ndim strides
+// one block of native apply() (src/engine/execute.cts -> native/glue/glue_apply.cc); then shape (ndim), out applyOperand, nOps x applyOperand; each followed by its ndim strides
 namespace apply { enum : size_t { kNdim = 0, kNOps = 1, kSize = 2 }; }
 // an apply operand (id: a mapping, -1 absent, -2 the index, <= -3 buffers[-3 - id])
 namespace applyOperand { enum : size_t { kId = 0, kDtype = 1, kSwap = 2, kPosition = 3, kSize = 4 }; }
-// native embed() (src/engine/embed/rows.ts -> native/glue/embed.cc); then nLead lead lengths, nLead lead byte strides
+// native embed() (src/engine/embed/rows.ts -> native/glue/glue_embed.cc); then nLead lead lengths, nLead lead byte strides
 namespace embed { enum : size_t { kOp = 0, kMode = 1, kMetric = 2, kK = 3, kQ = 4, kD = 5, kRowStart = 6, kRowCount = 7, kSlot = 8, kOutType = 9, kStoreType = 10, kAId = 11, kADtype = 12, kASwap = 13, kAPos = 14, kColStride = 15, kNLead = 16, kFilterId = 17, kFilterDtype = 18, kFilterSwap = 19, kFilterPos = 20, kFilterStride = 21, kSize = 22 }; }
-// one block of native topk() (src/engine/execute.cts -> native/glue/embed.cc); then (nOut + nRed) x (length, multiplier, byte stride)
+// one block of native topk() (src/engine/execute.cts -> native/glue/glue_embed.cc); then (nOut + nRed) x (length, multiplier, byte stride)
 namespace topk { enum : size_t { kNOut = 0, kNRed = 1, kIndexBase = 2, kOutBase = 3, kId = 4, kDtype = 5, kSwap = 6, kPosition = 7, kSize = 8 }; }
-// native put()'s target (src/engine/write-out.ts -> native/glue/reduce.cc); then ndim byte strides
+// native put()'s target (src/engine/write-out.ts -> native/glue/glue_reduce.cc); then ndim byte strides
 namespace put { enum : size_t { kId = 0, kDtype = 1, kSwap = 2, kPosition = 3, kSize = 4 }; }
-// key-mode spec of native dist(), uint64 words (src/engine/stats/pass.ts -> native/stats) (uint64 words); then outputs + 1 window offsets, windows x distWindow
+// key-mode spec of native dist(), uint64 words (src/engine/stats/pass.ts -> native/stats/dist.h) (uint64 words); then outputs + 1 window offsets, windows x distWindow
 namespace distKeySpec { enum : size_t { kMode = 0, kOutputs = 1, kBucketBits = 2, kWindows = 3, kNonce = 4, kSize = 5 }; }
 // one window of a key-mode spec (uint64 words)
 namespace distWindow { enum : size_t { kLo = 0, kHi = 1, kShift = 2, kBase = 3, kCap = 4, kCursor = 5, kSize = 6 }; }

@@ -115,7 +115,7 @@ function runReduce(t: ReduceTask): void {
   });
 }
 
-/** Pack an apply block into native apply's descriptor (native/glue_apply.cc). */
+/** Pack an apply block into native apply's descriptor (native/glue/glue_apply.cc). */
 export function applyDescriptor(t: tasks.ApplyTask, b: tasks.ApplyBlock): Float64Array {
   const nd = b.shape.length, n = t.operands.length;
   const d = new Float64Array(contract.APPLY.SIZE + nd + (n + 1) * (contract.APPLY_OPERAND.SIZE + nd));

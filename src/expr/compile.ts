@@ -1,5 +1,5 @@
 /**
- * Compiles a typed tree (resolve.ts) to bytecode for the native block VM (native/vm.h, vm_isa.cc).
+ * Compiles a typed tree (resolve.ts) to bytecode for the native block VM (native/vm/vm.h, vm_isa.cc).
  *
  * Bytecode format, version 2 — a stack machine whose every slot is a *block* of up to kBlock
  * elements of one dtype, numexpr-style, so one dispatch is paid per block, not per element. Every

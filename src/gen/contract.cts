@@ -2,22 +2,16 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = '28929919b6846448';
+export const CONTRACT_HASH = '78d9d58550b8a646';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
-  { name: 'bool', code: 0, itemsize: 1, kind: 'b', char: '?' },
-  { name: 'int8', code: 1, itemsize: 1, kind: 'i', char: 'b' },
-  { name: 'uint8', code: 2, itemsize: 1, kind: 'u', char: 'B' },
-  { name: 'int16', code: 3, itemsize: 2, kind: 'i', char: 'h' },
-  { name: 'uint16', code: 4, itemsize: 2, kind: 'u', char: 'H' },
-  { name: 'int32', code: 5, itemsize: 4, kind: 'i', char: 'i' },
-  { name: 'uint32', code: 6, itemsize: 4, kind: 'u', char: 'I' },
-  { name: 'int64', code: 7, itemsize: 8, kind: 'i', char: 'l' },
-  { name: 'uint64', code: 8, itemsize: 8, kind: 'u', char: 'L' },
-  { name: 'float16', code: 9, itemsize: 2, kind: 'f', char: 'e' },
-  { name: 'float32', code: 10, itemsize: 4, kind: 'f', char: 'f' },
-  { name: 'float64', code: 11, itemsize: 8, kind: 'f', char: 'd' },
+  { name: 'bool', code: 0, itemsize: 1, kind: 'b', char: '?' }, { name: 'int8', code: 1, itemsize: 1, kind: 'i', char: 'b' },
+  { name: 'uint8', code: 2, itemsize: 1, kind: 'u', char: 'B' }, { name: 'int16', code: 3, itemsize: 2, kind: 'i', char: 'h' },
+  { name: 'uint16', code: 4, itemsize: 2, kind: 'u', char: 'H' }, { name: 'int32', code: 5, itemsize: 4, kind: 'i', char: 'i' },
+  { name: 'uint32', code: 6, itemsize: 4, kind: 'u', char: 'I' }, { name: 'int64', code: 7, itemsize: 8, kind: 'i', char: 'l' },
+  { name: 'uint64', code: 8, itemsize: 8, kind: 'u', char: 'L' }, { name: 'float16', code: 9, itemsize: 2, kind: 'f', char: 'e' },
+  { name: 'float32', code: 10, itemsize: 4, kind: 'f', char: 'f' }, { name: 'float64', code: 11, itemsize: 8, kind: 'f', char: 'd' },
 ] as const;
 
 /** Reduction kernels by the addon's name: the kinds of their state slots, one letter per slot (f u i v x). */
@@ -204,167 +198,74 @@ export const TYPE_EXTRA = { mixedQQ: 12, mixedQQR: 13 } as const;
 /** Limits both sides enforce. */
 export const LIMITS = { maxDims: 64, maxOperands: 8, vmFormat: 2, vmMaxStack: 1024, vmMaxOperands: 32, vmMaxConsts: 65536 } as const;
 
-/** Field offsets of the reduce descriptor: one block of native reduce() and dist() (src/engine/execute.cts -> native/glue/reduce.cc); then nOps x reduceOperand, then (nOut + nRed) x (length, multiplier, nOps x byte stride). */
+/** Write `fields` of v into d from offset at; returns the offset after them. */
+function pack<F extends string, T>(fields: readonly F[], d: { [i: number]: T }, v: Readonly<Record<F, T>>, at: number): number {
+  for (let i = 0; i < fields.length; i++) d[at + i] = v[fields[i]];
+  return at + fields.length;
+}
+
+/** The reduce descriptor: one block of native reduce() and dist() (src/engine/execute.cts -> native/glue/glue_reduce.cc); then nOps x reduceOperand, then (nOut + nRed) x (length, multiplier, nOps x byte stride). Field offsets, SIZE the head's length. */
 export const REDUCE = { kernel: 0, valueType: 1, nOps: 2, nOut: 3, nRed: 4, indexBase: 5, outBase: 6, maskOperand: 7, param0: 8, param1: 9, valueRound: 10, SIZE: 11 } as const;
-/** Write the reduce fields into d at offset at (default 0); returns the offset after them. */
-export function packReduce(d: Float64Array, v: { kernel: number; valueType: number; nOps: number; nOut: number; nRed: number; indexBase: number; outBase: number; maskOperand: number; param0: number; param1: number; valueRound: number }, at = 0): number {
-  d[at + 0] = v.kernel;
-  d[at + 1] = v.valueType;
-  d[at + 2] = v.nOps;
-  d[at + 3] = v.nOut;
-  d[at + 4] = v.nRed;
-  d[at + 5] = v.indexBase;
-  d[at + 6] = v.outBase;
-  d[at + 7] = v.maskOperand;
-  d[at + 8] = v.param0;
-  d[at + 9] = v.param1;
-  d[at + 10] = v.valueRound;
-  return at + 11;
-}
+const REDUCE_FIELDS = ['kernel', 'valueType', 'nOps', 'nOut', 'nRed', 'indexBase', 'outBase', 'maskOperand', 'param0', 'param1', 'valueRound'] as const;
+/** Write the reduce fields at offset at (default 0); returns the offset after them. */
+export const packReduce = (d: Float64Array, v: Readonly<Record<(typeof REDUCE_FIELDS)[number], number>>, at = 0): number => pack(REDUCE_FIELDS, d, v, at);
 
-/** Field offsets of the reduceOperand descriptor: one operand record of a reduce descriptor (id <= -3: buffers[-3 - id]). */
+/** The reduceOperand descriptor: one operand record of a reduce descriptor (id <= -3: buffers[-3 - id]). Field offsets, SIZE the head's length. */
 export const REDUCE_OPERAND = { id: 0, dtype: 1, swap: 2, position: 3, SIZE: 4 } as const;
-/** Write the reduceOperand fields into d at offset at (default 0); returns the offset after them. */
-export function packReduceOperand(d: Float64Array, v: { id: number; dtype: number; swap: number; position: number }, at = 0): number {
-  d[at + 0] = v.id;
-  d[at + 1] = v.dtype;
-  d[at + 2] = v.swap;
-  d[at + 3] = v.position;
-  return at + 4;
-}
+const REDUCE_OPERAND_FIELDS = ['id', 'dtype', 'swap', 'position'] as const;
+/** Write the reduceOperand fields at offset at (default 0); returns the offset after them. */
+export const packReduceOperand = (d: Float64Array, v: Readonly<Record<(typeof REDUCE_OPERAND_FIELDS)[number], number>>, at = 0): number => pack(REDUCE_OPERAND_FIELDS, d, v, at);
 
-/** Field offsets of the apply descriptor: one block of native apply() (src/engine/execute.cts -> native/glue/apply.cc); then shape (ndim), out applyOperand, nOps x applyOperand; each followed by its ndim strides. */
+/** The apply descriptor: one block of native apply() (src/engine/execute.cts -> native/glue/glue_apply.cc); then shape (ndim), out applyOperand, nOps x applyOperand; each followed by its ndim strides. Field offsets, SIZE the head's length. */
 export const APPLY = { ndim: 0, nOps: 1, SIZE: 2 } as const;
-/** Write the apply fields into d at offset at (default 0); returns the offset after them. */
-export function packApply(d: Float64Array, v: { ndim: number; nOps: number }, at = 0): number {
-  d[at + 0] = v.ndim;
-  d[at + 1] = v.nOps;
-  return at + 2;
-}
+const APPLY_FIELDS = ['ndim', 'nOps'] as const;
+/** Write the apply fields at offset at (default 0); returns the offset after them. */
+export const packApply = (d: Float64Array, v: Readonly<Record<(typeof APPLY_FIELDS)[number], number>>, at = 0): number => pack(APPLY_FIELDS, d, v, at);
 
-/** Field offsets of the applyOperand descriptor: an apply operand (id: a mapping, -1 absent, -2 the index, <= -3 buffers[-3 - id]). */
+/** The applyOperand descriptor: an apply operand (id: a mapping, -1 absent, -2 the index, <= -3 buffers[-3 - id]). Field offsets, SIZE the head's length. */
 export const APPLY_OPERAND = { id: 0, dtype: 1, swap: 2, position: 3, SIZE: 4 } as const;
-/** Write the applyOperand fields into d at offset at (default 0); returns the offset after them. */
-export function packApplyOperand(d: Float64Array, v: { id: number; dtype: number; swap: number; position: number }, at = 0): number {
-  d[at + 0] = v.id;
-  d[at + 1] = v.dtype;
-  d[at + 2] = v.swap;
-  d[at + 3] = v.position;
-  return at + 4;
-}
+const APPLY_OPERAND_FIELDS = ['id', 'dtype', 'swap', 'position'] as const;
+/** Write the applyOperand fields at offset at (default 0); returns the offset after them. */
+export const packApplyOperand = (d: Float64Array, v: Readonly<Record<(typeof APPLY_OPERAND_FIELDS)[number], number>>, at = 0): number => pack(APPLY_OPERAND_FIELDS, d, v, at);
 
-/** Field offsets of the embed descriptor: native embed() (src/engine/embed/rows.ts -> native/glue/embed.cc); then nLead lead lengths, nLead lead byte strides. */
+/** The embed descriptor: native embed() (src/engine/embed/rows.ts -> native/glue/glue_embed.cc); then nLead lead lengths, nLead lead byte strides. Field offsets, SIZE the head's length. */
 export const EMBED = { op: 0, mode: 1, metric: 2, k: 3, Q: 4, D: 5, rowStart: 6, rowCount: 7, slot: 8, outType: 9, storeType: 10, aId: 11, aDtype: 12, aSwap: 13, aPos: 14, colStride: 15, nLead: 16, filterId: 17, filterDtype: 18, filterSwap: 19, filterPos: 20, filterStride: 21, SIZE: 22 } as const;
-/** Write the embed fields into d at offset at (default 0); returns the offset after them. */
-export function packEmbed(d: Float64Array, v: { op: number; mode: number; metric: number; k: number; Q: number; D: number; rowStart: number; rowCount: number; slot: number; outType: number; storeType: number; aId: number; aDtype: number; aSwap: number; aPos: number; colStride: number; nLead: number; filterId: number; filterDtype: number; filterSwap: number; filterPos: number; filterStride: number }, at = 0): number {
-  d[at + 0] = v.op;
-  d[at + 1] = v.mode;
-  d[at + 2] = v.metric;
-  d[at + 3] = v.k;
-  d[at + 4] = v.Q;
-  d[at + 5] = v.D;
-  d[at + 6] = v.rowStart;
-  d[at + 7] = v.rowCount;
-  d[at + 8] = v.slot;
-  d[at + 9] = v.outType;
-  d[at + 10] = v.storeType;
-  d[at + 11] = v.aId;
-  d[at + 12] = v.aDtype;
-  d[at + 13] = v.aSwap;
-  d[at + 14] = v.aPos;
-  d[at + 15] = v.colStride;
-  d[at + 16] = v.nLead;
-  d[at + 17] = v.filterId;
-  d[at + 18] = v.filterDtype;
-  d[at + 19] = v.filterSwap;
-  d[at + 20] = v.filterPos;
-  d[at + 21] = v.filterStride;
-  return at + 22;
-}
+const EMBED_FIELDS = ['op', 'mode', 'metric', 'k', 'Q', 'D', 'rowStart', 'rowCount', 'slot', 'outType', 'storeType', 'aId', 'aDtype', 'aSwap', 'aPos', 'colStride', 'nLead', 'filterId', 'filterDtype', 'filterSwap', 'filterPos', 'filterStride'] as const;
+/** Write the embed fields at offset at (default 0); returns the offset after them. */
+export const packEmbed = (d: Float64Array, v: Readonly<Record<(typeof EMBED_FIELDS)[number], number>>, at = 0): number => pack(EMBED_FIELDS, d, v, at);
 
-/** Field offsets of the topk descriptor: one block of native topk() (src/engine/execute.cts -> native/glue/embed.cc); then (nOut + nRed) x (length, multiplier, byte stride). */
+/** The topk descriptor: one block of native topk() (src/engine/execute.cts -> native/glue/glue_embed.cc); then (nOut + nRed) x (length, multiplier, byte stride). Field offsets, SIZE the head's length. */
 export const TOPK = { nOut: 0, nRed: 1, indexBase: 2, outBase: 3, id: 4, dtype: 5, swap: 6, position: 7, SIZE: 8 } as const;
-/** Write the topk fields into d at offset at (default 0); returns the offset after them. */
-export function packTopk(d: Float64Array, v: { nOut: number; nRed: number; indexBase: number; outBase: number; id: number; dtype: number; swap: number; position: number }, at = 0): number {
-  d[at + 0] = v.nOut;
-  d[at + 1] = v.nRed;
-  d[at + 2] = v.indexBase;
-  d[at + 3] = v.outBase;
-  d[at + 4] = v.id;
-  d[at + 5] = v.dtype;
-  d[at + 6] = v.swap;
-  d[at + 7] = v.position;
-  return at + 8;
-}
+const TOPK_FIELDS = ['nOut', 'nRed', 'indexBase', 'outBase', 'id', 'dtype', 'swap', 'position'] as const;
+/** Write the topk fields at offset at (default 0); returns the offset after them. */
+export const packTopk = (d: Float64Array, v: Readonly<Record<(typeof TOPK_FIELDS)[number], number>>, at = 0): number => pack(TOPK_FIELDS, d, v, at);
 
-/** Field offsets of the put descriptor: native put()'s target (src/engine/write-out.ts -> native/glue/reduce.cc); then ndim byte strides. */
+/** The put descriptor: native put()'s target (src/engine/write-out.ts -> native/glue/glue_reduce.cc); then ndim byte strides. Field offsets, SIZE the head's length. */
 export const PUT = { id: 0, dtype: 1, swap: 2, position: 3, SIZE: 4 } as const;
-/** Write the put fields into d at offset at (default 0); returns the offset after them. */
-export function packPut(d: Float64Array, v: { id: number; dtype: number; swap: number; position: number }, at = 0): number {
-  d[at + 0] = v.id;
-  d[at + 1] = v.dtype;
-  d[at + 2] = v.swap;
-  d[at + 3] = v.position;
-  return at + 4;
-}
+const PUT_FIELDS = ['id', 'dtype', 'swap', 'position'] as const;
+/** Write the put fields at offset at (default 0); returns the offset after them. */
+export const packPut = (d: Float64Array, v: Readonly<Record<(typeof PUT_FIELDS)[number], number>>, at = 0): number => pack(PUT_FIELDS, d, v, at);
 
-/** Field offsets of the distKeySpec descriptor: key-mode spec of native dist(), uint64 words (src/engine/stats/pass.ts -> native/stats); then outputs + 1 window offsets, windows x distWindow. */
+/** The distKeySpec descriptor: key-mode spec of native dist(), uint64 words (src/engine/stats/pass.ts -> native/stats/dist.h); then outputs + 1 window offsets, windows x distWindow. Field offsets, SIZE the head's length. */
 export const DIST_KEY_SPEC = { mode: 0, outputs: 1, bucketBits: 2, windows: 3, nonce: 4, SIZE: 5 } as const;
-/** Write the distKeySpec fields into d at offset at (default 0); returns the offset after them. */
-export function packDistKeySpec(d: BigUint64Array, v: { mode: bigint; outputs: bigint; bucketBits: bigint; windows: bigint; nonce: bigint }, at = 0): number {
-  d[at + 0] = v.mode;
-  d[at + 1] = v.outputs;
-  d[at + 2] = v.bucketBits;
-  d[at + 3] = v.windows;
-  d[at + 4] = v.nonce;
-  return at + 5;
-}
+const DIST_KEY_SPEC_FIELDS = ['mode', 'outputs', 'bucketBits', 'windows', 'nonce'] as const;
+/** Write the distKeySpec fields at offset at (default 0); returns the offset after them. */
+export const packDistKeySpec = (d: BigUint64Array, v: Readonly<Record<(typeof DIST_KEY_SPEC_FIELDS)[number], bigint>>, at = 0): number => pack(DIST_KEY_SPEC_FIELDS, d, v, at);
 
-/** Field offsets of the distWindow descriptor: one window of a key-mode spec. */
+/** The distWindow descriptor: one window of a key-mode spec. Field offsets, SIZE the head's length. */
 export const DIST_WINDOW = { lo: 0, hi: 1, shift: 2, base: 3, cap: 4, cursor: 5, SIZE: 6 } as const;
-/** Write the distWindow fields into d at offset at (default 0); returns the offset after them. */
-export function packDistWindow(d: BigUint64Array, v: { lo: bigint; hi: bigint; shift: bigint; base: bigint; cap: bigint; cursor: bigint }, at = 0): number {
-  d[at + 0] = v.lo;
-  d[at + 1] = v.hi;
-  d[at + 2] = v.shift;
-  d[at + 3] = v.base;
-  d[at + 4] = v.cap;
-  d[at + 5] = v.cursor;
-  return at + 6;
-}
+const DIST_WINDOW_FIELDS = ['lo', 'hi', 'shift', 'base', 'cap', 'cursor'] as const;
+/** Write the distWindow fields at offset at (default 0); returns the offset after them. */
+export const packDistWindow = (d: BigUint64Array, v: Readonly<Record<(typeof DIST_WINDOW_FIELDS)[number], bigint>>, at = 0): number => pack(DIST_WINDOW_FIELDS, d, v, at);
 
-/** Field offsets of the distBins descriptor: bin-mode parameters of native dist() (src/engine/stats/histogram.ts, weighted.ts). */
+/** The distBins descriptor: bin-mode parameters of native dist() (src/engine/stats/histogram.ts, weighted.ts). Field offsets, SIZE the head's length. */
 export const DIST_BINS = { mode: 0, bins: 1, first: 2, denom: 3, sub: 4, weightsOperand: 5, lo: 6, hi: 7, div: 8, slot0: 9, slots: 10, type: 11, sequential: 12, SIZE: 13 } as const;
-/** Write the distBins fields into d at offset at (default 0); returns the offset after them. */
-export function packDistBins(d: Float64Array, v: { mode: number; bins: number; first: number; denom: number; sub: number; weightsOperand: number; lo: number; hi: number; div: number; slot0: number; slots: number; type: number; sequential: number }, at = 0): number {
-  d[at + 0] = v.mode;
-  d[at + 1] = v.bins;
-  d[at + 2] = v.first;
-  d[at + 3] = v.denom;
-  d[at + 4] = v.sub;
-  d[at + 5] = v.weightsOperand;
-  d[at + 6] = v.lo;
-  d[at + 7] = v.hi;
-  d[at + 8] = v.div;
-  d[at + 9] = v.slot0;
-  d[at + 10] = v.slots;
-  d[at + 11] = v.type;
-  d[at + 12] = v.sequential;
-  return at + 13;
-}
+const DIST_BINS_FIELDS = ['mode', 'bins', 'first', 'denom', 'sub', 'weightsOperand', 'lo', 'hi', 'div', 'slot0', 'slots', 'type', 'sequential'] as const;
+/** Write the distBins fields at offset at (default 0); returns the offset after them. */
+export const packDistBins = (d: Float64Array, v: Readonly<Record<(typeof DIST_BINS_FIELDS)[number], number>>, at = 0): number => pack(DIST_BINS_FIELDS, d, v, at);
 
-/** Field offsets of the distAxis descriptor: axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles. */
+/** The distAxis descriptor: axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles. Field offsets, SIZE the head's length. */
 export const DIST_AXIS = { mode: 0, method: 1, nq: 2, n: 3, records: 4, asDouble: 5, skipNan: 6, weighted: 7, finish: 8, SIZE: 9 } as const;
-/** Write the distAxis fields into d at offset at (default 0); returns the offset after them. */
-export function packDistAxis(d: Float64Array, v: { mode: number; method: number; nq: number; n: number; records: number; asDouble: number; skipNan: number; weighted: number; finish: number }, at = 0): number {
-  d[at + 0] = v.mode;
-  d[at + 1] = v.method;
-  d[at + 2] = v.nq;
-  d[at + 3] = v.n;
-  d[at + 4] = v.records;
-  d[at + 5] = v.asDouble;
-  d[at + 6] = v.skipNan;
-  d[at + 7] = v.weighted;
-  d[at + 8] = v.finish;
-  return at + 9;
-}
+const DIST_AXIS_FIELDS = ['mode', 'method', 'nq', 'n', 'records', 'asDouble', 'skipNan', 'weighted', 'finish'] as const;
+/** Write the distAxis fields at offset at (default 0); returns the offset after them. */
+export const packDistAxis = (d: Float64Array, v: Readonly<Record<(typeof DIST_AXIS_FIELDS)[number], number>>, at = 0): number => pack(DIST_AXIS_FIELDS, d, v, at);

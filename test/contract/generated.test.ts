@@ -45,3 +45,25 @@ describe('the generated contract', () => {
     expect([d[0], d[REDUCE.SIZE + 1]]).toEqual([-7, -7]);
   });
 });
+
+describe('the expression registry against the spec', () => {
+  it("every ufunc's loops are type codes its VM op accepts, and its arity is the op's pops", async () => {
+    const { UFUNCS } = await import('../../dist/src/expr/ufuncs.js');
+    const { OP_INFO, TYPE_EXTRA } = await import('../../dist/src/gen/contract.cjs');
+    const codeOf = (ins: readonly string[]): number =>
+      ins[0] === ins[1] || ins.length < 2 ? DTYPE_TABLE.findIndex((d) => d.name === ins[0])
+        : ins[0] === 'int64' ? TYPE_EXTRA.mixedQQ : TYPE_EXTRA.mixedQQR;
+    let checked = 0;
+    for (const u of UFUNCS.values()) {
+      if (u.op === undefined) continue;
+      const info = OP_INFO[u.op as keyof typeof OP_INFO];
+      expect(info, u.name).toBeDefined();
+      expect(info.pops, u.name).toBe(u.nin);
+      for (const l of u.loops) {
+        expect((info.types >>> codeOf(l.ins)) & 1, `${u.name} ${l.ins.join(',')}`).toBe(1);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+});

@@ -42,7 +42,7 @@ export function planRows(a: MemMap, start: number, stop: number, slotBytes = 0):
   return { rows: n, blocks, totalBytes: n * rowBytes };
 }
 
-/** The descriptor of native/glue_embed.cc, row range and slot left for each block. */
+/** The descriptor of native/glue/glue_embed.cc, row range and slot left for each block. */
 export function embedDescriptor(a: MemMap, f: { op: number; mode: number; metric: number; k: number; Q: number; outType: number; storeType: number; filter?: MemMap }): Float64Array {
   const l = a.layout;
   const item = a.itemsize;
