@@ -24,7 +24,7 @@ const libc = process.platform === 'linux' ? (musl ? 'musl' : 'glibc') : undefine
 const dir = rel(`prebuilds/${process.platform}-${process.arch}`);
 const dest = path.join(dir, ['ndmmap', libc, 'node'].filter(Boolean).join('.'));
 
-const sources = ['binding.gyp', ...fs.readdirSync(rel('native')).map((f) => `native/${f}`)];
+const sources = ['binding.gyp', ...fs.readdirSync(rel('native'), { recursive: true }).map((f) => `native/${f}`)];
 const newest = Math.max(...sources.map((f) => fs.statSync(rel(f)).mtimeMs));
 const fresh = (f) => fs.existsSync(f) && fs.statSync(f).mtimeMs >= newest;
 const say = (msg) => process.stderr.write(`prebuild: ${msg}\n`);

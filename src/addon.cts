@@ -9,6 +9,8 @@
 
 /** What the addon says about itself: every table src/ must agree with (checked by src/native.ts). */
 export interface Contract {
+  /** sha256 (16 hex digits) of the contract spec the addon was built from. */
+  hash: string;
   dtypes: string[];
   kernels: { name: string; id: number; state: number }[];
   maxDims: number;
@@ -19,13 +21,13 @@ export interface Contract {
   vm: { format: number; block: number; maxStack: number; maxOperands: number; ops: Record<string, number>; isa: string };
   /** The instruction set the kernels were picked for: 'avx512', 'avx2' or 'baseline'. */
   isa: string;
-  /** Embeddings kernels (native/embed.h). */
+  /** Embeddings kernels (native/embed/embed.h). */
   embed: { maxQueries: number; candWords: number; ops: Record<string, number>; metrics: Record<string, number> };
-  /** Distribution kernels (native/dist.h): mode ids and the spec layout. */
+  /** Distribution kernels (native/stats/dist.h): mode ids and the spec layout. */
   dist: { modes: Record<string, number>; specHead: number; windowWords: number; binParams: number; axisHead: number; numpyBlock: number; methodMedian: number };
 }
 
-/** The addon's functions (native/addon.cc, native/glue_reduce.cc). Positions and lengths are file bytes. */
+/** The addon's functions (native/glue/addon.cc, native/glue/glue_reduce.cc). Positions and lengths are file bytes. */
 export interface Native {
   contract: Contract;
   /** The caller may close `fd` once it returns: the addon keeps a shared descriptor of the file. */
@@ -60,7 +62,7 @@ export interface Native {
   /** Errors the addon throws are of this class (`new C(code, message, { syscall, path })`) from then on. */
   setErrorClass(c: new (code: string, message: string, extra: { syscall?: string; path?: string }) => Error): void;
   /**
-   * One block of a distribution pass (native/dist.h): key histograms and key collection (`spec` a
+   * One block of a distribution pass (native/stats/dist.h): key histograms and key collection (`spec` a
    * BigUint64Array), value histograms and bincount (`spec` the Float64Array of bin parameters).
    */
   dist(desc: Float64Array, spec: BigUint64Array | Float64Array, out: BigInt64Array | BigUint64Array | Float64Array,
@@ -77,7 +79,7 @@ export interface Native {
   /** Sort the (key, weight) pairs [start, start + count) of `pairs` by key, ties in order. */
   sortPairs(pairs: BigUint64Array, start: number, count: number): void;
   /**
-   * One block of rows of a dot or search call (descriptor in native/glue_embed.cc); a search may take
+   * One block of rows of a dot or search call (descriptor in native/glue/glue_embed.cc); a search may take
    * a row filter program (bool, of the row index) instead of a filter array.
    */
   embed(desc: Float64Array, queries: ArrayBufferView, out: ArrayBufferView, filterCode?: Uint8Array, filterConsts?: Float64Array): void;
@@ -88,7 +90,7 @@ export interface Native {
   /**
    * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
    * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)
-   * or -3 - b (buffers[b]); format in native/glue_apply.cc. `dry`: evaluate, write nothing.
+   * or -3 - b (buffers[b]); format in native/glue/glue_apply.cc. `dry`: evaluate, write nothing.
    */
   apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[], dry?: boolean): void;
 }

@@ -3,6 +3,7 @@
  */
 import { fail, show } from './errors.js';
 import { type AliasNames, type NameOf } from './dtype-types.js';
+import { DTYPE_TABLE } from './gen/contract.cjs';
 
 /** Kind letters as numpy's `dtype.kind`: bool, signed int, unsigned int, float. */
 export type DTypeKind = 'b' | 'i' | 'u' | 'f';
@@ -16,7 +17,7 @@ export type ByteOrder = '<' | '>' | '|';
 export interface DType<N extends DTypeName = DTypeName> {
   /** numpy's name: `'float64'`, `'int8'`, `'bool'`, … */
   readonly name: N;
-  /** The native addon's type code (native/dtype.h). */
+  /** The native addon's type code (native/core/dtype.h). */
   readonly code: number;
   /** Bytes per element. */
   readonly itemsize: number;
@@ -30,17 +31,11 @@ export type DTypeName =
   | 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
   | 'float16' | 'float32' | 'float64';
 
-/** dtype names by native code (`enum DType` in native/dtype.h; checked at load by src/native.ts). */
-export const DTYPE_CODES: readonly DTypeName[] = [
-  'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64',
-  'float16', 'float32', 'float64',
-];
+/** dtype names by native code (contract/spec.mjs, generated into both sides; checked at load by src/native.ts). */
+export const DTYPE_CODES: readonly DTypeName[] = DTYPE_TABLE.map((d) => d.name);
 
-const KIND: Record<DTypeName, [DTypeKind, number]> = {
-  bool: ['b', 1], int8: ['i', 1], uint8: ['u', 1], int16: ['i', 2], uint16: ['u', 2],
-  int32: ['i', 4], uint32: ['u', 4], int64: ['i', 8], uint64: ['u', 8],
-  float16: ['f', 2], float32: ['f', 4], float64: ['f', 8],
-};
+/** Kind and itemsize by name, from the contract's dtype table. */
+const KIND = Object.fromEntries(DTYPE_TABLE.map((d) => [d.name, [d.kind, d.itemsize]])) as Record<DTypeName, [DTypeKind, number]>;
 
 /** numpy's single-character codes and aliases (Linux x86_64: `l`/`int` are 64-bit). */
 const ALIASES: { readonly [K in keyof AliasNames]: AliasNames[K] } = {

@@ -23,8 +23,8 @@ export { type TopKOptions, type TopKResult } from './engine/embed/topk.js';
 export { type SearchOptions, type SearchResult, type Metric } from './engine/embed/search.js';
 export { type VectorLike } from './engine/embed/operands.js';
 export { searchPartial, topkPartial, mergeTopkPartials, TOPK_PARTIAL_FORMAT, type TopKPartial } from './engine/embed/partial.js';
-export { type QuantileOptions } from './engine/dist/quantile.js';
-export { type Histogram, type HistogramOptions, type BincountOptions } from './engine/dist/histogram.js';
+export { type QuantileOptions } from './engine/stats/quantile.js';
+export { type Histogram, type HistogramOptions, type BincountOptions } from './engine/stats/histogram.js';
 export {
   reduce, reducePartial, mergePartials, dot, topk, argtopk, search, quantile, percentile, median, nanquantile, nanpercentile, nanmedian, histogram, bincount,
 } from './typed.js';
@@ -33,7 +33,7 @@ export {
   type DotResult, type QuantileResult, type QuantileDtype, type HistogramCounts, type BincountResult, type ReductionValue, type MergedValue,
   type Promote, type ScoreDtype, type ProgressOption,
 } from './api-types.js';
-export { histogramBinEdges } from './engine/dist/histogram.js';
+export { histogramBinEdges } from './engine/stats/histogram.js';
 export { saveNpy, type SaveValue, type SaveOptions } from './save.js';
 export { astype, copy, canCast, type AstypeOptions, type CopyOptions, type Casting, type OutTarget } from './engine/convert.js';
 export { concatenate, stack, type JoinOptions } from './engine/join.js';

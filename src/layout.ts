@@ -6,6 +6,7 @@
  */
 import { type DType } from './dtype.js';
 import { fail, show } from './errors.js';
+import { LIMITS } from './gen/contract.cjs';
 
 /** Memory order: C (last index fastest) or Fortran (first index fastest). */
 export type Order = 'C' | 'F';
@@ -23,8 +24,8 @@ export interface Layout {
 /** Largest element count we accept: indices and byte positions must stay exact doubles. */
 export const MAX_SIZE = Number.MAX_SAFE_INTEGER;
 
-/** Most dimensions of an array: numpy 2.x's NPY_MAXDIMS (native/bounds.h kMaxDims; checked at load). */
-export const MAX_DIMS = 64;
+/** Most dimensions of an array: numpy 2.x's NPY_MAXDIMS (native/core/bounds.h kMaxDims; checked at load). */
+export const MAX_DIMS = LIMITS.maxDims;
 
 /** Integer typed arrays: numpy takes any integer sequence as a shape (`np.zeros(np.array([3, 4]))`). */
 export type IntTypedArray =

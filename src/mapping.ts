@@ -1,7 +1,7 @@
 /**
  * One open file mapping as the main thread sees it: the native registry id plus the windows
  * (ArrayBuffers) handed to JS. Every view of a memmap shares one Mapping. It holds no file
- * descriptor: the addon keeps one per file, shared by all its mappings (native/files.h).
+ * descriptor: the addon keeps one per file, shared by all its mappings (native/core/files.h).
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { fail, osError } from './errors.js';

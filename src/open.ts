@@ -111,7 +111,7 @@ export function mapOpened(c: Checked, fd: number, st: BigIntStats): { mapping: M
     }
     return { mapping: new Mapping(id, c.mode, c.filename, start, bytes - start, { dev: st.dev, ino: st.ino }), shape };
   } finally {
-    // The mapping does not need it: the addon keeps one shared descriptor per file (native/files.h),
+    // The mapping does not need it: the addon keeps one shared descriptor per file (native/core/files.h),
     // so memmaps left to the GC cannot run the process out of descriptors.
     fs.closeSync(fd);
   }

@@ -11,8 +11,8 @@ import { type DotOptions, dot as dotImpl } from './engine/embed/dot.js';
 import { type TopKOptions, argtopk as argtopkImpl, topk as topkImpl } from './engine/embed/topk.js';
 import { type SearchOptions, search as searchImpl } from './engine/embed/search.js';
 import { type VectorLike } from './engine/embed/operands.js';
-import * as q from './engine/dist/quantile.js';
-import { type BincountOptions, type HistogramOptions, bincount as bincountImpl, histogram as histogramImpl } from './engine/dist/histogram.js';
+import * as q from './engine/stats/quantile.js';
+import { type BincountOptions, type HistogramOptions, bincount as bincountImpl, histogram as histogramImpl } from './engine/stats/histogram.js';
 import {
   type BincountResult, type DotResult, type HistogramCounts, type MergedValue, type OperandDtype, type ProgressOption, type Promote,
   type QuantileResult, type ReductionValue, type ScoreDtype, type TypedHistogram, type TypedPartial, type TypedSearchResult, type TypedTopKResult,
@@ -47,7 +47,7 @@ export const search = searchImpl as unknown as <D extends DTypeName, const V ext
 
 type QuantileFn = <D extends DTypeName, const QQ extends Q, const O extends q.QuantileOptions = {}>(a: MemMap<D>, q: QQ, options?: Opts<O>) => Promise<QuantileResult<D, QQ, O>>;
 type MedianFn = <D extends DTypeName, const O extends q.QuantileOptions = {}>(a: MemMap<D>, options?: Opts<O>) => Promise<QuantileResult<D, number, O>>;
-/** numpy's `quantile` (see engine/dist/quantile.ts): a scalar for a number q without axis, else an NDResult; numpy's dtype. */
+/** numpy's `quantile` (see engine/stats/quantile.ts): a scalar for a number q without axis, else an NDResult; numpy's dtype. */
 export const quantile = q.quantile as unknown as QuantileFn;
 /** numpy's `percentile` (q in [0, 100]). */
 export const percentile = q.percentile as unknown as QuantileFn;
@@ -60,7 +60,7 @@ export const nanpercentile = q.nanpercentile as unknown as QuantileFn;
 /** numpy's `nanmedian`. */
 export const nanmedian = q.nanmedian as unknown as MedianFn;
 
-/** numpy's `histogram` (see engine/dist/histogram.ts): int64 counts; float64 with `density`; the weights' dtype with `weights`. */
+/** numpy's `histogram` (see engine/stats/histogram.ts): int64 counts; float64 with `density`; the weights' dtype with `weights`. */
 export const histogram = histogramImpl as unknown as <const O extends HistogramOptions = {}>(a: MemMap, options?: Opts<O>) => Promise<TypedHistogram<HistogramCounts<O>>>;
 /** numpy's `bincount`: int64 counts, float64 with weights. */
 export const bincount = bincountImpl as unknown as <const O extends BincountOptions = {}>(a: MemMap, options?: Opts<O>) => Promise<BincountResult<O>>;

@@ -31,6 +31,15 @@ describe('the addon contract', () => {
     checkContract(native); // the real ids again
   });
 
+  it('an addon built from another contract spec is ERR_NDMMAP_ADDON naming npm run build:native', () => {
+    const c = clone(native.contract);
+    c.hash = '0000000000000000';
+    const e = caught(() => checkContract({ contract: c }));
+    expect(e).toBeInstanceOf(NdmmapError);
+    expect(e).toMatchObject({ code: 'ERR_NDMMAP_ADDON', message: expect.stringMatching(/another contract.*npm run build:native/) });
+    checkContract(native);
+  });
+
   it('native errors are NdmmapErrors with code (and syscall/path where known)', () => {
     const e = caught(() => native.sync(2 ** 40, 0, 1));
     expect(e).toBeInstanceOf(NdmmapError);

@@ -83,7 +83,7 @@ describe('npm pack', () => {
   it('ships dist (no maps), native sources, binding.gyp, the prebuild, docs, README, LICENSE — nothing else', () => {
     const files = packed.files.map((f) => f.path);
     for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/addon.cjs', 'dist/src/cli.js', 'dist/workers/task.cjs',
-      'native/addon.cc', 'native/vendor/node-addon-api/napi.h', 'binding.gyp', 'install.cjs', 'prebuilds/linux-x64/ndmmap.glibc.node', 'docs/cli.md', 'README.md', 'LICENSE', 'package.json'])
+      'native/glue/addon.cc', 'native/core/keys.h', 'native/gen/contract.h', 'native/vendor/node-addon-api/napi.h', 'binding.gyp', 'install.cjs', 'prebuilds/linux-x64/ndmmap.glibc.node', 'docs/cli.md', 'README.md', 'LICENSE', 'package.json'])
       expect(files).toContain(f);
     const stray = files.filter((f) => /^(test|bench|\.ci|scripts|src|build|build-asan|node_modules|workers)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
     expect(stray).toEqual([]);

@@ -8,7 +8,7 @@
 import { type DTypeName } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { type MemMap } from '../memmap.js';
-import { bincountPartial, histogramPartial, isDistPartial, mergeDistPartials } from '../engine/dist/partial.js';
+import { bincountPartial, histogramPartial, isDistPartial, mergeDistPartials } from '../engine/stats/partial.js';
 import { TOPK_PARTIAL_FORMAT, mergeTopkPartials, searchPartial, topkPartial } from '../engine/embed/partial.js';
 import { type VectorLike, readOperand } from '../engine/embed/operands.js';
 import { dotPartial, isDotPartial, mergeDotPartials } from '../engine/dot-partial.js';

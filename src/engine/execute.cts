@@ -8,6 +8,7 @@ import fs = require('node:fs');
 import wt = require('node:worker_threads');
 import addon = require('../addon.cjs');
 import tasks = require('./tasks.cjs');
+import contract = require('../gen/contract.cjs');
 
 type ReduceTask = tasks.ReduceTask;
 type ReduceBlock = tasks.ReduceBlock;
@@ -77,27 +78,28 @@ function claimLoop<B extends { bytes: number }>(control: SharedArrayBuffer | Arr
   }
 }
 
-/** Header doubles of a reduce descriptor (native/glue_reduce.cc). */
-export const DESC_HEAD = 11;
+/** Header doubles of a reduce descriptor (contract/spec.mjs `reduce`). */
+export const DESC_HEAD = contract.REDUCE.SIZE;
+const OPERAND_FIELDS = contract.REDUCE_OPERAND.SIZE;
 /** Scratch for descriptors: the native call copies what it needs, so one per thread suffices. */
 let descScratch = new Float64Array(256);
 
 /**
- * Pack a block into native reduce's descriptor: [kernel, valueType, nOps, nOut, nRed, indexBase,
- * outBase, maskOperand, param0, param1, valueRound, nOps x (mappingId, dtype, swap, position), dims...].
+ * Pack a block into native reduce's descriptor: the `reduce` head, nOps `reduceOperand` records, then per
+ * dim (length, multiplier, nOps byte strides) (contract/spec.mjs).
  */
 export function reduceDescriptor(t: ReduceTask, b: ReduceBlock): Float64Array {
   const nOps = t.operands.length;
-  const need = DESC_HEAD + 4 * nOps + b.dims.length * (2 + nOps);
+  const need = DESC_HEAD + OPERAND_FIELDS * nOps + b.dims.length * (2 + nOps);
   if (descScratch.length < need) descScratch = new Float64Array(need);
   const d = descScratch;
-  d[0] = t.kernel; d[1] = t.valueType; d[2] = nOps; d[3] = b.nOut; d[4] = b.dims.length - b.nOut;
-  d[5] = b.indexBase; d[6] = b.outBase; d[7] = t.maskOperand; d[8] = t.param[0]; d[9] = t.param[1];
-  d[10] = t.valueRound;
-  let k = DESC_HEAD;
+  let k = contract.packReduce(d, {
+    kernel: t.kernel, valueType: t.valueType, nOps, nOut: b.nOut, nRed: b.dims.length - b.nOut, indexBase: b.indexBase,
+    outBase: b.outBase, maskOperand: t.maskOperand, param0: t.param[0], param1: t.param[1], valueRound: t.valueRound,
+  });
   for (let o = 0; o < nOps; o++) {
     const [id, dt, swap] = t.operands[o];
-    d[k++] = id; d[k++] = dt; d[k++] = swap; d[k++] = b.pos[o];
+    k = contract.packReduceOperand(d, { id, dtype: dt, swap, position: b.pos[o] }, k);
   }
   for (const dim of b.dims) for (let i = 0; i < dim.length; i++) d[k++] = dim[i];
   return d.subarray(0, k);
@@ -113,15 +115,15 @@ function runReduce(t: ReduceTask): void {
   });
 }
 
-/** Pack an apply block into native apply's descriptor (native/glue_apply.cc). */
+/** Pack an apply block into native apply's descriptor (native/glue/glue_apply.cc). */
 export function applyDescriptor(t: tasks.ApplyTask, b: tasks.ApplyBlock): Float64Array {
   const nd = b.shape.length, n = t.operands.length;
-  const d = new Float64Array(2 + nd + (n + 1) * (4 + nd));
-  d[0] = nd; d[1] = n;
-  d.set(b.shape, 2);
-  let k = 2 + nd;
+  const d = new Float64Array(contract.APPLY.SIZE + nd + (n + 1) * (contract.APPLY_OPERAND.SIZE + nd));
+  let k = contract.packApply(d, { ndim: nd, nOps: n });
+  d.set(b.shape, k);
+  k += nd;
   const put = (ref: tasks.ApplyRef, i: number): void => {
-    d[k++] = ref[0]; d[k++] = ref[1]; d[k++] = ref[2]; d[k++] = b.pos[i];
+    k = contract.packApplyOperand(d, { id: ref[0], dtype: ref[1], swap: ref[2], position: b.pos[i] }, k);
     for (let j = 0; j < nd; j++) d[k++] = b.steps[j * (n + 1) + i];
   };
   put(t.out, n);
@@ -146,16 +148,18 @@ function runEmbed(t: tasks.EmbedTask): void {
   const desc = t.desc.slice();
   const out = t.outWords ? new BigUint64Array(t.out) : new Uint8Array(t.out);
   claimLoop(t.control, t.blocks, (b) => {
-    desc[6] = b.rowStart; desc[7] = b.rowCount; desc[8] = b.slot;
+    desc[contract.EMBED.rowStart] = b.rowStart; desc[contract.EMBED.rowCount] = b.rowCount; desc[contract.EMBED.slot] = b.slot;
     native.embed(desc, t.queries, out, t.filter?.code, t.filter?.consts);
   });
 }
 
-/** Pack a top-k block: [nOut, nRed, indexBase, outBase, id, dtype, swap, position, dims (length, mul, stride)...]. */
+/** Pack a top-k block: the `topk` head (contract/spec.mjs), then dims (length, mul, stride)... */
 export function topkDescriptor(t: tasks.TopKTask, b: ReduceBlock): Float64Array {
-  const d = [b.nOut, b.dims.length - b.nOut, b.indexBase, b.outBase, ...t.operand, b.pos[0]];
-  for (const dim of b.dims) d.push(dim[0], dim[1], dim[2]);
-  return Float64Array.from(d);
+  const d = new Float64Array(contract.TOPK.SIZE + 3 * b.dims.length);
+  const [id, dtype, swap] = t.operand;
+  let k = contract.packTopk(d, { nOut: b.nOut, nRed: b.dims.length - b.nOut, indexBase: b.indexBase, outBase: b.outBase, id, dtype, swap, position: b.pos[0] });
+  for (const dim of b.dims) { d[k++] = dim[0]; d[k++] = dim[1]; d[k++] = dim[2]; }
+  return d;
 }
 
 function runTopK(t: tasks.TopKTask): void {

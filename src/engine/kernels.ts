@@ -4,6 +4,7 @@
  * JSON and read back exactly. src/native.ts checks names and sizes against the addon at load.
  */
 import { type DType, type DTypeName } from '../dtype.js';
+import { KERNEL_KINDS } from '../gen/contract.cjs';
 
 /**
  * A state slot: `f` a float64, `u`/`i` the bits of a uint64/int64, `v` a value of the kernel's value
@@ -11,27 +12,8 @@ import { type DType, type DTypeName } from '../dtype.js';
  */
 export type SlotKind = 'f' | 'u' | 'i' | 'v' | 'x';
 
-/** Kernels by the addon's name, with the kinds of their state slots. */
-export const KERNELS = {
-  sum_int: 'u',
-  sum_float: 'fff',
-  prod_int: 'u',
-  prod_float: 'fffffff',
-  min: 'vf',
-  max: 'vf',
-  argmin: 'vx',
-  argmax: 'vx',
-  moments: 'fffff',
-  nansum: 'fff',
-  nanprod: 'fffffff',
-  nanmin: 'vf',
-  nanmax: 'vf',
-  nanargmin: 'vx',
-  nanargmax: 'vx',
-  nanmoments: 'fffff',
-  count_nonzero: 'ff',
-  minmax: 'vvf',
-} as const satisfies Record<string, string>;
+/** Kernels by the addon's name, with the kinds of their state slots (contract/spec.mjs; `SLOT` names them). */
+export const KERNELS = KERNEL_KINDS;
 
 export type KernelName = keyof typeof KERNELS;
 

@@ -1,6 +1,6 @@
 /**
  * numpy's casts of reduction results: `castUnsafe` is an array cast (casting='unsafe') of one value as
- * x86_64 numpy computes it (native/cast.h holds the same rules for the kernels: float -> int through
+ * x86_64 numpy computes it (native/core/cast.h holds the same rules for the kernels: float -> int through
  * cvttsd2si, NaN and out-of-range values give the "integer indefinite" bits), and `canCastSameKind`
  * is `np.can_cast(from, to, 'same_kind')`, what numpy's ufuncs require of an `out=`.
  */

@@ -8,8 +8,10 @@
 import { type DTypeName, type Scalar } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { promote } from '../expr/types.js';
+import { SLOT } from '../gen/contract.cjs';
 import { releaseTurn } from '../mapping.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
+import { stateSize } from './kernels.js';
 import { type NDResult, type Prepared, allocate, prepare, resultShape, runPrepared, scalarOf } from './reduce.js';
 import { type ReduceOptions } from './reduce-options.js';
 import { type ResultData } from './reductions/index.js';
@@ -21,7 +23,9 @@ async function maskedCounts(p: Prepared, a: MemMap): Promise<Float64Array> {
   const o = p.checked.opts;
   const c = prepare('sum', a, { axis: o.axis, where: o.where, y: o.y, vars: o.vars, expr: 'isnan(x) | True', threads: o.threads, signal: o.signal });
   const states = await runPrepared(c, o);
-  return Float64Array.from({ length: c.plan.outCount }, (_, i) => states[i * 2 + 1]);
+  // a bool sum runs count_nonzero: its n slot counts the selected elements
+  const S = stateSize('count_nonzero');
+  return Float64Array.from({ length: c.plan.outCount }, (_, i) => states[i * S + SLOT.count_nonzero.n]);
 }
 
 /**

@@ -22,7 +22,7 @@ export interface ReduceOperand {
   buffer?: ArrayBufferView;
 }
 
-/** Operand refs ids at or below this name the call's buffers (native/glue_reduce.cc kBuffer0). */
+/** Operand refs ids at or below this name the call's buffers (native/glue/glue_reduce.cc kBuffer0). */
 export const BUFFER0 = -3;
 
 /** `o` (any shape broadcastable to `shape`) laid out over `shape`. */

@@ -11,7 +11,7 @@ import { type Program } from '../expr/index.js';
 import { scalarCast } from '../expr/weak.js';
 import { native } from '../native.js';
 
-/** Buffer source of an apply operand (native/glue_apply.cc): -3 - b is buffers[b]. */
+/** Buffer source of an apply operand (native/glue/glue_apply.cc): -3 - b is buffers[b]. */
 const BUFFER0 = -3;
 
 /** The one value of a 0-d operand: its element as the VM reads it (native byte order; float16 as bits). */

@@ -83,7 +83,7 @@ export interface ApplyTask {
 }
 
 /**
- * One block of rows of an embeddings call (native/glue_embed.cc has the descriptor layout): the
+ * One block of rows of an embeddings call (native/glue/glue_embed.cc has the descriptor layout): the
  * whole descriptor but the row range and slot, which come from the block.
  */
 export interface EmbedBlock { rowStart: number; rowCount: number; slot: number; bytes: number }
@@ -118,7 +118,7 @@ export interface TopKTask {
 }
 
 /**
- * A pass of a distribution (src/engine/dist/): the blocks and operands of a reduction plan, run by
+ * A pass of a distribution (src/engine/stats/): the blocks and operands of a reduction plan, run by
  * native dist() with `spec` (a BigUint64Array's buffer, or the Float64Array bin parameters) into `out`.
  */
 export interface DistTask extends Omit<ReduceTask, 'kind' | 'out' | 'outLength' | 'release'> {

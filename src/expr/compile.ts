@@ -1,5 +1,5 @@
 /**
- * Compiles a typed tree (resolve.ts) to bytecode for the native block VM (native/vm.h, vm_isa.cc).
+ * Compiles a typed tree (resolve.ts) to bytecode for the native block VM (native/vm/vm.h, vm_isa.cc).
  *
  * Bytecode format, version 2 — a stack machine whose every slot is a *block* of up to kBlock
  * elements of one dtype, numexpr-style, so one dispatch is paid per block, not per element. Every
@@ -25,31 +25,22 @@
  */
 import { DTYPE_CODES, type DTypeName } from '../dtype.js';
 import { exprError } from './lex.js';
+import { LIMITS, OP as CONTRACT_OP, TYPE_EXTRA } from '../gen/contract.cjs';
 import { type IR, MIXED_QQ, MIXED_QQR } from './resolve.js';
 
 /** Version byte at the start of every program; bump when the format changes. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = LIMITS.vmFormat;
 /** Deepest VM stack a program may need; the native side allocates this many blocks at most. */
-export const MAX_STACK = 1024;
+export const MAX_STACK = LIMITS.vmMaxStack;
 /** Most distinct constants: CONST's index is a u16. */
-export const MAX_CONSTS = 65_536;
+export const MAX_CONSTS = LIMITS.vmMaxConsts;
 /** Most operands one program reads (arrays and index variables). */
-export const MAX_OPERANDS = 32;
+export const MAX_OPERANDS = LIMITS.vmMaxOperands;
 /** Type codes of the exact int64/uint64 comparison loops (after the 12 dtype codes). */
-export const TYPE_MIXED = { [MIXED_QQ]: 12, [MIXED_QQR]: 13 } as const;
+export const TYPE_MIXED = { [MIXED_QQ]: TYPE_EXTRA.mixedQQ, [MIXED_QQR]: TYPE_EXTRA.mixedQQR } as const;
 
-/** Opcodes; the native VM exports its table (native/vm_ops.h) and src/native.ts checks it at load. */
-export const OP = {
-  LOAD: 1, CONST: 2, CAST: 3,
-  NEG: 10, ABS: 11, SIGN: 12, SQUARE: 13, RECIP: 14, INVERT: 15, FLOOR: 16, CEIL: 17, TRUNC: 18, RINT: 19,
-  ISNAN: 20, ISINF: 21, ISFINITE: 22, SQRT: 23, EXP: 24, EXPM1: 25, LOG: 26, LOG10: 27, LOG2: 28, LOG1P: 29,
-  SIN: 30, COS: 31, TAN: 32, ARCSIN: 33, ARCCOS: 34, ARCTAN: 35, SINH: 36, COSH: 37, TANH: 38, ARCSINH: 39,
-  ARCCOSH: 40, ARCTANH: 41, SIGNBIT: 42,
-  ADD: 64, SUB: 65, MUL: 66, DIV: 67, FLOORDIV: 68, MOD: 69, POW: 70, MIN: 71, MAX: 72, ARCTAN2: 73, HYPOT: 74,
-  AND: 75, OR: 76, XOR: 77, SHL: 78, SHR: 79, LT: 80, LE: 81, GT: 82, GE: 83, EQ: 84, NE: 85, FMOD: 86,
-  COPYSIGN: 87, NEXTAFTER: 88,
-  WHERE: 96, CLIP: 97,
-} as const;
+/** Opcodes, from the contract spec (contract/spec.mjs); the addon exports its table and src/native.ts checks it. */
+export const OP = CONTRACT_OP;
 
 /** Bytecode, constants and the stack depth it needs. */
 export interface Emitted {

@@ -1,4 +1,4 @@
-// Quantiles along axes in one pass (native/dist_axis.cc): the native plan of numpy's indexes equals
+// Quantiles along axes in one pass (native/stats/dist_axis.cc): the native plan of numpy's indexes equals
 // methods.ts's for every method; many short outputs and few long ones, C and F order, flipped and
 // strided views, float32, int16 and NaN, against a sort of each output's values; 1 and 2 threads give
 // the same bits on plans of many blocks.
@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, type MemMap } from '../../dist/src/index.js';
 import { native } from '../../dist/src/native.js';
-import * as dist from '../../dist/src/engine/dist/quantile.js';
-import { METHODS, lerp, planQ } from '../../dist/src/engine/dist/methods.js';
+import * as dist from '../../dist/src/engine/stats/quantile.js';
+import { METHODS, lerp, planQ } from '../../dist/src/engine/stats/methods.js';
 import { tempDir } from '../helpers.js';
 
 const t = tempDir();

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, type MemMap } from '../../dist/src/index.js';
-import { bincount, histogram } from '../../dist/src/engine/dist/histogram.js';
+import { bincount, histogram } from '../../dist/src/engine/stats/histogram.js';
 import { FIXTURES, manifest, parseValue, tempDir } from '../helpers.js';
 
 interface HCase {
@@ -110,7 +110,7 @@ describe('expressions and views', () => {
   const t = tempDir();
   afterAll(() => t.remove());
   it('histogram and quantiles of an expression equal those of a file holding its values; views work', async () => {
-    const { quantile, median } = await import('../../dist/src/engine/dist/quantile.js');
+    const { quantile, median } = await import('../../dist/src/engine/stats/quantile.js');
     const n = 700_001;
     const x = new Float64Array(n);
     let s = 3;

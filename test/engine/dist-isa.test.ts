@@ -1,4 +1,4 @@
-// The distribution loops are built per instruction set (native/dist_isa.cc): baseline, AVX2 and the
+// The distribution loops are built per instruction set (native/stats/dist_isa.cc): baseline, AVX2 and the
 // best one give the same bits for quantiles (along axes, whole arrays by sample and windows, by the
 // radix passes), weighted histograms (numpy's blocks, float and integer weights, given edges) and
 // bincount (NDMMAP_ISA forces a lower set in a child process).

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, type MemMap } from '../../dist/src/index.js';
-import * as dist from '../../dist/src/engine/dist/quantile.js';
-import { bincount, histogram, histogramBinEdges } from '../../dist/src/engine/dist/histogram.js';
+import * as dist from '../../dist/src/engine/stats/quantile.js';
+import { bincount, histogram, histogramBinEdges } from '../../dist/src/engine/stats/histogram.js';
 import { FIXTURES, flat, manifest, parseValue, tempDir } from '../helpers.js';
 
 interface FileSpec { dtype: string; shape: number[]; base?: string; slice?: (string | number)[]; gen?: string }

@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, type MemMap } from '../../dist/src/index.js';
-import * as dist from '../../dist/src/engine/dist/quantile.js';
-import { lerp, planQ, METHODS } from '../../dist/src/engine/dist/methods.js';
+import * as dist from '../../dist/src/engine/stats/quantile.js';
+import { lerp, planQ, METHODS } from '../../dist/src/engine/stats/methods.js';
 import { FIXTURES, manifest, parseValue, tempDir } from '../helpers.js';
 
 interface Case {

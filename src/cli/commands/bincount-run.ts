@@ -2,8 +2,8 @@
  * `ndmmap bincount FILE [--minlength N] [--weights FILE2] [--rows A:B | --shard-index I --shards N] [--partial] [--json]`:
  * numpy's bincount of a 1-D array of non-negative integers.
  */
-import { bincount } from '../../engine/dist/histogram.js';
-import { bincountPartial } from '../../engine/dist/partial.js';
+import { bincount } from '../../engine/stats/histogram.js';
+import { bincountPartial } from '../../engine/stats/partial.js';
 import { intOption, parse } from '../args.js';
 import { rowsOf } from '../shard.js';
 import { emit, outOption } from '../save-out.js';

@@ -4,8 +4,8 @@
  * (one line per bin: edges, count, bar), numpy's arrays with --json, or a mergeable state with --partial.
  */
 import { fail } from '../../errors.js';
-import { type Histogram, type HistogramOptions, histogram } from '../../engine/dist/histogram.js';
-import { histogramPartial } from '../../engine/dist/partial.js';
+import { type Histogram, type HistogramOptions, histogram } from '../../engine/stats/histogram.js';
+import { histogramPartial } from '../../engine/stats/partial.js';
 import { type DTypeName } from '../../dtype.js';
 import { intOption, parse, type Values } from '../args.js';
 import { rowsOf } from '../shard.js';

@@ -117,7 +117,7 @@ async function mergeList(list: unknown[], values: Values, fanIn: number | undefi
   }
   if (list.length > 0 && (list[0] as { format?: unknown })?.format === 'ndmmap-dist-partial/1') {
     // histogram/bincount states: their modules load only when merged
-    const { mergeDistPartials } = await import('../../engine/dist/partial.js');
+    const { mergeDistPartials } = await import('../../engine/stats/partial.js');
     const { chart, histogramJson } = await import('./histogram-run.js');
     const m = mergeDistPartials(list);
     if (m.op === 'histogram') process.stdout.write((values.json ? histogramJson(m) : chart({ counts: m.counts, edges: m.edges!, edgesDtype: m.edgesDtype! }, process.stdout.columns ?? 80)) + '\n');

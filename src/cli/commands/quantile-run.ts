@@ -4,7 +4,7 @@
  * exact answers. One --q value prints a scalar (numpy's scalar q); a comma list an array.
  */
 import { fail } from '../../errors.js';
-import { type QuantileOptions, median, nanmedian, nanpercentile, nanquantile, percentile, quantile } from '../../engine/dist/quantile.js';
+import { type QuantileOptions, median, nanmedian, nanpercentile, nanquantile, percentile, quantile } from '../../engine/stats/quantile.js';
 import { type NDResult } from '../../engine/reduce.js';
 import { type DTypeName, type Scalar } from '../../dtype.js';
 import { USAGE, intOption, parse } from '../args.js';

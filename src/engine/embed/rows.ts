@@ -4,6 +4,7 @@
  * inline for small calls). Shared by dot() and search().
  */
 import { isSwapped } from '../../dtype.js';
+import { EMBED, packEmbed } from '../../gen/contract.cjs';
 import { sizeOf } from '../../layout.js';
 import { releaseTurn } from '../../mapping.js';
 import { type MemMap } from '../../memmap.js';
@@ -41,7 +42,7 @@ export function planRows(a: MemMap, start: number, stop: number, slotBytes = 0):
   return { rows: n, blocks, totalBytes: n * rowBytes };
 }
 
-/** The descriptor of native/glue_embed.cc, row range and slot left for each block. */
+/** The descriptor of native/glue/glue_embed.cc, row range and slot left for each block. */
 export function embedDescriptor(a: MemMap, f: { op: number; mode: number; metric: number; k: number; Q: number; outType: number; storeType: number; filter?: MemMap }): Float64Array {
   const l = a.layout;
   const item = a.itemsize;
@@ -49,12 +50,16 @@ export function embedDescriptor(a: MemMap, f: { op: number; mode: number; metric
   const D = a.ndim === 0 ? 1 : l.shape[a.ndim - 1];
   const colStride = a.ndim === 0 ? item : l.strides[a.ndim - 1] * item;
   const fl = f.filter?.layout;
-  const filter = fl === undefined ? [-1, 0, 0, 0, 0] : [f.filter!.mapping.id, fl.dtype.code, 0, fl.byteOffset, fl.strides[0] * fl.dtype.itemsize];
-  return Float64Array.from([
-    f.op, f.mode, f.metric, f.k, f.Q, D, 0, 0, 0, f.outType, f.storeType,
-    a.mapping.id, l.dtype.code, isSwapped(l.dtype) ? 1 : 0, l.byteOffset, colStride, nLead, ...filter,
-    ...l.shape.slice(0, nLead), ...l.strides.slice(0, nLead).map((s) => s * item),
-  ]);
+  const d = new Float64Array(EMBED.SIZE + 2 * nLead);
+  const k = packEmbed(d, {
+    op: f.op, mode: f.mode, metric: f.metric, k: f.k, Q: f.Q, D, rowStart: 0, rowCount: 0, slot: 0, outType: f.outType,
+    storeType: f.storeType, aId: a.mapping.id, aDtype: l.dtype.code, aSwap: isSwapped(l.dtype) ? 1 : 0, aPos: l.byteOffset,
+    colStride, nLead, filterId: fl === undefined ? -1 : f.filter!.mapping.id, filterDtype: fl?.dtype.code ?? 0, filterSwap: 0,
+    filterPos: fl?.byteOffset ?? 0, filterStride: fl === undefined ? 0 : fl.strides[0] * fl.dtype.itemsize,
+  });
+  d.set(l.shape.slice(0, nLead), k);
+  d.set(l.strides.slice(0, nLead).map((s) => s * item), k + nLead);
+  return d;
 }
 
 /** Rows of the leading dims (1 for a 1-D array). */

@@ -1,5 +1,5 @@
 /**
- * Top-k states (native/embed.h): slots of uint64 words [count, k x (key, index, value bits)], keys
+ * Top-k states (native/embed/embed.h): slots of uint64 words [count, k x (key, index, value bits)], keys
  * ordered best first with ties by the lower index. Decoding them into values and int64 indices.
  */
 import { type DTypeName, halfToNumber } from '../../dtype.js';

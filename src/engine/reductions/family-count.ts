@@ -2,7 +2,8 @@
  * any, all, count_nonzero: x != 0 per element (NaN counts as true, -0.0 as false); with `where`, only
  * the selected elements count (all() of nothing is true).
  */
-import { kernelType } from '../kernels.js';
+import { SLOT } from '../../gen/contract.cjs';
+import { kernelType, stateSize } from '../kernels.js';
 import { put } from './common.js';
 import { type Reduction } from './types.js';
 
@@ -18,8 +19,9 @@ export function countLike(spec: { name: string; method: string; summary: string;
     kernel: (ctx) => ({ kernel: 'count_nonzero', valueType: kernelType(ctx.dtype) }),
     resultDtype: () => (mode === 'count' ? 'int64' : 'bool'),
     finish(states, count, _ctx, out) {
+      const S = stateSize('count_nonzero');
       for (let o = 0; o < count; o++) {
-        const nz = states[o * 2], n = states[o * 2 + 1];
+        const nz = states[o * S + SLOT.count_nonzero.nonzero], n = states[o * S + SLOT.count_nonzero.n];
         put(out, o, mode === 'count' ? BigInt(nz) : mode === 'any' ? nz > 0 : nz === n);
       }
     },

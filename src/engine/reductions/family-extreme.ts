@@ -5,7 +5,8 @@
  */
 import { type DTypeName } from '../../dtype.js';
 import { promote } from '../../expr/types.js';
-import { kernelType } from '../kernels.js';
+import { SLOT } from '../../gen/contract.cjs';
+import { kernelType, stateSize } from '../kernels.js';
 import { canCastSameKind, castUnsafe } from '../out-cast.js';
 import { isFloat, isUnsigned, put, refuse, roundTo, views, wrap } from './common.js';
 import { type ReduceContext, type Reduction, type ResultData } from './types.js';
@@ -47,9 +48,10 @@ export function extremeLike(spec: { name: string; method: string; summary: strin
       const vt = kernelType(ctx.dtype);
       const read = valueReader(states, vt);
       const skip = nan && ctx.dtype.kind === 'f';
+      const S = stateSize('min'); // min, max, nanmin, nanmax: one layout
       for (let o = 0; o < count; o++) {
-        const n = states[o * 2 + 1];
-        let v: number | bigint = n === 0 ? NaN : read(o, 0, 2);
+        const n = states[o * S + SLOT.min.n];
+        let v: number | bigint = n === 0 ? NaN : read(o, SLOT.min.value, S);
         if (ctx.initial !== undefined) v = n === 0 ? ctx.initial : pick(max, skip, ctx.initial, v);
         store(out, o, v, ctx.dtype.name);
       }
@@ -73,7 +75,8 @@ export const ptp: Reduction = {
   finish(states, count, ctx, out) {
     const name = ctx.dtype.name;
     const read = valueReader(states, kernelType(ctx.dtype));
-    for (let o = 0; o < count; o++) put(out, o, subtractIn(name, read(o, 1, 3), read(o, 0, 3)));
+    const S = stateSize('minmax');
+    for (let o = 0; o < count; o++) put(out, o, subtractIn(name, read(o, SLOT.minmax.max, S), read(o, SLOT.minmax.min, S)));
   },
   // numpy's ptp is subtract(maximum(a, out=out), minimum(a), out=out): the max cast into out, then the
   // subtraction in the loop of (out's dtype, a's dtype), cast back under same_kind

@@ -7,7 +7,7 @@ import { type KernelChoice, accumulatorRange, kernelType } from '../kernels.js';
 import { floatValues, isFloat, isInt, put, roundTo, sumDtype, sumParam, views, wrap } from './common.js';
 import { type ReduceContext, type Reduction, type ResultData } from './types.js';
 
-/** kProdFloat's flag bits (native/reduce.h ProdFlag). */
+/** kProdFloat's flag bits (native/reduce/reduce.h ProdFlag). */
 const NAN = 1, ZERO = 2, INF = 4, FIRST_ZERO = 8, FIRST_INF = 16, NEG = 32;
 
 /** log2|x| as the kernel measures it: exponent plus (mantissa - 1), exact at powers of two. */
