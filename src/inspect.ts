@@ -5,7 +5,7 @@
  */
 import { readScalar } from './dtype.js';
 import { MemMap } from './memmap.js';
-import { arrayRepr, shapeRepr } from './cli/repr.js';
+import { arrayRepr, shapeRepr } from './print/repr.js';
 
 /** util.inspect.custom, by its registered name: no node:util import for one symbol. */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

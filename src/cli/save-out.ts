@@ -9,7 +9,7 @@ import { type NDResult } from '../engine/reduce.js';
 import { type VarArray } from '../engine/operands.js';
 import { saveNpy } from '../save.js';
 import { USAGE, type Values } from './args.js';
-import { type Printable, formatJson, formatText } from './format.js';
+import { type Printable, formatJson, formatText } from '../print/format.js';
 import { isNpy } from './open.js';
 
 /**

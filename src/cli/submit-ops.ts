@@ -9,7 +9,7 @@ import { type NDResult } from '../engine/reduce.js';
 import { type SearchResult } from '../engine/embed/search.js';
 import { type TopKResult } from '../engine/embed/topk.js';
 import { USAGE, type Values, intOption } from './args.js';
-import { formatJson, formatText } from './format.js';
+import { formatJson, formatText } from '../print/format.js';
 import { isNpy } from './open.js';
 import { printSearch, printTopK } from './commands/embed-print.js';
 

@@ -11,7 +11,7 @@ import { type MemMap, memmap } from '../../memmap.js';
 import { poolThreads } from '../../engine/pool.js';
 import { reduce } from '../../engine/reduce.js';
 import { intOption, parse, COMMON, RUN } from '../args.js';
-import { jsonScalar, textScalar } from '../format.js';
+import { jsonScalar, textScalar } from '../../print/format.js';
 import { apply } from '../../engine/elementwise.js';
 import type { Command } from '../command.js';
 

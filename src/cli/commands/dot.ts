@@ -9,7 +9,7 @@ import { type NDResult } from '../../engine/reduce.js';
 import { type Scalar } from '../../dtype.js';
 import { openNpy } from '../../npy.js';
 import { USAGE, intOption, parse, COMMON, LAYOUT, RUN, SHARDS } from '../args.js';
-import { formatJson, formatText } from '../format.js';
+import { formatJson, formatText } from '../../print/format.js';
 import { emit, outOption } from '../save-out.js';
 import { isNpy, openFile } from '../open.js';
 import { progressBar } from '../progress.js';

@@ -4,7 +4,7 @@
  */
 import { type SearchResult } from '../../engine/embed/search.js';
 import { type TopKResult } from '../../engine/embed/topk.js';
-import { formatText, jsonArray } from '../format.js';
+import { formatText, jsonArray } from '../../print/format.js';
 
 /** `search`: one block per query of `rank  index  score` lines, or {"indices", "scores"}. */
 export function printSearch(r: SearchResult, json: boolean): string {

@@ -9,7 +9,7 @@ import { histogramPartial } from '../../engine/stats/partial.js';
 import { type DTypeName } from '../../dtype.js';
 import { intOption, parse, type Values } from '../args.js';
 import { rowsOf } from '../shard.js';
-import { jsonScalar, textScalar } from '../format.js';
+import { jsonScalar, textScalar } from '../../print/format.js';
 import { openFile } from '../open.js';
 import { progressBar } from '../progress.js';
 import { openWeights } from './weights.js';

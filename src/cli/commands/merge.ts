@@ -8,7 +8,7 @@ import { NdmmapError, fail, osError, show } from '../../errors.js';
 import { type PartialState, combinePartials, mergePartials, partialResultDtype } from '../../engine/partial.js';
 import { fanInTree, foldTree } from '../../engine/shards.js';
 import { type Values, intOption, parse, COMMON } from '../args.js';
-import { formatJson, formatText } from '../format.js';
+import { formatJson, formatText } from '../../print/format.js';
 import { TOPK_PARTIAL_FORMAT, mergeTopkPartials } from '../../engine/embed/partial.js';
 import { type SearchResult } from '../../engine/embed/search.js';
 import { type TopKResult } from '../../engine/embed/topk.js';

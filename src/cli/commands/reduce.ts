@@ -10,7 +10,7 @@ import { REDUCE_NAMES, reduction, type Reduction } from '../../engine/reductions
 import { type Scalar } from '../../dtype.js';
 import { type DTypeSpec } from '../../dtype-types.js';
 import { USAGE, intOption, numberOption, parse, rowsOption, type Values, COMMON, LAYOUT, RUN } from '../args.js';
-import { formatJson, formatText } from '../format.js';
+import { formatJson, formatText } from '../../print/format.js';
 import { openFile } from '../open.js';
 import { parseVar } from './apply.js';
 import { MemMap } from '../../memmap.js';

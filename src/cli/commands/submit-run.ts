@@ -15,7 +15,7 @@ import { distOp } from '../../distributed/ops.js';
 import { QUANTILE_NAMES } from '../help.js';
 import { checkFlags, opOptions, printOp } from '../submit-ops.js';
 import { USAGE, intOption, numberOption, orderOption, parse, shapeOption } from '../args.js';
-import { formatJson, formatText } from '../format.js';
+import { formatJson, formatText } from '../../print/format.js';
 import { isNpy } from '../open.js';
 import { reduceOptions } from './reduce.js';
 import { command } from './submit.js';

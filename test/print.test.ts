@@ -2,8 +2,8 @@
  * numpy's printing, against strings numpy 2.4 printed (repr of arrays, print of scalars).
  */
 import { describe, expect, it } from 'vitest';
-import { arrayRepr } from '../../dist/src/cli/repr.js';
-import { jsonScalar, textScalar } from '../../dist/src/cli/format.js';
+import { arrayRepr } from '../dist/src/print/repr.js';
+import { jsonScalar, textScalar } from '../dist/src/print/format.js';
 
 const F = (a: number[]): Float64Array => new Float64Array(a);
 
