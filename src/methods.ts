@@ -48,52 +48,26 @@ type VecOf<T extends DTypeName> = TypedArrays[T] | MemMap<T> | { data: TypedArra
 /** Options as given: the generic part is inferred, `onProgress` typed by context. */
 type Opts<O> = O & ProgressOption;
 
+/** A reduction method's result, by the reduction's result kind, for input dtype D and options O. */
+interface ResultsByKind<D extends DTypeName, O> {
+  sum: SumResult<D, O>;
+  mean: MeanResult<D, O>;
+  same: SameResult<D, O>;
+  index: IndexResult<O>;
+  bool: BoolResult<O>;
+}
+
+/**
+ * One method per reduction of the registry (`a.sum()`, `a.nanstd({ ddof: 1 })`, `a.countNonzero({ axis: 0 })`),
+ * typed from REDUCTIONS: the method name and result kind are literal types there, so a new reduction
+ * module gets its method and its type with no line here. Summaries: `ndmmap --help`, docs/api.md.
+ */
+export type ReductionMethods<D extends DTypeName> = {
+  [R in (typeof REDUCTIONS)[number] as R['method']]: <const O extends ReduceOptions = {}>(options?: Opts<O>) => Promise<ResultsByKind<D, O>[R['resultKind']]>;
+};
+
 declare module './memmap.js' {
-  interface MemMap<D extends DTypeName = DTypeName> {
-    /** numpy's `sum`: int/bool sums are int64/uint64 `bigint`s with wraparound. */
-    sum<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
-    /** numpy's `prod`: int/bool products are int64/uint64 `bigint`s with wraparound. */
-    prod<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
-    /** numpy's `mean`: float64 for integers, the input's type for floats. */
-    mean<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
-    /** numpy's `min`: NaN propagates. */
-    min<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
-    /** numpy's `max`: NaN propagates. */
-    max<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
-    /** numpy's `var` with `ddof` (default 0). */
-    var<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
-    /** numpy's `std` with `ddof` (default 0). */
-    std<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
-    /** numpy's `argmin`: index of the first minimum (or first NaN). */
-    argmin<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
-    /** numpy's `argmax`: index of the first maximum (or first NaN). */
-    argmax<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
-    /** numpy's `nansum`: NaN counts as zero. */
-    nansum<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
-    /** numpy's `nanprod`: NaN counts as one. */
-    nanprod<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SumResult<D, O>>;
-    /** numpy's `nanmean`: mean of the non-NaN elements. */
-    nanmean<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
-    /** numpy's `nanmin`: NaN skipped (an all-NaN slice gives NaN). */
-    nanmin<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
-    /** numpy's `nanmax`: NaN skipped (an all-NaN slice gives NaN). */
-    nanmax<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
-    /** numpy's `nanvar`. */
-    nanvar<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
-    /** numpy's `nanstd`. */
-    nanstd<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<MeanResult<D, O>>;
-    /** numpy's `nanargmin` (an all-NaN slice is `ERR_NDMMAP_NAN`). */
-    nanargmin<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
-    /** numpy's `nanargmax` (an all-NaN slice is `ERR_NDMMAP_NAN`). */
-    nanargmax<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
-    /** numpy's `any`. */
-    any<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<BoolResult<O>>;
-    /** numpy's `all`. */
-    all<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<BoolResult<O>>;
-    /** numpy's `count_nonzero`. */
-    countNonzero<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<IndexResult<O>>;
-    /** numpy's `ptp` (max - min in the input dtype). */
-    ptp<const O extends ReduceOptions = {}>(options?: Opts<O>): Promise<SameResult<D, O>>;
+  interface MemMap<D extends DTypeName = DTypeName> extends ReductionMethods<D> {
     /** Set every element (numpy `a.fill(v)`), in parallel; flushed when it resolves. */
     fill(value: Scalar, options?: RunOptions): Promise<this>;
     /** `out[...] = expr(x=this, y)` in parallel (in place without `out`); flushed when it resolves. */

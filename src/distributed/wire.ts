@@ -8,7 +8,7 @@
 import { fail, show } from '../errors.js';
 import { type ReduceOptions } from '../engine/reduce.js';
 import { type PartialState } from '../engine/partial.js';
-import { REDUCE_NAMES } from '../engine/reductions/index.js';
+import { isReduceName } from '../engine/reductions/index.js';
 import { OP_FORMAT, type OpHeader, distOp } from './ops.js';
 
 /** Version of the job data, so a worker refuses jobs from an incompatible submitter. */
@@ -89,7 +89,7 @@ export function decodeOptions(w: unknown): ReduceOptions {
 
 function checkHeader(h: unknown): PartialHeader {
   if (isObject(h) && h.format === OP_FORMAT && distOp(h.op) !== undefined) return h as unknown as PartialHeader;
-  if (!isObject(h) || typeof h.op !== 'string' || !REDUCE_NAMES.includes(h.op) || !isObject(h.options) || !Array.isArray(h.arrayShape)) bad('partial header', h);
+  if (!isObject(h) || !isReduceName(h.op) || !isObject(h.options) || !Array.isArray(h.arrayShape)) bad('partial header', h);
   return h as unknown as PartialHeader;
 }
 
@@ -101,7 +101,7 @@ export function checkShardJob(d: unknown): ShardJob {
   if (!isObject(d) || d.v !== WIRE_VERSION) bad(`version (expected a shard job of ndmmap wire version ${WIRE_VERSION})`, isObject(d) ? d.v : d);
   if (typeof d.file !== 'string' || d.file === '' || d.file.includes('\0')) bad('file', d.file);
   const other = distOp(d.op);
-  if (typeof d.op !== 'string' || (!REDUCE_NAMES.includes(d.op) && other === undefined)) bad('reduction', d.op);
+  if (typeof d.op !== 'string' || (!isReduceName(d.op) && other === undefined)) bad('reduction', d.op);
   if (!isRows(d.rows)) bad('row range', d.rows);
   const l = d.layout;
   if (!isObject(l) || !(l.kind === 'npy' || (l.kind === 'raw' && typeof l.dtype === 'string' && Array.isArray(l.shape) &&

@@ -4,13 +4,19 @@
  * compile when a mistake it guards against starts compiling.
  */
 import {
-  type DType, type MemMap, type NDResult, createNpy, dtype, memmap, openNpy,
+  type DType, type MemMap, type NDResult, type ReduceName, createNpy, dtype, memmap, openNpy,
 } from '../../src/index.js';
 
 /** true exactly when A and B are the same type (not merely assignable). */
 type Exact<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 function expectType<T extends true>(): T | void {}
 declare function use(...values: unknown[]): void;
+
+// the registry's names are literal types, and every one is a MemMap method (camelCase for count_nonzero)
+expectType<Exact<ReduceName, 'sum' | 'prod' | 'mean' | 'min' | 'max' | 'var' | 'std' | 'argmin' | 'argmax' | 'nansum' | 'nanprod'
+  | 'nanmean' | 'nanmin' | 'nanmax' | 'nanvar' | 'nanstd' | 'nanargmin' | 'nanargmax' | 'any' | 'all' | 'count_nonzero' | 'ptp'>>();
+type Camel<S extends string> = S extends `${infer A}_${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+expectType<Exact<Extract<keyof MemMap, Camel<ReduceName>>, Camel<ReduceName>>>();
 
 export async function typed(): Promise<void> {
   // the dtype option's literal is the type parameter

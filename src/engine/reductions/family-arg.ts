@@ -8,12 +8,13 @@ import { kernelType } from '../kernels.js';
 import { put, views } from './common.js';
 import { type Reduction } from './types.js';
 
-export function argLike(spec: { name: string; method: string; summary: string; max: boolean; nan: boolean }): Reduction {
+export function argLike<const N extends string, const M extends string>(spec: { name: N; method: M; summary: string; max: boolean; nan: boolean }): Reduction<N, M, 'index'> {
   const { max, nan } = spec;
   const base = max ? 'argmax' : 'argmin';
   return {
     name: spec.name,
     method: spec.method,
+    resultKind: 'index',
     summary: spec.summary,
     options: ['out', 'expr'],
     axisTuple: false,

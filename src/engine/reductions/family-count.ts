@@ -7,11 +7,14 @@ import { kernelType, stateSize } from '../kernels.js';
 import { put } from './common.js';
 import { type Reduction } from './types.js';
 
-export function countLike(spec: { name: string; method: string; summary: string; mode: 'any' | 'all' | 'count' }): Reduction {
+export function countLike<const N extends string, const M extends string, const Md extends 'any' | 'all' | 'count'>(
+  spec: { name: N; method: M; summary: string; mode: Md },
+): Reduction<N, M, Md extends 'count' ? 'index' : 'bool'> {
   const { mode } = spec;
   return {
     name: spec.name,
     method: spec.method,
+    resultKind: (spec.mode === 'count' ? 'index' : 'bool') as Md extends 'count' ? 'index' : 'bool',
     summary: spec.summary,
     options: mode === 'count' ? ['expr'] : ['where', 'out', 'expr'],
     axisTuple: true,

@@ -32,12 +32,13 @@ function store(out: ResultData, o: number, v: number | bigint, rname: DTypeName)
   put(out, o, rname === 'bool' ? v !== 0 && v !== 0n : v);
 }
 
-export function extremeLike(spec: { name: string; method: string; summary: string; max: boolean; nan: boolean }): Reduction {
+export function extremeLike<const N extends string, const M extends string>(spec: { name: N; method: M; summary: string; max: boolean; nan: boolean }): Reduction<N, M, 'same'> {
   const { max, nan } = spec;
   const ufunc = nan ? (max ? 'fmax' : 'fmin') : max ? 'maximum' : 'minimum';
   return {
     name: spec.name,
     method: spec.method,
+    resultKind: 'same',
     summary: spec.summary,
     options: ['where', 'initial', 'out', 'expr'],
     axisTuple: true,
@@ -59,9 +60,10 @@ export function extremeLike(spec: { name: string; method: string; summary: strin
   };
 }
 
-export const ptp: Reduction = {
+export const ptp: Reduction<'ptp', 'ptp', 'same'> = {
   name: 'ptp',
   method: 'ptp',
+  resultKind: 'same',
   summary: 'range of values, max - min, in the input dtype (integers wrap)',
   options: ['out', 'expr'],
   axisTuple: true,

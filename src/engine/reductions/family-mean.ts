@@ -48,7 +48,7 @@ function totals(states: Float64Array, count: number, ctx: ReduceContext, nan: bo
 const divideIn = (total: number | bigint | boolean, n: number, t: DTypeName): number | bigint =>
   castUnsafe(Number(castUnsafe(total, t)) / n, t);
 
-export function meanLike(spec: { name: string; method: string; summary: string; nan: boolean }): Reduction {
+export function meanLike<const N extends string, const M extends string>(spec: { name: N; method: M; summary: string; nan: boolean }): Reduction<N, M, 'mean'> {
   const { nan } = spec;
   const result = (ctx: ReduceContext): DTypeName => ctx.acc ?? (ctx.dtype.kind === 'f' ? ctx.dtype.name : 'float64');
   const fill = (states: Float64Array, count: number, ctx: ReduceContext, t: DTypeName, out: ResultData): void => {
@@ -57,6 +57,7 @@ export function meanLike(spec: { name: string; method: string; summary: string; 
   return {
     name: spec.name,
     method: spec.method,
+    resultKind: 'mean',
     summary: spec.summary,
     options: ['dtype', 'where', 'out', 'expr'],
     axisTuple: true,

@@ -98,11 +98,12 @@ function finish(product: boolean, states: Float64Array, count: number, ctx: Redu
 }
 
 /** A sum-like reduction module. */
-export function sumLike(spec: { name: string; method: string; summary: string; product: boolean; nan: boolean }): Reduction {
+export function sumLike<const N extends string, const M extends string>(spec: { name: N; method: M; summary: string; product: boolean; nan: boolean }): Reduction<N, M, 'sum'> {
   const { product, nan } = spec;
   return {
     name: spec.name,
     method: spec.method,
+    resultKind: 'sum',
     summary: spec.summary,
     options: ['dtype', 'where', 'initial', 'out', 'expr'],
     axisTuple: true,

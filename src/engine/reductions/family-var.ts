@@ -18,7 +18,7 @@ import { type ReduceContext, type Reduction } from './types.js';
 const BOOL_SUBTRACT = 'numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.';
 
 /** A var-family reduction, with what the engine's two-pass path needs to know. */
-export interface VarReduction extends Reduction {
+export interface VarReduction<N extends string = string, M extends string = string> extends Reduction<N, M, 'mean'> {
   readonly varSpec: { readonly nan: boolean; readonly std: boolean };
 }
 
@@ -106,12 +106,13 @@ export function checkSqrtInto(t: DTypeName): void {
     fail('ERR_NDMMAP_DTYPE', `Cannot cast ufunc 'sqrt' output from dtype('${sqrtLoop(t)}') to dtype('${t}') with casting rule 'same_kind'`);
 }
 
-export function varLike(spec: { name: string; method: string; summary: string; nan: boolean; std: boolean }): VarReduction {
+export function varLike<const N extends string, const M extends string>(spec: { name: N; method: M; summary: string; nan: boolean; std: boolean }): VarReduction<N, M> {
   const { nan, std } = spec;
   const nanRule = (ctx: ReduceContext): boolean => nan && ctx.dtype.kind === 'f';
   return {
     name: spec.name,
     method: spec.method,
+    resultKind: 'mean',
     summary: spec.summary,
     options: ['dtype', 'where', 'ddof', 'out', 'expr'],
     axisTuple: true,

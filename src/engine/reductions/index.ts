@@ -28,11 +28,11 @@ import sum from './sum.js';
 import varR from './var.js';
 import { type Reduction } from './types.js';
 
-export const REDUCTIONS: readonly Reduction[] = Object.freeze([
+export const REDUCTIONS = Object.freeze([
   sum, prod, mean, min, max, varR, std, argmin, argmax,
   nansum, nanprod, nanmean, nanmin, nanmax, nanvar, nanstd, nanargmin, nanargmax,
   any, all, countNonzero, ptp,
-]);
+] as const);
 
 const byName = new Map<string, Reduction>();
 for (const r of REDUCTIONS) { byName.set(r.name, r); byName.set(r.method, r); }
@@ -41,7 +41,10 @@ for (const r of REDUCTIONS) { byName.set(r.name, r); byName.set(r.method, r); }
 export type ReduceName = (typeof REDUCTIONS)[number]['name'];
 
 /** All numpy names, in help order. */
-export const REDUCE_NAMES: readonly string[] = REDUCTIONS.map((r) => r.name);
+export const REDUCE_NAMES: readonly ReduceName[] = REDUCTIONS.map((r) => r.name);
+
+/** Is `x` numpy's name of a reduction (a partial header's or shard job's `op`)? */
+export const isReduceName = (x: unknown): x is ReduceName => typeof x === 'string' && (REDUCE_NAMES as readonly string[]).includes(x);
 
 /**
  * The reduction called `name` (numpy's name or the JS method name).
@@ -53,4 +56,4 @@ export function reduction(name: unknown): Reduction {
   return r;
 }
 
-export { type Reduction, type ReduceContext, type ResultData, type OptionName } from './types.js';
+export { type Reduction, type ReduceContext, type ResultData, type OptionName, type ResultKind } from './types.js';

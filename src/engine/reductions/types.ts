@@ -36,11 +36,21 @@ export type ResultData =
   | Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int8Array | Uint8Array | Int16Array
   | Uint16Array | Int32Array | Uint32Array;
 
-export interface Reduction {
+/**
+ * How the result dtype follows the input's, for the MemMap method types (src/methods.ts maps each
+ * kind to a result type): `sum` numpy's sum dtype (ints widen to int64/uint64), `mean` float64 for
+ * integers, `same` the input's dtype, `index` int64 indices or counts, `bool` a bool.
+ */
+export type ResultKind = 'sum' | 'mean' | 'same' | 'index' | 'bool';
+
+/** A reduction; its name, method and result kind are literal types in REDUCTIONS (see index.ts). */
+export interface Reduction<N extends string = string, M extends string = string, K extends ResultKind = ResultKind> {
   /** numpy's name, also the CLI command and the partial state's `op` (`'count_nonzero'`). */
-  readonly name: string;
+  readonly name: N;
   /** The MemMap method (numpy's name in camelCase: `'countNonzero'`). */
-  readonly method: string;
+  readonly method: M;
+  /** How the result dtype follows the input's (the method's TypeScript result type). */
+  readonly resultKind: K;
   /** One line for `--help` and the docs. */
   readonly summary: string;
   /** numpy's keyword arguments this function takes, beyond axis and keepdims. */
