@@ -41,6 +41,37 @@ void BuildTable(Scratch& L, uint64_t nonce, const uint64_t* lo, int64_t W) {
   L.tableNonce = nonce;
 }
 
+int ParseWindows(const DistArgs& d, bool hist, int64_t slots, SpecWindows* out) {
+  const uint64_t* s = d.spec;
+  if (d.specLen < kSpecHead + 2) return EINVAL;
+  const int64_t O = (int64_t)s[1], W = (int64_t)s[3];
+  const int64_t bits = hist ? (int64_t)s[2] : 0;
+  if (O != 1 || W < 1 || W > 65535 || bits < 0 || bits > 16 || d.specLen != kSpecHead + 2 + W * kWindowWords) return EINVAL;
+  if (s[kSpecHead] != 0 || s[kSpecHead + 1] != (uint64_t)W) return EINVAL;
+  const uint64_t* win = s + kSpecHead + 2;
+  const int64_t nb = int64_t(1) << bits;
+  if (hist && W * nb > kMaxBuckets) return EINVAL;
+  const uint64_t records = (uint64_t)d.outLen / (uint64_t)slots;
+  out->W = W;
+  out->nb = nb;
+  out->lo.assign((size_t)W, 0);
+  out->hi.assign((size_t)W, 0);
+  out->sh.assign((size_t)W, 0);
+  for (int64_t w = 0; w < W; ++w) {
+    const uint64_t* e = win + w * kWindowWords;
+    out->lo[(size_t)w] = e[0];
+    out->hi[(size_t)w] = e[1];
+    if (e[1] < e[0] || (w > 0 && e[0] <= out->hi[(size_t)w - 1])) return EINVAL;  // ascending and disjoint
+    if (hist) {
+      if (e[2] > 63 || ((e[1] - e[0]) >> e[2]) >= (uint64_t)nb) return EINVAL;
+      out->sh[(size_t)w] = (uint8_t)e[2];
+    } else if (e[3] > records || e[4] > records - e[3]) {
+      return EINVAL;
+    }
+  }
+  return 0;
+}
+
 }  // namespace distw
 
 using distw::BuildTable;
@@ -50,30 +81,15 @@ using distw::kMaxBuckets;
 int KeyModes(const DistArgs& d) {
   const ReduceArgs& a = *d.r;
   uint64_t* s = d.spec;
-  if (d.specLen < kSpecHead + 2) return EINVAL;
-  const int64_t O = (int64_t)s[1], W = (int64_t)s[3];
-  const uint64_t nonce = s[4];
+  uint64_t* win = s + kSpecHead + 2;  // the windows: counts and collect cursors are added here
   const bool hist = d.mode == dist::kKeyHist || d.mode == dist::kWinHist;
-  const int64_t bits = hist ? (int64_t)s[2] : 0;
-  if (O != 1 || W < 1 || W > 65535 || bits < 0 || bits > 16 || d.specLen != kSpecHead + 2 + W * kWindowWords) return EINVAL;
-  if (s[kSpecHead] != 0 || s[kSpecHead + 1] != (uint64_t)W) return EINVAL;
-  uint64_t* win = s + kSpecHead + 2;
-  const int64_t nb = int64_t(1) << bits;
-  if (hist && W * nb > kMaxBuckets) return EINVAL;
-  std::vector<uint64_t> lo((size_t)W), hi((size_t)W);
-  std::vector<uint8_t> sh((size_t)W);
-  for (int64_t w = 0; w < W; ++w) {
-    uint64_t* e = win + w * kWindowWords;
-    lo[(size_t)w] = e[0];
-    hi[(size_t)w] = e[1];
-    if (e[1] < e[0] || (w > 0 && e[0] <= hi[(size_t)w - 1])) return EINVAL;  // ascending and disjoint
-    if (hist) {
-      if (e[2] > 63 || ((e[1] - e[0]) >> e[2]) >= (uint64_t)nb) return EINVAL;
-      sh[(size_t)w] = (uint8_t)e[2];
-    } else if (e[3] > (uint64_t)d.outLen || e[4] > (uint64_t)d.outLen - e[3]) {
-      return EINVAL;
-    }
-  }
+  distw::SpecWindows sw;
+  if (int e = distw::ParseWindows(d, hist, 1, &sw)) return e;
+  const int64_t W = sw.W, nb = sw.nb, bits = hist ? (int64_t)s[2] : 0;
+  const uint64_t nonce = s[4];
+  std::vector<uint64_t>& lo = sw.lo;
+  std::vector<uint64_t>& hi = sw.hi;
+  std::vector<uint8_t>& sh = sw.sh;
   if (d.mode == dist::kKeyHist && d.outLen != W * nb + 1) return EINVAL;
   if (d.mode == dist::kWinHist && d.outLen != W * nb + 1 + W) return EINVAL;
   const int kind = distw::KindOf(a.valueType);

@@ -114,6 +114,17 @@ constexpr int64_t kMaxBuckets = int64_t(1) << 20;
 // The thread's table of window starts by the keys' top 16 bits (dist_isa.h KeyWindows), kept per nonce.
 void BuildTable(Scratch& L, uint64_t nonce, const uint64_t* lo, int64_t W);
 
+// The key windows of a histogram or collect spec (dist.h: head, then W windows of kWindowWords), checked:
+// one output, 1..65535 windows ascending and disjoint, at most 16 bits of buckets each (kMaxBuckets in
+// all); a collect window's [start, start + count) within the result's records of `slots` words each.
+struct SpecWindows {
+  int64_t W = 0;
+  int64_t nb = 1;  // buckets per window (hist), 1 << bits
+  std::vector<uint64_t> lo, hi;
+  std::vector<uint8_t> sh;
+};
+int ParseWindows(const DistArgs& d, bool hist, int64_t slots, SpecWindows* out);
+
 }  // namespace distw
 
 int KeyModes(const DistArgs& d);

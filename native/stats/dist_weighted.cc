@@ -22,29 +22,16 @@ using distw::BuildTable;
 int WeightedKeyModes(const DistArgs& d) {
   const ReduceArgs& a = *d.r;
   uint64_t* s = d.spec;
-  if (d.specLen < kSpecHead + 2 || a.nOps != 2 || a.mask != nullptr || a.maskOperand >= 0) return EINVAL;
-  const bool hist = d.mode == dist::kWHist;
-  const int64_t O = (int64_t)s[1], W = (int64_t)s[3];
-  const int64_t bits = hist ? (int64_t)s[2] : 0;
-  if (O != 1 || W < 1 || W > 65535 || bits < 0 || bits > 16 || d.specLen != kSpecHead + 2 + W * kWindowWords) return EINVAL;
-  if (s[kSpecHead] != 0 || s[kSpecHead + 1] != (uint64_t)W) return EINVAL;
+  if (a.nOps != 2 || a.mask != nullptr || a.maskOperand >= 0) return EINVAL;
   uint64_t* win = s + kSpecHead + 2;
-  const int64_t nb = int64_t(1) << bits;
-  if (hist && (W * nb > kMaxBuckets || d.outLen != W * nb * 2 + 2)) return EINVAL;
-  std::vector<uint64_t> lo((size_t)W), hi((size_t)W);
-  std::vector<uint8_t> sh((size_t)W);
-  for (int64_t w = 0; w < W; ++w) {
-    uint64_t* e = win + w * kWindowWords;
-    lo[(size_t)w] = e[0];
-    hi[(size_t)w] = e[1];
-    if (e[1] < e[0] || (w > 0 && e[0] <= hi[(size_t)w - 1])) return EINVAL;
-    if (hist) {
-      if (e[2] > 63 || ((e[1] - e[0]) >> e[2]) >= (uint64_t)nb) return EINVAL;
-      sh[(size_t)w] = (uint8_t)e[2];
-    } else if (e[3] > (uint64_t)d.outLen / 2 || e[4] > (uint64_t)d.outLen / 2 - e[3]) {
-      return EINVAL;
-    }
-  }
+  const bool hist = d.mode == dist::kWHist;
+  distw::SpecWindows sw;
+  if (int e = distw::ParseWindows(d, hist, 2, &sw)) return e;  // records of (key, weight)
+  const int64_t W = sw.W, nb = sw.nb, bits = hist ? (int64_t)s[2] : 0;
+  std::vector<uint64_t>& lo = sw.lo;
+  std::vector<uint64_t>& hi = sw.hi;
+  std::vector<uint8_t>& sh = sw.sh;
+  if (hist && d.outLen != W * nb * 2 + 2) return EINVAL;
   const int kind = distw::KindOf(a.valueType);
   if (kind < 0) return EINVAL;
   const DistIsa& isa = DistLoops();
