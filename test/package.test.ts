@@ -157,10 +157,10 @@ describe('installing the tarball with no compiler on PATH', () => {
     const sub = run('npx', ['--no-install', 'ndmmap', 'submit', '--redis', 'redis://127.0.0.1:1', 'sum', 'x.f8', '--dtype', 'float64'], app, env);
     expect(sub.status).toBe(1);
     expect(sub.stderr).toBe("ndmmap: ndmmap's distributed mode (submit, worker) needs bullmq, which is not installed: npm install bullmq@^6.7.0 ioredis@^6.0.0\n");
-    // where no prebuild fits (another arch) and no compiler exists: one ndmmap message, no node-gyp stack
-    const other = run('node', ['install.cjs'], pkg, { ...env, npm_config_arch: 'arm64' });
+    // where no prebuild fits (an arch with none: riscv64) and no compiler exists: one ndmmap message, no node-gyp stack
+    const other = run('node', ['install.cjs'], pkg, { ...env, npm_config_arch: 'riscv64' });
     expect(other.status).toBe(1);
-    expect(other.stderr).toMatch(/^ndmmap: no prebuilt addon for linux-arm64 \(glibc\), and it cannot be compiled here: a C\+\+17 compiler \(g\+\+ or clang\+\+\), make, Python 3 are missing\.\n  looked for: prebuilds\/linux-arm64\/ndmmap\.glibc\.node \(the package has: linux-x64\/ndmmap\.glibc\.node[^)]*\)\n/);
+    expect(other.stderr).toMatch(/^ndmmap: no prebuilt addon for linux-riscv64 \(glibc\), and it cannot be compiled here: a C\+\+17 compiler \(g\+\+ or clang\+\+\), make, Python 3 are missing\.\n  looked for: prebuilds\/linux-riscv64\/ndmmap\.glibc\.node \(the package has: [^)]*linux-x64\/ndmmap\.glibc\.node[^)]*\)\n/);
     expect(other.stderr).toMatch(/apt-get install -y g\+\+ make python3/);
     expect(other.stderr).not.toMatch(/gyp ERR|not found: make/);
     expect(run('node', ['install.cjs'], pkg, env).status).toBe(0); // the fitting prebuild: nothing to do
