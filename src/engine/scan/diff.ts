@@ -118,7 +118,7 @@ export async function diff(a: MemMap, options: DiffOptions = {}): Promise<MemMap
         s[axis] = Math.max(0, s[axis] - 1);
         const next = round === n ? m : scratch(resultDtype, s);
         if (next !== m) held.push(next);
-        if (next.size > 0) await apply(along(cur, axis, '1:'), expr, { ...run, vars: { y: along(cur, axis, ':-1') }, out: next, flush: next !== m || m === opts.out });
+        if (next.size > 0) await apply(along(cur, axis, '1:'), expr, { ...run, vars: { y: along(cur, axis, ':-1') }, out: next, flush: next === opts.out });
         cur = next;
       }
     });

@@ -25,6 +25,9 @@ export type ScanName = keyof typeof SCAN_OPS;
  */
 export const SCAN_TUNING = { twoPassBytes: 8 * 2 ** 20, segmentBytes: 2 * 2 ** 20, fewLines: 8, blockBytes: 2 ** 20 };
 
+/** Lines one native step combines side by side (kChunk of native/scan/scan_isa.cc). */
+const LANES = 256;
+
 interface Dim { len: number; inStride: number; outStride: number }
 type Block = ScanTask['blocks'][number];
 
@@ -84,7 +87,10 @@ export async function runScan(j: ScanJob, opts: RunOptions): Promise<void> {
   // whole lines: split the longest line dim into pieces of about blockBytes of input
   const blocks: Block[] = [];
   const at = dims.reduce((b, d, i) => (d.len > dims[b].len ? i : b), 0);
-  const pieces = dims.length === 0 ? 1 : Math.min(dims[at].len, Math.max(1, Math.round(size * item / T.blockBytes)));
+  // the innermost line dim is walked LANES at a time (native/scan/scan_isa.cc kChunk): pieces keep that width
+  const most = at === dims.length - 1 && dims.length > 0 && Math.abs(s.strides[j.axis]) * item > Math.abs(dims[at].inStride)
+    ? Math.ceil(dims[at].len / LANES) : Infinity;
+  const pieces = dims.length === 0 ? 1 : Math.min(dims[at].len, most, Math.max(1, Math.round(size * item / T.blockBytes)));
   for (let p = 0; p < pieces; p++) {
     if (dims.length === 0) { blocks.push({ desc: descriptor(j, n, s.byteOffset, o.byteOffset, [], -1, -1, false), bytes }); break; }
     const lo = Math.floor(p * dims[at].len / pieces), hi = Math.floor((p + 1) * dims[at].len / pieces);
