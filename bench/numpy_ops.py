@@ -9,6 +9,8 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
         REPEATS times each; prints {"each": {NAME: [seconds] or null when numpy refuses}}
     matvec (EXTRA: v.npy): a @ v
     sqsum1: (a * a).sum(axis=1)
+    cumsum:AXIS (EXTRA: OUT, a raw file of the same dtype and size): np.cumsum(a, axis=AXIS or None for N,
+        out=OUT's memmap), then OUT flushed (ndmmap's cumsum into an out MemMap flushes too)
 """
 import json
 import os
@@ -28,6 +30,9 @@ def main():
     result = None
     if op == 'matvec':
         v = np.load(extra[0])
+    if op.startswith('cumsum:'):
+        cax = None if op.split(':')[1] == 'N' else int(op.split(':')[1])
+        cout = np.memmap(extra[0], dtype=dtype, mode='r+', shape=(int(np.prod(shape)),) if cax is None else shape)
     if op == 'standardise':
         a = np.load(path, mmap_mode='r+')
         mu, sd = np.load(extra[0]), np.load(extra[1])
@@ -93,6 +98,10 @@ def main():
             result = (a @ v)[:3]
         elif op == 'sqsum1':
             result = (a * a).sum(axis=1)[:3]
+        elif op.startswith('cumsum:'):
+            np.cumsum(a, axis=cax, out=cout)
+            cout.flush()
+            result = cout[-1]
         else:
             result = getattr(a, op)()
         times.append(time.perf_counter() - t)

@@ -171,4 +171,11 @@ export const descriptors = {
       ['asDouble', 'bool'], ['skipNan', 'bool'], ['weighted', 'bool'], ['finish', 'bool']],
     tail: 'nq quantiles',
   },
+  scan: {
+    doc: 'one block of native scan() (src/engine/scan/ -> native/glue/glue_scan.cc); outId -1: totals mode',
+    fields: [['op', 'int'], ['acc', 'int'], ['n', 'int'], ['nLines', 'int'], ['inId', 'id'], ['inDtype', 'int'],
+      ['inSwap', 'bool'], ['inPos', 'int'], ['inStep', 'int'], ['outId', 'id'], ['outDtype', 'int'], ['outSwap', 'bool'],
+      ['outPos', 'int'], ['outStep', 'int'], ['carrySlot', 'int'], ['totalSlot', 'int']],
+    tail: 'nLines x (length, in byte stride, out byte stride)',
+  },
 };

@@ -93,6 +93,10 @@ export interface Native {
    * or -3 - b (buffers[b]); format in native/glue/glue_apply.cc. `dry`: evaluate, write nothing.
    */
   apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[], dry?: boolean): void;
+  /** One block of a cumulative sum/product (contract `scan` descriptor); `slots` hold carries and totals (bits of the accumulator's values). */
+  scan(desc: Float64Array, slots?: BigUint64Array): void;
+  /** Block totals → the running values the next blocks start from, in place, in the accumulator's arithmetic. */
+  scanCarries(op: number, acc: number, slots: BigUint64Array, count: number): void;
 }
 
 /**

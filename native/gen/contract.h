@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "78d9d58550b8a646";
+constexpr const char* kContractHash = "d1c2012a33170bfe";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -173,6 +173,8 @@ namespace distWindow { enum : size_t { kLo = 0, kHi = 1, kShift = 2, kBase = 3, 
 namespace distBins { enum : size_t { kMode = 0, kBins = 1, kFirst = 2, kDenom = 3, kSub = 4, kWeightsOperand = 5, kLo = 6, kHi = 7, kDiv = 8, kSlot0 = 9, kSlots = 10, kType = 11, kSequential = 12, kSize = 13 }; }
 // axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles
 namespace distAxis { enum : size_t { kMode = 0, kMethod = 1, kNq = 2, kN = 3, kRecords = 4, kAsDouble = 5, kSkipNan = 6, kWeighted = 7, kFinish = 8, kSize = 9 }; }
+// one block of native scan() (src/engine/scan/ -> native/glue/glue_scan.cc); outId -1: totals mode; then nLines x (length, in byte stride, out byte stride)
+namespace scan { enum : size_t { kOp = 0, kAcc = 1, kN = 2, kNLines = 3, kInId = 4, kInDtype = 5, kInSwap = 6, kInPos = 7, kInStep = 8, kOutId = 9, kOutDtype = 10, kOutSwap = 11, kOutPos = 12, kOutStep = 13, kCarrySlot = 14, kTotalSlot = 15, kSize = 16 }; }
 }  // namespace desc
 
 }  // namespace ndmmap

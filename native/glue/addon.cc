@@ -266,6 +266,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<EmbedCall>>("embed"),
       InstanceMethod<&Addon::Call<TopKCall>>("topk"),
       InstanceMethod<&Addon::Call<MergeTopKCall>>("mergeTopk"),
+      InstanceMethod<&Addon::Call<ScanCall>>("scan"),
+      InstanceMethod<&Addon::Call<ScanCarriesCall>>("scanCarries"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });

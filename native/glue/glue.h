@@ -208,4 +208,8 @@ Napi::Value LibmCall(const Napi::CallbackInfo& info);
 Napi::Value SortPairsCall(const Napi::CallbackInfo& info);
 Napi::Object DistTable(Napi::Env env);
 
+// glue_scan.cc
+Napi::Value ScanCall(const Napi::CallbackInfo& info);
+Napi::Value ScanCarriesCall(const Napi::CallbackInfo& info);
+
 }  // namespace ndmmap

@@ -142,7 +142,16 @@ export interface CrashTask { kind: 'crash' }
  */
 export interface WarmupTask { kind: 'warmup'; control: SharedArrayBuffer; threads: number }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask;
+/** A pass of a scan (src/engine/scan/): each block is a whole `scan` descriptor (contract/spec.mjs). */
+export interface ScanTask {
+  kind: 'scan';
+  control: SharedArrayBuffer | ArrayBuffer;
+  /** BigUint64 carry and total slots, or null when no block uses one. */
+  slots: SharedArrayBuffer | ArrayBuffer | null;
+  blocks: { desc: Float64Array; bytes: number }[];
+}
+
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

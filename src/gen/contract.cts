@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = '78d9d58550b8a646';
+export const CONTRACT_HASH = 'd1c2012a33170bfe';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -269,3 +269,9 @@ export const DIST_AXIS = { mode: 0, method: 1, nq: 2, n: 3, records: 4, asDouble
 const DIST_AXIS_FIELDS = ['mode', 'method', 'nq', 'n', 'records', 'asDouble', 'skipNan', 'weighted', 'finish'] as const;
 /** Write the distAxis fields at offset at (default 0); returns the offset after them. */
 export const packDistAxis = (d: Float64Array, v: Readonly<Record<(typeof DIST_AXIS_FIELDS)[number], number>>, at = 0): number => pack(DIST_AXIS_FIELDS, d, v, at);
+
+/** The scan descriptor: one block of native scan() (src/engine/scan/ -> native/glue/glue_scan.cc); outId -1: totals mode; then nLines x (length, in byte stride, out byte stride). Field offsets, SIZE the head's length. */
+export const SCAN = { op: 0, acc: 1, n: 2, nLines: 3, inId: 4, inDtype: 5, inSwap: 6, inPos: 7, inStep: 8, outId: 9, outDtype: 10, outSwap: 11, outPos: 12, outStep: 13, carrySlot: 14, totalSlot: 15, SIZE: 16 } as const;
+const SCAN_FIELDS = ['op', 'acc', 'n', 'nLines', 'inId', 'inDtype', 'inSwap', 'inPos', 'inStep', 'outId', 'outDtype', 'outSwap', 'outPos', 'outStep', 'carrySlot', 'totalSlot'] as const;
+/** Write the scan fields at offset at (default 0); returns the offset after them. */
+export const packScan = (d: Float64Array, v: Readonly<Record<(typeof SCAN_FIELDS)[number], number>>, at = 0): number => pack(SCAN_FIELDS, d, v, at);
