@@ -12,7 +12,7 @@ import { cumulative } from '../../engine/scan/cumulative.js';
 import { type ScanName } from '../../engine/scan/plan.js';
 import { diff } from '../../engine/scan/diff.js';
 import { USAGE, intOption, numberOption, parse } from '../args.js';
-import { formatJson, formatText } from '../format.js';
+import { formatJson, formatText } from '../../print/format.js';
 import { failedWrite, onInterrupt } from '../interrupt.js';
 import { openFile } from '../open.js';
 import { outOption } from '../save-out.js';
