@@ -50,8 +50,9 @@ inline void RadixSort(K* keys, P* idx, int64_t n, K* ktmp, P* itmp) {
   constexpr int kBytes = (int)sizeof(K);
   if (n <= 1) return;
   if (n <= kInsertionMax) { InsertionSort(keys, idx, n); return; }
-  // One read for every digit's histogram (n fits int64; counts as int64 so no overflow).
-  static thread_local int64_t hist[kBytes][256];
+  // One read for every digit's histogram (counts as int64: no overflow). On the stack (at most 16 KiB):
+  // a thread_local array would take static TLS, which a dlopen'ed addon may not get.
+  int64_t hist[kBytes][256];
   std::memset(hist, 0, sizeof(hist));
   for (int64_t i = 0; i < n; ++i) {
     K k = keys[i];
