@@ -9,6 +9,7 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
         REPEATS times each; prints {"each": {NAME: [seconds] or null when numpy refuses}}
     matvec (EXTRA: v.npy): a @ v
     sqsum1: (a * a).sum(axis=1)
+    sort: np.sort(a) (a copy in memory); argsort_stable: np.argsort(a, kind='stable')
 """
 import json
 import os
@@ -91,6 +92,10 @@ def main():
             result = np.asarray(result).ravel()[:3]
         elif op == 'matvec':
             result = (a @ v)[:3]
+        elif op == 'sort':
+            result = np.sort(a)[:3]
+        elif op == 'argsort_stable':
+            result = np.argsort(a, kind='stable')[:3]
         elif op == 'sqsum1':
             result = (a * a).sum(axis=1)[:3]
         else:

@@ -165,6 +165,13 @@ export const descriptors = {
       ['weightsOperand', 'int'], ['lo', 'f64'], ['hi', 'f64'], ['div', 'int'], ['slot0', 'int'], ['slots', 'int'],
       ['type', 'int'], ['sequential', 'bool']],
   },
+  order: {
+    doc: 'one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc)',
+    fields: [['mode', 'int'], ['n', 'int'], ['nOuter', 'int'], ['rowStart', 'int'], ['rowCount', 'int'],
+      ['srcId', 'id'], ['srcDtype', 'int'], ['srcSwap', 'bool'], ['srcPos', 'int'], ['srcStep', 'int'],
+      ['dstId', 'id'], ['dstSwap', 'bool'], ['dstPos', 'int'], ['dstStep', 'int']],
+    tail: 'nOuter x (length, src byte stride, dst byte stride); ids <= -3 are buffers[-3 - id]',
+  },
   distAxis: {
     doc: 'axis-mode parameters of native dist() (src/engine/stats/axis.ts)',
     fields: [['mode', 'int'], ['method', 'int'], ['nq', 'int'], ['n', 'int'], ['records', 'int'],

@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "78d9d58550b8a646";
+constexpr const char* kContractHash = "b54bcf1cb47ef1f6";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -171,6 +171,8 @@ namespace distKeySpec { enum : size_t { kMode = 0, kOutputs = 1, kBucketBits = 2
 namespace distWindow { enum : size_t { kLo = 0, kHi = 1, kShift = 2, kBase = 3, kCap = 4, kCursor = 5, kSize = 6 }; }
 // bin-mode parameters of native dist() (src/engine/stats/histogram.ts, weighted.ts)
 namespace distBins { enum : size_t { kMode = 0, kBins = 1, kFirst = 2, kDenom = 3, kSub = 4, kWeightsOperand = 5, kLo = 6, kHi = 7, kDiv = 8, kSlot0 = 9, kSlots = 10, kType = 11, kSequential = 12, kSize = 13 }; }
+// one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc); then nOuter x (length, src byte stride, dst byte stride); ids <= -3 are buffers[-3 - id]
+namespace order { enum : size_t { kMode = 0, kN = 1, kNOuter = 2, kRowStart = 3, kRowCount = 4, kSrcId = 5, kSrcDtype = 6, kSrcSwap = 7, kSrcPos = 8, kSrcStep = 9, kDstId = 10, kDstSwap = 11, kDstPos = 12, kDstStep = 13, kSize = 14 }; }
 // axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles
 namespace distAxis { enum : size_t { kMode = 0, kMethod = 1, kNq = 2, kN = 3, kRecords = 4, kAsDouble = 5, kSkipNan = 6, kWeighted = 7, kFinish = 8, kSize = 9 }; }
 }  // namespace desc

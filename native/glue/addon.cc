@@ -266,6 +266,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<EmbedCall>>("embed"),
       InstanceMethod<&Addon::Call<TopKCall>>("topk"),
       InstanceMethod<&Addon::Call<MergeTopKCall>>("mergeTopk"),
+      InstanceMethod<&Addon::Call<OrderCall>>("order"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });

@@ -167,6 +167,14 @@ function runTopK(t: tasks.TopKTask): void {
   claimLoop(t.control, t.blocks, (b) => native.topk(topkDescriptor(t, b), out, t.k, t.largest));
 }
 
+function runOrder(t: tasks.OrderTask): void {
+  const desc = t.desc.slice();
+  claimLoop(t.control, t.blocks, (b) => {
+    desc[contract.ORDER.rowStart] = b.rowStart; desc[contract.ORDER.rowCount] = b.rowCount;
+    native.order(desc, t.buffers);
+  });
+}
+
 /** Hold a warmup task until every worker has one (at most 10 s: a worker that never starts is not waited for). */
 function warm(t: tasks.WarmupTask): void {
   const cells = new Int32Array(t.control);
@@ -199,6 +207,7 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'embed') runEmbed(t);
     else if (t.kind === 'topk') runTopK(t);
     else if (t.kind === 'dist') runDist(t);
+    else if (t.kind === 'order') runOrder(t);
     else if (t.kind === 'warmup') warm(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;

@@ -133,6 +133,18 @@ export interface DistTask extends Omit<ReduceTask, 'kind' | 'out' | 'outLength' 
   edges: Float64Array | null;
 }
 
+/**
+ * Rows sorted along an axis (src/engine/order/rows.ts): the `order` descriptor (contract/spec.mjs)
+ * whole but rowStart/rowCount, which come from each block.
+ */
+export interface OrderTask {
+  kind: 'order';
+  control: SharedArrayBuffer | ArrayBuffer;
+  desc: Float64Array;
+  buffers: ArrayBufferView[];
+  blocks: Array<{ rowStart: number; rowCount: number; bytes: number }>;
+}
+
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
@@ -142,7 +154,7 @@ export interface CrashTask { kind: 'crash' }
  */
 export interface WarmupTask { kind: 'warmup'; control: SharedArrayBuffer; threads: number }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | OrderTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };
