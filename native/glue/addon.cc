@@ -267,6 +267,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<TopKCall>>("topk"),
       InstanceMethod<&Addon::Call<MergeTopKCall>>("mergeTopk"),
       InstanceMethod<&Addon::Call<OrderCall>>("order"),
+      InstanceMethod<&Addon::Call<OrderMergeCall>>("orderMerge"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });

@@ -60,6 +60,8 @@ Napi::Value OrderGlue(const Napi::CallbackInfo& info) {
   a.dstStep = Int(env, d[O::kDstStep]);
   a.rowStart = Int(env, d[O::kRowStart]);
   a.rowCount = Int(env, d[O::kRowCount]);
+  a.indexStep = Int(env, d[O::kIndexStep]);
+  if (a.indexStep < 0 || a.indexStep > (int64_t(1) << 53)) Bad(env, "bad index step");
   // shapes/strides of the whole array, the axis last: bounds are checked over every row at once
   int64_t shape[kMaxDims], ss[kMaxDims], ds[kMaxDims];
   int64_t rows = 1;
@@ -86,7 +88,45 @@ Napi::Value OrderGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+namespace M = desc::orderMerge;
+
+// orderMerge(desc: Float64Array, buffers?: TypedArray[]): one output range of a long row's merge
+Napi::Value MergeGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float64Array da = F64Arg(info, 0, "descriptor");
+  const double* d = da.Data();
+  if (da.ElementLength() != M::kSize) Bad(env, "merge descriptor has the wrong length");
+  MergeArgs m;
+  m.mode = (int)Int(env, d[M::kMode]);
+  m.dtype = (int)Int(env, d[M::kDtype]);
+  m.n = Int(env, d[M::kN]);
+  m.runLen = Int(env, d[M::kRunLen]);
+  m.o0 = Int(env, d[M::kO0]);
+  m.o1 = Int(env, d[M::kO1]);
+  int64_t item = ItemSize(m.dtype);
+  if (item == 0 || (m.mode != kOrderSort && m.mode != kOrderArgsort)) Bad(env, "bad dtype or mode");
+  if (m.n < 1 || m.runLen < 1 || m.o0 < 0 || m.o1 < m.o0 || m.o1 > m.n) ThrowCode(env, "ERR_OUT_OF_RANGE", "merge ranges out of range");
+  m.runsSwap = d[M::kRunsSwap] != 0;
+  m.srcSwap = d[M::kSrcSwap] != 0;
+  m.outSwap = d[M::kOutSwap] != 0;
+  m.runsStep = Int(env, d[M::kRunsStep]);
+  m.srcStep = Int(env, d[M::kSrcStep]);
+  m.outStep = Int(env, d[M::kOutStep]);
+  const bool arg = m.mode == kOrderArgsort;
+  int64_t len = m.n, outLen = m.o1 - m.o0;
+  std::unique_ptr<Hold> hr, hs, ho;
+  m.runs = Resolve(info, Int(env, d[M::kRunsId]), Int(env, d[M::kRunsPos]), 1, &len, &m.runsStep, arg ? 8 : item, false, hr);
+  if (arg) m.src = Resolve(info, Int(env, d[M::kSrcId]), Int(env, d[M::kSrcPos]), 1, &len, &m.srcStep, item, false, hs);
+  m.out = Resolve(info, Int(env, d[M::kOutId]), Int(env, d[M::kOutPos]), 1, &outLen, &m.outStep, arg ? 8 : item, true, ho);
+  int status = Guarded(env, {hr.get(), hs.get(), ho.get()}, [&] { return OrderMerge(m); });
+  if (status == kOrderNoMemory) ThrowCode(env, "ERR_NDMMAP_NO_MEMORY", "orderMerge: out of memory for the run cursors");
+  if (status != kOrderOk) Bad(env, "bad merge arguments");
+  return env.Undefined();
+}
+
 }  // namespace
+
+Napi::Value OrderMergeCall(const Napi::CallbackInfo& info) { return MergeGlue(info); }
 
 Napi::Value OrderCall(const Napi::CallbackInfo& info) { return OrderGlue(info); }
 

@@ -10,6 +10,11 @@ int OrderRows(const OrderArgs& a) {
   return fn(a);
 }
 
+int OrderMerge(const MergeArgs& m) {
+  static const auto fn = ByIsa(&baseline::OrderMerge, &avx2::OrderMerge, &avx512::OrderMerge);
+  return fn(m);
+}
+
 const char* OrderIsa() { return IsaName(ChosenIsa()); }
 
 }  // namespace ndmmap

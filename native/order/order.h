@@ -28,15 +28,37 @@ struct OrderArgs {
   uint8_t* dst = nullptr;
   bool dstSwap = false;  // dst dtype: src's (sort) or int64 (argsort)
   int64_t dstStep = 0;
+  int64_t indexStep = 0;  // argsort: row r's positions start at (r - 0) * indexStep (runs of one long row)
+};
+
+// The k-way merge of a long row's sorted runs (each runLen long, the last shorter), for output ranks
+// [o0, o1): split points come from the keys (stable: ties by run, so input order), then a heap merge.
+// sort: runs hold values (dtype); argsort: runs hold int64 positions and keys come from src.
+struct MergeArgs {
+  int mode = kOrderSort;
+  int dtype = 0;
+  int64_t n = 0, runLen = 0;
+  const uint8_t* runs = nullptr;
+  bool runsSwap = false;
+  int64_t runsStep = 0;
+  const uint8_t* src = nullptr;  // argsort only
+  bool srcSwap = false;
+  int64_t srcStep = 0;
+  uint8_t* out = nullptr;  // element o0 of the merged row
+  bool outSwap = false;
+  int64_t outStep = 0;
+  int64_t o0 = 0, o1 = 0;
 };
 
 /** Sort the block's rows (the per-ISA kernel chosen at load); an OrderStatus. */
 int OrderRows(const OrderArgs& a);
+/** Merge one output range of sorted runs (the per-ISA kernel); an OrderStatus. */
+int OrderMerge(const MergeArgs& m);
 /** The instruction set the order kernels run ("avx512", "avx2", "baseline"). */
 const char* OrderIsa();
 
-namespace baseline { int OrderRows(const OrderArgs& a); }
-namespace avx2 { int OrderRows(const OrderArgs& a); }
-namespace avx512 { int OrderRows(const OrderArgs& a); }
+namespace baseline { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
+namespace avx2 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
+namespace avx512 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
 
 }  // namespace ndmmap

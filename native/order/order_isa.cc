@@ -127,7 +127,8 @@ int SortRowsT(const OrderArgs& a) {
       radix::RadixSort(keys, n, ktmp);
     }
     if (arg) {
-      for (int64_t i = 0; i < n; ++i) Store<uint64_t, DstSwap>(d + i * a.dstStep, idx[i]);
+      const uint64_t base = (uint64_t)(r * a.indexStep);
+      for (int64_t i = 0; i < n; ++i) Store<uint64_t, DstSwap>(d + i * a.dstStep, idx[i] + base);
     } else if (special) {
       for (int64_t i = 0; i < n; ++i) Store<K, DstSwap>(d + i * a.dstStep, raw[idx[i]]);
     } else {
@@ -146,6 +147,8 @@ int SortRowsSwap(const OrderArgs& a) {
 
 }  // namespace
 
+#include "order/merge.inc"
+
 int OrderRows(const OrderArgs& a) {
   if (a.n < 0 || a.rowCount < 0 || a.nOuter < 0 || a.nOuter > kMaxDims) return kOrderBadArgs;
   if (a.n == 0 || a.rowCount == 0) return kOrderOk;
@@ -162,6 +165,26 @@ int OrderRows(const OrderArgs& a) {
     case kFloat16: return SortRowsSwap<kFloat16>(a);
     case kFloat32: return SortRowsSwap<kFloat32>(a);
     case kFloat64: return SortRowsSwap<kFloat64>(a);
+    default: return kOrderBadArgs;
+  }
+}
+
+int OrderMerge(const MergeArgs& m) {
+  if (m.n < 0 || m.runLen < 1 || m.o0 < 0 || m.o1 < m.o0 || m.o1 > m.n) return kOrderBadArgs;
+  if (m.o1 == m.o0) return kOrderOk;
+  switch (m.dtype) {
+    case kBool: return MergeSwap<kBool>(m);
+    case kInt8: return MergeSwap<kInt8>(m);
+    case kUInt8: return MergeSwap<kUInt8>(m);
+    case kInt16: return MergeSwap<kInt16>(m);
+    case kUInt16: return MergeSwap<kUInt16>(m);
+    case kInt32: return MergeSwap<kInt32>(m);
+    case kUInt32: return MergeSwap<kUInt32>(m);
+    case kInt64: return MergeSwap<kInt64>(m);
+    case kUInt64: return MergeSwap<kUInt64>(m);
+    case kFloat16: return MergeSwap<kFloat16>(m);
+    case kFloat32: return MergeSwap<kFloat32>(m);
+    case kFloat64: return MergeSwap<kFloat64>(m);
     default: return kOrderBadArgs;
   }
 }

@@ -145,6 +145,14 @@ export interface OrderTask {
   blocks: Array<{ rowStart: number; rowCount: number; bytes: number }>;
 }
 
+/** Output ranges of a long row's k-way merge (src/engine/order/long.ts): the `orderMerge` descriptor but o0/o1. */
+export interface OrderMergeTask {
+  kind: 'orderMerge';
+  control: SharedArrayBuffer | ArrayBuffer;
+  desc: Float64Array;
+  blocks: Array<{ o0: number; o1: number; bytes: number }>;
+}
+
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
@@ -154,7 +162,7 @@ export interface CrashTask { kind: 'crash' }
  */
 export interface WarmupTask { kind: 'warmup'; control: SharedArrayBuffer; threads: number }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | OrderTask | CrashTask | WarmupTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | OrderTask | OrderMergeTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

@@ -9,6 +9,7 @@ import { type MemMap } from '../../memmap.js';
 import * as contract from '../../gen/contract.cjs';
 import { type RunOptions, newControl, runCall, runInline, runsInline } from '../run.js';
 import { type OrderTask } from '../tasks.cjs';
+import { runElements, sortLongRow } from './long.js';
 
 /** What a row sort writes: the sorted values (dst of the source's dtype) or int64 positions along the axis. */
 export type OrderMode = 'sort' | 'argsort';
@@ -29,11 +30,22 @@ export async function sortRows(src: MemMap, dst: MemMap, axis: number, mode: Ord
   let rows = 1;
   for (const k of outer) rows *= s.shape[k];
   if (rows === 0 || n === 0) { opts.onProgress?.({ doneBytes: 0, totalBytes: 0 }); return; }
+  if (n > runElements(si)) {
+    // rows too long for one piece: each by runs and a merge (its 1-D views: the other dims fixed)
+    for (let r = 0; r < rows; r++) {
+      let rest = r;
+      const at: Array<number | string> = s.shape.map(() => ':');
+      for (let j = outer.length - 1; j >= 0; j--) { at[outer[j]] = rest % s.shape[outer[j]]; rest = Math.floor(rest / s.shape[outer[j]]); }
+      const sv = src.slice(...(at as Array<number | string>)), dv = dst.slice(...(at as Array<number | string>));
+      await sortLongRow(sv, dv, MODES[mode] as 0 | 1, opts);
+    }
+    return;
+  }
   const desc = new Float64Array(contract.ORDER.SIZE + 3 * outer.length);
   let at = contract.packOrder(desc, {
     mode: MODES[mode], n, nOuter: outer.length, rowStart: 0, rowCount: 0,
     srcId: src.mapping.id, srcDtype: s.dtype.code, srcSwap: isSwapped(s.dtype) ? 1 : 0, srcPos: s.byteOffset, srcStep: s.strides[axis] * si,
-    dstId: dst.mapping.id, dstSwap: isSwapped(d.dtype) ? 1 : 0, dstPos: d.byteOffset, dstStep: d.strides[axis] * di,
+    dstId: dst.mapping.id, dstSwap: isSwapped(d.dtype) ? 1 : 0, dstPos: d.byteOffset, dstStep: d.strides[axis] * di, indexStep: 0,
   });
   for (const k of outer) { desc[at++] = s.shape[k]; desc[at++] = s.strides[k] * si; desc[at++] = d.strides[k] * di; }
   const rowBytes = n * si;

@@ -130,7 +130,8 @@ export function argpartition(a: MemMap, kth: number | readonly number[], options
 }
 
 /**
- * numpy's `a.sort(axis, kind)`: sorts the MemMap's file in place along an (integer) axis.
+ * numpy's `a.sort(axis, kind)`: sorts the MemMap's file in place along an (integer) axis, through a
+ * temporary file: an aborted or failed call leaves the file unchanged.
  * @throws `ERR_NDMMAP_READONLY` for a read-only map, before anything is written.
  */
 export async function sortInPlace(a: MemMap, options: SortInPlaceOptions = {}): Promise<void> {
@@ -141,6 +142,12 @@ export async function sortInPlace(a: MemMap, options: SortInPlaceOptions = {}): 
   const axis = checkAxis(opts.axis ?? -1, a.ndim);
   a.checkWritable();
   const { threads, signal, onProgress } = opts;
-  await sortRows(a, a, axis, 'sort', { threads, signal, onProgress });
+  // Sorted into a temporary file first, copied back only once complete: an abort or a failure while
+  // sorting leaves the file as it was (a crash during the final copy is not covered: no journal yet).
+  const t = scratch(parseDtype(a.dtype.str), a.shape);
+  try {
+    await sortRows(a, t, axis, 'sort', { threads, signal, onProgress });
+    await copyInto(t, a, 'x', { threads });
+  } finally { t.close(); }
   a.flush();
 }
