@@ -73,3 +73,20 @@ describe('abort', () => {
     a.close();
   });
 });
+
+describe('temporary file failure', () => {
+  it('a temporary directory that cannot be written: a clear error, the file unchanged', async () => {
+    const a = createNpy(tmp.file('a.npy'), { dtype: 'float32', shape: [50, 40] });
+    await apply(a, 'cos(i)');
+    const before = Buffer.from(a.typedArray().slice().buffer);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp.file('no/such/dir');
+    try {
+      await expect(a.sort({ axis: 0 })).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved;
+    }
+    expect(Buffer.from(a.typedArray().slice().buffer).equals(before)).toBe(true);
+    a.close();
+  });
+});
