@@ -16,14 +16,14 @@
     {
       "target_name": "kernels_baseline",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc"],
+      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
       "defines": ["NDM_ISA=baseline"],
       "cflags_cc": ["-O2"]
     },
     {
       "target_name": "kernels_avx2",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc"],
+      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
       "defines": ["NDM_ISA=avx2"],
       "cflags_cc": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"],
       "conditions": [["target_arch!='x64'", {"cflags_cc!": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"]}]]
@@ -31,7 +31,7 @@
     {
       "target_name": "kernels_avx512",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc"],
+      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
       "defines": ["NDM_ISA=avx512"],
       "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-mf16c", "-mbmi2",
                     "-mprefer-vector-width=512"],
@@ -61,7 +61,9 @@
         "native/glue/glue_embed.cc",
         "native/glue/glue_dist.cc",
         "native/scan/scan.cc",
-        "native/glue/glue_scan.cc"
+        "native/glue/glue_scan.cc",
+        "native/order/order.cc",
+        "native/glue/glue_order.cc"
       ]
     }
   ]

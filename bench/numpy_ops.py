@@ -11,6 +11,7 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
     sqsum1: (a * a).sum(axis=1)
     cumsum:AXIS (EXTRA: OUT, a raw file of the same dtype and size): np.cumsum(a, axis=AXIS or None for N,
         out=OUT's memmap), then OUT flushed (ndmmap's cumsum into an out MemMap flushes too)
+    sort: np.sort(a) (a copy in memory); argsort_stable: np.argsort(a, kind='stable')
 """
 import json
 import os
@@ -96,6 +97,10 @@ def main():
             result = np.asarray(result).ravel()[:3]
         elif op == 'matvec':
             result = (a @ v)[:3]
+        elif op == 'sort':
+            result = np.sort(a)[:3]
+        elif op == 'argsort_stable':
+            result = np.argsort(a, kind='stable')[:3]
         elif op == 'sqsum1':
             result = (a * a).sum(axis=1)[:3]
         elif op.startswith('cumsum:'):

@@ -165,6 +165,19 @@ export const descriptors = {
       ['weightsOperand', 'int'], ['lo', 'f64'], ['hi', 'f64'], ['div', 'int'], ['slot0', 'int'], ['slots', 'int'],
       ['type', 'int'], ['sequential', 'bool']],
   },
+  order: {
+    doc: 'one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc)',
+    fields: [['mode', 'int'], ['n', 'int'], ['nOuter', 'int'], ['rowStart', 'int'], ['rowCount', 'int'],
+      ['srcId', 'id'], ['srcDtype', 'int'], ['srcSwap', 'bool'], ['srcPos', 'int'], ['srcStep', 'int'],
+      ['dstId', 'id'], ['dstSwap', 'bool'], ['dstPos', 'int'], ['dstStep', 'int'], ['indexStep', 'int']],
+    tail: 'nOuter x (length, src byte stride, dst byte stride); ids <= -3 are buffers[-3 - id]',
+  },
+  orderMerge: {
+    doc: 'one output range [o0, o1) of the k-way merge of sorted runs (src/engine/order/long.ts -> native/glue/glue_order.cc)',
+    fields: [['mode', 'int'], ['dtype', 'int'], ['n', 'int'], ['runLen', 'int'], ['runsId', 'id'], ['runsSwap', 'bool'],
+      ['runsPos', 'int'], ['runsStep', 'int'], ['srcId', 'id'], ['srcSwap', 'bool'], ['srcPos', 'int'], ['srcStep', 'int'],
+      ['outId', 'id'], ['outSwap', 'bool'], ['outPos', 'int'], ['outStep', 'int'], ['o0', 'int'], ['o1', 'int']],
+  },
   distAxis: {
     doc: 'axis-mode parameters of native dist() (src/engine/stats/axis.ts)',
     fields: [['mode', 'int'], ['method', 'int'], ['nq', 'int'], ['n', 'int'], ['records', 'int'],

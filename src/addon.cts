@@ -87,6 +87,10 @@ export interface Native {
   topk(desc: Float64Array, out: BigUint64Array, k: number, largest: boolean): void;
   /** Merge `groups` top-k states per output, in any order, into `out`. */
   mergeTopk(input: BigUint64Array, groups: number, k: number, out: BigUint64Array): void;
+  /** Sort a block of rows along an axis (the `order` descriptor of contract/spec.mjs; ids <= -3: buffers[-3 - id]). */
+  order(desc: Float64Array, buffers?: ArrayBufferView[]): void;
+  /** One output range [o0, o1) of the k-way merge of a long row's sorted runs (the `orderMerge` descriptor). */
+  orderMerge(desc: Float64Array, buffers?: ArrayBufferView[]): void;
   /**
    * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
    * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)

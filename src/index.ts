@@ -2,6 +2,7 @@ import './methods.js';
 import './inspect.js';
 import './convert-methods.js';
 import './scan-methods.js';
+import './order-methods.js';
 
 export { memmap, MemMap, type MemmapOptions, type TypedArray, type NestedArray } from './memmap.js';
 export { dtype, type DType, type DTypeName, type Scalar } from './dtype.js';
@@ -38,6 +39,7 @@ export { histogramBinEdges } from './engine/stats/histogram.js';
 export { saveNpy, type SaveValue, type SaveOptions } from './save.js';
 export { astype, copy, canCast, type AstypeOptions, type CopyOptions, type Casting, type OutTarget } from './engine/convert.js';
 export { concatenate, stack, type JoinOptions } from './engine/join.js';
+export { sort, argsort, partition, argpartition, type SortOptions, type SortInPlaceOptions } from './engine/order/sort.js';
 export { take, compress, nonzero, flatnonzero, argwhere, type TakeOptions, type IndicesLike } from './engine/gather.js';
 export { cumsum, cumprod, nancumsum, nancumprod, type CumulativeOptions } from './engine/scan/cumulative.js';
 export { diff, type DiffOptions, type DiffEdge } from './engine/scan/diff.js';

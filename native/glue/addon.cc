@@ -268,6 +268,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<MergeTopKCall>>("mergeTopk"),
       InstanceMethod<&Addon::Call<ScanCall>>("scan"),
       InstanceMethod<&Addon::Call<ScanCarriesCall>>("scanCarries"),
+      InstanceMethod<&Addon::Call<OrderCall>>("order"),
+      InstanceMethod<&Addon::Call<OrderMergeCall>>("orderMerge"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
     });

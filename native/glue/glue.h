@@ -198,6 +198,9 @@ Napi::Value EmbedCall(const Napi::CallbackInfo& info);
 Napi::Value TopKCall(const Napi::CallbackInfo& info);
 Napi::Value MergeTopKCall(const Napi::CallbackInfo& info);
 Napi::Object EmbedContract(Napi::Env env);
+// glue_order.cc
+Napi::Value OrderCall(const Napi::CallbackInfo& info);
+Napi::Value OrderMergeCall(const Napi::CallbackInfo& info);
 
 // glue_dist.cc
 Napi::Value DistCall(const Napi::CallbackInfo& info);

@@ -172,6 +172,22 @@ function runScan(t: tasks.ScanTask): void {
   claimLoop(t.control, t.blocks, (b) => native.scan(b.desc, slots));
 }
 
+function runOrder(t: tasks.OrderTask): void {
+  const desc = t.desc.slice();
+  claimLoop(t.control, t.blocks, (b) => {
+    desc[contract.ORDER.rowStart] = b.rowStart; desc[contract.ORDER.rowCount] = b.rowCount;
+    native.order(desc, t.buffers);
+  });
+}
+
+function runOrderMerge(t: tasks.OrderMergeTask): void {
+  const desc = t.desc.slice();
+  claimLoop(t.control, t.blocks, (b) => {
+    desc[contract.ORDER_MERGE.o0] = b.o0; desc[contract.ORDER_MERGE.o1] = b.o1;
+    native.orderMerge(desc);
+  });
+}
+
 /** Hold a warmup task until every worker has one (at most 10 s: a worker that never starts is not waited for). */
 function warm(t: tasks.WarmupTask): void {
   const cells = new Int32Array(t.control);
@@ -205,6 +221,8 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'topk') runTopK(t);
     else if (t.kind === 'dist') runDist(t);
     else if (t.kind === 'scan') runScan(t);
+    else if (t.kind === 'order') runOrder(t);
+    else if (t.kind === 'orderMerge') runOrderMerge(t);
     else if (t.kind === 'warmup') warm(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;

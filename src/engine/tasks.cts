@@ -133,6 +133,26 @@ export interface DistTask extends Omit<ReduceTask, 'kind' | 'out' | 'outLength' 
   edges: Float64Array | null;
 }
 
+/**
+ * Rows sorted along an axis (src/engine/order/rows.ts): the `order` descriptor (contract/spec.mjs)
+ * whole but rowStart/rowCount, which come from each block.
+ */
+export interface OrderTask {
+  kind: 'order';
+  control: SharedArrayBuffer | ArrayBuffer;
+  desc: Float64Array;
+  buffers: ArrayBufferView[];
+  blocks: Array<{ rowStart: number; rowCount: number; bytes: number }>;
+}
+
+/** Output ranges of a long row's k-way merge (src/engine/order/long.ts): the `orderMerge` descriptor but o0/o1. */
+export interface OrderMergeTask {
+  kind: 'orderMerge';
+  control: SharedArrayBuffer | ArrayBuffer;
+  desc: Float64Array;
+  blocks: Array<{ o0: number; o1: number; bytes: number }>;
+}
+
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
@@ -151,7 +171,7 @@ export interface ScanTask {
   blocks: { desc: Float64Array; bytes: number }[];
 }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | CrashTask | WarmupTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | OrderTask | OrderMergeTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

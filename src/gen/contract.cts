@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = 'd1c2012a33170bfe';
+export const CONTRACT_HASH = '8cd3387fec861a78';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -263,6 +263,18 @@ export const DIST_BINS = { mode: 0, bins: 1, first: 2, denom: 3, sub: 4, weights
 const DIST_BINS_FIELDS = ['mode', 'bins', 'first', 'denom', 'sub', 'weightsOperand', 'lo', 'hi', 'div', 'slot0', 'slots', 'type', 'sequential'] as const;
 /** Write the distBins fields at offset at (default 0); returns the offset after them. */
 export const packDistBins = (d: Float64Array, v: Readonly<Record<(typeof DIST_BINS_FIELDS)[number], number>>, at = 0): number => pack(DIST_BINS_FIELDS, d, v, at);
+
+/** The order descriptor: one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc); then nOuter x (length, src byte stride, dst byte stride); ids <= -3 are buffers[-3 - id]. Field offsets, SIZE the head's length. */
+export const ORDER = { mode: 0, n: 1, nOuter: 2, rowStart: 3, rowCount: 4, srcId: 5, srcDtype: 6, srcSwap: 7, srcPos: 8, srcStep: 9, dstId: 10, dstSwap: 11, dstPos: 12, dstStep: 13, indexStep: 14, SIZE: 15 } as const;
+const ORDER_FIELDS = ['mode', 'n', 'nOuter', 'rowStart', 'rowCount', 'srcId', 'srcDtype', 'srcSwap', 'srcPos', 'srcStep', 'dstId', 'dstSwap', 'dstPos', 'dstStep', 'indexStep'] as const;
+/** Write the order fields at offset at (default 0); returns the offset after them. */
+export const packOrder = (d: Float64Array, v: Readonly<Record<(typeof ORDER_FIELDS)[number], number>>, at = 0): number => pack(ORDER_FIELDS, d, v, at);
+
+/** The orderMerge descriptor: one output range [o0, o1) of the k-way merge of sorted runs (src/engine/order/long.ts -> native/glue/glue_order.cc). Field offsets, SIZE the head's length. */
+export const ORDER_MERGE = { mode: 0, dtype: 1, n: 2, runLen: 3, runsId: 4, runsSwap: 5, runsPos: 6, runsStep: 7, srcId: 8, srcSwap: 9, srcPos: 10, srcStep: 11, outId: 12, outSwap: 13, outPos: 14, outStep: 15, o0: 16, o1: 17, SIZE: 18 } as const;
+const ORDER_MERGE_FIELDS = ['mode', 'dtype', 'n', 'runLen', 'runsId', 'runsSwap', 'runsPos', 'runsStep', 'srcId', 'srcSwap', 'srcPos', 'srcStep', 'outId', 'outSwap', 'outPos', 'outStep', 'o0', 'o1'] as const;
+/** Write the orderMerge fields at offset at (default 0); returns the offset after them. */
+export const packOrderMerge = (d: Float64Array, v: Readonly<Record<(typeof ORDER_MERGE_FIELDS)[number], number>>, at = 0): number => pack(ORDER_MERGE_FIELDS, d, v, at);
 
 /** The distAxis descriptor: axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles. Field offsets, SIZE the head's length. */
 export const DIST_AXIS = { mode: 0, method: 1, nq: 2, n: 3, records: 4, asDouble: 5, skipNan: 6, weighted: 7, finish: 8, SIZE: 9 } as const;

@@ -13,6 +13,7 @@ import { command as search } from './search.js';
 import { command as quantile } from './quantile.js';
 import { command as histogram } from './histogram.js';
 import { command as bincount } from './bincount.js';
+import { command as sort, argsortCommand as argsort } from './sort.js';
 import { command as create } from './create.js';
 import { command as apply } from './apply.js';
 import { command as merge } from './merge.js';
@@ -22,7 +23,7 @@ import { command as demo } from './demo.js';
 import { command as scan } from './scan.js';
 
 /** The commands, in the help's order. */
-export const COMMANDS: readonly Command[] = [info, reduce, dot, topk, search, quantile, histogram, bincount, create, apply, merge, submit, worker, demo, scan];
+export const COMMANDS: readonly Command[] = [info, reduce, dot, topk, search, quantile, histogram, bincount, sort, argsort, scan, create, apply, merge, submit, worker, demo];
 
 /** The command each word runs (`sum` runs the reductions' command). */
 export const BY_WORD: ReadonlyMap<string, Command> = new Map(COMMANDS.flatMap((c) => (c.names ?? [c.name]).map((w) => [w, c] as const)));

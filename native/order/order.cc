@@ -1,0 +1,20 @@
+// The order kernels' entry: the per-ISA copy (order_isa.cc) chosen once at load (core/isa.h).
+#include "order/order.h"
+
+#include "core/isa.h"
+
+namespace ndmmap {
+
+int OrderRows(const OrderArgs& a) {
+  static const auto fn = ByIsa(&baseline::OrderRows, &avx2::OrderRows, &avx512::OrderRows);
+  return fn(a);
+}
+
+int OrderMerge(const MergeArgs& m) {
+  static const auto fn = ByIsa(&baseline::OrderMerge, &avx2::OrderMerge, &avx512::OrderMerge);
+  return fn(m);
+}
+
+const char* OrderIsa() { return IsaName(ChosenIsa()); }
+
+}  // namespace ndmmap

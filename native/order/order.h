@@ -1,0 +1,64 @@
+// Sorting rows along one axis (sort, argsort, partition, argpartition): the kernel's arguments and
+// entry. A call sorts a block of rows [rowStart, rowStart + rowCount) of an array whose rows are the
+// outer dims (C order) and whose sorted axis has n elements; each row is read (strided, byte-swapped
+// as stored) into order-preserving keys (core/keys.h), radix-sorted stably (order/radix.h) and written
+// out as values (sort) or int64 positions along the axis (argsort). Kernels return a status, never throw.
+#pragma once
+#include <cstdint>
+
+#include "core/bounds.h"
+
+namespace ndmmap {
+
+enum OrderMode : int { kOrderSort = 0, kOrderArgsort = 1 };
+enum OrderStatus : int { kOrderOk = 0, kOrderBadArgs = 1, kOrderNoMemory = 2 };
+
+struct OrderArgs {
+  int mode = kOrderSort;
+  int64_t n = 0;  // elements per row (the sorted axis)
+  int nOuter = 0;
+  int64_t outerShape[kMaxDims] = {};
+  int64_t srcOuter[kMaxDims] = {};  // byte strides of the outer dims
+  int64_t dstOuter[kMaxDims] = {};
+  int64_t rowStart = 0, rowCount = 0;
+  const uint8_t* src = nullptr;  // element [0, ..., 0]
+  int srcDtype = 0;
+  bool srcSwap = false;
+  int64_t srcStep = 0;  // byte stride along the axis
+  uint8_t* dst = nullptr;
+  bool dstSwap = false;  // dst dtype: src's (sort) or int64 (argsort)
+  int64_t dstStep = 0;
+  int64_t indexStep = 0;  // argsort: row r's positions start at (r - 0) * indexStep (runs of one long row)
+};
+
+// The k-way merge of a long row's sorted runs (each runLen long, the last shorter), for output ranks
+// [o0, o1): split points come from the keys (stable: ties by run, so input order), then a heap merge.
+// sort: runs hold values (dtype); argsort: runs hold int64 positions and keys come from src.
+struct MergeArgs {
+  int mode = kOrderSort;
+  int dtype = 0;
+  int64_t n = 0, runLen = 0;
+  const uint8_t* runs = nullptr;
+  bool runsSwap = false;
+  int64_t runsStep = 0;
+  const uint8_t* src = nullptr;  // argsort only
+  bool srcSwap = false;
+  int64_t srcStep = 0;
+  uint8_t* out = nullptr;  // element o0 of the merged row
+  bool outSwap = false;
+  int64_t outStep = 0;
+  int64_t o0 = 0, o1 = 0;
+};
+
+/** Sort the block's rows (the per-ISA kernel chosen at load); an OrderStatus. */
+int OrderRows(const OrderArgs& a);
+/** Merge one output range of sorted runs (the per-ISA kernel); an OrderStatus. */
+int OrderMerge(const MergeArgs& m);
+/** The instruction set the order kernels run ("avx512", "avx2", "baseline"). */
+const char* OrderIsa();
+
+namespace baseline { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
+namespace avx2 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
+namespace avx512 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
+
+}  // namespace ndmmap

@@ -1,0 +1,153 @@
+/**
+ * numpy's ordering calls on a MemMap: `sort` (into a new array, a file or `out`), `a.sort()` in place,
+ * `argsort`, `partition` and `argpartition`, along any axis or the flattened array (axis null), every
+ * dtype and byte order, any view. One stable order serves every `kind`: NaN last (whatever its sign
+ * or payload, in input order), -0.0 and 0.0 tied in input order, ties in input order — numpy's
+ * kind='stable' result, which is also a valid result of numpy's other kinds. partition/argpartition
+ * return that full stable sort, which meets numpy's guarantee for every kth at once.
+ */
+import { type DType, dtype as parseDtype } from '../../dtype.js';
+import { fail, show } from '../../errors.js';
+import { checkAxis, isContiguous } from '../../layout.js';
+import { MemMap, checkMemMap } from '../../memmap.js';
+import { type OutTarget, checkTarget, copyInto, intoTarget, npDtype, scratch } from '../convert.js';
+import { type NDResult } from '../reduce.js';
+import { type RunOptions, checkRunOptions } from '../run.js';
+import { type OrderMode, sortRows } from './rows.js';
+
+/** Options of `sort`, `argsort`, `partition`, `argpartition`. */
+export interface SortOptions extends RunOptions {
+  /** The axis (default -1, the last); null sorts the flattened array (C order) into a 1-D result. */
+  axis?: number | null;
+  /** numpy's kind ('quicksort', 'mergesort', 'heapsort', 'stable', or a prefix; partition: 'introselect'): checked, one stable order for all. */
+  kind?: string | null;
+  /** A MemMap of the result's shape and dtype, or a path (a new `.npy`); default: an NDResult in memory. */
+  out?: OutTarget;
+}
+
+/** Options of the in-place `a.sort()` (numpy's ndarray.sort: an integer axis). */
+export type SortInPlaceOptions = Omit<SortOptions, 'out' | 'axis'> & { axis?: number };
+
+const KNOWN = ['axis', 'kind', 'out', 'threads', 'signal', 'onProgress'];
+
+function checkOptions(o: SortOptions, what: string, select: boolean): void {
+  for (const key of Object.keys(o)) if (!KNOWN.includes(key)) fail('ERR_INVALID_ARG_VALUE', `unknown ${what} option ${show(key)} (options: ${KNOWN.join(', ')})`);
+  const k = o.kind;
+  if (k === undefined || k === null) return;
+  if (typeof k !== 'string') fail('ERR_INVALID_ARG_TYPE', `kind must be a string, got ${show(k)}`);
+  if (select) {
+    if (k !== 'introselect') fail('ERR_INVALID_ARG_VALUE', `select kind must be 'introselect' (got ${show(k)})`);
+  } else if (!'qmhs'.includes(k.charAt(0).toLowerCase()) || k === '') {
+    fail('ERR_INVALID_ARG_VALUE', `sort kind must be one of 'quick', 'heap', or 'stable' (got ${show(k)})`);
+  }
+}
+
+/** The array to sort and its axis: axis null as a 1-D C-order view (or a scratch copy of a non-contiguous one). */
+async function rowsOf(a: MemMap, axis: number | null, opts: RunOptions): Promise<{ src: MemMap; axis: number; temp?: MemMap }> {
+  if (axis !== null) return { src: a, axis };
+  if (isContiguous(a.layout, 'C')) return { src: a.reshape([a.size]), axis: 0 };
+  const temp = scratch(parseDtype(a.dtype.name), a.shape);
+  await copyInto(a, temp, 'x', { threads: opts.threads, signal: opts.signal });
+  return { src: temp.reshape([a.size]), axis: 0, temp };
+}
+
+function axisOf(a: MemMap, axis: unknown): number | null {
+  if (axis === null) return null;
+  return checkAxis(axis ?? -1, a.ndim);
+}
+
+/** Checked kth values (numpy's texts): integers, each in -n … n-1. */
+function checkKth(kth: unknown, n: number, size: number): void {
+  const list = typeof kth === 'number' || typeof kth === 'bigint' ? [kth] : Array.isArray(kth) || ArrayBuffer.isView(kth) ? Array.from(kth as ArrayLike<unknown>) : null;
+  if (list === null) fail('ERR_INVALID_ARG_TYPE', 'Partition index must be integer');
+  for (const v of list) {
+    const k = typeof v === 'bigint' ? Number(v) : v;
+    if (typeof k !== 'number' || !Number.isInteger(k)) fail('ERR_INVALID_ARG_TYPE', 'Partition index must be integer');
+    if (size > 0 && (k < -n || k >= n)) fail('ERR_OUT_OF_RANGE', `kth(=${k < 0 ? k + n : k}) out of bounds (${n})`);
+  }
+}
+
+/** Everything checked, then the rows sorted into the target. */
+async function ordered(a: MemMap, options: SortOptions, mode: OrderMode, what: string, select: boolean, kth?: unknown): Promise<MemMap | NDResult> {
+  checkMemMap(a, 'the array').mapping.check();
+  const opts = checkRunOptions(options) as SortOptions;
+  checkOptions(opts, what, select);
+  const axis = axisOf(a, opts.axis);
+  const shape = axis === null ? [a.size] : [...a.shape];
+  if (select) checkKth(kth, axis === null ? a.size : a.shape[axis], a.size);
+  const dt: DType = mode === 'argsort' ? parseDtype('int64') : a.dtype;
+  const out = checkTarget(opts.out, shape, what);
+  if (out instanceof MemMap && out.dtype.name !== dt.name)
+    fail('ERR_NDMMAP_DTYPE', `${what}: out has ${npDtype(out.dtype)}, the result is ${npDtype(parseDtype(dt.name))}`);
+  const { threads, signal, onProgress } = opts;
+  const run = { threads, signal, onProgress };
+  return intoTarget(out, parseDtype(dt.name), shape, 'C', async (m, expr) => {
+    const { src, axis: ax, temp } = await rowsOf(a, axis, run);
+    try {
+      if (m.dtype.name === dt.name) { await sortRows(src, m, ax, mode, run); return; }
+      // an NDResult of float16 holds float32 values: sort as float16, then widen
+      const t = scratch(parseDtype(dt.name), shape);
+      try {
+        await sortRows(src, t, ax, mode, run);
+        await copyInto(t, m, expr, { threads });
+      } finally { t.close(); }
+    } finally { temp?.close(); }
+  });
+}
+
+/**
+ * numpy's `np.sort(a, axis, kind)`: a sorted copy, into `out` (a MemMap or a new `.npy` path) or an NDResult.
+ * NaN sorts last; ties (and -0.0/0.0) keep their input order whatever `kind`.
+ * @throws `ERR_NDMMAP_AXIS`, `ERR_INVALID_ARG_VALUE` (a kind numpy does not know), `ERR_NDMMAP_SHAPE`/`ERR_NDMMAP_DTYPE` (out) — before anything is written.
+ * @example const s = await sort(a, { axis: 0, out: 'sorted.npy' })
+ */
+export function sort(a: MemMap, options: SortOptions = {}): Promise<MemMap | NDResult> {
+  return ordered(a, options, 'sort', 'sort', false);
+}
+
+/**
+ * numpy's `np.argsort(a, axis, kind)`: int64 positions along the axis (flat C-order for axis null) that
+ * sort `a` — always numpy's kind='stable' order (so ties by the lower index), the documented default.
+ * @example const idx = await argsort(a, { out: 'idx.npy' })
+ */
+export function argsort(a: MemMap, options: SortOptions = {}): Promise<MemMap | NDResult> {
+  return ordered(a, options, 'argsort', 'argsort', false);
+}
+
+/**
+ * numpy's `np.partition(a, kth, axis)`: element kth (an int or several, negative from the end) in its
+ * sorted place, smaller ones before it, larger ones after. The result is the full stable sort, which
+ * meets that guarantee for every kth.
+ * @throws `ERR_OUT_OF_RANGE` `kth(=10) out of bounds (5)`, `ERR_INVALID_ARG_TYPE` `Partition index must be integer`.
+ */
+export function partition(a: MemMap, kth: number | readonly number[], options: SortOptions = {}): Promise<MemMap | NDResult> {
+  return ordered(a, options, 'sort', 'partition', true, kth);
+}
+
+/** numpy's `np.argpartition(a, kth, axis)`: the int64 indices of `partition` (the stable argsort). */
+export function argpartition(a: MemMap, kth: number | readonly number[], options: SortOptions = {}): Promise<MemMap | NDResult> {
+  return ordered(a, options, 'argsort', 'argpartition', true, kth);
+}
+
+/**
+ * numpy's `a.sort(axis, kind)`: sorts the MemMap's file in place along an (integer) axis, through a
+ * temporary file: an aborted or failed call leaves the file unchanged.
+ * @throws `ERR_NDMMAP_READONLY` for a read-only map, before anything is written.
+ */
+export async function sortInPlace(a: MemMap, options: SortInPlaceOptions = {}): Promise<void> {
+  checkMemMap(a, 'the array').mapping.check();
+  const opts = checkRunOptions(options) as SortInPlaceOptions;
+  checkOptions(opts, 'sort', false);
+  if (opts.axis === null) fail('ERR_INVALID_ARG_TYPE', "'NoneType' object cannot be interpreted as an integer (a.sort needs an integer axis; sort(a, { axis: null }) flattens)");
+  const axis = checkAxis(opts.axis ?? -1, a.ndim);
+  a.checkWritable();
+  const { threads, signal, onProgress } = opts;
+  // Sorted into a temporary file first, copied back only once complete: an abort or a failure while
+  // sorting leaves the file as it was (a crash during the final copy is not covered: no journal yet).
+  const t = scratch(parseDtype(a.dtype.str), a.shape);
+  try {
+    await sortRows(a, t, axis, 'sort', { threads, signal, onProgress });
+    await copyInto(t, a, 'x', { threads });
+  } finally { t.close(); }
+  a.flush();
+}

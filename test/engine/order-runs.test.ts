@@ -1,0 +1,92 @@
+// Rows longer than one run (NDMMAP_SORT_RUN_BYTES forced tiny): sorted runs, then the parallel k-way merge
+// through a temporary file. Every fixture case of test/fixtures/order must come out as numpy's stable
+// sort/argsort again, 1 and 2 threads alike, with progress reported per pass ('runs', 'merge').
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type MemMap, type NDResult, apply, argsort, createNpy, openNpy, sort } from '../../dist/src/index.js';
+import { FIXTURES, manifest, parseValue, tempDir } from '../helpers.js';
+
+interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[]; argsort: string[] }
+const CASES = manifest<Case[]>('order');
+const DIR = join(FIXTURES, 'order');
+
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(() => { process.env.NDMMAP_SORT_RUN_BYTES = '256'; });
+afterAll(() => { delete process.env.NDMMAP_SORT_RUN_BYTES; });
+beforeEach(() => { tmp = tempDir(); });
+afterEach(() => tmp.remove());
+
+const viewOf = (a: MemMap, v: string): MemMap => (v === 'flip' ? a.slice('::-1', '::2') : v === 'T' ? a.transpose() : a);
+
+function same(got: ArrayLike<unknown>, want: string[], dtype: string, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const w = parseValue(want[i], dtype);
+    const g = typeof w === 'boolean' ? Boolean(got[i]) : got[i];
+    if (!Object.is(g, w)) expect(`${what}[${i}] = ${String(g)}`).toBe(`${what}[${i}] = ${String(w)}`);
+  }
+}
+
+describe('runs and merge', () => {
+  it('every fixture case (rows of 6 to 300 elements in runs of 6 to 13)', async () => {
+    for (const c of CASES) {
+      const a = viewOf(openNpy(join(DIR, c.file), { mode: 'r' }), c.view);
+      for (const threads of [1, 2]) {
+        const s = await sort(a, { axis: c.axis, threads }) as NDResult;
+        same(s.data as ArrayLike<unknown>, c.sort, c.dtype, `${c.file} ${c.view} ${c.axis} sort`);
+        const i = await argsort(a, { axis: c.axis, threads }) as NDResult;
+        same(i.data as ArrayLike<unknown>, c.argsort, '<i8', `${c.file} ${c.view} ${c.axis} argsort`);
+      }
+      a.close();
+    }
+  });
+
+  it('a long row: the merged result equals the one-piece sort, bit for bit; progress names the passes', async () => {
+    const a = createNpy(tmp.file('a.npy'), { dtype: '>f8', shape: [30000] });
+    await apply(a, 'where(i % 97 == 5, nan, where(i % 89 == 1, -0.0, floor(sin(i * 12.9898) * 1000)))');
+    const passes = new Set<string>();
+    const merged = await sort(a, { threads: 2, onProgress: (p) => passes.add((p as { pass?: string }).pass ?? '') }) as NDResult;
+    const mergedIdx = await argsort(a, { threads: 2 }) as NDResult;
+    expect([...passes].sort()).toEqual(['merge', 'runs']);
+    process.env.NDMMAP_SORT_RUN_BYTES = String(2 ** 30);
+    const whole = await sort(a) as NDResult;
+    const wholeIdx = await argsort(a) as NDResult;
+    process.env.NDMMAP_SORT_RUN_BYTES = '256';
+    const bytes = (r: NDResult): Buffer => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+    expect(bytes(merged).equals(bytes(whole))).toBe(true);
+    expect(bytes(mergedIdx).equals(bytes(wholeIdx))).toBe(true);
+    a.close();
+  });
+});
+
+describe('abort', () => {
+  it('an aborted in-place sort leaves the file unchanged', async () => {
+    process.env.NDMMAP_SORT_RUN_BYTES = String(2 ** 30);
+    const a = createNpy(tmp.file('a.npy'), { dtype: 'int32', shape: [4000, 500] });
+    await apply(a, '(i * 7919) % 1000');
+    const before = Buffer.from(a.typedArray().slice().buffer);
+    const c = new AbortController();
+    const p = a.sort({ axis: 1, threads: 2, signal: c.signal, onProgress: () => c.abort() });
+    await expect(p).rejects.toMatchObject({ code: 'ABORT_ERR' });
+    expect(Buffer.from(a.typedArray().slice().buffer).equals(before)).toBe(true);
+    process.env.NDMMAP_SORT_RUN_BYTES = '256';
+    a.close();
+  });
+});
+
+describe('temporary file failure', () => {
+  it('a temporary directory that cannot be written: a clear error, the file unchanged', async () => {
+    const a = createNpy(tmp.file('a.npy'), { dtype: 'float32', shape: [50, 40] });
+    await apply(a, 'cos(i)');
+    const before = Buffer.from(a.typedArray().slice().buffer);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp.file('no/such/dir');
+    try {
+      await expect(a.sort({ axis: 0 })).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved;
+    }
+    expect(Buffer.from(a.typedArray().slice().buffer).equals(before)).toBe(true);
+    a.close();
+  });
+});
