@@ -59,7 +59,10 @@
         "native/glue/glue_reduce.cc",
         "native/glue/glue_apply.cc",
         "native/glue/glue_embed.cc",
-        "native/glue/glue_dist.cc"
+        "native/glue/glue_dist.cc",
+        "native/order/unique.cc",
+        "native/order/search.cc",
+        "native/glue/glue_unique.cc"
       ]
     }
   ]

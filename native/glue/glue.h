@@ -208,4 +208,7 @@ Napi::Value LibmCall(const Napi::CallbackInfo& info);
 Napi::Value SortPairsCall(const Napi::CallbackInfo& info);
 Napi::Object DistTable(Napi::Env env);
 
+// glue_unique.cc: unique / isin / searchsorted methods (an object of functions)
+Napi::Object UniqueMethods(Napi::Env env);
+
 }  // namespace ndmmap

@@ -51,7 +51,8 @@ inline void RadixSort(K* keys, P* idx, int64_t n, K* ktmp, P* itmp) {
   if (n <= 1) return;
   if (n <= kInsertionMax) { InsertionSort(keys, idx, n); return; }
   // One read for every digit's histogram (n fits int64; counts as int64 so no overflow).
-  static thread_local int64_t hist[kBytes][256];
+  // On the stack, not thread_local: a dlopen'ed addon has only a small static TLS block (16 KiB here fails to load).
+  int64_t hist[kBytes][256];
   std::memset(hist, 0, sizeof(hist));
   for (int64_t i = 0; i < n; ++i) {
     K k = keys[i];

@@ -142,7 +142,25 @@ export interface CrashTask { kind: 'crash' }
  */
 export interface WarmupTask { kind: 'warmup'; control: SharedArrayBuffer; threads: number }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask;
+/**
+ * A pass of unique / isin / searchsorted (src/engine/order/): the blocks of a plan over every dim of
+ * one operand, each run by native order[op] with `args` (see src/engine/order/pass.ts).
+ */
+export interface OrderTask {
+  kind: 'order';
+  control: SharedArrayBuffer | ArrayBuffer;
+  op: 'hash' | 'inverse' | 'gather' | 'search';
+  /** [mapping id (or -3 - b: buffers[b]), dtype code, swap 0/1]. */
+  operand: OperandRef;
+  /** Key kind: 0 float64, 1 int64, 2 uint64 (the value type the block is fetched as). */
+  keyKind: number;
+  blocks: ReduceBlock[];
+  buffers?: ArrayBufferView[];
+  /** The op's arguments after (desc, kind). */
+  args: unknown[];
+}
+
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask | OrderTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };
