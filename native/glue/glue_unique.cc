@@ -83,11 +83,11 @@ int Run(Napi::Env env, BlockArgs& b, const Hold* out, const Hold* more, F kernel
   return Guarded(env, {b.holds[0].get(), out, more}, std::move(kernel));
 }
 
-// uniqueHash(desc, kind, callId, bound): 0, or 1 once the call's table holds more than bound values.
+// uniqueHash(desc, kind, callId, bound, buffers?): 0, or 1 once the call's table holds more than bound values.
 Napi::Value HashGlue(const Napi::CallbackInfo& info) {
   BlockArgs b;
   int kind = Kind(info, 1);
-  ParsePass(info, b, kind, INT64_MAX, SIZE_MAX);
+  ParsePass(info, b, kind, INT64_MAX, 4);
   uint64_t id = U64(info, 2, "callId");
   int64_t bound = (int64_t)U64(info, 3, "bound");
   int s = Run(info.Env(), b, nullptr, nullptr, [&] { return order::HashBlock(b.a, kind, id, bound); });
@@ -106,12 +106,12 @@ Napi::Value FinishGlue(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), (double)order::HashFinish(id, k, c, f, cap));
 }
 
-// uniqueInverse(desc, kind, callId, out: BigInt64Array | [id, position], total)
+// uniqueInverse(desc, kind, callId, out: BigInt64Array | [id, position], total, buffers?)
 Napi::Value InverseGlue(const Napi::CallbackInfo& info) {
   BlockArgs b;
   int kind = Kind(info, 1);
   int64_t total = (int64_t)U64(info, 4, "total");
-  ParsePass(info, b, kind, total, SIZE_MAX);
+  ParsePass(info, b, kind, total, 5);
   uint64_t id = U64(info, 2, "callId");
   std::unique_ptr<Hold> h;
   int64_t* out = static_cast<int64_t*>(OutArg(info, 3, napi_bigint64_array, 8, total, h));
@@ -125,13 +125,13 @@ Napi::Value DropGlue(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// uniqueGather(desc, kind, keys: BigUint64Array)
+// uniqueGather(desc, kind, keys: BigUint64Array, buffers?)
 Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
   BlockArgs b;
   int kind = Kind(info, 1);
   int64_t n;
   uint64_t* keys = Typed<uint64_t>(info, 2, napi_biguint64_array, "keys", &n);
-  ParsePass(info, b, kind, n, SIZE_MAX);
+  ParsePass(info, b, kind, n, 3);
   int s = Run(info.Env(), b, nullptr, nullptr, [&] { return order::GatherBlock(b.a, kind, keys, n); });
   if (s != 0) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", "block indices outside the keys");
   return info.Env().Undefined();

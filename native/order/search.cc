@@ -91,7 +91,7 @@ int Search(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, 
 
 int SearchBlock(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, int64_t total) {
   if (a.nOps != 1 || kind < 0 || kind > 2 || mode < 0 || mode > 3) return EINVAL;
-  if (s.keys != nullptr) return Search(a, kind, s, mode, out, total, [&](int64_t i) { return s.keys[i]; });
+  if (s.keys != nullptr) return Search(a, kind, s, mode, out, total, [&](int64_t i) { return Fold(s.keys[i]); });
   if (s.data == nullptr && s.n > 0) return EINVAL;
   switch (s.dtype) {
 #define NDM_SEARCH(code, T) \

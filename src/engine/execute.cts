@@ -177,7 +177,7 @@ function runOrder(t: tasks.OrderTask): void {
   const o = native.order as unknown as Record<string, (...a: unknown[]) => number>;
   const stop = new Int32Array(t.control);
   claimLoop(t.control, t.blocks, (b) => {
-    const got = o[t.op](reduceDescriptor(r, b), t.keyKind, ...t.args, ...(t.op === 'search' ? [t.buffers] : []));
+    const got = o[t.op](reduceDescriptor(r, b), t.keyKind, ...t.args, t.buffers);
     if (t.op === 'hash' && got === 1) Atomics.store(stop, STOP, 1); // too many values: the sort path takes over
   });
 }
