@@ -113,7 +113,7 @@ export interface OrderNative {
   /** keys[flat index] of the block's values. */
   gather(desc: Float64Array, kind: number, keys: BigUint64Array): void;
   /** Sort gathered keys with their indices and read off the runs: the number of unique values. */
-  sort(keys: BigUint64Array, idx: BigUint64Array, tmp: BigUint64Array, counts: BigInt64Array, inv: BigInt64Array | Float64Array | null, equalNan: boolean): number;
+  sort(keys: BigUint64Array, idx: BigUint64Array, tmp: BigUint64Array, counts: BigInt64Array, inv: BigInt64Array | Float64Array | null, equalNan: boolean, kind: number): number;
   /** The values of the first n keys as dtype `dtype` (a code) into `out`. */
   values(keys: BigUint64Array, n: number, kind: number, dtype: number, out: ArrayBufferView): void;
   /** Binary searches of the block's values: mode 0 left, 1 right (int64 out), 2 isin, 3 not in (uint8 out). */

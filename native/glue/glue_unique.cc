@@ -138,7 +138,7 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
 }
 
 // uniqueSort(keys, idx: BigUint64Array, tmp: BigUint64Array (2n), counts: BigInt64Array, inv: BigInt64Array |
-// [id, position] | null, equalNan): the number of unique values; keys, idx and counts hold them.
+// [id, position] | null, equalNan, kind): the number of unique values; keys, idx and counts hold them.
 Napi::Value SortGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n, ni, nt, nc;
@@ -150,8 +150,9 @@ Napi::Value SortGlue(const Napi::CallbackInfo& info) {
   std::unique_ptr<Hold> h;
   int64_t* inv = info.Length() > 4 && !info[4].IsNull() ? static_cast<int64_t*>(OutArg(info, 4, napi_bigint64_array, 8, n, h)) : nullptr;
   bool equalNan = info.Length() > 5 && info[5].ToBoolean().Value();
+  int kind = Kind(info, 6);
   int64_t runs = 0;
-  Guarded(env, {h.get()}, [&] { runs = order::SortUnique(keys, idx, n, equalNan, counts, inv, tmp); return 0; });
+  Guarded(env, {h.get()}, [&] { runs = order::SortUnique(kind, keys, idx, n, equalNan, counts, inv, tmp); return 0; });
   return Napi::Number::New(env, (double)runs);
 }
 

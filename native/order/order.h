@@ -31,8 +31,8 @@ inline void MakeKeys(int kind, const uint64_t* v, int64_t n, uint64_t* k) {
     for (int64_t i = 0; i < n; ++i) k[i] = v[i];
   }
 }
-// A key as equality sees it: -0.0 as +0.0.
-inline uint64_t Fold(uint64_t k) { return k == kNegZeroKey ? kPosZeroKey : k; }
+// A key as equality sees it: -0.0 as +0.0 (float keys only: int64 -1's key is the same word).
+inline uint64_t Fold(int kind, uint64_t k) { return kind == kKindF64 && k == kNegZeroKey ? kPosZeroKey : k; }
 // The 64-bit value (float64 bits, int64 or uint64) a key stands for.
 inline uint64_t KeyValue(int kind, uint64_t k) {
   return kind == kKindF64 ? KeyFloatBits(k) : kind == kKindI64 ? (k ^ kSign64) : k;
@@ -57,7 +57,7 @@ int GatherBlock(const ReduceArgs& a, int kind, uint64_t* keys, int64_t total);
 // Sort path: keys[0, n) (gathered) sorted with their indices, then per run of equal values (NaNs one
 // run when equalNan) the first occurrence's key, its index and the count written over keys, idx and
 // counts; inv[i] (when not null) the run of element i. Returns the number of runs. tmp: 2n words.
-int64_t SortUnique(uint64_t* keys, uint64_t* idx, int64_t n, bool equalNan, int64_t* counts, int64_t* inv, uint64_t* tmp);
+int64_t SortUnique(int kind, uint64_t* keys, uint64_t* idx, int64_t n, bool equalNan, int64_t* counts, int64_t* inv, uint64_t* tmp);
 
 // searchsorted / isin over a block of queries (values fetched as the kind's type). The sorted side:
 // `sorted` a mapped 1-D array (dtype, swap, byte stride, n) read through an optional int64 sorter, or

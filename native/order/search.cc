@@ -49,7 +49,7 @@ inline uint64_t KeyAtConverted(const Sorted& s, int kind, int64_t i) {
   ConvertValues(s.dtype, s.swap, to, s.data + i * s.stride, s.stride, 1, reinterpret_cast<uint8_t*>(&v));
   uint64_t k;
   MakeKeys(kind, &v, 1, &k);
-  return Fold(k);
+  return Fold(kind, k);
 }
 
 template <class Get>
@@ -61,7 +61,7 @@ int Search(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, 
   const int64_t n = s.n;
   WalkKeys(a, kind, vals.data(), keys.data(), [&](const uint64_t* k, int64_t m, int64_t index, int64_t istep) {
     for (int64_t i = 0; i < m; ++i) {
-      const uint64_t q = Fold(k[i]);
+      const uint64_t q = Fold(kind, k[i]);
       int64_t lo = 0, hi = n;
       bool bad = false;
       while (lo < hi) {
@@ -80,7 +80,7 @@ int Search(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, 
       const int64_t at = index + i * istep;
       if (at < 0 || at >= total) { status = EINVAL; continue; }
       if (mode == kLeft || mode == kRight) { static_cast<int64_t*>(out)[at] = lo; continue; }
-      const bool found = q != kNanKey && lo < n && get(lo) == q;  // NaN is in nothing (numpy's ==)
+      const bool found = (kind != kKindF64 || q != kNanKey) && lo < n && get(lo) == q;  // NaN is in nothing (numpy's ==)
       static_cast<uint8_t*>(out)[at] = (uint8_t)(found != (mode == kNotIn));
     }
   });
@@ -91,7 +91,7 @@ int Search(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, 
 
 int SearchBlock(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, int64_t total) {
   if (a.nOps != 1 || kind < 0 || kind > 2 || mode < 0 || mode > 3) return EINVAL;
-  if (s.keys != nullptr) return Search(a, kind, s, mode, out, total, [&](int64_t i) { return Fold(s.keys[i]); });
+  if (s.keys != nullptr) return Search(a, kind, s, mode, out, total, [&](int64_t i) { return Fold(kind, s.keys[i]); });
   if (s.data == nullptr && s.n > 0) return EINVAL;
   switch (s.dtype) {
 #define NDM_SEARCH(code, T) \

@@ -106,10 +106,16 @@ int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound) {
   WalkKeys(a, kind, L.vals.data(), L.keys.data(), [&](const uint64_t* k, int64_t m, int64_t index, int64_t istep) {
     if (over) return;
     for (int64_t i = 0; i < m; ++i) {
-      uint64_t f = Fold(k[i]);
+      uint64_t f = Fold(kind, k[i]);
       Slot& s = t.Find(f);
-      if (s.count != 0) { ++s.count; continue; }  // first seen earlier in this block: earlier index
-      t.Add(f, k[i], index + i * istep, 1);
+      const int64_t at = index + i * istep;
+      // the walk follows memory, not the flat index (F order, flipped views): keep the least index
+      if (s.count != 0) {
+        ++s.count;
+        if (at < s.first) { s.first = at; s.firstKey = k[i]; }
+        continue;
+      }
+      t.Add(f, k[i], at, 1);
       if (t.used > bound) { over = true; return; }
     }
   });
@@ -157,10 +163,10 @@ int InverseBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t* inv, int64
   int status = 0;
   // rank is only read here (HashFinish filled it before the pass began).
   WalkKeys(a, kind, L.vals.data(), L.keys.data(), [&](const uint64_t* k, int64_t m, int64_t index, int64_t istep) {
-    uint64_t prev = ~Fold(k[0]);
+    uint64_t prev = ~Fold(kind, k[0]);
     int64_t r = -1;
     for (int64_t i = 0; i < m; ++i) {
-      uint64_t f = Fold(k[i]);
+      uint64_t f = Fold(kind, k[i]);
       if (f != prev) {
         const Slot& s = c->t.Find(f);
         r = s.count == 0 || c->rank.empty() ? -1 : c->rank[(size_t)(&s - c->t.slots.data())];
@@ -192,14 +198,14 @@ int GatherBlock(const ReduceArgs& a, int kind, uint64_t* keys, int64_t total) {
   return status;
 }
 
-int64_t SortUnique(uint64_t* keys, uint64_t* idx, int64_t n, bool equalNan, int64_t* counts, int64_t* inv, uint64_t* tmp) {
+int64_t SortUnique(int kind, uint64_t* keys, uint64_t* idx, int64_t n, bool equalNan, int64_t* counts, int64_t* inv, uint64_t* tmp) {
   for (int64_t i = 0; i < n; ++i) idx[i] = (uint64_t)i;
   radix::RadixSort(keys, idx, n, tmp, tmp + n);
   int64_t runs = 0;
   for (int64_t i = 0; i < n;) {
-    const uint64_t f = Fold(keys[i]);
+    const uint64_t f = Fold(kind, keys[i]);
     int64_t j = i + 1;
-    if (f != kNanKey || equalNan) while (j < n && Fold(keys[j]) == f) ++j;
+    if (kind != kKindF64 || f != kNanKey || equalNan) while (j < n && Fold(kind, keys[j]) == f) ++j;
     // -0.0 sorts before +0.0: the first occurrence is the least index of the run, not its first entry.
     int64_t best = i;
     for (int64_t x = i + 1; x < j; ++x) if (idx[x] < idx[best]) best = x;

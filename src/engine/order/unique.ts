@@ -44,6 +44,9 @@ export interface UniqueResult {
 const HASH_BOUND = 1 << 18;
 /** The key every NaN gets (native/order/order.h kNanKey). */
 const NAN_KEY = (1n << 64n) - 1n;
+let hashBound = HASH_BOUND;
+/** @internal Tests: the distinct values the hash pass keeps before the sort path (0: always sort). */
+export function setHashBound(n: number): void { hashBound = n; }
 const KNOWN = new Set(['returnIndex', 'returnInverse', 'returnCounts', 'axis', 'equalNan', 'out', 'threads', 'signal', 'onProgress']);
 let calls = 0;
 
@@ -72,7 +75,7 @@ interface Found { keys: BigUint64Array; counts: BigInt64Array; first: BigInt64Ar
 /** The hash path: the table's sorted values, or null when there are too many (or NaNs apart). */
 async function hashPath(a: MemMap, id: number, equalNan: boolean, opts: OrderRunOptions): Promise<Found | null> {
   const kind = kindOf(a.dtype);
-  await runPass(mapOperand(a), 'hash', kind, [id, HASH_BOUND], opts, 'count');
+  await runPass(mapOperand(a), 'hash', kind, [id, hashBound], opts, 'count');
   let cap = 1024;
   for (;;) {
     const f = { keys: new BigUint64Array(cap), counts: new BigInt64Array(cap), first: new BigInt64Array(cap) };
@@ -134,7 +137,7 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
     await runPass(mapOperand(a), 'gather', kind, [keys], opts, 'gather');
     const idx = new BigUint64Array(n), tmp = new BigUint64Array(2 * n), counts = new BigInt64Array(n);
     let m = 0;
-    const sort = (inv: BigInt64Array | Float64Array | null): void => { m = native.order.sort(keys, idx, tmp, counts, inv, equalNan); };
+    const sort = (inv: BigInt64Array | Float64Array | null): void => { m = native.order.sort(keys, idx, tmp, counts, inv, equalNan, KIND[kind]); };
     if (rv && opts.out !== undefined) inverse = await intoTarget(target, parseDtype('int64'), invShape, 'C', async (t) => sort(mappedOut(t))) as MemMap;
     else if (rv) { invMem = new BigInt64Array(n); sort(invMem); }
     else sort(null);
