@@ -5,22 +5,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, apply, createNpy, openNpy, shutdown, unique } from '../../dist/src/index.js';
 import { setHashBound } from '../../dist/src/engine/order/unique.js';
-import { FIXTURES, manifest, tempDir } from '../helpers.js';
+import { manifest, tempDir } from '../helpers.js';
+import { ORDER as DIR, fileShape, fileValues, resultValues } from './order-helpers.js';
 
-const DIR = join(FIXTURES, 'order');
 interface UCase { input: string; view: string[] | null; equal_nan: boolean; values: string; indices: string; inverse: string; counts: string }
 const cases = manifest<{ unique: UCase[] }>('order').unique;
 
-/** Elements as comparable strings: -0 apart from 0, NaN as NaN, bools as 0/1. */
-export const fmt = (x: unknown): string => typeof x === 'number' ? (Object.is(x, -0) ? '-0' : String(x)) : typeof x === 'boolean' ? String(Number(x)) : String(x);
-export const fileValues = (name: string): string[] => {
-  const m = openNpy(join(DIR, name), { mode: 'r' });
-  const v = m.ndim === 0 ? [m.get()] : (m.toArray() as unknown[]).flat(Infinity);
-  m.close();
-  return v.map(fmt);
-};
-const fileShape = (name: string): number[] => { const m = openNpy(join(DIR, name), { mode: 'r' }); const s = m.shape; m.close(); return s; };
-export const resultValues = (r: NDResult | MemMap): string[] => Array.from((r as NDResult).data as ArrayLike<unknown>, fmt);
 
 function open(c: UCase): MemMap {
   const a = openNpy(join(DIR, c.input), { mode: 'r' });
