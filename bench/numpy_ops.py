@@ -9,6 +9,8 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
         REPEATS times each; prints {"each": {NAME: [seconds] or null when numpy refuses}}
     matvec (EXTRA: v.npy): a @ v
     sqsum1: (a * a).sum(axis=1)
+    unique: np.unique(a); unique_counts: np.unique(a, return_counts=True)
+    searchsorted (EXTRA: queries.npy): np.searchsorted(a, queries)
 """
 import json
 import os
@@ -28,6 +30,8 @@ def main():
     result = None
     if op == 'matvec':
         v = np.load(extra[0])
+    if op == 'searchsorted':
+        queries = np.load(extra[0], mmap_mode='r')
     if op == 'standardise':
         a = np.load(path, mmap_mode='r+')
         mu, sd = np.load(extra[0]), np.load(extra[1])
@@ -91,6 +95,12 @@ def main():
             result = np.asarray(result).ravel()[:3]
         elif op == 'matvec':
             result = (a @ v)[:3]
+        elif op == 'unique':
+            result = np.unique(a)[:3]
+        elif op == 'unique_counts':
+            result = np.unique(a, return_counts=True)[1][:3]
+        elif op == 'searchsorted':
+            result = np.searchsorted(a, queries)[:3]
         elif op == 'sqsum1':
             result = (a * a).sum(axis=1)[:3]
         else:

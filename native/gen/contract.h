@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "78d9d58550b8a646";
+constexpr const char* kContractHash = "4b371f3b47ae06ec";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -173,6 +173,12 @@ namespace distWindow { enum : size_t { kLo = 0, kHi = 1, kShift = 2, kBase = 3, 
 namespace distBins { enum : size_t { kMode = 0, kBins = 1, kFirst = 2, kDenom = 3, kSub = 4, kWeightsOperand = 5, kLo = 6, kHi = 7, kDiv = 8, kSlot0 = 9, kSlots = 10, kType = 11, kSequential = 12, kSize = 13 }; }
 // axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles
 namespace distAxis { enum : size_t { kMode = 0, kMethod = 1, kNq = 2, kN = 3, kRecords = 4, kAsDouble = 5, kSkipNan = 6, kWeighted = 7, kFinish = 8, kSize = 9 }; }
+// searchsorted's mapped 1-D sorted side (src/engine/order/search.ts -> native/glue/glue_unique.cc)
+namespace orderSorted { enum : size_t { kId = 0, kDtype = 1, kSwap = 2, kPosition = 3, kN = 4, kStride = 5, kSize = 6 }; }
+// searchsorted's mapped int64 sorter (stride in bytes, whole elements)
+namespace orderSorter { enum : size_t { kId = 0, kSwap = 1, kPosition = 2, kStride = 3, kSize = 4 }; }
+// a mapped C-contiguous native-endian output of unique/searchsorted passes (src/engine/order/)
+namespace orderOut { enum : size_t { kId = 0, kPosition = 1, kSize = 2 }; }
 }  // namespace desc
 
 }  // namespace ndmmap

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/dtype.h"
+#include "gen/contract.h"
 #include "glue/glue.h"
 #include "order/order.h"
 
@@ -57,15 +58,16 @@ void ParsePass(const Napi::CallbackInfo& info, BlockArgs& b, int kind, int64_t t
 }
 
 // An output of `total` elements of `item` bytes: a typed array of that type, or a mapped C-contiguous
-// array given as Float64Array [mapping id, byte position] (held while the kernel runs).
+// array given as an orderOut descriptor (Float64Array) (held while the kernel runs).
 void* OutArg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type, int64_t item, int64_t total,
              std::unique_ptr<Hold>& hold) {
   Napi::Env env = info.Env();
   if (i < info.Length() && info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == napi_float64_array) {
     Napi::Float64Array r = info[i].As<Napi::Float64Array>();
-    if (r.ElementLength() != 2) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "a mapped output is [id, position]");
-    int64_t id = DescInt(env, r[0], "ERR_OUT_OF_RANGE", "bad mapping id");
-    int64_t pos = DescInt(env, r[1], "ERR_OUT_OF_RANGE", "bad position");
+    namespace O = desc::orderOut;
+    if (r.ElementLength() != O::kSize) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "a mapped output is an orderOut descriptor");
+    int64_t id = DescInt(env, r[O::kId], "ERR_OUT_OF_RANGE", "bad mapping id");
+    int64_t pos = DescInt(env, r[O::kPosition], "ERR_OUT_OF_RANGE", "bad position");
     hold.reset(new Hold(env, id));
     if (hold->span.mode == kMapRead) ThrowCode(env, "ERR_NDMMAP_READONLY", "the output memmap is read-only");
     uint8_t* p = pos < 0 ? nullptr : hold->span.At((uint64_t)pos, (uint64_t)(total * item));
@@ -106,7 +108,7 @@ Napi::Value FinishGlue(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), (double)order::HashFinish(id, k, c, f, cap));
 }
 
-// uniqueInverse(desc, kind, callId, out: BigInt64Array | [id, position], total, buffers?)
+// uniqueInverse(desc, kind, callId, out: BigInt64Array | orderOut, total, buffers?)
 Napi::Value InverseGlue(const Napi::CallbackInfo& info) {
   BlockArgs b;
   int kind = Kind(info, 1);
@@ -138,7 +140,7 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
 }
 
 // uniqueSort(keys, idx: BigUint64Array, tmp: BigUint64Array (2n), counts: BigInt64Array, inv: BigInt64Array |
-// [id, position] | null, equalNan, kind): the number of unique values; keys, idx and counts hold them.
+// orderOut | null, equalNan, kind): the number of unique values; keys, idx and counts hold them.
 Napi::Value SortGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n, ni, nt, nc;
@@ -179,8 +181,8 @@ Napi::Value ValuesGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// search(desc, kind, sorted: [id, dtype, swap, position, n, byte stride] | keys: BigUint64Array,
-//        sorter: BigInt64Array | [id, swap, position, byte stride] | null, mode, out, total, buffers?)
+// search(desc, kind, sorted: orderSorted descriptor | keys: BigUint64Array,
+//        sorter: BigInt64Array | orderSorter descriptor | null, mode, out, total, buffers?)
 Napi::Value SearchGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   BlockArgs b;
@@ -197,16 +199,17 @@ Napi::Value SearchGlue(const Napi::CallbackInfo& info) {
     s.n = n;
   } else {
     Napi::Float64Array r = F64Arg(info, 2, "sorted");
-    if (r.ElementLength() != 6) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "sorted is [id, dtype, swap, position, n, stride]");
-    int64_t id = DescInt(env, r[0], "ERR_OUT_OF_RANGE", "bad id");
-    s.dtype = (int)DescInt(env, r[1], "ERR_OUT_OF_RANGE", "bad dtype");
+    namespace D = desc::orderSorted;
+    if (r.ElementLength() != D::kSize) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "sorted is an orderSorted descriptor");
+    int64_t id = DescInt(env, r[D::kId], "ERR_OUT_OF_RANGE", "bad id");
+    s.dtype = (int)DescInt(env, r[D::kDtype], "ERR_OUT_OF_RANGE", "bad dtype");
     if (ItemSize(s.dtype) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dtype");
     if (IsFloat(s.dtype) ? kind != order::kKindF64 : (kind == order::kKindU64 && !IsUnsigned(s.dtype)))
       ThrowCode(env, "ERR_INVALID_ARG_VALUE", "the key kind does not hold the sorted dtype");
-    s.swap = r[2] != 0;
-    int64_t pos = DescInt(env, r[3], "ERR_OUT_OF_RANGE", "bad position");
-    s.n = DescInt(env, r[4], "ERR_OUT_OF_RANGE", "bad length");
-    s.stride = DescInt(env, r[5], "ERR_OUT_OF_RANGE", "bad stride");
+    s.swap = r[D::kSwap] != 0;
+    int64_t pos = DescInt(env, r[D::kPosition], "ERR_OUT_OF_RANGE", "bad position");
+    s.n = DescInt(env, r[D::kN], "ERR_OUT_OF_RANGE", "bad length");
+    s.stride = DescInt(env, r[D::kStride], "ERR_OUT_OF_RANGE", "bad stride");
     if (s.n < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad length");
     sh.reset(new Hold(env, id));
     int64_t shape[1] = {s.n}, strides[1] = {s.stride};
@@ -220,10 +223,11 @@ Napi::Value SearchGlue(const Napi::CallbackInfo& info) {
       if (n != s.n) ThrowCode(env, "ERR_NDMMAP_SHAPE", "sorter.size must equal a.size");
     } else {
       Napi::Float64Array r = F64Arg(info, 3, "sorter");
-      if (r.ElementLength() != 4) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "sorter is [id, swap, position, stride]");
-      so.reset(new Hold(env, DescInt(env, r[0], "ERR_OUT_OF_RANGE", "bad id")));
-      s.sorterSwap = r[1] != 0;
-      int64_t pos = DescInt(env, r[2], "ERR_OUT_OF_RANGE", "bad position"), st = DescInt(env, r[3], "ERR_OUT_OF_RANGE", "bad stride");
+      namespace S = desc::orderSorter;
+      if (r.ElementLength() != S::kSize) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "sorter is an orderSorter descriptor");
+      so.reset(new Hold(env, DescInt(env, r[S::kId], "ERR_OUT_OF_RANGE", "bad id")));
+      s.sorterSwap = r[S::kSwap] != 0;
+      int64_t pos = DescInt(env, r[S::kPosition], "ERR_OUT_OF_RANGE", "bad position"), st = DescInt(env, r[S::kStride], "ERR_OUT_OF_RANGE", "bad stride");
       if (st % 8 != 0) ThrowCode(env, "ERR_INVALID_ARG_VALUE", "sorter stride must be whole elements");
       int64_t shape[1] = {s.n}, strides[1] = {st};
       s.sorter = reinterpret_cast<const int64_t*>(Checked(env, so->span, pos, 1, shape, strides, 8));

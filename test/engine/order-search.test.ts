@@ -61,10 +61,10 @@ describe('isin fixtures', () => {
 });
 
 describe('searchsorted on the pool', () => {
-  it('a million queries, 1 and 2 threads alike, into an out file, with progress', async () => {
+  it('200,000 queries, 1 and 2 threads alike, into an out file, with progress', async () => {
     const a = createNpy(tmp.file('a.npy'), { dtype: '<f8', shape: [100_000] });
     await apply(a, 'i * 0.5 - 1000');
-    const q = createNpy(tmp.file('q.npy'), { dtype: '<f4', shape: [1000, 1000] });
+    const q = createNpy(tmp.file('q.npy'), { dtype: '<f4', shape: [400, 500] });
     await apply(q, '(i * 7919) % 60000 - 1500.25');
     const passes = new Set<string>();
     const r1 = await searchsorted(a, q, { threads: 1 }) as NDResult;
@@ -73,16 +73,16 @@ describe('searchsorted on the pool', () => {
     expect(passes).toEqual(new Set(['search']));
     const qv = q.typedArray() as Float32Array;
     const d = r1.data as BigInt64Array;
-    for (let i = 0; i < qv.length; i += 4999) {
+    for (let i = 0; i < qv.length; i += 997) {
       const x = qv[i];
       const want = Math.min(100_000, Math.max(0, Math.ceil((x + 1000) / 0.5)));
       expect(Number(d[i])).toBe(want);
     }
     const out = await searchsorted(a, q, { side: 'right', out: tmp.file('idx.npy') }) as MemMap;
-    expect(out.shape).toEqual([1000, 1000]);
+    expect(out.shape).toEqual([400, 500]);
     const rr = await searchsorted(a, q, { side: 'right' }) as NDResult;
     expect(out.typedArray()).toEqual(rr.data);
-  });
+  }, 180_000);
 });
 
 describe('searchsorted: bad input', () => {

@@ -11,6 +11,7 @@ import { promote } from '../../expr/types.js';
 import { isContiguous } from '../../layout.js';
 import { MemMap, checkMemMap } from '../../memmap.js';
 import { native } from '../../native.js';
+import * as contract from '../../gen/contract.cjs';
 import { type OutTarget, checkTarget, intoTarget } from '../convert.js';
 import { type NDResult } from '../reduce.js';
 import { checkRunOptions } from '../run.js';
@@ -40,7 +41,9 @@ function sorterArg(s: unknown, n: number): BigInt64Array | Float64Array | null {
     if (s.dtype.kind !== 'i' && s.dtype.kind !== 'u') fail('ERR_INVALID_ARG_TYPE', 'sorter must only contain integers');
     if (s.dtype.name !== 'int64') fail('ERR_NDMMAP_DTYPE', `sorter must be int64 (an argsort result), got ${s.dtype.str}`);
     if (s.ndim !== 1 || s.size !== n) fail('ERR_NDMMAP_SHAPE', 'sorter.size must equal a.size');
-    return Float64Array.from([s.mapping.id, isSwapped(s.dtype) ? 1 : 0, s.layout.byteOffset, s.layout.strides[0] * 8]);
+    const d = new Float64Array(contract.ORDER_SORTER.SIZE);
+    contract.packOrderSorter(d, { id: s.mapping.id, swap: isSwapped(s.dtype) ? 1 : 0, position: s.layout.byteOffset, stride: s.layout.strides[0] * 8 });
+    return d;
   }
   let t: BigInt64Array;
   if (s instanceof BigInt64Array) t = s;
@@ -61,7 +64,9 @@ function common(a: DType, b: DType): { dt: DTypeName; kind: ReturnType<typeof ki
 function mappedOut(m: MemMap): Float64Array {
   if (m.dtype.name !== 'int64' || m.dtype.byteorder === '>' || !isContiguous(m.layout, 'C'))
     fail('ERR_NDMMAP_DTYPE', `out must be a C-contiguous native-endian int64 array, got ${m.dtype.str}`);
-  return Float64Array.from([m.mapping.id, m.layout.byteOffset]);
+  const d = new Float64Array(contract.ORDER_OUT.SIZE);
+  contract.packOrderOut(d, { id: m.mapping.id, position: m.layout.byteOffset });
+  return d;
 }
 
 const total = (o: Operand): number => o.layout.shape.reduce((t, n) => t * n, 1);
@@ -93,7 +98,8 @@ export async function searchsorted(a: MemMap, v: ValuesArg, options: Searchsorte
   const target = checkTarget(opts.out, shape, 'searchsorted');
   if (target instanceof MemMap) mappedOut(target);
   const l = a.layout;
-  const sorted = Float64Array.from([a.mapping.id, a.dtype.code, isSwapped(a.dtype) ? 1 : 0, l.byteOffset, a.size, (l.strides[0] ?? 0) * a.dtype.itemsize]);
+  const sorted = new Float64Array(contract.ORDER_SORTED.SIZE);
+  contract.packOrderSorted(sorted, { id: a.mapping.id, dtype: a.dtype.code, swap: isSwapped(a.dtype) ? 1 : 0, position: l.byteOffset, n: a.size, stride: (l.strides[0] ?? 0) * a.dtype.itemsize });
   const n = total(q.op);
   const pool = !inlineFor(q.op);
   if (pool && q.op.buffer !== undefined && !(q.op.buffer.buffer instanceof SharedArrayBuffer)) {
@@ -136,7 +142,7 @@ export async function isin(element: MemMap, test: ValuesArg, options: IsinOption
   const pool = !inlineFor({ memmap: element, dtype: element.dtype, layout: element.layout });
   const out = sharedLike(Uint8Array, n, pool);
   if (n > 0) await runPass({ memmap: element, dtype: element.dtype, layout: element.layout }, 'search', c.kind,
-    [u === 0 ? new BigUint64Array(0) : pool ? sortedKeys : sortedKeys, null, opts.invert === true ? 3 : 2, out, n], opts, 'search');
+    [u === 0 ? new BigUint64Array(0) : sortedKeys, null, opts.invert === true ? 3 : 2, out, n], opts, 'search');
   if (element.ndim === 0) return out[0] !== 0;
   return { shape: element.shape, dtype: 'bool', data: pool ? out.slice(0, n) : out.subarray(0, n) };
 }

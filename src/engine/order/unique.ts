@@ -8,9 +8,11 @@
  */
 import { type DTypeName, dtype as parseDtype } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
+import { threadId } from 'node:worker_threads';
 import { isContiguous } from '../../layout.js';
 import { MemMap, checkMemMap } from '../../memmap.js';
 import { native } from '../../native.js';
+import * as contract from '../../gen/contract.cjs';
 import { type OutTarget, checkTarget, intoTarget } from '../convert.js';
 import { type NDResult, allocate } from '../reduce.js';
 import { checkRunOptions } from '../run.js';
@@ -67,7 +69,9 @@ function mappedOut(m: MemMap): Float64Array {
   const l = m.layout;
   if (m.dtype.name !== 'int64' || m.dtype.byteorder === '>' || !isContiguous(l, 'C'))
     fail('ERR_NDMMAP_DTYPE', `out must be a C-contiguous native-endian int64 array, got ${m.dtype.str} ${show(l.strides)}`);
-  return Float64Array.from([m.mapping.id, l.byteOffset]);
+  const d = new Float64Array(contract.ORDER_OUT.SIZE);
+  contract.packOrderOut(d, { id: m.mapping.id, position: l.byteOffset });
+  return d;
 }
 
 interface Found { keys: BigUint64Array; counts: BigInt64Array; first: BigInt64Array; n: number }
@@ -119,7 +123,8 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
   let invMem: BigInt64Array | undefined;
   let inverse: NDResult<'int64'> | MemMap | undefined;
   const invShape = a.shape.slice();
-  const id = ++calls;
+  // process-wide: the table registry is shared by every JS thread of the process
+  const id = threadId * 2 ** 32 + (++calls % 2 ** 32);
   try {
     if (n > 0) found = await hashPath(a, id, equalNan, opts);
     else if (rv && opts.out !== undefined) inverse = await intoTarget(target, parseDtype('int64'), invShape, 'C', async () => {}) as MemMap;
