@@ -25,12 +25,15 @@ async function npyFile(name, dtype, n, expr) {
   return file;
 }
 
+/** Queries of the searchsorted row (BENCH_QUERIES for a smoke run). */
+const NQ = Number(process.env.BENCH_QUERIES ?? 10_000_000);
+
 export async function run() {
   const half = BYTES / 2;
   const labels = await npyFile('order-labels-i4.npy', 'int32', half / 4, '(i * 2654435761) % 1000');
   const ints = await npyFile('order-rand-i8.npy', 'int64', half / 8, '(i * 6364136223846793005 + 1442695040888963407) ^ (i >> 7)');
   const sorted = await npyFile('order-sorted-f8.npy', 'float64', BYTES / 8, 'i * 1e-3');
-  const queries = await npyFile('order-queries-f8.npy', 'float64', 10_000_000, `((i * 2654435761) % ${BYTES / 8}) * 1e-3 + 0.0005`);
+  const queries = await npyFile('order-queries-f8.npy', 'float64', NQ, `((i * 2654435761) % ${BYTES / 8}) * 1e-3 + 0.0005`);
   const [l, r, s, q] = [labels, ints, sorted, queries].map((f) => openNpy(f, { mode: 'r' }));
   const t = await time({
     'counts pool': () => unique(l, { returnCounts: true }),
@@ -46,11 +49,11 @@ export async function run() {
   };
   for (const m of [l, r, s, q]) m.close();
   const g = (bytes) => (sec) => sec && gbps(bytes, sec);
-  const qBytes = 10_000_000 * 8;
+  const qBytes = NQ * 8;
   return [
     { op: 'unique counts int32 labels (1000 classes)', pool: g(half)(t['counts pool']), one: g(half)(t['counts one']), numpy: g(half)(np.counts) },
     { op: 'unique of random int64', pool: g(half)(t['unique pool']), numpy: g(half)(np.unique) },
-    { op: 'searchsorted 10M float64 queries (query GB/s)', pool: g(qBytes)(t['search pool']), one: g(qBytes)(t['search one']), numpy: g(qBytes)(np.search) },
+    { op: `searchsorted ${NQ / 1e6}M float64 queries (query GB/s)`, pool: g(qBytes)(t['search pool']), one: g(qBytes)(t['search one']), numpy: g(qBytes)(np.search) },
   ];
 }
 
