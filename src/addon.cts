@@ -94,15 +94,15 @@ export interface Native {
    */
   apply(code: Uint8Array, consts: Float64Array, desc: Float64Array, buffers?: ArrayBufferView[], dry?: boolean): void;
   /** unique / isin / searchsorted kernels (native/glue/glue_unique.cc). */
-  order: OrderNative;
+  lookup: LookupNative;
 }
 
 /**
- * unique(), isin() and searchsorted() (native/order/order.h). `desc` is a reduce descriptor of one block
+ * unique(), isin() and searchsorted() (native/order/lookup.h). `desc` is a reduce descriptor of one block
  * of a plan over every dim, its value type the key kind's (0 float64, 1 int64, 2 uint64). A mapped
  * output is a Float64Array [mapping id, byte position] of a C-contiguous native-endian array.
  */
-export interface OrderNative {
+export interface LookupNative {
   /** Count the block's values into the call's table; 1 once it holds more than `bound` values. */
   hash(desc: Float64Array, kind: number, callId: number, bound: number): number;
   /** The call's table, sorted (first-occurrence keys, counts, first indices): its size (-1 none, -2 overflowed). */

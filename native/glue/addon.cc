@@ -268,7 +268,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<MergeTopKCall>>("mergeTopk"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
-      InstanceValue("order", UniqueMethods(env), napi_enumerable),
+      InstanceValue("lookup", UniqueMethods(env), napi_enumerable),
     });
   }
 

@@ -1,4 +1,4 @@
-// N-API glue of unique(), isin() and searchsorted() (order/order.h). Every argument is checked here:
+// N-API glue of unique(), isin() and searchsorted() (order/lookup.h). Every argument is checked here:
 // a block's flat indices inside [0, total), outputs long enough, mapped outputs writable and inside
 // their mapping, the sorted side and the sorter inside theirs, before a kernel runs.
 #include <cerrno>
@@ -11,7 +11,7 @@
 #include "core/dtype.h"
 #include "gen/contract.h"
 #include "glue/glue.h"
-#include "order/order.h"
+#include "order/lookup.h"
 
 namespace ndmmap {
 namespace {
@@ -45,7 +45,7 @@ void ParsePass(const Napi::CallbackInfo& info, BlockArgs& b, int kind, int64_t t
   int64_t maxPos, count;
   ParseBlock(info, 0, kNoPrograms, b, &maxPos, &count, buffersArg);
   ReduceArgs& a = b.a;
-  const int want = kind == order::kKindF64 ? kFloat64 : kind == order::kKindI64 ? kInt64 : kUInt64;
+  const int want = kind == lookup::kKindF64 ? kFloat64 : kind == lookup::kKindI64 ? kInt64 : kUInt64;
   if (a.nOps != 1 || a.nOut != 0 || a.valueType != want || a.maskOperand >= 0)
     ThrowCode(info.Env(), "ERR_INVALID_ARG_VALUE", "order pass: one operand, every dim reduced, the kind's value type");
   int64_t lo = a.indexBase, hi = a.indexBase;
@@ -92,7 +92,7 @@ Napi::Value HashGlue(const Napi::CallbackInfo& info) {
   ParsePass(info, b, kind, INT64_MAX, 4);
   uint64_t id = U64(info, 2, "callId");
   int64_t bound = (int64_t)U64(info, 3, "bound");
-  int s = Run(info.Env(), b, nullptr, nullptr, [&] { return order::HashBlock(b.a, kind, id, bound); });
+  int s = Run(info.Env(), b, nullptr, nullptr, [&] { return lookup::HashBlock(b.a, kind, id, bound); });
   return Napi::Number::New(info.Env(), s == 0 ? 0 : 1);
 }
 
@@ -105,7 +105,7 @@ Napi::Value FinishGlue(const Napi::CallbackInfo& info) {
   int64_t* c = Typed<int64_t>(info, 2, napi_bigint64_array, "counts", &nc);
   int64_t* f = Typed<int64_t>(info, 3, napi_bigint64_array, "first", &nf);
   int64_t cap = std::min(nk, std::min(nc, nf));
-  return Napi::Number::New(info.Env(), (double)order::HashFinish(id, k, c, f, cap));
+  return Napi::Number::New(info.Env(), (double)lookup::HashFinish(id, k, c, f, cap));
 }
 
 // uniqueInverse(desc, kind, callId, out: BigInt64Array | orderOut, total, buffers?)
@@ -117,13 +117,13 @@ Napi::Value InverseGlue(const Napi::CallbackInfo& info) {
   uint64_t id = U64(info, 2, "callId");
   std::unique_ptr<Hold> h;
   int64_t* out = static_cast<int64_t*>(OutArg(info, 3, napi_bigint64_array, 8, total, h));
-  int s = Run(info.Env(), b, h.get(), nullptr, [&] { return order::InverseBlock(b.a, kind, id, out, total); });
+  int s = Run(info.Env(), b, h.get(), nullptr, [&] { return lookup::InverseBlock(b.a, kind, id, out, total); });
   if (s != 0) ThrowCode(info.Env(), "ERR_NDMMAP_VALUE", "unique: a value changed between the passes (the file was modified)");
   return info.Env().Undefined();
 }
 
 Napi::Value DropGlue(const Napi::CallbackInfo& info) {
-  order::HashDrop(U64(info, 0, "callId"));
+  lookup::HashDrop(U64(info, 0, "callId"));
   return info.Env().Undefined();
 }
 
@@ -134,7 +134,7 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
   int64_t n;
   uint64_t* keys = Typed<uint64_t>(info, 2, napi_biguint64_array, "keys", &n);
   ParsePass(info, b, kind, n, 3);
-  int s = Run(info.Env(), b, nullptr, nullptr, [&] { return order::GatherBlock(b.a, kind, keys, n); });
+  int s = Run(info.Env(), b, nullptr, nullptr, [&] { return lookup::GatherBlock(b.a, kind, keys, n); });
   if (s != 0) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", "block indices outside the keys");
   return info.Env().Undefined();
 }
@@ -154,7 +154,7 @@ Napi::Value SortGlue(const Napi::CallbackInfo& info) {
   bool equalNan = info.Length() > 5 && info[5].ToBoolean().Value();
   int kind = Kind(info, 6);
   int64_t runs = 0;
-  Guarded(env, {h.get()}, [&] { runs = order::SortUnique(kind, keys, idx, n, equalNan, counts, inv, tmp); return 0; });
+  Guarded(env, {h.get()}, [&] { runs = lookup::SortUnique(kind, keys, idx, n, equalNan, counts, inv, tmp); return 0; });
   return Napi::Number::New(env, (double)runs);
 }
 
@@ -170,11 +170,11 @@ Napi::Value ValuesGlue(const Napi::CallbackInfo& info) {
   Napi::TypedArray out = info[4].As<Napi::TypedArray>();
   if ((int64_t)out.ByteLength() < n * ItemSize((int)dt)) ThrowCode(env, "ERR_OUT_OF_RANGE", "uniqueValues: out too small");
   uint8_t* dst = static_cast<uint8_t*>(out.ArrayBuffer().Data()) + out.ByteOffset();
-  const int from = kind == order::kKindF64 ? kFloat64 : kind == order::kKindI64 ? kInt64 : kUInt64;
+  const int from = kind == lookup::kKindF64 ? kFloat64 : kind == lookup::kKindI64 ? kInt64 : kUInt64;
   uint64_t chunk[1024];
   for (int64_t i = 0; i < n; i += 1024) {
     int64_t m = std::min<int64_t>(1024, n - i);
-    for (int64_t j = 0; j < m; ++j) chunk[j] = order::KeyValue(kind, keys[i + j]);
+    for (int64_t j = 0; j < m; ++j) chunk[j] = lookup::KeyValue(kind, keys[i + j]);
     if (!ConvertValues(from, false, (int)dt, reinterpret_cast<uint8_t*>(chunk), 8, m, dst + i * ItemSize((int)dt)))
       ThrowCode(env, "ERR_OUT_OF_RANGE", "uniqueValues: no conversion");
   }
@@ -191,7 +191,7 @@ Napi::Value SearchGlue(const Napi::CallbackInfo& info) {
   ParsePass(info, b, kind, total, 7);
   int64_t mode = I64(info, 4, "mode");
   if (mode < 0 || mode > 3) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad search mode");
-  order::Sorted s;
+  lookup::Sorted s;
   std::unique_ptr<Hold> sh, so, oh;
   if (info[2].IsTypedArray() && info[2].As<Napi::TypedArray>().TypedArrayType() == napi_biguint64_array) {
     int64_t n;
@@ -204,7 +204,7 @@ Napi::Value SearchGlue(const Napi::CallbackInfo& info) {
     int64_t id = DescInt(env, r[D::kId], "ERR_OUT_OF_RANGE", "bad id");
     s.dtype = (int)DescInt(env, r[D::kDtype], "ERR_OUT_OF_RANGE", "bad dtype");
     if (ItemSize(s.dtype) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dtype");
-    if (IsFloat(s.dtype) ? kind != order::kKindF64 : (kind == order::kKindU64 && !IsUnsigned(s.dtype)))
+    if (IsFloat(s.dtype) ? kind != lookup::kKindF64 : (kind == lookup::kKindU64 && !IsUnsigned(s.dtype)))
       ThrowCode(env, "ERR_INVALID_ARG_VALUE", "the key kind does not hold the sorted dtype");
     s.swap = r[D::kSwap] != 0;
     int64_t pos = DescInt(env, r[D::kPosition], "ERR_OUT_OF_RANGE", "bad position");
@@ -236,7 +236,7 @@ Napi::Value SearchGlue(const Napi::CallbackInfo& info) {
   }
   void* out = OutArg(info, 5, mode <= 1 ? napi_bigint64_array : napi_uint8_array, mode <= 1 ? 8 : 1, total, oh);
   const Hold* holds[] = {b.holds[0].get(), sh.get(), so.get(), oh.get()};
-  int st = Guarded(env, {holds[0], holds[1], holds[2], holds[3]}, [&] { return order::SearchBlock(b.a, kind, s, (int)mode, out, total); });
+  int st = Guarded(env, {holds[0], holds[1], holds[2], holds[3]}, [&] { return lookup::SearchBlock(b.a, kind, s, (int)mode, out, total); });
   if (st == EDOM) ThrowCode(env, "ERR_OUT_OF_RANGE", "Sorter index out of range.");
   if (st != 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad search arguments");
   return env.Undefined();

@@ -1,4 +1,4 @@
-// searchsorted() and isin() (order.h): a binary search per query over the sorted side, keys compared
+// searchsorted() and isin() (lookup.h): a binary search per query over the sorted side, keys compared
 // as numpy compares the values in their common dtype (the queries arrive converted to it). The sorted
 // side is read in place (a mapped array, never copied), through the sorter when given; every sorter
 // index is checked before it is used, so a hostile sorter gives EDOM, never a read out of bounds.
@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "core/dtype.h"
-#include "order/order.h"
+#include "order/lookup.h"
 #include "stats/dist.h"
 
 namespace ndmmap {
-namespace order {
+namespace lookup {
 namespace {
 
 template <class T>
@@ -112,5 +112,5 @@ int SearchBlock(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* 
   }
 }
 
-}  // namespace order
+}  // namespace lookup
 }  // namespace ndmmap

@@ -1,4 +1,4 @@
-// unique()'s kernels (order.h). The hash path: each block counts its values in a thread-local open
+// unique()'s kernels (lookup.h). The hash path: each block counts its values in a thread-local open
 // addressing table, then merges it under a mutex into the call's table (a process-wide registry by
 // call id: the pool's workers are threads of one process), so value counts of labels never sort and
 // memory stays at the distinct values. The sort path: keys gathered at their flat index, then one
@@ -9,11 +9,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "order/order.h"
+#include "order/lookup.h"
 #include "order/radix.h"
 
 namespace ndmmap {
-namespace order {
+namespace lookup {
 namespace {
 
 // One slot of a table: the folded key (equality), the first occurrence's own key (-0.0 or +0.0),
@@ -220,5 +220,5 @@ int64_t SortUnique(int kind, uint64_t* keys, uint64_t* idx, int64_t n, bool equa
   return runs;
 }
 
-}  // namespace order
+}  // namespace lookup
 }  // namespace ndmmap

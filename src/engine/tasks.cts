@@ -144,10 +144,10 @@ export interface WarmupTask { kind: 'warmup'; control: SharedArrayBuffer; thread
 
 /**
  * A pass of unique / isin / searchsorted (src/engine/order/): the blocks of a plan over every dim of
- * one operand, each run by native order[op] with `args` (see src/engine/order/pass.ts).
+ * one operand, each run by native lookup[op] with `args` (see src/engine/order/pass.ts).
  */
-export interface OrderTask {
-  kind: 'order';
+export interface LookupTask {
+  kind: 'lookup';
   control: SharedArrayBuffer | ArrayBuffer;
   op: 'hash' | 'inverse' | 'gather' | 'search';
   /** [mapping id (or -3 - b: buffers[b]), dtype code, swap 0/1]. */
@@ -160,7 +160,7 @@ export interface OrderTask {
   args: unknown[];
 }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask | OrderTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | CrashTask | WarmupTask | LookupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

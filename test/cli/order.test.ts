@@ -1,4 +1,4 @@
-// ndmmap unique and searchsorted: numpy's values (fixtures of test/fixtures/make_order_fixtures.py),
+// ndmmap unique and searchsorted: numpy's values (fixtures of test/fixtures/make_lookup_fixtures.py),
 // the count table, JSON, --out files; usage errors as one 'ndmmap:' line before anything is written.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { FIX, expectError, ndmmap, tmpdir } from './helpers.js';
 
 const dir = tmpdir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const O = (f: string): string => path.join(FIX, 'order', f);
+const O = (f: string): string => path.join(FIX, 'lookup', f);
 const json = (r: { stdout: string }): unknown => JSON.parse(r.stdout);
 
 describe('ndmmap unique', () => {

@@ -1,4 +1,4 @@
-// searchsorted() and isin(): numpy 2.4's indices and masks (fixtures: test/fixtures/make_order_fixtures.py)
+// searchsorted() and isin(): numpy 2.4's indices and masks (fixtures: test/fixtures/make_lookup_fixtures.py)
 // for every dtype pairing numpy promotes (int64 vs float64, uint64 vs int64, float32 vs float64 ...),
 // NaN, -0.0, big-endian, views, a sorter; queries as MemMaps, typed arrays, JS arrays and scalars;
 // hostile sorters rejected with numpy's texts, never read out of bounds.
@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, apply, createNpy, isin, openNpy, searchsorted, shutdown } from '../../dist/src/index.js';
 import { manifest, tempDir } from '../helpers.js';
-import { ORDER as DIR, fileValues, resultValues } from './order-helpers.js';
+import { ORDER as DIR, fileValues, resultValues } from './lookup-helpers.js';
 
 interface SCase { sorted: string; view?: string[]; v: string; side: 'left' | 'right'; sorter: string | null; result: string }
 interface ICase { element: string; test: string; invert: boolean; result: string }
-const m = manifest<{ search: SCase[]; isin: ICase[] }>('order');
+const m = manifest<{ search: SCase[]; isin: ICase[] }>('lookup');
 const open = (f: string): MemMap => openNpy(join(DIR, f), { mode: 'r' });
 
 let tmp: ReturnType<typeof tempDir>;

@@ -1,15 +1,15 @@
 // unique(): numpy 2.4's values, first indices, inverse (the input's shape) and counts for every dtype
 // and byte order, NaN under equalNan true/false, -0.0 / +0.0, views, F order, empty and 0-d inputs —
-// through the hash path and the sort path alike (fixtures: test/fixtures/make_order_fixtures.py).
+// through the hash path and the sort path alike (fixtures: test/fixtures/make_lookup_fixtures.py).
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, apply, createNpy, openNpy, shutdown, unique } from '../../dist/src/index.js';
 import { setHashBound } from '../../dist/src/engine/order/unique.js';
 import { manifest, tempDir } from '../helpers.js';
-import { ORDER as DIR, fileShape, fileValues, resultValues } from './order-helpers.js';
+import { ORDER as DIR, fileShape, fileValues, resultValues } from './lookup-helpers.js';
 
 interface UCase { input: string; view: string[] | null; equal_nan: boolean; values: string; indices: string; inverse: string; counts: string }
-const cases = manifest<{ unique: UCase[] }>('order').unique;
+const cases = manifest<{ unique: UCase[] }>('lookup').unique;
 
 
 function open(c: UCase): MemMap {

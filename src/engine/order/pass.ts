@@ -1,6 +1,6 @@
 /**
  * One pass of unique / isin / searchsorted over every element of one operand (a MemMap, or values in
- * JS memory), run block by block by native order[op] on the pool or inline, like a reduction pass.
+ * JS memory), run block by block by native lookup[op] on the pool or inline, like a reduction pass.
  * Each block's elements carry their flat C-order index, so results land at their place for any layout.
  */
 import { type DType, isSwapped } from '../../dtype.js';
@@ -8,9 +8,9 @@ import { type Layout, contiguousStrides, makeLayout } from '../../layout.js';
 import { type MemMap } from '../../memmap.js';
 import { planReduceCached } from '../plan.js';
 import { type RunOptions, newControl, runCall, runInline, runsInline } from '../run.js';
-import { type OrderTask } from '../tasks.cjs';
+import { type LookupTask } from '../tasks.cjs';
 
-/** The key kinds of native/order/order.h: what values are fetched as, so keys order them as numpy does. */
+/** The key kinds of native/order/lookup.h: what values are fetched as, so keys order them as numpy does. */
 export const KIND = { float64: 0, int64: 1, uint64: 2 } as const;
 export type KindName = keyof typeof KIND;
 
@@ -48,13 +48,13 @@ export function inlineFor(o: Operand): boolean {
  * Run `op` over every block of `o` with `args`; settles once no worker touches the data any more.
  * The buffer operand must be over a SharedArrayBuffer when the pass runs on the pool.
  */
-export async function runPass(o: Operand, op: OrderTask['op'], kind: KindName, args: unknown[], opts: OrderRunOptions, pass: string): Promise<void> {
+export async function runPass(o: Operand, op: LookupTask['op'], kind: KindName, args: unknown[], opts: OrderRunOptions, pass: string): Promise<void> {
   o.memmap?.checkFile();
   const plan = planReduceCached(o.layout, null, 8);
   const bytes = plan.blocks.reduce((t, b) => t + b.bytes, 0);
   const inline = runsInline(bytes);
-  const task: OrderTask = {
-    kind: 'order', control: newControl(inline), op, keyKind: KIND[kind],
+  const task: LookupTask = {
+    kind: 'lookup', control: newControl(inline), op, keyKind: KIND[kind],
     operand: [o.memmap !== undefined ? o.memmap.mapping.id : -3, o.dtype.code, isSwapped(o.dtype) ? 1 : 0],
     blocks: plan.blocks, args,
   };

@@ -136,7 +136,7 @@ export async function isin(element: MemMap, test: ValuesArg, options: IsinOption
   const m = total(t.op);
   const keys = sharedLike(BigUint64Array, m * 8, !inlineFor(t.op));
   if (m > 0) await runPass(t.op, 'gather', c.kind, [keys], opts, 'test');
-  const u = m === 0 ? 0 : native.order.sort(keys, new BigUint64Array(m), new BigUint64Array(2 * m), new BigInt64Array(m), null, true, KIND[c.kind]);
+  const u = m === 0 ? 0 : native.lookup.sort(keys, new BigUint64Array(m), new BigUint64Array(2 * m), new BigInt64Array(m), null, true, KIND[c.kind]);
   const sortedKeys = new BigUint64Array(keys.buffer, 0, u);
   const n = element.size;
   const pool = !inlineFor({ memmap: element, dtype: element.dtype, layout: element.layout });

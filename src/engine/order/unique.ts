@@ -44,7 +44,7 @@ export interface UniqueResult {
 
 /** Distinct values the hash pass keeps before the sort path takes over (32 bytes each, twice). */
 const HASH_BOUND = 1 << 18;
-/** The key every NaN gets (native/order/order.h kNanKey). */
+/** The key every NaN gets (native/order/lookup.h kNanKey). */
 const NAN_KEY = (1n << 64n) - 1n;
 let hashBound = HASH_BOUND;
 /** @internal Tests: the distinct values the hash pass keeps before the sort path (0: always sort). */
@@ -83,7 +83,7 @@ async function hashPath(a: MemMap, id: number, equalNan: boolean, opts: OrderRun
   let cap = 1024;
   for (;;) {
     const f = { keys: new BigUint64Array(cap), counts: new BigInt64Array(cap), first: new BigInt64Array(cap) };
-    const n = native.order.finish(id, f.keys, f.counts, f.first);
+    const n = native.lookup.finish(id, f.keys, f.counts, f.first);
     if (n < 0) return null;
     if (n > cap) { cap = n; continue; }
     if (!equalNan && kind === 'float64' && n > 0 && f.keys[n - 1] === NAN_KEY && f.counts[n - 1] > 1n) return null;
@@ -134,7 +134,7 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
       else { invMem = sharedLike(BigInt64Array, n * 8, pool); await write(invMem); }
     }
   } finally {
-    native.order.drop(id);
+    native.lookup.drop(id);
   }
   if (n > 0 && found === null) {
     // the sort path: every key at its flat index, sorted with the indices as payload
@@ -142,7 +142,7 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
     await runPass(mapOperand(a), 'gather', kind, [keys], opts, 'gather');
     const idx = new BigUint64Array(n), tmp = new BigUint64Array(2 * n), counts = new BigInt64Array(n);
     let m = 0;
-    const sort = (inv: BigInt64Array | Float64Array | null): void => { m = native.order.sort(keys, idx, tmp, counts, inv, equalNan, KIND[kind]); };
+    const sort = (inv: BigInt64Array | Float64Array | null): void => { m = native.lookup.sort(keys, idx, tmp, counts, inv, equalNan, KIND[kind]); };
     if (rv && opts.out !== undefined) inverse = await intoTarget(target, parseDtype('int64'), invShape, 'C', async (t) => sort(mappedOut(t))) as MemMap;
     else if (rv) { invMem = new BigInt64Array(n); sort(invMem); }
     else sort(null);
@@ -150,7 +150,7 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
   }
   const u = found?.n ?? 0;
   const values = allocate(dt, u);
-  if (u > 0) native.order.values(found!.keys, u, KIND[kind], heldCode(dt), values);
+  if (u > 0) native.lookup.values(found!.keys, u, KIND[kind], heldCode(dt), values);
   const vr: NDResult = { shape: [u], dtype: dt, data: values } as NDResult;
   if (!ri && !rv && !rc) return vr;
   const i64 = (d: BigInt64Array | undefined): NDResult<'int64'> => ({ shape: [u], dtype: 'int64', data: d === undefined ? new BigInt64Array(0) : d.slice(0, u) });

@@ -9,7 +9,7 @@
 #include "stats/dist.h"  // FetchValues, ConvertValues
 
 namespace ndmmap {
-namespace order {
+namespace lookup {
 
 // The key every NaN gets: above +inf's key, so NaN sorts last as numpy's sort puts it.
 constexpr uint64_t kNanKey = ~uint64_t(0);
@@ -77,7 +77,7 @@ enum SearchMode : int { kLeft = 0, kRight = 1, kIn = 2, kNotIn = 3 };
 // out[flat index] = insertion index (int64) or membership (uint8). EDOM: a sorter index out of range.
 int SearchBlock(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, int64_t total);
 
-}  // namespace order
+}  // namespace lookup
 }  // namespace ndmmap
 
-#include "order/order_walk.inc"
+#include "order/lookup_walk.inc"

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type MemMap, type NDResult, openNpy } from '../../dist/src/index.js';
 import { FIXTURES } from '../helpers.js';
 
-export const ORDER = join(FIXTURES, 'order');
+export const ORDER = join(FIXTURES, 'lookup');
 
 /** Elements as comparable strings: -0 apart from 0, NaN as NaN, bools as 0/1. */
 export const fmt = (x: unknown): string => typeof x === 'number' ? (Object.is(x, -0) ? '-0' : String(x)) : typeof x === 'boolean' ? String(Number(x)) : String(x);
