@@ -63,7 +63,10 @@
         "native/scan/scan.cc",
         "native/glue/glue_scan.cc",
         "native/order/order.cc",
-        "native/glue/glue_order.cc"
+        "native/glue/glue_order.cc",
+        "native/order/unique.cc",
+        "native/order/search.cc",
+        "native/glue/glue_unique.cc"
       ]
     }
   ]

@@ -12,6 +12,8 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
     cumsum:AXIS (EXTRA: OUT, a raw file of the same dtype and size): np.cumsum(a, axis=AXIS or None for N,
         out=OUT's memmap), then OUT flushed (ndmmap's cumsum into an out MemMap flushes too)
     sort: np.sort(a) (a copy in memory); argsort_stable: np.argsort(a, kind='stable')
+    unique: np.unique(a); unique_counts: np.unique(a, return_counts=True)
+    searchsorted (EXTRA: queries.npy): np.searchsorted(a, queries)
 """
 import json
 import os
@@ -34,6 +36,8 @@ def main():
     if op.startswith('cumsum:'):
         cax = None if op.split(':')[1] == 'N' else int(op.split(':')[1])
         cout = np.memmap(extra[0], dtype=dtype, mode='r+', shape=(int(np.prod(shape)),) if cax is None else shape)
+    if op == 'searchsorted':
+        queries = np.load(extra[0], mmap_mode='r')
     if op == 'standardise':
         a = np.load(path, mmap_mode='r+')
         mu, sd = np.load(extra[0]), np.load(extra[1])
@@ -101,6 +105,12 @@ def main():
             result = np.sort(a)[:3]
         elif op == 'argsort_stable':
             result = np.argsort(a, kind='stable')[:3]
+        elif op == 'unique':
+            result = np.unique(a)[:3]
+        elif op == 'unique_counts':
+            result = np.unique(a, return_counts=True)[1][:3]
+        elif op == 'searchsorted':
+            result = np.searchsorted(a, queries)[:3]
         elif op == 'sqsum1':
             result = (a * a).sum(axis=1)[:3]
         elif op.startswith('cumsum:'):

@@ -191,4 +191,16 @@ export const descriptors = {
       ['outPos', 'int'], ['outStep', 'int'], ['carrySlot', 'int'], ['totalSlot', 'int']],
     tail: 'nLines x (length, in byte stride, out byte stride)',
   },
+  orderSorted: {
+    doc: "searchsorted's mapped 1-D sorted side (src/engine/order/search.ts -> native/glue/glue_unique.cc)",
+    fields: [['id', 'id'], ['dtype', 'int'], ['swap', 'bool'], ['position', 'int'], ['n', 'int'], ['stride', 'int']],
+  },
+  orderSorter: {
+    doc: "searchsorted's mapped int64 sorter (stride in bytes, whole elements)",
+    fields: [['id', 'id'], ['swap', 'bool'], ['position', 'int'], ['stride', 'int']],
+  },
+  orderOut: {
+    doc: 'a mapped C-contiguous native-endian output of unique/searchsorted passes (src/engine/order/)',
+    fields: [['id', 'id'], ['position', 'int']],
+  },
 };

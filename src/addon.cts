@@ -101,6 +101,32 @@ export interface Native {
   scan(desc: Float64Array, slots?: BigUint64Array): void;
   /** Block totals → the running values the next blocks start from, in place, in the accumulator's arithmetic. */
   scanCarries(op: number, acc: number, slots: BigUint64Array, count: number): void;
+  /** unique / isin / searchsorted kernels (native/glue/glue_unique.cc). */
+  lookup: LookupNative;
+}
+
+/**
+ * unique(), isin() and searchsorted() (native/order/lookup.h). `desc` is a reduce descriptor of one block
+ * of a plan over every dim, its value type the key kind's (0 float64, 1 int64, 2 uint64). A mapped
+ * output is a Float64Array [mapping id, byte position] of a C-contiguous native-endian array.
+ */
+export interface LookupNative {
+  /** Count the block's values into the call's table; 1 once it holds more than `bound` values. */
+  hash(desc: Float64Array, kind: number, callId: number, bound: number): number;
+  /** The call's table, sorted (first-occurrence keys, counts, first indices): its size (-1 none, -2 overflowed). */
+  finish(callId: number, keys: BigUint64Array, counts: BigInt64Array, first: BigInt64Array): number;
+  /** The inverse of the block's values (ranks from finish) into out[flat index]. */
+  inverse(desc: Float64Array, kind: number, callId: number, out: BigInt64Array | Float64Array, total: number): void;
+  drop(callId: number): void;
+  /** keys[flat index] of the block's values. */
+  gather(desc: Float64Array, kind: number, keys: BigUint64Array): void;
+  /** Sort gathered keys with their indices and read off the runs: the number of unique values. */
+  sort(keys: BigUint64Array, idx: BigUint64Array, tmp: BigUint64Array, counts: BigInt64Array, inv: BigInt64Array | Float64Array | null, equalNan: boolean, kind: number): number;
+  /** The values of the first n keys as dtype `dtype` (a code) into `out`. */
+  values(keys: BigUint64Array, n: number, kind: number, dtype: number, out: ArrayBufferView): void;
+  /** Binary searches of the block's values: mode 0 left, 1 right (int64 out), 2 isin, 3 not in (uint8 out). */
+  search(desc: Float64Array, kind: number, sorted: Float64Array | BigUint64Array, sorter: BigInt64Array | Float64Array | null,
+    mode: number, out: BigInt64Array | Uint8Array | Float64Array, total: number, buffers?: ArrayBufferView[]): void;
 }
 
 /**

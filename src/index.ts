@@ -40,6 +40,8 @@ export { saveNpy, type SaveValue, type SaveOptions } from './save.js';
 export { astype, copy, canCast, type AstypeOptions, type CopyOptions, type Casting, type OutTarget } from './engine/convert.js';
 export { concatenate, stack, type JoinOptions } from './engine/join.js';
 export { sort, argsort, partition, argpartition, type SortOptions, type SortInPlaceOptions } from './engine/order/sort.js';
+export { unique, type UniqueOptions, type UniqueResult } from './engine/order/unique.js';
+export { searchsorted, isin, type SearchsortedOptions, type IsinOptions } from './engine/order/search.js';
 export { take, compress, nonzero, flatnonzero, argwhere, type TakeOptions, type IndicesLike } from './engine/gather.js';
 export { cumsum, cumprod, nancumsum, nancumprod, type CumulativeOptions } from './engine/scan/cumulative.js';
 export { diff, type DiffOptions, type DiffEdge } from './engine/scan/diff.js';

@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "8cd3387fec861a78";
+constexpr const char* kContractHash = "66387e202b7e92c3";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -179,6 +179,12 @@ namespace orderMerge { enum : size_t { kMode = 0, kDtype = 1, kN = 2, kRunLen = 
 namespace distAxis { enum : size_t { kMode = 0, kMethod = 1, kNq = 2, kN = 3, kRecords = 4, kAsDouble = 5, kSkipNan = 6, kWeighted = 7, kFinish = 8, kSize = 9 }; }
 // one block of native scan() (src/engine/scan/ -> native/glue/glue_scan.cc); outId -1: totals mode; then nLines x (length, in byte stride, out byte stride)
 namespace scan { enum : size_t { kOp = 0, kAcc = 1, kN = 2, kNLines = 3, kInId = 4, kInDtype = 5, kInSwap = 6, kInPos = 7, kInStep = 8, kOutId = 9, kOutDtype = 10, kOutSwap = 11, kOutPos = 12, kOutStep = 13, kCarrySlot = 14, kTotalSlot = 15, kSize = 16 }; }
+// searchsorted's mapped 1-D sorted side (src/engine/order/search.ts -> native/glue/glue_unique.cc)
+namespace orderSorted { enum : size_t { kId = 0, kDtype = 1, kSwap = 2, kPosition = 3, kN = 4, kStride = 5, kSize = 6 }; }
+// searchsorted's mapped int64 sorter (stride in bytes, whole elements)
+namespace orderSorter { enum : size_t { kId = 0, kSwap = 1, kPosition = 2, kStride = 3, kSize = 4 }; }
+// a mapped C-contiguous native-endian output of unique/searchsorted passes (src/engine/order/)
+namespace orderOut { enum : size_t { kId = 0, kPosition = 1, kSize = 2 }; }
 }  // namespace desc
 
 }  // namespace ndmmap

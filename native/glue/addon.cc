@@ -272,6 +272,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<OrderMergeCall>>("orderMerge"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
+      InstanceValue("lookup", UniqueMethods(env), napi_enumerable),
     });
   }
 

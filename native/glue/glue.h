@@ -214,5 +214,7 @@ Napi::Object DistTable(Napi::Env env);
 // glue_scan.cc
 Napi::Value ScanCall(const Napi::CallbackInfo& info);
 Napi::Value ScanCarriesCall(const Napi::CallbackInfo& info);
+// glue_unique.cc: unique / isin / searchsorted methods (an object of functions)
+Napi::Object UniqueMethods(Napi::Env env);
 
 }  // namespace ndmmap

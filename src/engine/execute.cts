@@ -188,6 +188,21 @@ function runOrderMerge(t: tasks.OrderMergeTask): void {
   });
 }
 
+/** value type codes of the key kinds (float64, int64, uint64) */
+const KIND_TYPES = [11, 7, 8];
+
+function runLookup(t: tasks.LookupTask): void {
+  const r = {
+    kernel: 0, valueType: KIND_TYPES[t.keyKind], operands: [t.operand], maskOperand: -1, param: [0, 0], valueRound: -1,
+  } as unknown as ReduceTask;
+  const o = native.lookup as unknown as Record<string, (...a: unknown[]) => number>;
+  const stop = new Int32Array(t.control);
+  claimLoop(t.control, t.blocks, (b) => {
+    const got = o[t.op](reduceDescriptor(r, b), t.keyKind, ...t.args, t.buffers);
+    if (t.op === 'hash' && got === 1) Atomics.store(stop, STOP, 1); // too many values: the sort path takes over
+  });
+}
+
 /** Hold a warmup task until every worker has one (at most 10 s: a worker that never starts is not waited for). */
 function warm(t: tasks.WarmupTask): void {
   const cells = new Int32Array(t.control);
@@ -224,6 +239,7 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'order') runOrder(t);
     else if (t.kind === 'orderMerge') runOrderMerge(t);
     else if (t.kind === 'warmup') warm(t);
+    else if (t.kind === 'lookup') runLookup(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);
     return null;
   } catch (err) {

@@ -171,7 +171,25 @@ export interface ScanTask {
   blocks: { desc: Float64Array; bytes: number }[];
 }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | OrderTask | OrderMergeTask | CrashTask | WarmupTask;
+/**
+ * A pass of unique / isin / searchsorted (src/engine/order/): the blocks of a plan over every dim of
+ * one operand, each run by native lookup[op] with `args` (see src/engine/order/pass.ts).
+ */
+export interface LookupTask {
+  kind: 'lookup';
+  control: SharedArrayBuffer | ArrayBuffer;
+  op: 'hash' | 'inverse' | 'gather' | 'search';
+  /** [mapping id (or -3 - b: buffers[b]), dtype code, swap 0/1]. */
+  operand: OperandRef;
+  /** Key kind: 0 float64, 1 int64, 2 uint64 (the value type the block is fetched as). */
+  keyKind: number;
+  blocks: ReduceBlock[];
+  buffers?: ArrayBufferView[];
+  /** The op's arguments after (desc, kind). */
+  args: unknown[];
+}
+
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | OrderTask | OrderMergeTask | LookupTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = '8cd3387fec861a78';
+export const CONTRACT_HASH = '66387e202b7e92c3';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -287,3 +287,21 @@ export const SCAN = { op: 0, acc: 1, n: 2, nLines: 3, inId: 4, inDtype: 5, inSwa
 const SCAN_FIELDS = ['op', 'acc', 'n', 'nLines', 'inId', 'inDtype', 'inSwap', 'inPos', 'inStep', 'outId', 'outDtype', 'outSwap', 'outPos', 'outStep', 'carrySlot', 'totalSlot'] as const;
 /** Write the scan fields at offset at (default 0); returns the offset after them. */
 export const packScan = (d: Float64Array, v: Readonly<Record<(typeof SCAN_FIELDS)[number], number>>, at = 0): number => pack(SCAN_FIELDS, d, v, at);
+
+/** The orderSorted descriptor: searchsorted's mapped 1-D sorted side (src/engine/order/search.ts -> native/glue/glue_unique.cc). Field offsets, SIZE the head's length. */
+export const ORDER_SORTED = { id: 0, dtype: 1, swap: 2, position: 3, n: 4, stride: 5, SIZE: 6 } as const;
+const ORDER_SORTED_FIELDS = ['id', 'dtype', 'swap', 'position', 'n', 'stride'] as const;
+/** Write the orderSorted fields at offset at (default 0); returns the offset after them. */
+export const packOrderSorted = (d: Float64Array, v: Readonly<Record<(typeof ORDER_SORTED_FIELDS)[number], number>>, at = 0): number => pack(ORDER_SORTED_FIELDS, d, v, at);
+
+/** The orderSorter descriptor: searchsorted's mapped int64 sorter (stride in bytes, whole elements). Field offsets, SIZE the head's length. */
+export const ORDER_SORTER = { id: 0, swap: 1, position: 2, stride: 3, SIZE: 4 } as const;
+const ORDER_SORTER_FIELDS = ['id', 'swap', 'position', 'stride'] as const;
+/** Write the orderSorter fields at offset at (default 0); returns the offset after them. */
+export const packOrderSorter = (d: Float64Array, v: Readonly<Record<(typeof ORDER_SORTER_FIELDS)[number], number>>, at = 0): number => pack(ORDER_SORTER_FIELDS, d, v, at);
+
+/** The orderOut descriptor: a mapped C-contiguous native-endian output of unique/searchsorted passes (src/engine/order/). Field offsets, SIZE the head's length. */
+export const ORDER_OUT = { id: 0, position: 1, SIZE: 2 } as const;
+const ORDER_OUT_FIELDS = ['id', 'position'] as const;
+/** Write the orderOut fields at offset at (default 0); returns the offset after them. */
+export const packOrderOut = (d: Float64Array, v: Readonly<Record<(typeof ORDER_OUT_FIELDS)[number], number>>, at = 0): number => pack(ORDER_OUT_FIELDS, d, v, at);

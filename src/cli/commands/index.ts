@@ -21,9 +21,11 @@ import { command as submit } from './submit.js';
 import { command as worker } from './worker.js';
 import { command as demo } from './demo.js';
 import { command as scan } from './scan.js';
+import { command as unique } from './unique.js';
+import { command as searchsorted } from './searchsorted.js';
 
 /** The commands, in the help's order. */
-export const COMMANDS: readonly Command[] = [info, reduce, dot, topk, search, quantile, histogram, bincount, sort, argsort, scan, create, apply, merge, submit, worker, demo];
+export const COMMANDS: readonly Command[] = [info, reduce, dot, topk, search, quantile, histogram, bincount, sort, argsort, unique, searchsorted, scan, create, apply, merge, submit, worker, demo];
 
 /** The command each word runs (`sum` runs the reductions' command). */
 export const BY_WORD: ReadonlyMap<string, Command> = new Map(COMMANDS.flatMap((c) => (c.names ?? [c.name]).map((w) => [w, c] as const)));
