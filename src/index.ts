@@ -1,6 +1,7 @@
 import './methods.js';
 import './inspect.js';
 import './convert-methods.js';
+import './record-methods.js';
 
 export { memmap, MemMap, type MemmapOptions, type TypedArray, type NestedArray } from './memmap.js';
 export { dtype, type DType, type DTypeName, type Scalar } from './dtype.js';

@@ -3,10 +3,12 @@
  * the shared Mapping; views share the Mapping and write through to the same memory.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { type DType, type DTypeName, type Scalar, castScalar, readScalar, typedArrayClass, writeScalar } from './dtype.js';
+import { type DType, type DTypeName, type Scalar, typedArrayClass } from './dtype.js';
+import { castAny as castScalar, readAny as readScalar, writeAny as writeScalar, type Prepared } from './record-values.js';
 import { type DTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
 import { fail, show } from './errors.js';
 import { elementPositions, toNested } from './access.js';
+import { requireNative } from './dtype-guard.js';
 import { type Layout, type Order, type ShapeLike, byteExtent, contiguousStrides, isContiguous, makeLayout, shapeEntries, sizeOf } from './layout.js';
 import { type Mapping, type Mode, type ModeName } from './mapping.js';
 import { type Checked, type OpenOptions, checkOpenOptions, openChecked } from './open.js';
@@ -107,7 +109,7 @@ export class MemMap<D extends DTypeName = DTypeName> {
    * @param index one integer per axis (a plain number for 1-D)
    * @throws `ERR_NDMMAP_READONLY` in mode 'r', `ERR_OUT_OF_RANGE` for an integer out of the dtype's bounds.
    */
-  set(index: number | readonly number[], value: Scalar): void {
+  set(index: number | readonly number[], value: Scalar | object): void {
     this.checkWritable();
     const pos = this.position(typeof index === 'number' ? [index] : index);
     const v = castScalar(value, this.dtype);
@@ -176,14 +178,14 @@ export class MemMap<D extends DTypeName = DTypeName> {
       for (const p of positions) { const [view, b] = this.mapping.dataViewAt(p); writeScalar(view, p - b, this.dtype, v); }
       return;
     }
-    const vals = Array.from({ length: n }, (_, i) => castScalar(read(i), this.dtype));
+    const vals: Prepared[] = Array.from({ length: n }, (_, i) => castScalar(read(i), this.dtype));
     positions.forEach((p, i) => { const [view, b] = this.mapping.dataViewAt(p); writeScalar(view, p - b, this.dtype, vals[i]); });
   }
 
   /** A copy of the view as nested JS arrays (a scalar for 0-d). */
   toArray(): NestedArray {
     const positions = elementPositions(this.layout);
-    const values = positions.map((p) => { const [v, b] = this.mapping.dataViewAt(p); return readScalar(v, p - b, this.dtype); });
+    const values = positions.map((p) => { const [v, b] = this.mapping.dataViewAt(p); return readScalar(v, p - b, this.dtype) as Scalar; });
     return toNested(values, this.layout.shape) as NestedArray;
   }
 
@@ -274,6 +276,7 @@ export class MemMap<D extends DTypeName = DTypeName> {
 /** @internal `v`, checked to be a MemMap (`what` names the argument in the message). */
 export function checkMemMap(v: unknown, what: string): MemMap {
   if (!(v instanceof MemMap)) fail('ERR_INVALID_ARG_TYPE', `${what} must be a MemMap, got ${show(v)}`);
+  requireNative(v.dtype, what);
   return v;
 }
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { type ResultArrayOf } from '../dtype-types.js';
 import { fail } from '../errors.js';
+import { refuseReduction } from '../dtype-guard.js';
 import { settleSoon } from '../mapping.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
@@ -78,6 +79,7 @@ function numpyBuffer(c: Checked, valueType: DTypeName, nan: boolean): number {
 /** Validate everything and plan; nothing has run yet. `allowEmpty`: a shard may reduce no elements. */
 export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = false): Prepared {
   const red = reduction(name);
+  if (a instanceof MemMap) refuseReduction(red.name, a.dtype);
   checkMemMap(a, 'the array');
   const checked = checkReduceOptions(red, a, options);
   a.mapping.check();
