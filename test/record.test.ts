@@ -7,6 +7,7 @@ import * as nd from '../dist/src/index.js';
 import { type MemMap, dtype, memmap, openNpy } from '../dist/src/index.js';
 import { formatNpyHeader } from '../dist/src/npy-header.js';
 import { FIXTURES, caught, manifest, tempDir } from './helpers.js';
+import { same } from './record-helpers.js';
 
 interface Leaf { shape: number[]; strides: number[]; dtype: string; values: string[]; reduce: Record<string, string>; flipped: string[] | null }
 interface RecordCase {
@@ -19,15 +20,6 @@ const DIR = join(FIXTURES, 'record');
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
 afterEach(() => tmp.remove());
-
-/** A fixture string equals ndmmap's value: bigints exactly, floats bit for bit (NaN, -0.0). */
-export function same(actual: unknown, expected: string): boolean {
-  if (typeof actual === 'bigint') return actual === BigInt(expected);
-  if (typeof actual === 'boolean') return actual === (expected === 'True');
-  if (typeof actual !== 'number') return false;
-  const e = expected === 'nan' ? NaN : expected === 'inf' ? Infinity : expected === '-inf' ? -Infinity : Number(expected);
-  return Object.is(actual, e);
-}
 
 /** A plain JS value compared with the fixture's nested strings. */
 function sameTree(actual: unknown, expected: unknown): boolean {

@@ -7,6 +7,7 @@ import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../
 import { type ResultArrayOf } from '../dtype-types.js';
 import { fail } from '../errors.js';
 import { refuseReduction } from '../dtype-guard.js';
+import { DATETIME_REDUCTIONS, datetimeReduce } from './datetime-reduce.js';
 import { settleSoon } from '../mapping.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
@@ -230,6 +231,8 @@ function quickEntry(name: string, a: MemMap, axis: unknown): Quick | null {
  *   `ERR_NDMMAP_NAN` (nanargmin of an all-NaN slice), `ERR_NDMMAP_CLOSED`, `ERR_NDMMAP_TRUNCATED`, `ABORT_ERR`.
  */
 export function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
+  if (a instanceof MemMap && (a.dtype.kind === 'M' || a.dtype.kind === 'm') && DATETIME_REDUCTIONS.has(name))
+    return Promise.resolve().then(() => datetimeReduce(name, a, options as Record<string, unknown>, reduce as never));
   // the lean path: no options but axis, a small array, one block
   if (a instanceof MemMap && !a.mapping.closed && options !== null && typeof options === 'object') {
     const keys = Object.keys(options);
