@@ -62,3 +62,12 @@ export function viewLayout(l: Layout, dt: DType): Layout {
   return makeLayout(dt, shape, strides, l.byteOffset);
 }
 
+
+/**
+ * The bytes of every element as a uint8 layout with one more axis (the itemsize): what copies a
+ * record, datetime or complex array with the native uint8 kernels (saveNpy of any layout).
+ */
+export function bytesLayout(l: Layout, u1: DType): Layout {
+  const item = l.dtype.itemsize;
+  return makeLayout(u1, [...l.shape, item], [...l.strides.map((s) => s * item), 1], l.byteOffset);
+}
