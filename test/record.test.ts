@@ -226,3 +226,24 @@ describe('saveNpy of records, datetimes and complex (bytes copied natively, any 
     });
   }
 });
+
+describe('apply from one field into another of the same records', () => {
+  it('fields share no byte: runs in place, as numpy a["v"] = a["t"] * 10 (1-D, F order, flipped)', async () => {
+    const a = open('packed', 'r+');
+    await a.field('v').apply('x * 0 + 1');
+    await a.field('t').slice('0:2').apply('x', { out: a.field('v').slice('0:2') });
+    expect(a.field('v').toArray()).toEqual([1, 0, 1, 1, 1]);
+    const f = open('fortran', 'r+');
+    await f.field('t').apply('x * 4', { out: f.field('v') });
+    expect(f.field('v').toArray()).toEqual([[0, 5, 10, 15], [20, 25, 30, 35], [40, 45, 50, 55]]);
+    await f.slice('::-1', '::-1').field('v').apply('x + 1', { out: f.field('t').slice('::-1', '::-1') });
+    expect(f.field('t').get(2, 3)).toBe(56);
+  });
+
+  it('fields that share bytes are still refused', async () => {
+    const f = tmp.file('ov.bin');
+    const a = memmap(f, { dtype: { names: ['a', 'b'], formats: ['<i4', '<i4'], offsets: [0, 2], itemsize: 8 }, mode: 'w+', shape: [4] });
+    const e = await a.field('a').apply('x', { out: a.field('b') }).then(() => ({ code: 'none' }), (x: { code: string }) => x);
+    expect(e.code).toBe('ERR_NDMMAP_OVERLAP');
+  });
+});
