@@ -156,6 +156,8 @@ export function recordDtype(spec: unknown, align = false): DType {
   if (itemsize !== undefined && itemsize < need)
     fail('ERR_NDMMAP_DTYPE', `NumPy dtype descriptor requires ${need} bytes, cannot override to smaller itemsize of ${itemsize}`);
   const size = itemsize ?? natural;
+  // numpy makes np.dtype([]) but cannot map it (np.memmap divides by the itemsize): refuse it here.
+  if (size === 0) fail('ERR_NDMMAP_DTYPE', `a record dtype of 0 bytes cannot be mapped, got ${show(spec)}`);
   const fields = Object.freeze(Object.fromEntries(names.map((n, i) => [n, Object.freeze([formats[i], offsets![i]] as const)])));
   return build({ name: `void${size * 8}`, itemsize: size, kind: 'V', byteorder: '|', str: `|V${size}`, names: Object.freeze(names), fields, aligned: align || undefined });
 }
