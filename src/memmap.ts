@@ -5,7 +5,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { type DType, type DTypeName, type Scalar, typedArrayClass } from './dtype.js';
 import { castAny as castScalar, readAny as readScalar, writeAny as writeScalar, type Prepared } from './record-values.js';
-import { type DTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
+import { type DTypeSpec, type ExtDTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
 import { fail, show } from './errors.js';
 import { elementPositions, toNested } from './access.js';
 import { requireNative } from './dtype-guard.js';
@@ -19,8 +19,8 @@ const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
 
 /** Options of `memmap()`, numpy's names and defaults. */
 export interface MemmapOptions extends OpenOptions {
-  /** numpy dtype name or code (`'float64'`, `'<f8'`, `'>i4'`, `'B'`) or a `DType`; default `'uint8'`. */
-  dtype?: DTypeSpec;
+  /** numpy dtype name or code (`'float64'`, `'<f8'`, `'>i4'`, `'B'`) or a `DType`; default `'uint8'`; a record, datetime or complex dtype (`ExtDTypeSpec`). */
+  dtype?: DTypeSpec | ExtDTypeSpec;
   /** `'r'`, `'r+'` (default), `'w+'`, `'c'` or their long aliases. */
   mode?: ModeName;
   /** Byte position of the first element in the file; default 0; need not be aligned. */
@@ -52,6 +52,7 @@ export type NestedArray = Scalar | NestedArray[];
  * a.set([0, 1], 2.5);
  * a.flush();
  */
+export function memmap(filename: string, options: MemmapOptions & { dtype: ExtDTypeSpec }): MemMap;
 export function memmap<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'uint8' : DTypeSpec>(
   filename: string, options?: MemmapOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function memmap(filename: string, options: MemmapOptions = {}): MemMap {

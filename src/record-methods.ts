@@ -3,7 +3,7 @@
  * sharing the mapping (src/record.ts has the layout rules).
  */
 import { type DTypeName, dtype as parseDtype } from './dtype.js';
-import { type DTypeSpec, type NameOf } from './dtype-types.js';
+import { type DTypeSpec, type ExtDTypeSpec, type NameOf } from './dtype-types.js';
 import { MemMap } from './memmap.js';
 import { fieldLayout, viewLayout } from './record.js';
 
@@ -20,10 +20,10 @@ declare module './memmap.js' {
      * numpy's `ndarray.view(dtype)`: the same bytes as another dtype (a record dtype too); the last
      * axis is rescaled when the itemsizes differ, as numpy does.
      * @throws `ERR_NDMMAP_LAYOUT` with numpy's texts (last axis not contiguous, sizes that do not divide, 0-d).
-     * @example c.view('float64') // complex128 (n,) → float64 (n, 2)… numpy: (2n,)
+     * @example c.view('float64') // complex128 (n,) → float64 (2n,): re, im interleaved
      */
     view<const S extends DTypeSpec>(dtype: S): MemMap<NameOf<S>>;
-    view(dtype: DTypeSpec | readonly unknown[] | object): MemMap;
+    view(dtype: ExtDTypeSpec): MemMap;
   }
 }
 
@@ -32,7 +32,7 @@ const METHODS: Record<string, (this: MemMap, ...args: never[]) => unknown> = {
     this.mapping.check();
     return new MemMap(this.mapping, fieldLayout(this.layout, name), this.offset);
   },
-  view(this: MemMap, spec: DTypeSpec) {
+  view(this: MemMap, spec: DTypeSpec | ExtDTypeSpec) {
     this.mapping.check();
     return new MemMap(this.mapping, viewLayout(this.layout, parseDtype(spec)), this.offset);
   },
