@@ -204,7 +204,10 @@ export class MemMap<D extends DTypeName = DTypeName> {
       fail('ERR_NDMMAP_LAYOUT', `no typed array for big-endian ${this.dtype.str} data (typed arrays are little-endian here): ` +
         `apply it into a native-order out, e.g. await a.apply('x', { out: memmap('native.bin', { dtype: '${this.dtype.name}', mode: 'w+', shape: a.shape }) }), ` +
         'then take that typedArray(); or read elements with get()/toArray()');
-    if (Ctor === undefined) fail('ERR_NDMMAP_LAYOUT', `no typed array for dtype ${this.dtype.str}: use get()/toArray()`);
+    if (Ctor === undefined) {
+      const hint = this.dtype.fields !== undefined ? `, or a field's: a.field('${this.dtype.names![0]}')` : this.dtype.code < 0 ? ", or a view's: a.view('int64') for datetimes, a.view('float64') for complex128" : '';
+      fail('ERR_NDMMAP_LAYOUT', `no typed array for dtype ${String(this.dtype)}: use get()/toArray()${hint}`);
+    }
     if (!isContiguous(this.layout, 'C') && !isContiguous(this.layout, 'F'))
       fail('ERR_NDMMAP_LAYOUT', 'typedArray() needs a contiguous view');
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.size || start > stop)

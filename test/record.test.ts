@@ -247,3 +247,15 @@ describe('apply from one field into another of the same records', () => {
     expect(e.code).toBe('ERR_NDMMAP_OVERLAP');
   });
 });
+
+describe('printing', () => {
+  it('util.inspect shows records as tuples, datetimes as counts; typedArray names the field', async () => {
+    const { inspect } = await import('node:util');
+    const a = open('packed');
+    expect(inspect(a)).toMatch(/^memmap\(\[\(1\.5, 1\), \(0, -32768\), \(Infinity, 32767\), \(-2\.25, -7\), \(1e\+300, 0\)\], dtype=\[\('t', '<f8'\), \('v', '<i2'\)\], shape=\(5,\)/);
+    expect(inspect(open('M8_ns_nat'))).toMatch(/^memmap\(\[5, -3, -9223372036854775808, 7\], dtype='datetime64\[ns\]'/);
+    expect(inspect(a.dtype)).toBe("dtype([('t', '<f8'), ('v', '<i2')])");
+    expect(caught(() => a.typedArray()).message).toMatch(/a\.field\('t'\)/);
+    expect(a.field('t').slice(0).toArray()).toBe(1.5);
+  });
+});
