@@ -215,6 +215,9 @@ export function recordDescr(dt: DType): string {
   let pos = 0;
   const entries = dt.names!.map((n) => [n, ...dt.fields![n]] as const);
   for (const [n, f, o] of entries) {
+    // numpy writes such names with Python's repr (other quotes, escapes) and utf-8 in a version 3.0 header
+    if (!/^[\x20-\x7e]*$/.test(n) || /['\\]/.test(n))
+      fail('ERR_NDMMAP_DTYPE', `field name ${show(n)} cannot be written to a .npy header by ndmmap (printable ASCII without ' or \\ only)`);
     if (o < pos) fail('ERR_NDMMAP_DTYPE', 'dtype.descr is not defined for types with overlapping or out-of-order fields');
     if (o > pos) parts.push(`('', '|V${o - pos}')`);
     parts.push(f.subdtype !== undefined ? `('${n}', ${descrOf(f.subdtype[0])}, (${f.subdtype[1].join(', ')}${f.subdtype[1].length === 1 ? ',' : ''}))` : `('${n}', ${descrOf(f)})`);

@@ -131,6 +131,16 @@ describe('numpy refusals', () => {
 });
 
 describe('record dtypes in memmap({ dtype })', () => {
+  it('a field name a header cannot hold as numpy writes it is refused before the file exists', () => {
+    for (const name of ["it's", 'naïve', 'a\\b']) {
+      const f = tmp.file('bad.npy');
+      const e = caught(() => nd.createNpy(f, { dtype: [[name, '<f8']], shape: [2] }));
+      expect(e.code).toBe('ERR_NDMMAP_DTYPE');
+      expect(e.message).toMatch(/cannot be written to a \.npy header/);
+      expect(fs.existsSync(f)).toBe(false);
+    }
+  });
+
   it('list form, dict form, align: numpy\'s layout and str', () => {
     expect(String(dtype([['t', '<f8'], ['v', '<i2']]))).toBe("[('t', '<f8'), ('v', '<i2')]");
     const al = dtype({ names: ['a', 'b', 'c'], formats: ['i1', '<f8', '<i2'], aligned: true });
