@@ -52,8 +52,7 @@ export type NestedArray = Scalar | NestedArray[];
  * a.set([0, 1], 2.5);
  * a.flush();
  */
-export function memmap(filename: string, options: MemmapOptions & { dtype: ExtDTypeSpec }): MemMap;
-export function memmap<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'uint8' : DTypeSpec>(
+export function memmap<D extends DTypeName = never, const S extends DTypeSpec | ExtDTypeSpec = [D] extends [never] ? 'uint8' : DTypeSpec>(
   filename: string, options?: MemmapOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function memmap(filename: string, options: MemmapOptions = {}): MemMap {
   const c = checkOpenOptions(filename, options);

@@ -93,8 +93,7 @@ export interface CreateNpyOptions {
  *   `ERR_NDMMAP_OVERLAP` (a file an open memmap maps), `ENOSPC` (statfs) before anything is written; OS errors (`EFBIG`…) after the header is written.
  * @example const a = createNpy('out.npy', { dtype: 'float32', shape: [1000, 128] });
  */
-export function createNpy(filename: string, options: CreateNpyOptions & { dtype: ExtDTypeSpec }): MemMap;
-export function createNpy<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'float64' : DTypeSpec>(
+export function createNpy<D extends DTypeName = never, const S extends DTypeSpec | ExtDTypeSpec = [D] extends [never] ? 'float64' : DTypeSpec>(
   filename: string, options: CreateNpyOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
   if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);
