@@ -35,6 +35,23 @@ export type DTypeCode = `${'<' | '>' | '=' | '|'}${TypeCode}`;
  */
 export type DTypeSpec = DTypeName | keyof AliasNames | DTypeCode | DType;
 
+/** datetime64/timedelta64 units (src/dtype-ext.ts). */
+type TimeUnit = 'Y' | 'M' | 'W' | 'D' | 'h' | 'm' | 's' | 'ms' | 'us' | 'ns' | 'ps' | 'fs' | 'as';
+/** One field of numpy's list form: `['t', '<f8']`, `['pos', '<f4', [3]]`, `['n', [...nested]]`. */
+export type FieldSpec = readonly [string, DTypeSpec | ExtDTypeSpec] | readonly [string, DTypeSpec | ExtDTypeSpec, number | readonly number[]];
+/** numpy's dict form of a record dtype. */
+export interface RecordDictSpec {
+  names: readonly string[]; formats: readonly (DTypeSpec | ExtDTypeSpec)[]; offsets?: readonly number[]; itemsize?: number; aligned?: boolean;
+}
+/**
+ * The dtypes `memmap`, `createNpy` and `view` also take, mapped without native kernels: datetime64/timedelta64 (`'<M8[ns]'`, `'timedelta64[s]'`),
+ * complex (`'c8'`, `'complex128'`), raw bytes (`'V8'`), records (list or dict form).
+ */
+export type ExtDTypeSpec =
+  | `${'' | '<' | '>' | '='}${'M8' | 'm8'}[${TimeUnit}]` | `${'datetime64' | 'timedelta64'}[${TimeUnit}]`
+  | `${'' | '<' | '>' | '='}${'c8' | 'c16'}` | 'complex64' | 'complex128' | `V${number}`
+  | readonly FieldSpec[] | RecordDictSpec;
+
 /** The dtype name a spelling stands for (`'<f8'` → `'float64'`); `DTypeName` when not known statically. */
 export type NameOf<S> =
   S extends DType<infer N> ? N

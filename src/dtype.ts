@@ -4,9 +4,13 @@
 import { fail, show } from './errors.js';
 import { type AliasNames, type NameOf } from './dtype-types.js';
 import { DTYPE_TABLE } from './gen/contract.cjs';
+import { extStr, parseExtString, recordDtype, subarray } from './dtype-ext.js';
 
-/** Kind letters as numpy's `dtype.kind`: bool, signed int, unsigned int, float. */
-export type DTypeKind = 'b' | 'i' | 'u' | 'f';
+/**
+ * Kind letters as numpy's `dtype.kind`: bool, signed int, unsigned int, float; and the kinds mapped
+ * without native kernels (src/dtype-ext.ts): complex, datetime64, timedelta64, record/void.
+ */
+export type DTypeKind = 'b' | 'i' | 'u' | 'f' | 'c' | 'M' | 'm' | 'V';
 /** Byte order as numpy's `dtype.byteorder` after normalisation: little, big, not applicable. */
 export type ByteOrder = '<' | '>' | '|';
 
@@ -25,6 +29,16 @@ export interface DType<N extends DTypeName = DTypeName> {
   readonly byteorder: ByteOrder;
   /** numpy's `dtype.str`, e.g. `'<f8'`, `'>i4'`, `'|u1'` (what a `.npy` header holds). */
   readonly str: string;
+  /** Records: the field names in order (numpy's `dtype.names`). */
+  readonly names?: readonly string[];
+  /** Records: numpy's `dtype.fields`, name → `[dtype, byte offset]`. */
+  readonly fields?: Readonly<Record<string, readonly [DType, number]>>;
+  /** Records made with `align=True` / `aligned: true` (numpy prints them in the dict form). */
+  readonly aligned?: boolean;
+  /** A sub-array field's type: numpy's `subdtype`, `[base dtype, shape]`. */
+  readonly subdtype?: readonly [DType, readonly number[]];
+  /** datetime64/timedelta64: the unit, `'ns'`, `'s'`, `'D'`… */
+  readonly unit?: string;
 }
 
 export type DTypeName =
@@ -57,6 +71,7 @@ const cache = new Map<string, DType>();
 
 /** numpy's `str(dtype)`: the name in little-endian (native) or no byte order, the code (`'>i2'`) in big. */
 function numpyStr(dt: DType): string {
+  if (dt.code < 0) return extStr(dt) ?? dt.str;
   return dt.byteorder === '>' ? dt.str : dt.name;
 }
 
@@ -65,11 +80,13 @@ function numpyStr(dt: DType): string {
  * keeps only data of its own: a structured clone (a worker's copy) has the same fields and drops
  * these, and JSON.stringify gives the fields.
  */
-const DTYPE_PROTO = Object.freeze({
+export const DTYPE_PROTO = Object.freeze({
   toString(this: DType): string { return numpyStr(this); },
   [Symbol.toPrimitive](this: DType): string { return numpyStr(this); },
   // util.inspect.custom, by its registered name: no node:util import for one symbol.
-  [Symbol.for('nodejs.util.inspect.custom')](this: DType): string { return `dtype('${numpyStr(this)}')`; },
+  [Symbol.for('nodejs.util.inspect.custom')](this: DType): string {
+    return this.fields !== undefined ? `dtype(${numpyStr(this)})` : `dtype('${numpyStr(this)}')`;
+  },
 });
 
 function make(name: DTypeName, order: '<' | '>'): DType {
@@ -87,15 +104,33 @@ function make(name: DTypeName, order: '<' | '>'): DType {
 
 /**
  * Parse a dtype as numpy does: a name (`'float64'`), a type code with optional byte order
- * (`'<f8'`, `'>i4'`, `'=d'`, `'|u1'`, `'B'`), or an existing `DType`.
+ * (`'<f8'`, `'>i4'`, `'=d'`, `'|u1'`, `'B'`), an existing `DType`; the extended types of
+ * src/dtype-ext.ts (`'<M8[ns]'`, `'m8[s]'`, `'c8'`, `'V8'`); a record in numpy's list form
+ * (`[['t', '<f8'], ['v', '<i2']]`) or dict form (`{ names, formats, offsets, itemsize, aligned }`).
  * @throws `ERR_NDMMAP_DTYPE` for anything numpy would not read as one of the supported types.
  * @example dtype('>i4').byteorder // '>'
  */
 export function dtype<const S extends string | DType>(spec: S): DType<NameOf<S>>;
-export function dtype(spec: string | DType): DType {
+export function dtype(spec: string | DType | readonly unknown[] | object): DType;
+export function dtype(spec: string | DType | readonly unknown[] | object): DType {
   if (typeof spec === 'object' && spec !== null && typeof (spec as DType).name === 'string' && Object.hasOwn(KIND, (spec as DType).name)) {
     const d = spec as DType;
-    return make(d.name, d.byteorder === '>' ? '>' : '<');
+    return make(d.name as DTypeName, d.byteorder === '>' ? '>' : '<');
+  }
+  if (typeof spec === 'object' && spec !== null && (spec as DType).code === -1 && typeof (spec as DType).str === 'string') {
+    const d = spec as DType;
+    if (Object.getPrototypeOf(d) === DTYPE_PROTO) return d;
+    // A structured clone (a worker's copy) lost the prototype: rebuild it from its data.
+    if (d.fields !== undefined)
+      return recordDtype({ names: d.names, formats: d.names!.map((n) => dtype(d.fields![n][0])), offsets: d.names!.map((n) => d.fields![n][1]), itemsize: d.itemsize, aligned: d.aligned });
+    if (d.subdtype !== undefined) return subarray(dtype(d.subdtype[0]), [...d.subdtype[1]]);
+    const ext = parseExtString(d.str);
+    if (ext !== undefined) return ext;
+  }
+  if (Array.isArray(spec) || (typeof spec === 'object' && spec !== null && 'names' in spec)) return recordDtype(spec);
+  if (typeof spec === 'string') {
+    const ext = parseExtString(spec);
+    if (ext !== undefined) return ext;
   }
   if (typeof spec !== 'string') fail('ERR_NDMMAP_DTYPE', `data type must be a string such as 'float64' or '<f8', got ${show(spec)}`);
   let order: '<' | '>' = '<';
@@ -111,7 +146,7 @@ export function dtype(spec: string | DType): DType {
       : prefixed && body.length > 3 ? undefined
         : Object.hasOwn(KIND, body) ? (body as DTypeName) : Object.hasOwn(ALIASES, body) ? (ALIASES as Record<string, DTypeName>)[body] : undefined;
   if (name === undefined) {
-    const hint = /^[<>=|]?(c\d*|G|F|D)$|complex/.test(spec) ? ' (complex types are not supported yet)' : orderHint(spec);
+    const hint = /^[<>=|]?(c\d*|G)$|complex/.test(spec) ? ' (ndmmap maps complex64 and complex128)' : orderHint(spec);
     fail('ERR_NDMMAP_DTYPE', `data type ${show(spec)} not understood${hint}`);
   }
   return make(name, order);

@@ -3,9 +3,11 @@ import './inspect.js';
 import './convert-methods.js';
 import './scan-methods.js';
 import './order-methods.js';
+import './record-methods.js';
 
 export { memmap, MemMap, type MemmapOptions, type TypedArray, type NestedArray } from './memmap.js';
 export { dtype, type DType, type DTypeName, type Scalar } from './dtype.js';
+export { type ExtDTypeSpec, type FieldSpec, type RecordDictSpec } from './dtype-types.js';
 export { type DTypeSpec, type DTypeCode, type NameOf, type ScalarOf, type TypedArrays, type ResultArrayOf } from './dtype-types.js';
 export { NdmmapError } from './errors.js';
 export { MAX_DIMS, type Layout, type Order, type ShapeLike } from './layout.js';

@@ -14,8 +14,8 @@ export type ModeName = Mode | 'readonly' | 'readwrite' | 'write' | 'copyonwrite'
 
 /** Span of one cached element window: 1 GiB keeps every window far below Node 20's 4 GiB cap. */
 const WINDOW = 2 ** 30;
-/** Windows overlap by this much so an element (≤ 8 bytes) never straddles two of them. */
-const WINDOW_SLACK = 64;
+/** Windows overlap by this much so an element (a record up to 64 KiB) never straddles two of them. */
+const WINDOW_SLACK = 2 ** 16;
 
 /**
  * Windows handed out between two event-loop turns taken for their release (see {@link releaseTurn}).

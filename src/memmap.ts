@@ -3,10 +3,12 @@
  * the shared Mapping; views share the Mapping and write through to the same memory.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { type DType, type DTypeName, type Scalar, castScalar, readScalar, typedArrayClass, writeScalar } from './dtype.js';
-import { type DTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
+import { type DType, type DTypeName, type Scalar, typedArrayClass } from './dtype.js';
+import { castAny as castScalar, readAny as readScalar, writeAny as writeScalar, type Prepared } from './record-values.js';
+import { type DTypeSpec, type ExtDTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
 import { fail, show } from './errors.js';
 import { elementPositions, toNested } from './access.js';
+import { requireNative } from './dtype-guard.js';
 import { type Layout, type Order, type ShapeLike, byteExtent, contiguousStrides, isContiguous, makeLayout, shapeEntries, sizeOf } from './layout.js';
 import { type Mapping, type Mode, type ModeName } from './mapping.js';
 import { type Checked, type OpenOptions, checkOpenOptions, openChecked } from './open.js';
@@ -17,8 +19,8 @@ const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
 
 /** Options of `memmap()`, numpy's names and defaults. */
 export interface MemmapOptions extends OpenOptions {
-  /** numpy dtype name or code (`'float64'`, `'<f8'`, `'>i4'`, `'B'`) or a `DType`; default `'uint8'`. */
-  dtype?: DTypeSpec;
+  /** numpy dtype name or code (`'float64'`, `'<f8'`, `'>i4'`, `'B'`) or a `DType`; default `'uint8'`; a record, datetime or complex dtype (`ExtDTypeSpec`). */
+  dtype?: DTypeSpec | ExtDTypeSpec;
   /** `'r'`, `'r+'` (default), `'w+'`, `'c'` or their long aliases. */
   mode?: ModeName;
   /** Byte position of the first element in the file; default 0; need not be aligned. */
@@ -50,7 +52,7 @@ export type NestedArray = Scalar | NestedArray[];
  * a.set([0, 1], 2.5);
  * a.flush();
  */
-export function memmap<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'uint8' : DTypeSpec>(
+export function memmap<D extends DTypeName = never, const S extends DTypeSpec | ExtDTypeSpec = [D] extends [never] ? 'uint8' : DTypeSpec>(
   filename: string, options?: MemmapOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function memmap(filename: string, options: MemmapOptions = {}): MemMap {
   const c = checkOpenOptions(filename, options);
@@ -107,7 +109,7 @@ export class MemMap<D extends DTypeName = DTypeName> {
    * @param index one integer per axis (a plain number for 1-D)
    * @throws `ERR_NDMMAP_READONLY` in mode 'r', `ERR_OUT_OF_RANGE` for an integer out of the dtype's bounds.
    */
-  set(index: number | readonly number[], value: Scalar): void {
+  set(index: number | readonly number[], value: Scalar | object): void {
     this.checkWritable();
     const pos = this.position(typeof index === 'number' ? [index] : index);
     const v = castScalar(value, this.dtype);
@@ -176,14 +178,14 @@ export class MemMap<D extends DTypeName = DTypeName> {
       for (const p of positions) { const [view, b] = this.mapping.dataViewAt(p); writeScalar(view, p - b, this.dtype, v); }
       return;
     }
-    const vals = Array.from({ length: n }, (_, i) => castScalar(read(i), this.dtype));
+    const vals: Prepared[] = Array.from({ length: n }, (_, i) => castScalar(read(i), this.dtype));
     positions.forEach((p, i) => { const [view, b] = this.mapping.dataViewAt(p); writeScalar(view, p - b, this.dtype, vals[i]); });
   }
 
   /** A copy of the view as nested JS arrays (a scalar for 0-d). */
   toArray(): NestedArray {
     const positions = elementPositions(this.layout);
-    const values = positions.map((p) => { const [v, b] = this.mapping.dataViewAt(p); return readScalar(v, p - b, this.dtype); });
+    const values = positions.map((p) => { const [v, b] = this.mapping.dataViewAt(p); return readScalar(v, p - b, this.dtype) as Scalar; });
     return toNested(values, this.layout.shape) as NestedArray;
   }
 
@@ -201,7 +203,10 @@ export class MemMap<D extends DTypeName = DTypeName> {
       fail('ERR_NDMMAP_LAYOUT', `no typed array for big-endian ${this.dtype.str} data (typed arrays are little-endian here): ` +
         `apply it into a native-order out, e.g. await a.apply('x', { out: memmap('native.bin', { dtype: '${this.dtype.name}', mode: 'w+', shape: a.shape }) }), ` +
         'then take that typedArray(); or read elements with get()/toArray()');
-    if (Ctor === undefined) fail('ERR_NDMMAP_LAYOUT', `no typed array for dtype ${this.dtype.str}: use get()/toArray()`);
+    if (Ctor === undefined) {
+      const hint = this.dtype.fields !== undefined ? `, or a field's: a.field('${this.dtype.names![0]}')` : this.dtype.code < 0 ? ", or a view's: a.view('int64') for datetimes, a.view('float64') for complex128" : '';
+      fail('ERR_NDMMAP_LAYOUT', `no typed array for dtype ${String(this.dtype)}: use get()/toArray()${hint}`);
+    }
     if (!isContiguous(this.layout, 'C') && !isContiguous(this.layout, 'F'))
       fail('ERR_NDMMAP_LAYOUT', 'typedArray() needs a contiguous view');
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.size || start > stop)
@@ -274,6 +279,7 @@ export class MemMap<D extends DTypeName = DTypeName> {
 /** @internal `v`, checked to be a MemMap (`what` names the argument in the message). */
 export function checkMemMap(v: unknown, what: string): MemMap {
   if (!(v instanceof MemMap)) fail('ERR_INVALID_ARG_TYPE', `${what} must be a MemMap, got ${show(v)}`);
+  requireNative(v.dtype, what);
   return v;
 }
 

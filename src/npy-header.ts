@@ -26,6 +26,7 @@
  */
 import { fail, NdmmapError, show } from './errors.js';
 import { dtype, type DType } from './dtype.js';
+import { descrOf } from './dtype-ext.js';
 import { MAX_DIMS } from './layout.js';
 import { parsePyLiteral, type PyLiteral } from './npy-literal.js';
 
@@ -53,7 +54,7 @@ const EXPECTED_KEYS = ['descr', 'fortran_order', 'shape'];
 export interface NpyHeader {
   /** Format version, `[1, 0]`, `[2, 0]` or `[3, 0]`. */
   version: [number, number];
-  /** The dtype string as written, e.g. `'<f8'`. */
+  /** The dtype string as written, e.g. `'<f8'`; a record's list as numpy writes it (`[('t', '<f8'), ('v', '<i2')]`). */
   descr: string;
   dtype: DType;
   fortranOrder: boolean;
@@ -86,11 +87,25 @@ function repr(v: PyLiteral): string {
   return `{${[...v.dict].map(([k, x]) => `'${k}': ${repr(x)}`).join(', ')}}`;
 }
 
+/** A parsed literal as the JS values `dtype()` takes: tuples and lists as arrays, ints as numbers. */
+function toJs(v: PyLiteral): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v !== 'object') return v;
+  if ('tuple' in v) return v.tuple.map(toJs);
+  if ('list' in v) return v.list.map(toJs);
+  return Object.fromEntries([...v.dict].map(([k, x]) => [k, toJs(x)]));
+}
+
 function parseDescr(v: PyLiteral): DType {
-  if (typeof v !== 'string') {
-    const what = typeof v === 'object' && 'list' in v ? 'structured dtypes are not supported' : 'expected a dtype string';
-    return bad(`descr is not a valid dtype descriptor: ${repr(v)} (${what})`);
+  if (typeof v === 'object' && 'list' in v) {
+    // numpy's descr_to_dtype: a record's list, '' entries of |V<n> are padding (dropped, offsets kept).
+    try {
+      return dtype(toJs(v) as unknown[]);
+    } catch (e) {
+      return bad(`descr is not a valid dtype descriptor: ${repr(v)} (${(e as Error).message})`);
+    }
   }
+  if (typeof v !== 'string') return bad(`descr is not a valid dtype descriptor: ${repr(v)} (expected a dtype string or a list of fields)`);
   if (/^[<>=|]?O\d*$/.test(v)) bad(`descr ${show(v)} is an object array of pickled Python objects; not supported`);
   try {
     return dtype(v);
@@ -169,7 +184,7 @@ export function parseNpyHeader(bytes: Uint8Array, fileSize: number): NpyHeader {
   const nbytes = shape.reduce((a, n) => a * BigInt(n), BigInt(dt.itemsize));
   if (BigInt(dataOffset) + nbytes > BigInt(fileSize))
     bad(`file too small for shape ${show(shape)} of ${show(dt.str)}: needs ${dataOffset} header + ${nbytes} data bytes, the file has ${fileSize}`);
-  return { version, descr: d.dict.get('descr') as string, dtype: dt, fortranOrder: fortranOrder as boolean, shape, dataOffset };
+  return { version, descr: typeof d.dict.get('descr') === 'string' ? d.dict.get('descr') as string : descrOf(dt), dtype: dt, fortranOrder: fortranOrder as boolean, shape, dataOffset };
 }
 
 /**
@@ -186,7 +201,7 @@ export function formatNpyHeader(dt: DType, shape: number[], fortranOrder: boolea
   for (const n of shape)
     if (!Number.isSafeInteger(n) || n < 0) fail('ERR_INVALID_ARG_VALUE', `shape must hold non-negative integers, got ${show(shape)}`);
   const tuple = `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
-  let header = `{'descr': '${d.str}', 'fortran_order': ${fortranOrder ? 'True' : 'False'}, 'shape': ${tuple}, }`;
+  let header = `{'descr': ${descrOf(d)}, 'fortran_order': ${fortranOrder ? 'True' : 'False'}, 'shape': ${tuple}, }`;
   if (shape.length > 0) header += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[fortranOrder ? shape.length - 1 : 0]).length);
   // The header is ASCII, so latin1 and utf-8 agree and version 3.0 is never needed.
   const hlen = header.length + 1;

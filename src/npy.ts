@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type DType, type DTypeName, dtype as parseDtype } from './dtype.js';
-import { type DTypeSpec, type NameOf } from './dtype-types.js';
+import { type DTypeSpec, type ExtDTypeSpec, type NameOf } from './dtype-types.js';
 import { type ModeName } from './mapping.js';
 import { fail, osError, show } from './errors.js';
 import { checkNotMapped, checkSpace, growFile, openTarget, statTarget, syncDir } from './file.js';
@@ -77,8 +77,8 @@ function checkExpected(filename: string, got: DType, want: DType, spec: DTypeSpe
 
 /** Options of `createNpy`. */
 export interface CreateNpyOptions {
-  /** Element type (numpy name or code); default `'float64'` like numpy's open_memmap. */
-  dtype?: DTypeSpec;
+  /** Element type (numpy name or code); default `'float64'` like numpy's open_memmap; a record, datetime or complex dtype (`ExtDTypeSpec`). */
+  dtype?: DTypeSpec | ExtDTypeSpec;
   /** Array shape (required): an integer, an array or an integer typed array; at most 64 dims. */
   shape: ShapeLike;
   /** `'C'` (default) or `'F'`. */
@@ -93,7 +93,7 @@ export interface CreateNpyOptions {
  *   `ERR_NDMMAP_OVERLAP` (a file an open memmap maps), `ENOSPC` (statfs) before anything is written; OS errors (`EFBIG`…) after the header is written.
  * @example const a = createNpy('out.npy', { dtype: 'float32', shape: [1000, 128] });
  */
-export function createNpy<D extends DTypeName = never, const S extends DTypeSpec = [D] extends [never] ? 'float64' : DTypeSpec>(
+export function createNpy<D extends DTypeName = never, const S extends DTypeSpec | ExtDTypeSpec = [D] extends [never] ? 'float64' : DTypeSpec>(
   filename: string, options: CreateNpyOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function createNpy(filename: string, options: CreateNpyOptions): MemMap {
   if (typeof filename !== 'string' || filename === '') fail('ERR_INVALID_ARG_TYPE', `filename must be a non-empty string, got ${show(filename)}`);

@@ -5,7 +5,7 @@
 import fs, { type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { type DType, dtype as parseDtype } from './dtype.js';
-import { type DTypeSpec } from './dtype-types.js';
+import { type DTypeSpec, type ExtDTypeSpec } from './dtype-types.js';
 import { fail, osError, show } from './errors.js';
 import { MAX_SIZE, type Order, type ShapeLike, checkShape, sizeOf } from './layout.js';
 import { checkNotMapped, checkSpace, growFile, openTarget, reserveHoles, statTarget } from './file.js';
@@ -20,7 +20,7 @@ const MODES: Record<string, Mode> = { r: 'r', 'r+': 'r+', 'w+': 'w+', c: 'c', re
 const MODE_LIST = "'r', 'c', 'r+', 'w+', 'readonly', 'copyonwrite', 'readwrite', 'write'";
 
 export interface OpenOptions {
-  dtype?: DTypeSpec;
+  dtype?: DTypeSpec | ExtDTypeSpec;
   mode?: ModeName;
   offset?: number;
   shape?: ShapeLike;

@@ -11,6 +11,7 @@ import { type DTypeSpec } from './dtype-types.js';
 import { NdmmapError, fail, show } from './errors.js';
 import { statTarget, syncDir } from './file.js';
 import { type Order, checkShape, isContiguous, sizeOf } from './layout.js';
+import { bytesLayout } from './record.js';
 import { MemMap } from './memmap.js';
 import { createNpy } from './npy.js';
 import { apply } from './engine/elementwise.js';
@@ -74,6 +75,11 @@ function sourceOf(value: unknown): Source {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return scalarSource(value);
   if (value instanceof MemMap) {
     value.mapping.check();
+    if (value.dtype.code < 0) {
+      // records, datetimes, complex: no kernel of their own, so their bytes are copied as uint8
+      const bytes = (m: MemMap): MemMap => new MemMap(m.mapping, bytesLayout(m.layout, parseDtype('uint8')), m.offset);
+      return { dtype: value.dtype, shape: value.shape, order: orderOf(value), fill: (out, o) => apply(bytes(value), 'x', { ...o, out: bytes(out) }, 'saveNpy') };
+    }
     return { dtype: value.dtype, shape: value.shape, order: orderOf(value), fill: (out, o) => apply(value, 'x', { ...o, out }, 'saveNpy') };
   }
   if (ArrayBuffer.isView(value)) return arraySource({ data: value, shape: (value as { shape?: unknown }).shape });

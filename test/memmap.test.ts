@@ -141,7 +141,7 @@ describe('numpy memmap behaviours (memmap/behaviours.json)', () => {
     const f = tmp.file('keep.bin');
     fs.writeFileSync(f, Buffer.alloc(16, 7));
     const bad: [object, string, RegExp][] = [
-      [{ mode: 'w+', shape: [2], dtype: 'complex128' }, 'ERR_NDMMAP_DTYPE', /^data type 'complex128' not understood \(complex types are not supported yet\)$/],
+      [{ mode: 'w+', shape: [2], dtype: 'complex256' }, 'ERR_NDMMAP_DTYPE', /^data type 'complex256' not understood \(ndmmap maps complex64 and complex128\)$/],
       [{ mode: 'w+', shape: [-1] }, 'ERR_OUT_OF_RANGE', /^negative dimensions are not allowed/],
       [{ mode: 'w+', shape: [2], order: 'X' }, 'ERR_NDMMAP_ORDER', /^order must be one of 'C', 'F', got 'X'$/],
       [{ mode: 'w+', shape: [2], offset: 1.5 }, 'ERR_INVALID_ARG_TYPE', /^offset must be an integer number of bytes, got 1.5$/],

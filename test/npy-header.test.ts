@@ -184,8 +184,8 @@ describe('parseNpyHeader errors', () => {
     expectError(() => parse(npy(dict("'<U5'", 'False', '(2,)'), { dataBytes: 40 })), E, /descr is not a valid dtype descriptor: '<U5'/);
     expectError(() => parse(npy(dict("'float128'", 'False', '(2,)'), { dataBytes: 40 })), E, /descr is not a valid dtype descriptor/);
     expectError(() => parse(npy(dict("'|O'", 'False', '(2,)'), { dataBytes: 16 })), E, /object array .* not supported/);
-    expectError(() => parse(npy(dict("[('a', '<f8'), ('b', '<i4')]", 'False', '(2,)'), { dataBytes: 24 })), E,
-      /structured dtypes are not supported/);
+    expectError(() => parse(npy(dict("[('a', '<f8'), ('b', '<U5')]", 'False', '(2,)'), { dataBytes: 56 })), E,
+      /descr is not a valid dtype descriptor: \[\('a', '<f8'\), \('b', '<U5'\)\] \(data type '<U5' not understood\)/);
     expectError(() => parse(npy(dict('8', 'False', '(2,)'), { dataBytes: 16 })), E, /descr is not a valid dtype descriptor: 8/);
   });
 

@@ -87,7 +87,7 @@ describe('createNpy() writes numpy\'s header byte for byte', () => {
     const g = tmp.file('none.npy');
     const bad: [unknown, string, string][] = [
       [{}, 'ERR_NDMMAP_SHAPE', 'shape must be given to create a .npy file'],
-      [{ shape: [2], dtype: 'c16' }, 'ERR_NDMMAP_DTYPE', "data type 'c16' not understood (complex types are not supported yet)"],
+      [{ shape: [2], dtype: 'c32' }, 'ERR_NDMMAP_DTYPE', "data type 'c32' not understood (ndmmap maps complex64 and complex128)"],
       [{ shape: [2], order: 'K' }, 'ERR_NDMMAP_ORDER', "order must be one of 'C', 'F', got 'K'"],
       [{ shape: [-2] }, 'ERR_OUT_OF_RANGE', 'negative dimensions are not allowed, got shape (-2,)'],
     ];
@@ -119,7 +119,7 @@ describe('openNpy() errors', () => {
     ['a file shorter than the magic', () => good.subarray(0, 3), /^file too small for the .npy magic string/],
     ['a header that is not a dict', () => header("['descr']"), /^Header is not a dictionary/],
     ['a header with missing keys', () => header("{'descr': '<f8', 'shape': (2,), }"), /^Header does not contain the correct keys/],
-    ['an unsupported descr', () => header("{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }"), /^descr is not a valid dtype descriptor: '<c16'/],
+    ['an unsupported descr', () => header("{'descr': '<c32', 'fortran_order': False, 'shape': (2,), }"), /^descr is not a valid dtype descriptor: '<c32'/],
     ['an object array', () => header("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }"), /object array of pickled Python objects/],
     ['a negative dimension', () => header("{'descr': '<f8', 'fortran_order': False, 'shape': (-2,), }"), /negative dimensions are not allowed/],
     ['a bad fortran_order', () => header("{'descr': '<f8', 'fortran_order': 0, 'shape': (2,), }"), /^fortran_order is not a valid bool: 0$/],

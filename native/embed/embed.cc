@@ -201,10 +201,12 @@ template <class T>
 void FetchRows(const EmbedArgs& a, int64_t r0, int64_t n, const T** rows, uint8_t* scratch) {
   const bool direct = a.aDtype == a.mode && !a.aSwap && a.colStride == (int64_t)sizeof(T);
   const int narrow = direct ? -1 : Narrow(a);
-  ConvFn conv = direct || narrow >= 0 ? nullptr : Conversion(a.aDtype, a.aSwap, a.mode);
+  // Also for direct rows that are not aligned for T (a record field: rows 10 bytes apart), which are
+  // copied rather than read through a misaligned T*.
+  ConvFn conv = narrow >= 0 ? nullptr : Conversion(a.aDtype, a.aSwap, a.mode);
   for (int64_t i = 0; i < n; ++i) {
     const uint8_t* p = RowAt(a, r0 + i);
-    if (direct) { rows[i] = reinterpret_cast<const T*>(p); continue; }
+    if (direct && reinterpret_cast<uintptr_t>(p) % alignof(T) == 0) { rows[i] = reinterpret_cast<const T*>(p); continue; }
     uint8_t* dst = scratch + i * a.D * (int64_t)sizeof(T);
     if (narrow >= 0) Isa().widen(p, narrow, a.D, reinterpret_cast<float*>(dst));
     else conv(p, a.colStride, a.D, dst);

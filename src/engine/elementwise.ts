@@ -46,7 +46,28 @@ function checkOverlap(src: MemMap, steps: readonly number[], dst: MemMap, what: 
   const outSteps = dst.layout.strides.map((s) => s * dst.itemsize);
   const same = src.layout.byteOffset === dst.layout.byteOffset && src.dtype.str === dst.dtype.str &&
     steps.every((s, d) => s === outSteps[d] || dst.shape[d] === 1);
-  if (!same) fail('ERR_NDMMAP_OVERLAP', `${what} overlaps the output with a different layout; write to a separate file`);
+  if (!same && !interleaved(src, steps, dst, outSteps))
+    fail('ERR_NDMMAP_OVERLAP', `${what} overlaps the output with a different layout; write to a separate file`);
+}
+
+/**
+ * Two fields of the same records (`a.field('t')` read, `a.field('v')` written): the same byte steps,
+ * the two elements at one index share no byte, and the elements at distinct indices are at least the
+ * span of both apart (each axis's step clears everything the smaller axes reach), so no element
+ * read is one written.
+ */
+function interleaved(src: MemMap, steps: readonly number[], dst: MemMap, outSteps: readonly number[]): boolean {
+  if (!steps.every((s, d) => s === outSteps[d] || dst.shape[d] === 1)) return false;
+  const a = src.layout.byteOffset;
+  const b = dst.layout.byteOffset;
+  if (a + src.itemsize > b && b + dst.itemsize > a) return false;
+  let reach = Math.max(a + src.itemsize, b + dst.itemsize) - Math.min(a, b);
+  const dims = outSteps.map((s, d) => [Math.abs(s), dst.shape[d]]).filter(([, n]) => n > 1).sort((x, y) => x[0] - y[0]);
+  for (const [s, n] of dims) {
+    if (s < reach) return false;
+    reach += s * (n - 1);
+  }
+  return true;
 }
 
 /**

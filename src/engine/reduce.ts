@@ -6,6 +6,8 @@ import os from 'node:os';
 import { type DTypeName, type Scalar, dtype as parseDtype, isSwapped } from '../dtype.js';
 import { type ResultArrayOf } from '../dtype-types.js';
 import { fail } from '../errors.js';
+import { refuseReduction } from '../dtype-guard.js';
+import { DATETIME_REDUCTIONS, datetimeReduce } from './datetime-reduce.js';
 import { settleSoon } from '../mapping.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { KERNEL_IDS, native } from '../native.js';
@@ -78,6 +80,7 @@ function numpyBuffer(c: Checked, valueType: DTypeName, nan: boolean): number {
 /** Validate everything and plan; nothing has run yet. `allowEmpty`: a shard may reduce no elements. */
 export function prepare(name: string, a: MemMap, options: unknown, allowEmpty = false): Prepared {
   const red = reduction(name);
+  if (a instanceof MemMap) refuseReduction(red.name, a.dtype);
   checkMemMap(a, 'the array');
   const checked = checkReduceOptions(red, a, options);
   a.mapping.check();
@@ -228,6 +231,8 @@ function quickEntry(name: string, a: MemMap, axis: unknown): Quick | null {
  *   `ERR_NDMMAP_NAN` (nanargmin of an all-NaN slice), `ERR_NDMMAP_CLOSED`, `ERR_NDMMAP_TRUNCATED`, `ABORT_ERR`.
  */
 export function reduce(name: string, a: MemMap, options: ReduceOptions = {}): Promise<Scalar | NDResult | MemMap> {
+  if (a instanceof MemMap && (a.dtype.kind === 'M' || a.dtype.kind === 'm') && DATETIME_REDUCTIONS.has(name))
+    return Promise.resolve().then(() => datetimeReduce(name, a, options as Record<string, unknown>, reduce as never));
   // the lean path: no options but axis, a small array, one block
   if (a instanceof MemMap && !a.mapping.closed && options !== null && typeof options === 'object') {
     const keys = Object.keys(options);

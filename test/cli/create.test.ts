@@ -50,7 +50,7 @@ describe('create', () => {
   it('leaves an existing file untouched when an argument is invalid', () => {
     const out = path.join(dir, 'keep.bin');
     fs.writeFileSync(out, 'precious');
-    expectError(ndmmap(['create', out, '--dtype', 'c16', '--shape', '3']), 2);
+    expectError(ndmmap(['create', out, '--dtype', 'c32', '--shape', '3']), 2);
     expect(fs.readFileSync(out, 'utf8')).toBe('precious');
   });
 

@@ -63,7 +63,7 @@ const memmapCases: Case[] = [
   // options object
   ...[null, 'r', 5, true].map((o): Case => [`memmap options ${String(o)}`, 'ERR_INVALID_ARG_TYPE', () => memmap(F, any(o))]),
   // dtype
-  ...['float128', 'complex128', 'c16', '', '<float64', 'f16', 'O', 'S10', 'U4', 'V8', '>>f8', 'float64 ', 'toString', '__proto__', 'i3', 'datetime64']
+  ...['float128', 'complex256', 'c32', '', '<float64', 'f16', 'O', 'S10', 'U4', 'V0', 'M8[xx]', '>>f8', 'float64 ', 'toString', '__proto__', 'i3', 'datetime64']
     .map((d): Case => [`memmap dtype '${d}'`, 'ERR_NDMMAP_DTYPE', () => memmap(F, { dtype: d })]),
   ...[5, {}, [], true, NaN].map((d): Case => [`memmap dtype ${String(d)}`, 'ERR_NDMMAP_DTYPE', () => memmap(F, { dtype: any(d) })]),
   ['w+ with a bad dtype over an existing file', 'ERR_NDMMAP_DTYPE', () => memmap(F, { mode: 'w+', dtype: 'f3', shape: 4 })],

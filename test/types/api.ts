@@ -124,3 +124,13 @@ export function mistakes(): void {
   f32.sum({ axs: 0 });
   use(wrong, n, m);
 }
+
+// Record, datetime and complex dtypes (issue 20 item 5): accepted by memmap/createNpy/view, typed as MemMap.
+{
+  const rec = memmap('r.bin', { dtype: [['t', '<f8'], ['v', '<i2'], ['p', '<f4', [3]]], mode: 'w+', shape: [2] });
+  const t: MemMap = rec.field('t');
+  const dt: MemMap = createNpy('d.npy', { dtype: '<M8[ns]', shape: [2] });
+  const c = memmap('c.bin', { dtype: { names: ['a'], formats: ['c16'], aligned: true }, mode: 'w+', shape: [1] });
+  const f: MemMap<'float64'> = c.view('float64');
+  void t; void dt; void f;
+}

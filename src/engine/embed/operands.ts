@@ -102,7 +102,7 @@ export function searchFloat(d: DTypeName): 'float32' | 'float64' {
 
 /** numpy's casting='same_kind' between array dtypes (bool < unsigned < signed < float). */
 export function sameKind(from: DTypeName, to: DTypeName): boolean {
-  const rank = (d: DTypeName): number => ({ b: 0, u: 1, i: 2, f: 3 })[parseDtype(d).kind];
+  const rank = (d: DTypeName): number => ({ b: 0, u: 1, i: 2, f: 3 } as Record<string, number>)[parseDtype(d).kind] ?? 4;
   return rank(to) >= rank(from);
 }
 
