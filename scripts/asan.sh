@@ -50,7 +50,10 @@ if [ ${#tests[@]} -eq 0 ]; then
          test/engine/embed.test.ts test/engine/embed-native.test.ts test/engine/embed-partial.test.ts
          test/engine/dist-quantile.test.ts test/engine/dist-histogram.test.ts
          test/engine/trig.test.ts test/engine/apply-trust.test.ts test/engine/reduce-trust.test.ts
-         test/engine/float16-trust.test.ts test/engine/reduce-vars.test.ts test/engine/average.test.ts)
+         test/engine/float16-trust.test.ts test/engine/reduce-vars.test.ts test/engine/average.test.ts
+         test/engine/prod-rows.test.ts test/engine/rows-groups.test.ts test/engine/order.test.ts test/engine/order-runs.test.ts
+         test/engine/order-unique.test.ts test/engine/order-search.test.ts test/engine/scan.test.ts test/engine/scan-attack.test.ts
+         test/record.test.ts test/record-views.test.ts)
 fi
 # test/soak/ (500 CLI processes, pool shutdown races) runs in npm run test:soak, not here: under ASan it
 # costs ~5 minutes of CI for JS-level races the sanitizers have nothing to add to.

@@ -6,6 +6,7 @@
  */
 import { type DType, type DTypeName, dtype as parseDtype } from '../../dtype.js';
 import { type DTypeSpec } from '../../dtype-types.js';
+import { requireNative } from '../../dtype-guard.js';
 import { fail, show } from '../../errors.js';
 import { byteExtent, checkAxis, isContiguous } from '../../layout.js';
 import { MemMap, checkMemMap } from '../../memmap.js';
@@ -28,7 +29,11 @@ const KNOWN = new Set(['axis', 'dtype', 'out', 'threads', 'signal', 'onProgress'
 
 /** numpy's accumulator of add/multiply.accumulate without a dtype: small integers widen to 64 bits. */
 export function accumulatorOf(name: DTypeName, dtype?: DTypeSpec | DType): DType {
-  if (dtype !== undefined && dtype !== null) return parseDtype(parseDtype(dtype as DTypeSpec).name);
+  if (dtype !== undefined && dtype !== null) {
+    const dt = parseDtype(dtype as DTypeSpec);
+    requireNative(dt, 'the accumulator (dtype=)');  // complex and datetime accumulators: no kernels (numpy computes them)
+    return parseDtype(dt.name);
+  }
   if (name === 'bool' || name === 'int8' || name === 'int16' || name === 'int32') return parseDtype('int64');
   if (name === 'uint8' || name === 'uint16' || name === 'uint32') return parseDtype('uint64');
   return parseDtype(name);
