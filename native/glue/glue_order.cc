@@ -117,7 +117,8 @@ Napi::Value MergeGlue(const Napi::CallbackInfo& info) {
   std::unique_ptr<Hold> hr, hs, ho;
   m.runs = Resolve(info, Int(env, d[M::kRunsId]), Int(env, d[M::kRunsPos]), 1, &len, &m.runsStep, arg ? 8 : item, false, hr);
   if (arg) m.src = Resolve(info, Int(env, d[M::kSrcId]), Int(env, d[M::kSrcPos]), 1, &len, &m.srcStep, item, false, hs);
-  m.out = Resolve(info, Int(env, d[M::kOutId]), Int(env, d[M::kOutPos]), 1, &outLen, &m.outStep, arg ? 8 : item, true, ho);
+  // out is element o0 of the merged row (order.h): each part of the merge writes its own range
+  m.out = Resolve(info, Int(env, d[M::kOutId]), Int(env, d[M::kOutPos]) + m.o0 * m.outStep, 1, &outLen, &m.outStep, arg ? 8 : item, true, ho);
   int status = Guarded(env, {hr.get(), hs.get(), ho.get()}, [&] { return OrderMerge(m); });
   if (status == kOrderNoMemory) ThrowCode(env, "ERR_NDMMAP_NO_MEMORY", "orderMerge: out of memory for the run cursors");
   if (status != kOrderOk) Bad(env, "bad merge arguments");

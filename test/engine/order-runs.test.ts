@@ -28,6 +28,31 @@ function same(got: ArrayLike<unknown>, want: string[], dtype: string, what: stri
 }
 
 describe('runs and merge', () => {
+  it('a merge cut into several output ranges (rows past 65536 elements): each range lands in its place', async () => {
+    // 200,003 float64 and int32 values in runs of 1024: the merge is cut into parts that each write
+    // their own slice (a part once wrote at the row's start: half the result zeros, unsorted)
+    const n = 200_003;
+    process.env.NDMMAP_SORT_RUN_BYTES = String(1024 * 40);
+    try {
+      for (const dt of ['float64', 'int32'] as const) {
+        const a = createNpy(tmp.file(`big-${dt}.npy`), { dtype: dt, shape: [n] });
+        await a.apply('(i * 7919) % 100003 - 50000 + (i % 3) * 0.25');
+        const want = Array.from(a.typedArray() as ArrayLike<number>).map((v, i) => [v, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+        for (const threads of [1, 2]) {
+          const s = await sort(a, { threads }) as NDResult;
+          const i = await argsort(a, { threads }) as NDResult;
+          for (let k = 0; k < n; k++) {
+            if (s.data[k] !== want[k][0]) expect(`sort[${k}] = ${s.data[k]}`).toBe(`sort[${k}] = ${want[k][0]}`);
+            if (Number(i.data[k]) !== want[k][1]) expect(`argsort[${k}] = ${i.data[k]}`).toBe(`argsort[${k}] = ${want[k][1]}`);
+          }
+        }
+        a.close();
+      }
+    } finally {
+      process.env.NDMMAP_SORT_RUN_BYTES = '256';
+    }
+  }, 120_000);
+
   it('every fixture case (rows of 6 to 300 elements in runs of 6 to 13)', async () => {
     for (const c of CASES) {
       const a = viewOf(openNpy(join(DIR, c.file), { mode: 'r' }), c.view);
