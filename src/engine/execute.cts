@@ -189,7 +189,7 @@ function runOrderMerge(t: tasks.OrderMergeTask): void {
 }
 
 /** value type codes of the key kinds (float64, int64, uint64) */
-const KIND_TYPES = [11, 7, 8];
+const KIND_TYPES = ['float64', 'int64', 'uint64'].map((n) => contract.DTYPE_TABLE.find((d) => d.name === n)!.code);
 
 function runLookup(t: tasks.LookupTask): void {
   const r = {
