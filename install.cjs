@@ -18,6 +18,9 @@ const musl = platform === 'linux' && (process.env.LIBC === 'musl' || fs.existsSy
 const libc = platform === 'linux' ? (musl ? 'musl' : 'glibc') : '';
 const fromSource = process.env.npm_config_build_from_source === 'true';
 
+// node-gyp-build tells musl only by /etc/alpine-release: on another musl system it would accept the glibc
+// prebuild (which cannot load there) and nothing would be compiled. It reads LIBC when it loads.
+if (libc && !process.env.LIBC) process.env.LIBC = libc;
 let found;
 try { found = require('node-gyp-build').path(root); } catch { /* no prebuild or build fits */ }
 if (found !== undefined && !fromSource) process.exit(0);

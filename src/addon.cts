@@ -1,11 +1,14 @@
 /**
  * Loads the addon through node-gyp-build: a local build (build/Release, what `npm install` compiles
  * from binding.gyp in a checkout or where no prebuild fits) first, else the package's prebuild
- * (prebuilds/<platform>-<arch>/, made by `npm pack`). CommonJS on purpose: worker threads load it
+ * (prebuilds/<platform>-<arch>/, made by `npm pack`; on a musl system that is not Alpine, the musl one:
+ * see addon-path.cts). CommonJS on purpose: worker threads load it
  * through `require`, never through the ESM loader (a pool torn down while a worker was still loading
  * an ES module could abort the process). Every thread gets its own instance of the addon; the mapping
  * registry behind it is process-wide. src/native.ts checks the addon's contract against src/ at load.
  */
+
+import pick = require('./addon-path.cjs');
 
 /** What the addon says about itself: every table src/ must agree with (checked by src/native.ts). */
 export interface Contract {
@@ -133,16 +136,21 @@ export interface LookupNative {
  * `NDMMAP_ADDON` (an absolute path) loads another build of the addon, e.g. the sanitizer build of
  * scripts/asan.sh; workers inherit the environment, so they load the same one.
  */
-export const native: Native = require(process.env.NDMMAP_ADDON || addonPath());
+export const native: Native = (process.env.NDMMAP_ADDON ? require(process.env.NDMMAP_ADDON) : packageAddon()) as Native;
 
-/** The addon node-gyp-build picks for this package (dist/src/ is two levels below its root). */
-function addonPath(): string {
+/** The addon node-gyp-build picks for this package (dist/src/ is two levels below its root; see addon-path.cts). */
+function packageAddon(): unknown {
   const root = require('node:path').join(__dirname, '..', '..');
-  try {
-    return require('node-gyp-build').path(root);
-  } catch (err) {
-    throw Object.assign(new Error(`ndmmap: no native addon for ${process.platform}-${process.arch} (Node ${process.versions.node}) in ${root}: ` +
-      'no prebuild fits and none was compiled; reinstall with a C++ compiler, make and python3 on PATH (npm rebuild ndmmap)',
-    { cause: err }), { code: 'ERR_NDMMAP_ADDON' });
-  }
+  return pick.loadAddon(root, {
+    ...pick.addonDeps,
+    resolve: (dir) => {
+      try {
+        return pick.addonDeps.resolve(dir);
+      } catch (err) {
+        throw Object.assign(new Error(`ndmmap: no native addon for ${process.platform}-${process.arch} (Node ${process.versions.node}) in ${root}: ` +
+          'no prebuild fits and none was compiled; reinstall with a C++ compiler, make and python3 on PATH (npm rebuild ndmmap)',
+        { cause: err }), { code: 'ERR_NDMMAP_ADDON' });
+      }
+    },
+  });
 }
