@@ -54,21 +54,21 @@ const lines = [
     `Data: ${BYTES / 2 ** 20} MiB of float64 in the page cache (except the cold rows), ${ROUNDS} rounds. ` +
     'The machine is shared and noisy: every ratio is taken inside one round (the two sides measured minutes apart at most); ' +
     'the table gives the median over rounds and, in brackets, the lowest and highest round.',
-  '',
-  '| operation | pool ÷ 1 thread | pool ÷ native ceiling | pool ÷ numpy | pool GB/s |',
-  '|---|---|---|---|---|',
 ];
-for (const op of ops.filter((o) => first(o)?.pool !== undefined && first(o)?.dd === undefined && first(o)?.sumf8 === undefined && first(o)?.axisNone === undefined && first(o)?.extra_ms === undefined)) {
+// a table only where its rows were measured (a BENCH_ONLY=distributed section holds the distributed one alone)
+const poolOps = ops.filter((o) => first(o)?.pool !== undefined && first(o)?.dd === undefined && first(o)?.sumf8 === undefined && first(o)?.axisNone === undefined && first(o)?.extra_ms === undefined);
+if (poolOps.length) lines.push('', '| operation | pool ÷ 1 thread | pool ÷ native ceiling | pool ÷ numpy | pool GB/s |', '|---|---|---|---|---|');
+for (const op of poolOps) {
   lines.push(`| ${op} | ${stat(op, ratio('pool', 'one'))} | ${stat(op, ratio('pool', 'ceiling'))} | ${stat(op, ratio('pool', 'numpy'))} | ${stat(op, val('pool'), 1, '')} |`);
 }
-lines.push('', '| cold read (page cache dropped) | ndmmap sum ÷ dd | ndmmap GB/s | dd GB/s |', '|---|---|---|---|');
+if (ops.some((o) => first(o)?.dd !== undefined)) lines.push('', '| cold read (page cache dropped) | ndmmap sum ÷ dd | ndmmap GB/s | dd GB/s |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.dd !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('pool', 'dd'))} | ${stat(op, val('pool'), 2, '')} | ${stat(op, val('dd'), 2, '')} |`);
 if (ops.some((o) => first(o)?.extra_ms !== undefined)) {
   lines.push('', '| start-up (median of fresh processes) | first call − steady call, ms | first call ms | steady call ms | warmup() ms |', '|---|---|---|---|---|');
   for (const op of ops.filter((o) => first(o)?.extra_ms !== undefined))
     lines.push(`| ${op} | ${stat(op, val('extra_ms'), 1, '')} | ${stat(op, val('first_ms'), 1, '')} | ${stat(op, val('steady_ms'), 2, '')} | ${stat(op, val('warmup_ms'), 1, '')} |`);
 }
-lines.push('', '| small call | ndmmap ÷ plain JS loop | ndmmap µs | JS loop µs |', '|---|---|---|---|');
+if (ops.some((o) => first(o)?.ndmmap_us !== undefined)) lines.push('', '| small call | ndmmap ÷ plain JS loop | ndmmap µs | JS loop µs |', '|---|---|---|---|');
 for (const op of ops.filter((o) => first(o)?.ndmmap_us !== undefined)) lines.push(`| ${op} | ${stat(op, ratio('ndmmap_us', 'js_loop_us'))} | ${stat(op, val('ndmmap_us'), 2, '')} | ${stat(op, val('js_loop_us'), 2, '')} |`);
 const embedOps = ops.filter((o) => first(o)?.embed && first(o)?.error === undefined);
 if (embedOps.length) {
@@ -96,7 +96,7 @@ if (HAVE_REDIS && files.includes('distributed')) {
     'planning, 2 jobs); per job, what each further job of a 64-shard run adds ((T64 − T1) ÷ 67): queueing, Redis round trips,',
     'opening the file, a partial state each way. Shard states are not cached in these runs (cacheTtl 0).');
 }
-lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summing the mapping with 8 accumulators, or for',
+if (poolOps.length) lines.push('', 'The native ceiling is `bench/ceiling.cc`: plain C++ threads summing the mapping with 8 accumulators, or for',
   'the apply rows `p[i] *= 2` on 2 threads over the same mapping in place (the fused `p[i] = p[i] * 2 + 1` on its own row; median of 5 warm runs,',
   'taken before and after the engine in each round; the higher is used). ndmmap figures are tinybench medians after',
   'a warm-up call. numpy runs via `bench/numpy_ops.py` on the same file (median of its repeats): `a *= 2; a += 1` for',

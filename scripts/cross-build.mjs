@@ -1,7 +1,8 @@
 /**
  * The addon compiled for another platform with a cross compiler, from binding.gyp's own sources,
  * defines and flags (the x86 ISA flags dropped off x86-64, as binding.gyp's conditions do): every object
- * compiled in parallel (JOBS, default every core), kept while newer than its source, then linked into
+ * compiled in parallel (JOBS, default every core), kept while newer than its source and every header it
+ * includes (the compiler's depfile), then linked into
  * one shared object. Used by prebuild-musl.mjs (zig's clang for x86_64-linux-musl) and
  * prebuild-arm64.mjs (Debian's aarch64-linux-gnu-g++).
  */
@@ -25,6 +26,21 @@ export function run(cmd, args, say) {
   if (r.status !== 0) { say(`failed: ${cmd} ${args.join(' ')}`); process.exit(r.status ?? 1); }
 }
 
+/** The newest native source (headers and .inc files included): the staleness test of an object without a depfile. */
+const newestSource = () => Math.max(...fs.readdirSync(path.join(root, 'native'), { recursive: true }).map((f) => fs.statSync(path.join(root, 'native', f)).mtimeMs));
+
+/**
+ * Is object `o` older than what it was compiled from? Its depfile (`o.d`, the compiler's -MMD: the
+ * source and every header and .inc it included) says; without one, any native source newer is.
+ */
+function stale(o) {
+  if (!fs.existsSync(o)) return true;
+  const t = fs.statSync(o).mtimeMs;
+  if (!fs.existsSync(`${o}.d`)) return newestSource() >= t;
+  const deps = fs.readFileSync(`${o}.d`, 'utf8').replace(/\\\n/g, ' ').split(/:\s/).slice(1).join(' ').split(/\s+/).filter(Boolean);
+  return deps.some((f) => !fs.existsSync(f) || fs.statSync(f).mtimeMs >= t);
+}
+
 const X86_FLAG = /^-m(avx|fma|f16c|bmi|prefer-vector-width)/;
 
 /**
@@ -43,20 +59,23 @@ export async function crossBuild({ cxx, cxxArgs = [], objDir, x86, link, out, sa
     o: path.join(objDir, `${t.target_name}-${path.basename(src, '.cc')}.o`),
     args: [...(t.defines ?? []).map((x) => `-D${x}`), ...(t.cflags_cc ?? []).filter((f) => x86 || !X86_FLAG.test(f))],
   })));
-  // an object is stale when any native source is newer (headers and .inc files included)
-  const newest = Math.max(...fs.readdirSync(path.join(root, 'native'), { recursive: true }).map((f) => fs.statSync(path.join(root, 'native', f)).mtimeMs));
-  const todo = jobs.filter((j) => !(fs.existsSync(j.o) && fs.statSync(j.o).mtimeMs > newest));
-  const compile = (j) => new Promise((resolve, reject) => {
-    const p = spawn(cxx, [...base, ...j.args, path.join(root, j.src), '-o', j.o], { stdio: 'inherit' });
-    p.on('error', reject);
-    p.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`compiling ${j.src} failed`));
-      say(`compiled ${j.src} (${j.args.find((a) => a.startsWith('-DNDM_ISA'))?.slice(2) ?? 'addon'})`);
+  const todo = jobs.filter((j) => stale(j.o));
+  const failed = [];
+  const compile = (j) => new Promise((resolve) => {
+    const p = spawn(cxx, [...base, ...j.args, '-MMD', '-MF', `${j.o}.d`, path.join(root, j.src), '-o', j.o], { stdio: 'inherit' });
+    const done = (ok) => {
+      if (ok) say(`compiled ${j.src} (${j.args.find((a) => a.startsWith('-DNDM_ISA'))?.slice(2) ?? 'addon'})`);
+      else { failed.push(j.src); fs.rmSync(j.o, { force: true }); }
       resolve();
-    });
+    };
+    p.on('error', (err) => { say(`${cxx}: ${err.message}`); done(false); });
+    p.on('close', (code) => done(code === 0));
   });
   const parallel = Number(process.env.JOBS ?? os.availableParallelism()) || 1;
-  await Promise.all(Array.from({ length: parallel }, async () => { for (let j = todo.shift(); j; j = todo.shift()) await compile(j); }));
+  say(`${todo.length} of ${jobs.length} objects to compile, ${parallel} at a time`);
+  // after a failure no new compile starts; those running finish (no orphaned compilers), then it stops
+  await Promise.all(Array.from({ length: parallel }, async () => { for (let j = todo.shift(); j && failed.length === 0; j = todo.shift()) await compile(j); }));
+  if (failed.length > 0) { say(`failed: compiling ${failed.join(', ')}`); process.exit(1); }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   run(link[0], [...link.slice(1), '-o', out, ...jobs.map((j) => j.o)], say);
   say(`wrote ${path.relative(root, out)}`);

@@ -28,9 +28,11 @@ if (!fs.existsSync(zig)) {
 }
 
 const target = ['-target', 'x86_64-linux-musl'];
+// clang does not know GCC's -Wmaybe-uninitialized, which native/ silences by pragma for g++
+const quiet = ['-Wno-unknown-warning-option'];
 // Node-API symbols stay undefined (the node binary provides them); libc++ and libunwind go in statically
 await crossBuild({
-  cxx: zig, cxxArgs: ['c++', ...target], objDir: path.join(root, 'build-musl'), x86: true, say,
+  cxx: zig, cxxArgs: ['c++', ...target, ...quiet], objDir: path.join(root, 'build-musl'), x86: true, say,
   link: [zig, 'c++', ...target, '-shared', '-s', '-Wl,--unresolved-symbols=ignore-all'],
   out: path.join(root, 'prebuilds/linux-x64/ndmmap.musl.node'),
 });
