@@ -17,10 +17,18 @@ struct Guard {
   Guard* prev;
 };
 
-// Set only around a kernel call on this thread. initial-exec: the handler may run on any thread
-// (a libuv or V8 thread too), and this model reads the slot without calling into the dynamic
+// Set only around a kernel call on this thread. initial-exec on glibc: the handler may run on any
+// thread (a libuv or V8 thread too), and this model reads the slot without calling into the dynamic
 // loader, which could allocate (not async-signal-safe); one pointer fits glibc's static TLS surplus.
-__attribute__((tls_model("initial-exec"))) thread_local Guard* t_guard = nullptr;
+// Not on musl: its dlopen refuses a library with initial-exec TLS of its own ("initial-exec TLS
+// resolves to dynamic definition"), and it needs none: musl gives every thread the library's TLS when
+// it is loaded or the thread starts, so __tls_get_addr only reads there.
+#if defined(__GLIBC__)
+#define NDM_GUARD_TLS_MODEL __attribute__((tls_model("initial-exec")))
+#else
+#define NDM_GUARD_TLS_MODEL
+#endif
+NDM_GUARD_TLS_MODEL thread_local Guard* t_guard = nullptr;
 
 struct sigaction g_previous;
 
