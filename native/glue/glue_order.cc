@@ -174,10 +174,17 @@ Napi::Value PartGlue(const Napi::CallbackInfo& info) {
   p.dstStep = Int(env, d[P::kDstStep]);
   p.splitters = spl.Data();
   p.table = table.Data();
-  std::unique_ptr<Hold> hs, hd;
+  p.mode = (int)Int(env, d[P::kMode]);
+  if (p.mode != kOrderSort && p.mode != kOrderArgsort) Bad(env, "bad mode");
+  std::unique_ptr<Hold> hs, hd, ha;
   p.src = Resolve(info, Int(env, d[P::kSrcId]), Int(env, d[P::kSrcPos]), 1, &p.n, &p.srcStep, item, false, hs);
   p.dst = Resolve(info, Int(env, d[P::kDstId]), Int(env, d[P::kDstPos]), 1, &p.n, &p.dstStep, item, true, hd);
-  int status = Guarded(env, {hs.get(), hd.get()}, [&] { return OrderPart(p); });
+  if (p.mode == kOrderArgsort) {
+    p.auxSwap = d[P::kAuxSwap] != 0;
+    p.auxStep = Int(env, d[P::kAuxStep]);
+    p.aux = Resolve(info, Int(env, d[P::kAuxId]), Int(env, d[P::kAuxPos]), 1, &p.n, &p.auxStep, 8, true, ha);
+  }
+  int status = Guarded(env, {hs.get(), hd.get(), ha.get()}, [&] { return OrderPart(p); });
   if (status == kOrderNoMemory) ThrowCode(env, "ERR_NDMMAP_NO_MEMORY", "orderPart: out of memory for a block's buckets");
   if (status == kOrderChanged) ThrowCode(env, "ERR_NDMMAP_PARTIAL", "sort: the input changed while it was being sorted");
   if (status != kOrderOk) Bad(env, "bad partition arguments");

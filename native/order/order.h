@@ -57,6 +57,7 @@ struct MergeArgs {
 enum PartPhase : int { kPartSample = 0, kPartCount = 1, kPartScatter = 2, kPartBuckets = 3 };
 struct PartArgs {
   int phase = kPartSample;
+  int mode = kOrderSort;  // argsort: positions go to aux, beside the values in dst
   int dtype = 0;
   int64_t n = 0;  // elements of the row
   const uint8_t* src = nullptr;
@@ -71,6 +72,9 @@ struct PartArgs {
   int64_t tableLen = 0;  // buckets of the row (2B, 256 or 65536)
   int64_t i0 = 0, i1 = 0;  // count/scatter: elements [i0, i1); buckets: buckets [i0, i1)
   int64_t maxLen = 0;  // buckets: longer ones are left to the caller
+  uint8_t* aux = nullptr;  // argsort: int64 positions
+  bool auxSwap = false;
+  int64_t auxStep = 0;
 };
 
 /** Sort the block's rows (the per-ISA kernel chosen at load); an OrderStatus. */

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = '2f0544220b7df7c2';
+export const CONTRACT_HASH = '269787a7bdd6e3bc';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -277,8 +277,8 @@ const ORDER_MERGE_FIELDS = ['mode', 'dtype', 'n', 'runLen', 'runsId', 'runsSwap'
 export const packOrderMerge = (d: Float64Array, v: Readonly<Record<(typeof ORDER_MERGE_FIELDS)[number], number>>, at = 0): number => pack(ORDER_MERGE_FIELDS, d, v, at);
 
 /** The orderPart descriptor: one phase of the partition sort of a long row (src/engine/order/part.ts -> native/glue/glue_order.cc). Field offsets, SIZE the head's length. */
-export const ORDER_PART = { phase: 0, dtype: 1, n: 2, buckets: 3, tableLen: 4, i0: 5, i1: 6, maxLen: 7, srcId: 8, srcSwap: 9, srcPos: 10, srcStep: 11, dstId: 12, dstSwap: 13, dstPos: 14, dstStep: 15, SIZE: 16 } as const;
-const ORDER_PART_FIELDS = ['phase', 'dtype', 'n', 'buckets', 'tableLen', 'i0', 'i1', 'maxLen', 'srcId', 'srcSwap', 'srcPos', 'srcStep', 'dstId', 'dstSwap', 'dstPos', 'dstStep'] as const;
+export const ORDER_PART = { phase: 0, dtype: 1, n: 2, buckets: 3, tableLen: 4, i0: 5, i1: 6, maxLen: 7, srcId: 8, srcSwap: 9, srcPos: 10, srcStep: 11, dstId: 12, dstSwap: 13, dstPos: 14, dstStep: 15, mode: 16, auxId: 17, auxSwap: 18, auxPos: 19, auxStep: 20, SIZE: 21 } as const;
+const ORDER_PART_FIELDS = ['phase', 'dtype', 'n', 'buckets', 'tableLen', 'i0', 'i1', 'maxLen', 'srcId', 'srcSwap', 'srcPos', 'srcStep', 'dstId', 'dstSwap', 'dstPos', 'dstStep', 'mode', 'auxId', 'auxSwap', 'auxPos', 'auxStep'] as const;
 /** Write the orderPart fields at offset at (default 0); returns the offset after them. */
 export const packOrderPart = (d: Float64Array, v: Readonly<Record<(typeof ORDER_PART_FIELDS)[number], number>>, at = 0): number => pack(ORDER_PART_FIELDS, d, v, at);
 

@@ -6,12 +6,12 @@
 // hostile tables before touching memory.
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type MemMap, type NDResult, apply, createNpy, openNpy, sort } from '../../dist/src/index.js';
+import { type MemMap, type NDResult, apply, argsort, createNpy, openNpy, sort } from '../../dist/src/index.js';
 import { native } from '../../dist/src/native.js';
 import * as contract from '../../dist/src/gen/contract.cjs';
 import { FIXTURES, manifest, parseValue, tempDir } from '../helpers.js';
 
-interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[] }
+interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[]; argsort: string[] }
 const CASES = manifest<Case[]>('order');
 const DIR = join(FIXTURES, 'order');
 
@@ -44,6 +44,8 @@ describe('partition sort of long rows', () => {
         for (const threads of [1, 2]) {
           const s = await sort(a, { axis: c.axis, threads }) as NDResult;
           same(s.data as ArrayLike<unknown>, c.sort, c.dtype, `${c.file} ${c.view} ${c.axis} sort`);
+          const i = await argsort(a, { axis: c.axis, threads }) as NDResult;
+          same(i.data as ArrayLike<unknown>, c.argsort, '<i8', `${c.file} ${c.view} ${c.axis} argsort`);
         }
         a.close();
       }
@@ -59,14 +61,22 @@ describe('partition sort of long rows', () => {
       await apply(a, dt.includes('f') ? expr : dt.includes('b') ? 'i % 3 == 0' : `${expr.replace(/nan/, '7').replace('-0.0', '0')} + 100000`);
       env('NDMMAP_SORT_RUN_BYTES', String(2 ** 30));
       const whole = await sort(a) as NDResult;
+      const wholeIdx = await argsort(a) as NDResult;
       env('NDMMAP_SORT_RUN_BYTES', String(40 * 1024));
       env('NDMMAP_SORT_BUCKET', '700');
       const passes = new Set<string>();
+      const argPasses = new Set<string>();
       const one = await sort(a, { threads: 1 }) as NDResult;
       const two = await sort(a, { threads: 2, onProgress: (p) => passes.add((p as { pass?: string }).pass ?? '') }) as NDResult;
       expect(bytes(one).equals(bytes(whole)), `${dt} 1 thread`).toBe(true);
       expect(bytes(two).equals(bytes(whole)), `${dt} 2 threads`).toBe(true);
-      expect([...passes].filter((p) => p !== 'runs' && p !== 'merge').sort(), dt).toEqual(a.dtype.itemsize <= 2 ? ['count', 'partition'] : ['buckets', 'count', 'partition']);
+      const want = a.dtype.itemsize <= 2 ? ['count', 'partition'] : ['buckets', 'count', 'partition'];
+      expect([...passes].filter((p) => p !== 'runs' && p !== 'merge').sort(), dt).toEqual(want);
+      const oneIdx = await argsort(a, { threads: 1 }) as NDResult;
+      const twoIdx = await argsort(a, { threads: 2, onProgress: (p) => argPasses.add((p as { pass?: string }).pass ?? '') }) as NDResult;
+      expect(bytes(oneIdx).equals(bytes(wholeIdx)), `${dt} argsort 1 thread`).toBe(true);
+      expect(bytes(twoIdx).equals(bytes(wholeIdx)), `${dt} argsort 2 threads`).toBe(true);
+      expect([...argPasses].sort(), `${dt} argsort`).toEqual(want);
       a.close();
     }
   }, 120_000);
@@ -85,6 +95,26 @@ describe('partition sort of long rows', () => {
       expect(Buffer.from((a.typedArray() as Float64Array).slice().buffer).equals(Buffer.from(want.buffer)), `${expr} in place`).toBe(true);
       a.close(); out.close();
     }
+  });
+
+  it('argsort into a big-endian out, by partition and (buckets too long for one piece) by runs and a merge', async () => {
+    env('NDMMAP_SORT_RUN_BYTES', String(2 ** 30));
+    const a = createNpy(tmp.file('r.npy'), { dtype: '<f4', shape: [20000] });
+    await apply(a, 'where(i % 10 == 0, 1.5, floor(sin(i * 12.9898) * 1000))');
+    const whole = (await argsort(a) as NDResult).data as BigInt64Array;
+    env('NDMMAP_SORT_RUN_BYTES', String(4096)); // runs of 146 float32
+    for (const [bucket, want] of [['10', false], ['1000', true]] as const) {
+      env('NDMMAP_SORT_BUCKET', bucket); // buckets of ~10 (one piece) or ~600 (too long: runs and a merge)
+      const passes = new Set<string>();
+      const out = createNpy(tmp.file(`idx${bucket}.npy`), { dtype: '>i8', shape: [20000] });
+      await argsort(a, { out, threads: 2, onProgress: (p) => passes.add((p as { pass?: string }).pass ?? '') });
+      const got = Array.from({ length: 20000 }, (_, k) => out.get(k) as bigint);
+      for (let k = 0; k < 20000; k++) if (got[k] !== whole[k]) expect(`${bucket}: idx[${k}] = ${got[k]}`).toBe(`${bucket}: idx[${k}] = ${whole[k]}`);
+      expect(passes.has('merge'), bucket).toBe(want);
+      expect(passes.has('count'), bucket).toBe(true);
+      out.close();
+    }
+    a.close();
   });
 
   it('an abort in a pass rejects with ABORT_ERR and leaves an in-place file unchanged', async () => {
@@ -112,7 +142,7 @@ describe('native orderPart refuses hostile arguments', () => {
       contract.packOrderPart(d, {
         phase: 1, dtype: a.dtype.code, n, buckets: B, tableLen: nb, i0: 0, i1: n, maxLen: 50,
         srcId: a.mapping.id, srcSwap: 0, srcPos: a.layout.byteOffset, srcStep: 8,
-        dstId: a.mapping.id, dstSwap: 0, dstPos: a.layout.byteOffset, dstStep: 8, ...v,
+        dstId: a.mapping.id, dstSwap: 0, dstPos: a.layout.byteOffset, dstStep: 8, mode: 0, auxId: 0, auxSwap: 0, auxPos: 0, auxStep: 0, ...v,
       } as never);
       return d;
     };
@@ -138,6 +168,13 @@ describe('native orderPart refuses hostile arguments', () => {
     expect(call({ phase: 3, i0: 0, i1: nb + 1 }, new Float64Array(nb + 1))).toBe('ERR_OUT_OF_RANGE');
     // scatter offsets that do not match the data (a file changed between the passes): refused, no write outside dst
     expect(call({ phase: 2 }, new Float64Array(nb).fill(n - 1))).toBe('ERR_NDMMAP_PARTIAL');
+    // argsort: the positions' target is checked like the others (a mode numpy has not, an aux outside its file)
+    expect(call({ mode: 2 })).toBe('ERR_INVALID_ARG_VALUE');
+    const idx = createNpy(tmp.file('i.npy'), { dtype: 'int64', shape: [100] });
+    const aux = { mode: 1, auxId: idx.mapping.id, auxPos: idx.layout.byteOffset, auxStep: 8 };
+    expect(call(aux)).toBe('ok');
+    expect(call({ ...aux, auxStep: 16 })).toBe('ERR_OUT_OF_RANGE');
+    idx.close();
     // 1- and 2-byte keys take no splitters
     const b = createNpy(tmp.file('b.npy'), { dtype: 'int16', shape: [100] });
     const d16 = { dtype: b.dtype.code, srcId: b.mapping.id, dstId: b.mapping.id, srcPos: b.layout.byteOffset, dstPos: b.layout.byteOffset, srcStep: 2, dstStep: 2 };

@@ -8,10 +8,14 @@
  * sort: no splitters and no bucket pass). A bucket too long for one piece (a skewed sample) is sorted
  * by runs and a merge (long.ts). Extra memory: the bucket table (blocks × buckets doubles, ≤ 32 MiB)
  * and one bucket's scratch per thread.
+ * argsort: the scatter writes the positions into the int64 target and the values beside them into a
+ * scratch file (unlinked: gone on success, failure, abort or crash); each bucket's keys are sorted
+ * carrying its positions. A bucket too long for one piece sends the whole row to runs and a merge.
  */
-import { isSwapped } from '../../dtype.js';
+import { dtype as parseDtype, isSwapped } from '../../dtype.js';
 import { type MemMap } from '../../memmap.js';
 import * as contract from '../../gen/contract.cjs';
+import { scratch } from '../convert.js';
 import { type RunOptions, newControl, runCall, runInline, runsInline, threadsFor } from '../run.js';
 import { type OrderPartTask } from '../tasks.cjs';
 import { runElements, sortLongRow } from './long.js';
@@ -39,8 +43,21 @@ function shared(bytes: number, pool: boolean): SharedArrayBuffer | ArrayBuffer {
   return pool ? new SharedArrayBuffer(Math.max(8, bytes)) : new ArrayBuffer(Math.max(8, bytes));
 }
 
-/** Sort the 1-D `src` into the 1-D `dst` (same dtype, same length; may be the same memory) by partition. */
-export async function sortPartitioned(src: MemMap, dst: MemMap, opts: RunOptions): Promise<void> {
+/**
+ * Sort the 1-D `src` into the 1-D `dst` by partition: its values (mode 0: same dtype, may be the same
+ * memory) or int64 positions (mode 1). False when an argsort bucket came out too long for one piece
+ * (nothing written to dst yet): the caller then sorts by runs and a merge.
+ */
+export async function sortPartitioned(src: MemMap, dst: MemMap, mode: 0 | 1, opts: RunOptions): Promise<boolean> {
+  const vals = mode === 1 ? scratch(parseDtype(src.dtype.name), [src.shape[0]], dst.filename) : dst;
+  try {
+    return await partitioned(src, vals, mode === 1 ? dst : null, opts);
+  } finally {
+    if (vals !== dst) vals.close();
+  }
+}
+
+async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: RunOptions): Promise<boolean> {
   const s = src.layout, d = dst.layout;
   const si = s.dtype.itemsize;
   const n = s.shape[0];
@@ -57,6 +74,8 @@ export async function sortPartitioned(src: MemMap, dst: MemMap, opts: RunOptions
     phase: 0, dtype: s.dtype.code, n, buckets: B, tableLen: nb, i0: 0, i1: 0, maxLen: runElements(si),
     srcId: src.mapping.id, srcSwap: isSwapped(s.dtype) ? 1 : 0, srcPos: s.byteOffset, srcStep: s.strides[0] * si,
     dstId: dst.mapping.id, dstSwap: isSwapped(d.dtype) ? 1 : 0, dstPos: d.byteOffset, dstStep: d.strides[0] * si,
+    mode: aux === null ? 0 : 1, auxId: aux?.mapping.id ?? 0, auxSwap: aux !== null && isSwapped(aux.dtype) ? 1 : 0,
+    auxPos: aux?.layout.byteOffset ?? 0, auxStep: (aux?.layout.strides[0] ?? 0) * 8,
   });
   const splitters = shared(Math.max(1, B - 1) * 8, pool);
   const task = (phase: number, table: SharedArrayBuffer | ArrayBuffer, blocks: OrderPartTask['blocks']): OrderPartTask => {
@@ -70,6 +89,7 @@ export async function sortPartitioned(src: MemMap, dst: MemMap, opts: RunOptions
     else await runCall(t, bytes, ro);
     src.mapping.check();
     dst.mapping.check();
+    aux?.mapping.check();
   };
   if (!direct) runInline(task(PHASE.sample, shared(8, false), [{ i0: 0, i1: 0, at: 0, len: 0, bytes: 0 }]), 0, { signal: opts.signal });
   // count and scatter blocks: whole elements, fewer than 2^32 each, the table within TABLE_BYTES
@@ -93,10 +113,11 @@ export async function sortPartitioned(src: MemMap, dst: MemMap, opts: RunOptions
   }
   bounds[nb] = run;
   if (run !== n) throw new Error(`sort: bucket counts add up to ${run}, not ${n}`);
-  await pass(task(PHASE.scatter, tableBuf, blocks), n * si, 'partition');
-  if (direct) return;
-  // sort the splitter buckets (even ones): blocks of whole buckets, the long ones by runs and a merge
   const maxLen = runElements(si);
+  if (aux !== null && !direct) for (let b = 0; b < nb; b += 2) if (bounds[b + 1] - bounds[b] > maxLen) return false;
+  await pass(task(PHASE.scatter, tableBuf, blocks), n * si, 'partition');
+  if (direct) return true;
+  // sort the splitter buckets (even ones): blocks of whole buckets, the long ones by runs and a merge
   const groups: OrderPartTask['blocks'] = [];
   const long: Array<[number, number]> = [];
   for (let b0 = 0; b0 < nb;) {
@@ -116,4 +137,5 @@ export async function sortPartitioned(src: MemMap, dst: MemMap, opts: RunOptions
     const v = dst.slice(`${lo}:${hi}`);
     await sortLongRow(v, v, 0, opts);
   }
+  return true;
 }
