@@ -184,6 +184,19 @@ Napi::Value PartGlue(const Napi::CallbackInfo& info) {
     p.auxStep = Int(env, d[P::kAuxStep]);
     p.aux = Resolve(info, Int(env, d[P::kAuxId]), Int(env, d[P::kAuxPos]), 1, &p.n, &p.auxStep, 8, true, ha);
   }
+  if (p.phase == kPartCount) {
+    // the scatter will write dst (and aux) all over: this block's share of them is made writable
+    // now, in one call per range, instead of a page fault per store later (registry.h)
+    auto prefault = [&](uint8_t* base, int64_t step, int64_t size) {
+      if (base == nullptr || p.i1 <= p.i0) return;
+      uint8_t* a = base + p.i0 * step;
+      uint8_t* b = base + (p.i1 - 1) * step;
+      if (b < a) std::swap(a, b);
+      PrefaultWrite(a, (uint64_t)(b - a) + (uint64_t)size);
+    };
+    prefault(p.dst, p.dstStep, item);
+    prefault(p.aux, p.auxStep, 8);
+  }
   int status = Guarded(env, {hs.get(), hd.get(), ha.get()}, [&] { return OrderPart(p); });
   if (status == kOrderNoMemory) ThrowCode(env, "ERR_NDMMAP_NO_MEMORY", "orderPart: out of memory for a block's buckets");
   if (status == kOrderChanged) ThrowCode(env, "ERR_NDMMAP_PARTIAL", "sort: the input changed while it was being sorted");
