@@ -13,7 +13,9 @@
  * carrying its positions. A bucket too long for one piece sends the whole row to runs and a merge.
  */
 import { dtype as parseDtype, isSwapped } from '../../dtype.js';
+import { byteExtent } from '../../layout.js';
 import { type MemMap } from '../../memmap.js';
+import { ADVICE, native } from '../../native.js';
 import * as contract from '../../gen/contract.cjs';
 import { scratch } from '../convert.js';
 import { type RunOptions, newControl, runCall, runInline, runsInline, threadsFor } from '../run.js';
@@ -115,7 +117,20 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
   if (run !== n) throw new Error(`sort: bucket counts add up to ${run}, not ${n}`);
   const maxLen = runElements(si);
   if (aux !== null && !direct) for (let b = 0; b < nb; b += 2) if (bounds[b + 1] - bounds[b] > maxLen) return false;
-  await pass(task(PHASE.scatter, tableBuf, blocks), n * si, 'partition');
+  // The scatter writes every bucket a run at a time: a fault there must not read ahead around it
+  // (under memory pressure each run's page is evicted and faulted in again, and readahead turned
+  // every 512 B written into ~128 KiB read); the buckets pass reads and writes runs in order again.
+  const advise = (m: MemMap | null, advice: number): void => {
+    if (m === null) return;
+    const [lo, hi] = byteExtent(m.layout);
+    try { native.advise(m.mapping.id, lo, hi - lo, advice); } catch { /* a hint */ }
+  };
+  advise(dst, ADVICE.random); advise(aux, ADVICE.random);
+  try {
+    await pass(task(PHASE.scatter, tableBuf, blocks), n * si, 'partition');
+  } finally {
+    advise(dst, ADVICE.normal); advise(aux, ADVICE.normal);
+  }
   if (direct) return true;
   // sort the splitter buckets (even ones): blocks of whole buckets, the long ones by runs and a merge
   const groups: OrderPartTask['blocks'] = [];
