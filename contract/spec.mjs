@@ -178,6 +178,13 @@ export const descriptors = {
       ['runsPos', 'int'], ['runsStep', 'int'], ['srcId', 'id'], ['srcSwap', 'bool'], ['srcPos', 'int'], ['srcStep', 'int'],
       ['outId', 'id'], ['outSwap', 'bool'], ['outPos', 'int'], ['outStep', 'int'], ['o0', 'int'], ['o1', 'int']],
   },
+  orderPart: {
+    doc: 'one phase of the partition sort of a long row (src/engine/order/part.ts -> native/glue/glue_order.cc)',
+    fields: [['phase', 'int'], ['dtype', 'int'], ['n', 'int'], ['buckets', 'int'], ['tableLen', 'int'], ['i0', 'int'],
+      ['i1', 'int'], ['maxLen', 'int'], ['srcId', 'id'], ['srcSwap', 'bool'], ['srcPos', 'int'], ['srcStep', 'int'],
+      ['dstId', 'id'], ['dstSwap', 'bool'], ['dstPos', 'int'], ['dstStep', 'int'], ['mode', 'int'], ['auxId', 'id'],
+      ['auxSwap', 'bool'], ['auxPos', 'int'], ['auxStep', 'int']],
+  },
   distAxis: {
     doc: 'axis-mode parameters of native dist() (src/engine/stats/axis.ts)',
     fields: [['mode', 'int'], ['method', 'int'], ['nq', 'int'], ['n', 'int'], ['records', 'int'],

@@ -94,6 +94,8 @@ export interface Native {
   order(desc: Float64Array, buffers?: ArrayBufferView[]): void;
   /** One output range [o0, o1) of the k-way merge of a long row's sorted runs (the `orderMerge` descriptor). */
   orderMerge(desc: Float64Array, buffers?: ArrayBufferView[]): void;
+  /** One phase of the partition sort of a long row (the `orderPart` descriptor; src/engine/order/part.ts). */
+  orderPart(desc: Float64Array, splitters: BigUint64Array, table: Float64Array): void;
   /**
    * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
    * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)

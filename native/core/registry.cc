@@ -234,6 +234,17 @@ int SyncRange(int64_t id, uint64_t pos, uint64_t len) {
   return err;
 }
 
+void PrefaultWrite(uint8_t* p, uint64_t len) {
+#ifndef MADV_POPULATE_WRITE
+  constexpr int MADV_POPULATE_WRITE = 23;
+#endif
+  if (p == nullptr || len == 0) return;
+  const uint64_t delta = (uint64_t)(uintptr_t)p % kPage;
+  int saved = errno;
+  (void)madvise(p - delta, len + delta, MADV_POPULATE_WRITE);
+  errno = saved;
+}
+
 int AdviseRange(int64_t id, uint64_t pos, uint64_t len, int advice) {
   Span s;
   int err = Acquire(id, &s);

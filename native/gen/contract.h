@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "66387e202b7e92c3";
+constexpr const char* kContractHash = "269787a7bdd6e3bc";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -175,6 +175,8 @@ namespace distBins { enum : size_t { kMode = 0, kBins = 1, kFirst = 2, kDenom = 
 namespace order { enum : size_t { kMode = 0, kN = 1, kNOuter = 2, kRowStart = 3, kRowCount = 4, kSrcId = 5, kSrcDtype = 6, kSrcSwap = 7, kSrcPos = 8, kSrcStep = 9, kDstId = 10, kDstSwap = 11, kDstPos = 12, kDstStep = 13, kIndexStep = 14, kSize = 15 }; }
 // one output range [o0, o1) of the k-way merge of sorted runs (src/engine/order/long.ts -> native/glue/glue_order.cc)
 namespace orderMerge { enum : size_t { kMode = 0, kDtype = 1, kN = 2, kRunLen = 3, kRunsId = 4, kRunsSwap = 5, kRunsPos = 6, kRunsStep = 7, kSrcId = 8, kSrcSwap = 9, kSrcPos = 10, kSrcStep = 11, kOutId = 12, kOutSwap = 13, kOutPos = 14, kOutStep = 15, kO0 = 16, kO1 = 17, kSize = 18 }; }
+// one phase of the partition sort of a long row (src/engine/order/part.ts -> native/glue/glue_order.cc)
+namespace orderPart { enum : size_t { kPhase = 0, kDtype = 1, kN = 2, kBuckets = 3, kTableLen = 4, kI0 = 5, kI1 = 6, kMaxLen = 7, kSrcId = 8, kSrcSwap = 9, kSrcPos = 10, kSrcStep = 11, kDstId = 12, kDstSwap = 13, kDstPos = 14, kDstStep = 15, kMode = 16, kAuxId = 17, kAuxSwap = 18, kAuxPos = 19, kAuxStep = 20, kSize = 21 }; }
 // axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles
 namespace distAxis { enum : size_t { kMode = 0, kMethod = 1, kNq = 2, kN = 3, kRecords = 4, kAsDouble = 5, kSkipNan = 6, kWeighted = 7, kFinish = 8, kSize = 9 }; }
 // one block of native scan() (src/engine/scan/ -> native/glue/glue_scan.cc); outId -1: totals mode; then nLines x (length, in byte stride, out byte stride)

@@ -201,6 +201,7 @@ Napi::Object EmbedContract(Napi::Env env);
 // glue_order.cc
 Napi::Value OrderCall(const Napi::CallbackInfo& info);
 Napi::Value OrderMergeCall(const Napi::CallbackInfo& info);
+Napi::Value OrderPartCall(const Napi::CallbackInfo& info);
 
 // glue_dist.cc
 Napi::Value DistCall(const Napi::CallbackInfo& info);

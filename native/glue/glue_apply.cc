@@ -37,6 +37,8 @@ struct Parsed {
   std::vector<ApplyOperand> ops;
   ApplyOperand out;
   std::vector<std::unique_ptr<Hold>> holds;
+  uint8_t* outLo = nullptr;  // the mapped output's bytes [outLo, outLo + outBytes) when they are dense
+  uint64_t outBytes = 0;
 };
 
 // Operand k's fields at f; `buffers` is the call's 4th argument.
@@ -71,6 +73,15 @@ void ReadOperand(const Napi::CallbackInfo& info, const double* f, Parsed& P, siz
     const Hold& h = *P.holds.back();
     if (isOut && h.span.mode == kMapRead) ThrowCode(env, "ERR_NDMMAP_READONLY", "the target is read-only");
     o->data = Checked(env, h.span, pos, nd, P.shape.data(), s.data(), ItemSize((int)dtype));
+    if (isOut && any) {
+      // a dense block of the output (not a sparse strided view): prefaulted before the write
+      double count = 1;
+      for (size_t d = 0; d < nd; ++d) count *= (double)P.shape[d];
+      if ((double)(hi - lo) <= 2 * count * (double)ItemSize((int)dtype)) {
+        P.outLo = const_cast<uint8_t*>(o->data) + lo;  // the output operand: a writable mapping
+        P.outBytes = (uint64_t)(hi - lo);
+      }
+    }
     return;
   }
   // an output buffer: a numpy scalar result evaluated once into JS memory (src/engine/scalar-result.ts)
@@ -120,6 +131,9 @@ Napi::Value ApplyGlue(const Napi::CallbackInfo& info) {
   std::vector<const Hold*> held;
   for (const auto& h : P.holds) held.push_back(h.get());
   bool dry = info.Length() > 4 && info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
+  // the block's output pages made writable in one call, not a fault per page (core/registry.h): the
+  // pool's threads otherwise spend most of a write to a fresh or just-opened file faulting
+  if (!dry && P.outBytes >= (uint64_t(64) << 10)) PrefaultWrite(P.outLo, P.outBytes);
   int err = GuardedAll(env, held, [&] {
     return Apply(prog, reinterpret_cast<const uint64_t*>(consts.Data()), (int)ndim, P.shape.data(), P.ops.data(),
                  (int)nOps, P.out, dry);

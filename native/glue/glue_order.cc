@@ -125,7 +125,88 @@ Napi::Value MergeGlue(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+namespace P = desc::orderPart;
+
+// orderPart(desc: Float64Array, splitters: BigUint64Array, table: Float64Array): one phase of the
+// partition sort of a long row (order.h PartArgs). Everything a phase indexes by is checked here:
+// bucket counts, the table's length, element and bucket ranges, and the buckets' bounds.
+Napi::Value PartGlue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float64Array da = F64Arg(info, 0, "descriptor");
+  const double* d = da.Data();
+  if (da.ElementLength() != P::kSize) Bad(env, "partition descriptor has the wrong length");
+  if (info.Length() < 3 || !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_biguint64_array)
+    Bad(env, "splitters must be a BigUint64Array");
+  Napi::BigUint64Array spl = info[1].As<Napi::BigUint64Array>();
+  Napi::Float64Array table = F64Arg(info, 2, "table");
+  PartArgs p;
+  p.phase = (int)Int(env, d[P::kPhase]);
+  p.dtype = (int)Int(env, d[P::kDtype]);
+  p.n = Int(env, d[P::kN]);
+  p.buckets = Int(env, d[P::kBuckets]);
+  p.tableLen = Int(env, d[P::kTableLen]);
+  p.i0 = Int(env, d[P::kI0]);
+  p.i1 = Int(env, d[P::kI1]);
+  p.maxLen = Int(env, d[P::kMaxLen]);
+  int64_t item = ItemSize(p.dtype);
+  if (item == 0 || item > 8 || p.phase < kPartSample || p.phase > kPartBuckets) Bad(env, "bad dtype or phase");
+  if (p.n < 1) ThrowCode(env, "ERR_OUT_OF_RANGE", "partition: empty row");
+  if (item <= 2) {
+    if (p.buckets != 0 || p.tableLen != (int64_t(1) << (8 * item))) Bad(env, "bad bucket count");
+  } else if (p.buckets < 2 || p.buckets > 4096 || (p.buckets & (p.buckets - 1)) != 0 || p.tableLen != 2 * p.buckets) {
+    Bad(env, "bad bucket count");
+  }
+  if ((int64_t)spl.ElementLength() < p.buckets - 1) Bad(env, "too few splitters");
+  const int64_t need = p.phase == kPartBuckets ? p.tableLen + 1 : p.phase == kPartSample ? 0 : p.tableLen;
+  if ((int64_t)table.ElementLength() < need) Bad(env, "table too short");
+  if (p.phase == kPartCount || p.phase == kPartScatter) {
+    if (p.i0 < 0 || p.i1 < p.i0 || p.i1 > p.n || p.i1 - p.i0 > int64_t(0xffffffff)) ThrowCode(env, "ERR_OUT_OF_RANGE", "partition: block out of range");
+  } else if (p.phase == kPartBuckets) {
+    if (p.i0 < 0 || p.i1 < p.i0 || p.i1 > p.tableLen || p.maxLen < 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "partition: buckets out of range");
+    const double* b = table.Data();
+    for (int64_t k = p.i0; k <= p.i1; ++k)
+      if (!(b[k] >= 0 && b[k] <= (double)p.n && b[k] == (double)(int64_t)b[k] && (k == p.i0 || b[k] >= b[k - 1])))
+        ThrowCode(env, "ERR_OUT_OF_RANGE", "partition: bad bucket bounds");
+  }
+  p.srcSwap = d[P::kSrcSwap] != 0;
+  p.dstSwap = d[P::kDstSwap] != 0;
+  p.srcStep = Int(env, d[P::kSrcStep]);
+  p.dstStep = Int(env, d[P::kDstStep]);
+  p.splitters = spl.Data();
+  p.table = table.Data();
+  p.mode = (int)Int(env, d[P::kMode]);
+  if (p.mode != kOrderSort && p.mode != kOrderArgsort) Bad(env, "bad mode");
+  std::unique_ptr<Hold> hs, hd, ha;
+  p.src = Resolve(info, Int(env, d[P::kSrcId]), Int(env, d[P::kSrcPos]), 1, &p.n, &p.srcStep, item, false, hs);
+  p.dst = Resolve(info, Int(env, d[P::kDstId]), Int(env, d[P::kDstPos]), 1, &p.n, &p.dstStep, item, true, hd);
+  if (p.mode == kOrderArgsort) {
+    p.auxSwap = d[P::kAuxSwap] != 0;
+    p.auxStep = Int(env, d[P::kAuxStep]);
+    p.aux = Resolve(info, Int(env, d[P::kAuxId]), Int(env, d[P::kAuxPos]), 1, &p.n, &p.auxStep, 8, true, ha);
+  }
+  if (p.phase == kPartCount) {
+    // the scatter will write dst (and aux) all over: this block's share of them is made writable
+    // now, in one call per range, instead of a page fault per store later (registry.h)
+    auto prefault = [&](uint8_t* base, int64_t step, int64_t size) {
+      if (base == nullptr || p.i1 <= p.i0) return;
+      uint8_t* a = base + p.i0 * step;
+      uint8_t* b = base + (p.i1 - 1) * step;
+      if (b < a) std::swap(a, b);
+      PrefaultWrite(a, (uint64_t)(b - a) + (uint64_t)size);
+    };
+    prefault(p.dst, p.dstStep, item);
+    prefault(p.aux, p.auxStep, 8);
+  }
+  int status = Guarded(env, {hs.get(), hd.get(), ha.get()}, [&] { return OrderPart(p); });
+  if (status == kOrderNoMemory) ThrowCode(env, "ERR_NDMMAP_NO_MEMORY", "orderPart: out of memory for a block's buckets");
+  if (status == kOrderChanged) ThrowCode(env, "ERR_NDMMAP_PARTIAL", "sort: the input changed while it was being sorted");
+  if (status != kOrderOk) Bad(env, "bad partition arguments");
+  return env.Undefined();
+}
+
 }  // namespace
+
+Napi::Value OrderPartCall(const Napi::CallbackInfo& info) { return PartGlue(info); }
 
 Napi::Value OrderMergeCall(const Napi::CallbackInfo& info) { return MergeGlue(info); }
 

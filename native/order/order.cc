@@ -15,6 +15,11 @@ int OrderMerge(const MergeArgs& m) {
   return fn(m);
 }
 
+int OrderPart(const PartArgs& p) {
+  static const auto fn = ByIsa(&baseline::OrderPart, &avx2::OrderPart, &avx512::OrderPart);
+  return fn(p);
+}
+
 const char* OrderIsa() { return IsaName(ChosenIsa()); }
 
 }  // namespace ndmmap

@@ -11,7 +11,7 @@
 namespace ndmmap {
 
 enum OrderMode : int { kOrderSort = 0, kOrderArgsort = 1 };
-enum OrderStatus : int { kOrderOk = 0, kOrderBadArgs = 1, kOrderNoMemory = 2 };
+enum OrderStatus : int { kOrderOk = 0, kOrderBadArgs = 1, kOrderNoMemory = 2, kOrderChanged = 3 };
 
 struct OrderArgs {
   int mode = kOrderSort;
@@ -50,15 +50,44 @@ struct MergeArgs {
   int64_t o0 = 0, o1 = 0;
 };
 
+// The partition sort of one long row (order/part.inc): sample splitters, count a block's buckets,
+// scatter a block into its buckets' slots of dst, sort buckets of dst in place. With B splitter buckets
+// (keys of 4 or 8 bytes; B a power of two, 2..4096) there are 2B buckets (2j+1: keys equal to splitter
+// j); keys of 1 or 2 bytes are their own bucket (256 or 65536 buckets, none to sort).
+enum PartPhase : int { kPartSample = 0, kPartCount = 1, kPartScatter = 2, kPartBuckets = 3 };
+struct PartArgs {
+  int phase = kPartSample;
+  int mode = kOrderSort;  // argsort: positions go to aux, beside the values in dst
+  int dtype = 0;
+  int64_t n = 0;  // elements of the row
+  const uint8_t* src = nullptr;
+  bool srcSwap = false;
+  int64_t srcStep = 0;
+  uint8_t* dst = nullptr;  // the row's buckets (dtype, dstSwap)
+  bool dstSwap = false;
+  int64_t dstStep = 0;
+  int64_t buckets = 0;  // B (0 for 1- and 2-byte keys)
+  uint64_t* splitters = nullptr;  // B - 1 keys (sample writes, count/scatter read)
+  double* table = nullptr;  // count: tableLen counts out; scatter: tableLen start slots; buckets: bounds
+  int64_t tableLen = 0;  // buckets of the row (2B, 256 or 65536)
+  int64_t i0 = 0, i1 = 0;  // count/scatter: elements [i0, i1); buckets: buckets [i0, i1)
+  int64_t maxLen = 0;  // buckets: longer ones are left to the caller
+  uint8_t* aux = nullptr;  // argsort: int64 positions
+  bool auxSwap = false;
+  int64_t auxStep = 0;
+};
+
 /** Sort the block's rows (the per-ISA kernel chosen at load); an OrderStatus. */
 int OrderRows(const OrderArgs& a);
 /** Merge one output range of sorted runs (the per-ISA kernel); an OrderStatus. */
 int OrderMerge(const MergeArgs& m);
+/** One phase of the partition sort (the per-ISA kernel); an OrderStatus. */
+int OrderPart(const PartArgs& p);
 /** The instruction set the order kernels run ("avx512", "avx2", "baseline"). */
 const char* OrderIsa();
 
-namespace baseline { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
-namespace avx2 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
-namespace avx512 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); }
+namespace baseline { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); int OrderPart(const PartArgs& p); }
+namespace avx2 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); int OrderPart(const PartArgs& p); }
+namespace avx512 { int OrderRows(const OrderArgs& a); int OrderMerge(const MergeArgs& m); int OrderPart(const PartArgs& p); }
 
 }  // namespace ndmmap

@@ -5,6 +5,7 @@
 // Integer keys are a bijection, so a sorted key is its value back; a float row holding a NaN or a
 // -0.0 is sorted with its positions and written from its raw elements, so payload bits and zero
 // signs come out exactly as numpy's stable sort leaves them.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -86,15 +87,19 @@ inline void RowOffsets(const OrderArgs& a, int64_t r, int64_t* s, int64_t* d) {
   *d = dof;
 }
 
+/** Scratch bytes of a row of n keys K: keys, scratch keys, raw values, positions and scratch positions. */
+template <class K>
+inline size_t RowScratchBytes(int64_t n) {
+  size_t bytes = (size_t)n * (3 * sizeof(K) + 2 * sizeof(uint64_t));
+  return bytes ? bytes : 1;
+}
+
+/** Sort the block's rows (each a.n long) with RowScratchBytes(a.n) bytes of scratch at mem. */
 template <int DT, bool SrcSwap, bool DstSwap>
-int SortRowsT(const OrderArgs& a) {
+void SortRowsWith(const OrderArgs& a, uint8_t* mem) {
   using Tr = Traits<DT>;
   using K = typename Tr::Key;
   const int64_t n = a.n;
-  // One allocation per block: keys, scratch keys, raw values, positions and scratch positions.
-  size_t bytes = (size_t)n * (3 * sizeof(K) + 2 * sizeof(uint64_t));
-  uint8_t* mem = static_cast<uint8_t*>(std::malloc(bytes ? bytes : 1));
-  if (mem == nullptr) return kOrderNoMemory;
   uint64_t* idx = reinterpret_cast<uint64_t*>(mem);
   uint64_t* itmp = idx + n;
   K* keys = reinterpret_cast<K*>(itmp + n);
@@ -135,6 +140,14 @@ int SortRowsT(const OrderArgs& a) {
       for (int64_t i = 0; i < n; ++i) Store<K, DstSwap>(d + i * a.dstStep, Tr::FromKey(keys[i]));
     }
   }
+}
+
+template <int DT, bool SrcSwap, bool DstSwap>
+int SortRowsT(const OrderArgs& a) {
+  // One allocation per block, reused by its rows.
+  uint8_t* mem = static_cast<uint8_t*>(std::malloc(RowScratchBytes<typename Traits<DT>::Key>(a.n)));
+  if (mem == nullptr) return kOrderNoMemory;
+  SortRowsWith<DT, SrcSwap, DstSwap>(a, mem);
   std::free(mem);
   return kOrderOk;
 }
@@ -148,6 +161,7 @@ int SortRowsSwap(const OrderArgs& a) {
 }  // namespace
 
 #include "order/merge.inc"
+#include "order/part.inc"
 
 int OrderRows(const OrderArgs& a) {
   if (a.n < 0 || a.rowCount < 0 || a.nOuter < 0 || a.nOuter > kMaxDims) return kOrderBadArgs;
@@ -185,6 +199,25 @@ int OrderMerge(const MergeArgs& m) {
     case kFloat16: return MergeSwap<kFloat16>(m);
     case kFloat32: return MergeSwap<kFloat32>(m);
     case kFloat64: return MergeSwap<kFloat64>(m);
+    default: return kOrderBadArgs;
+  }
+}
+
+int OrderPart(const PartArgs& p) {
+  if (p.n < 1 || p.i0 < 0 || p.i1 < p.i0) return kOrderBadArgs;
+  switch (p.dtype) {
+    case kBool: return PartSwap<kBool>(p);
+    case kInt8: return PartSwap<kInt8>(p);
+    case kUInt8: return PartSwap<kUInt8>(p);
+    case kInt16: return PartSwap<kInt16>(p);
+    case kUInt16: return PartSwap<kUInt16>(p);
+    case kInt32: return PartSwap<kInt32>(p);
+    case kUInt32: return PartSwap<kUInt32>(p);
+    case kInt64: return PartSwap<kInt64>(p);
+    case kUInt64: return PartSwap<kUInt64>(p);
+    case kFloat16: return PartSwap<kFloat16>(p);
+    case kFloat32: return PartSwap<kFloat32>(p);
+    case kFloat64: return PartSwap<kFloat64>(p);
     default: return kOrderBadArgs;
   }
 }

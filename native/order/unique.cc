@@ -3,6 +3,7 @@
 // call id: the pool's workers are threads of one process), so value counts of labels never sort and
 // memory stays at the distinct values. The sort path: keys gathered at their flat index, then one
 // stable radix sort with the indices as payload (radix.h), runs of equal values read off in order.
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <mutex>
@@ -80,10 +81,23 @@ std::shared_ptr<Call> GetCall(uint64_t id, bool create) {
   return c;
 }
 
+// A dense window of counts over folded keys [base, base + kDense): labels (a few thousand values in a
+// narrow range, the common case of value counts) are counted by index, with no hashing or probing.
+// Keys outside the window take the hash table. `lo`/`hi` bound the slots touched, so a block resets
+// only those.
+constexpr int64_t kDense = 1 << 16;
+struct Dense {
+  std::vector<Slot> slots = std::vector<Slot>((size_t)kDense, Slot{0, 0, 0, 0});
+  bool set = false;
+  uint64_t base = 0;
+  int64_t lo = kDense, hi = -1;
+};
+
 // Per-thread scratch (on the heap: the addon's TLS segment stays small).
 struct Scratch {
   std::vector<uint64_t> vals = std::vector<uint64_t>(8192), keys = std::vector<uint64_t>(8192);
   Table t;
+  Dense dense;
 };
 Scratch& Local() {
   static thread_local std::unique_ptr<Scratch> s;
@@ -102,13 +116,35 @@ int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound) {
   Scratch& L = Local();
   Table& t = L.t;
   t.Reset(1024);
+  Dense& D = L.dense;
+  D.set = false;
   bool over = false;
   WalkKeys(a, kind, L.vals.data(), L.keys.data(), [&](const uint64_t* k, int64_t m, int64_t index, int64_t istep) {
     if (over) return;
+    if (!D.set) {
+      // the window starts at the first run's least key, so labels from 0 (or any least value) fit
+      uint64_t least = Fold(kind, k[0]);
+      for (int64_t i = 1; i < m; ++i) least = std::min(least, Fold(kind, k[i]));
+      D.base = least;
+      D.set = true;
+    }
     for (int64_t i = 0; i < m; ++i) {
       uint64_t f = Fold(kind, k[i]);
-      Slot& s = t.Find(f);
       const int64_t at = index + i * istep;
+      const uint64_t d = f - D.base;
+      if (d < (uint64_t)kDense) {
+        Slot& s = D.slots[d];
+        if (s.count == 0) {
+          s = Slot{f, k[i], at, 1};
+          D.lo = std::min(D.lo, (int64_t)d);
+          D.hi = std::max(D.hi, (int64_t)d);
+        } else {
+          ++s.count;
+          if (at < s.first) { s.first = at; s.firstKey = k[i]; }
+        }
+        continue;
+      }
+      Slot& s = t.Find(f);
       // the walk follows memory, not the flat index (F order, flipped views): keep the least index
       if (s.count != 0) {
         ++s.count;
@@ -119,6 +155,16 @@ int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound) {
       if (t.used > bound) { over = true; return; }
     }
   });
+  // the window's slots join the block's table (reset for the next block), then the table the call's
+  for (int64_t d = D.lo; d <= D.hi; ++d) {
+    Slot& s = D.slots[(size_t)d];
+    if (s.count == 0) continue;
+    if (!over) t.Add(s.key, s.firstKey, s.first, s.count);
+    s = Slot{0, 0, 0, 0};
+    if (t.used > bound) over = true;
+  }
+  D.lo = kDense;
+  D.hi = -1;
   std::lock_guard<std::mutex> g(c->mu);
   if (over || c->overflow) { c->overflow = true; return EOVERFLOW; }
   for (const Slot& s : t.slots) {

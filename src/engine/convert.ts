@@ -127,9 +127,24 @@ export async function intoTarget(out: OutTarget | undefined, dt: DType, shape: n
   }
 }
 
-/** A zero-filled C-order array in a temporary file that is unlinked as soon as it is mapped. */
-export function scratch(dt: DType, shape: number[]): MemMap {
-  const file = path.join(os.tmpdir(), `ndmmap-scratch-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+/**
+ * A zero-filled C-order array in a temporary file that is unlinked as soon as it is mapped: next to
+ * `near` (a file's path) when its directory takes it, else in os.tmpdir().
+ */
+export function scratch(dt: DType, shape: number[], near?: string): MemMap {
+  const name = `ndmmap-scratch-${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
+  if (near !== undefined) {
+    // next to the user's file first (its disk is sized for it; os.tmpdir() is often a RAM-backed tmpfs)
+    const file = path.join(path.dirname(near), `.${name}`);
+    try {
+      const m = memmap(file, { dtype: dt, shape, mode: 'w+' });
+      fs.rmSync(file, { force: true });
+      return m;
+    } catch {
+      fs.rmSync(file, { force: true });
+    }
+  }
+  const file = path.join(os.tmpdir(), name);
   const m = memmap(file, { dtype: dt, shape, mode: 'w+' });
   fs.rmSync(file, { force: true });
   return m;

@@ -188,6 +188,15 @@ function runOrderMerge(t: tasks.OrderMergeTask): void {
   });
 }
 
+function runOrderPart(t: tasks.OrderPartTask): void {
+  const desc = t.desc.slice();
+  const splitters = new BigUint64Array(t.splitters);
+  claimLoop(t.control, t.blocks, (b) => {
+    desc[contract.ORDER_PART.i0] = b.i0; desc[contract.ORDER_PART.i1] = b.i1;
+    native.orderPart(desc, splitters, new Float64Array(t.table, b.at * 8, b.len));
+  });
+}
+
 /** value type codes of the key kinds (float64, int64, uint64) */
 const KIND_TYPES = ['float64', 'int64', 'uint64'].map((n) => contract.DTYPE_TABLE.find((d) => d.name === n)!.code);
 
@@ -238,6 +247,7 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'scan') runScan(t);
     else if (t.kind === 'order') runOrder(t);
     else if (t.kind === 'orderMerge') runOrderMerge(t);
+    else if (t.kind === 'orderPart') runOrderPart(t);
     else if (t.kind === 'warmup') warm(t);
     else if (t.kind === 'lookup') runLookup(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);

@@ -153,6 +153,19 @@ export interface OrderMergeTask {
   blocks: Array<{ o0: number; o1: number; bytes: number }>;
 }
 
+/**
+ * A phase of the partition sort of a long row (src/engine/order/part.ts): the `orderPart` descriptor
+ * but i0/i1, which come from each block; each block's table is `len` doubles from double `at`.
+ */
+export interface OrderPartTask {
+  kind: 'orderPart';
+  control: SharedArrayBuffer | ArrayBuffer;
+  desc: Float64Array;
+  splitters: SharedArrayBuffer | ArrayBuffer;
+  table: SharedArrayBuffer | ArrayBuffer;
+  blocks: Array<{ i0: number; i1: number; at: number; len: number; bytes: number }>;
+}
+
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
@@ -189,7 +202,7 @@ export interface LookupTask {
   args: unknown[];
 }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | OrderTask | OrderMergeTask | LookupTask | CrashTask | WarmupTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | OrderTask | OrderMergeTask | OrderPartTask | LookupTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

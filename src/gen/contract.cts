@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = '66387e202b7e92c3';
+export const CONTRACT_HASH = '269787a7bdd6e3bc';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -275,6 +275,12 @@ export const ORDER_MERGE = { mode: 0, dtype: 1, n: 2, runLen: 3, runsId: 4, runs
 const ORDER_MERGE_FIELDS = ['mode', 'dtype', 'n', 'runLen', 'runsId', 'runsSwap', 'runsPos', 'runsStep', 'srcId', 'srcSwap', 'srcPos', 'srcStep', 'outId', 'outSwap', 'outPos', 'outStep', 'o0', 'o1'] as const;
 /** Write the orderMerge fields at offset at (default 0); returns the offset after them. */
 export const packOrderMerge = (d: Float64Array, v: Readonly<Record<(typeof ORDER_MERGE_FIELDS)[number], number>>, at = 0): number => pack(ORDER_MERGE_FIELDS, d, v, at);
+
+/** The orderPart descriptor: one phase of the partition sort of a long row (src/engine/order/part.ts -> native/glue/glue_order.cc). Field offsets, SIZE the head's length. */
+export const ORDER_PART = { phase: 0, dtype: 1, n: 2, buckets: 3, tableLen: 4, i0: 5, i1: 6, maxLen: 7, srcId: 8, srcSwap: 9, srcPos: 10, srcStep: 11, dstId: 12, dstSwap: 13, dstPos: 14, dstStep: 15, mode: 16, auxId: 17, auxSwap: 18, auxPos: 19, auxStep: 20, SIZE: 21 } as const;
+const ORDER_PART_FIELDS = ['phase', 'dtype', 'n', 'buckets', 'tableLen', 'i0', 'i1', 'maxLen', 'srcId', 'srcSwap', 'srcPos', 'srcStep', 'dstId', 'dstSwap', 'dstPos', 'dstStep', 'mode', 'auxId', 'auxSwap', 'auxPos', 'auxStep'] as const;
+/** Write the orderPart fields at offset at (default 0); returns the offset after them. */
+export const packOrderPart = (d: Float64Array, v: Readonly<Record<(typeof ORDER_PART_FIELDS)[number], number>>, at = 0): number => pack(ORDER_PART_FIELDS, d, v, at);
 
 /** The distAxis descriptor: axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles. Field offsets, SIZE the head's length. */
 export const DIST_AXIS = { mode: 0, method: 1, nq: 2, n: 3, records: 4, asDouble: 5, skipNan: 6, weighted: 7, finish: 8, SIZE: 9 } as const;

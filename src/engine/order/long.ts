@@ -60,7 +60,7 @@ export async function sortLongRow(src: MemMap, dst: MemMap, mode: 0 | 1, opts: R
   if (tail > 0) runInline({ kind: 'order', control: newControl(true), desc: rowDesc(tail, full + 1), buffers: [], blocks: blocks.slice(full) }, tail * si, {});
   if (full + (tail > 0 ? 1 : 0) <= 1) return;
   // merge into a temporary file, then copy into dst
-  const tmp = scratch(parseDtype(mode === 1 ? 'int64' : s.dtype.name), [n]);
+  const tmp = scratch(parseDtype(mode === 1 ? 'int64' : s.dtype.name), [n], dst.filename);
   try {
     const desc = new Float64Array(contract.ORDER_MERGE.SIZE);
     contract.packOrderMerge(desc, {

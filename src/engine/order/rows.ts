@@ -10,6 +10,7 @@ import * as contract from '../../gen/contract.cjs';
 import { type RunOptions, newControl, runCall, runInline, runsInline } from '../run.js';
 import { type OrderTask } from '../tasks.cjs';
 import { runElements, sortLongRow } from './long.js';
+import { partitionEnabled, sortPartitioned } from './part.js';
 
 /** What a row sort writes: the sorted values (dst of the source's dtype) or int64 positions along the axis. */
 export type OrderMode = 'sort' | 'argsort';
@@ -37,7 +38,7 @@ export async function sortRows(src: MemMap, dst: MemMap, axis: number, mode: Ord
       const at: Array<number | string> = s.shape.map(() => ':');
       for (let j = outer.length - 1; j >= 0; j--) { at[outer[j]] = rest % s.shape[outer[j]]; rest = Math.floor(rest / s.shape[outer[j]]); }
       const sv = src.slice(...(at as Array<number | string>)), dv = dst.slice(...(at as Array<number | string>));
-      await sortLongRow(sv, dv, MODES[mode] as 0 | 1, opts);
+      if (!(partitionEnabled() && await sortPartitioned(sv, dv, MODES[mode] as 0 | 1, opts))) await sortLongRow(sv, dv, MODES[mode] as 0 | 1, opts);
     }
     return;
   }

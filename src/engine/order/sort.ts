@@ -142,9 +142,10 @@ export async function sortInPlace(a: MemMap, options: SortInPlaceOptions = {}): 
   const axis = checkAxis(opts.axis ?? -1, a.ndim);
   a.checkWritable();
   const { threads, signal, onProgress } = opts;
-  // Sorted into a temporary file first, copied back only once complete: an abort or a failure while
-  // sorting leaves the file as it was (a crash during the final copy is not covered: no journal yet).
-  const t = scratch(parseDtype(a.dtype.str), a.shape);
+  // Sorted into a temporary file (next to the file, else in os.tmpdir()) first, copied back only once
+  // complete: an abort or a failure while sorting leaves the file as it was (a crash during the final
+  // copy is not covered: no journal yet).
+  const t = scratch(parseDtype(a.dtype.str), a.shape, a.filename);
   try {
     await sortRows(a, t, axis, 'sort', { threads, signal, onProgress });
     await copyInto(t, a, 'x', { threads });

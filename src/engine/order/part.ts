@@ -1,0 +1,156 @@
+/**
+ * The partition sort of a long row (native/order/part.inc), numpy's `np.sort` of a row too long to
+ * sort in one piece: splitter keys from a sample of the row ('sample', on the calling thread), then
+ * per block of the input the count of each bucket ('count') and the scatter of its elements into their
+ * buckets' slots of the target ('partition'), blocks in input order so equal keys keep their input
+ * order, then each bucket sorted in place on the pool ('buckets'). Nothing is merged and no temporary
+ * file is needed: the target holds the buckets. Keys of 1 or 2 bytes are their own buckets (a counting
+ * sort: no splitters and no bucket pass). A bucket too long for one piece (a skewed sample) is sorted
+ * by runs and a merge (long.ts). Extra memory: the bucket table (blocks × buckets doubles, ≤ 32 MiB)
+ * and one bucket's scratch per thread.
+ * argsort: the scatter writes the positions into the int64 target and the values beside them into a
+ * scratch file (unlinked: gone on success, failure, abort or crash); each bucket's keys are sorted
+ * carrying its positions. A bucket too long for one piece sends the whole row to runs and a merge.
+ */
+import { dtype as parseDtype, isSwapped } from '../../dtype.js';
+import { byteExtent } from '../../layout.js';
+import { type MemMap } from '../../memmap.js';
+import { ADVICE, native } from '../../native.js';
+import * as contract from '../../gen/contract.cjs';
+import { scratch } from '../convert.js';
+import { type RunOptions, newControl, runCall, runInline, runsInline, threadsFor } from '../run.js';
+import { type OrderPartTask } from '../tasks.cjs';
+import { runElements, sortLongRow } from './long.js';
+
+/** Elements a bucket aims at (a few MiB of keys: sorted in cache); NDMMAP_SORT_BUCKET overrides, for tests. */
+export function bucketTarget(): number {
+  const v = Number(process.env.NDMMAP_SORT_BUCKET);
+  return Number.isSafeInteger(v) && v >= 2 ? v : 2 ** 17;
+}
+
+/** Whether long rows of `sort` take the partition sort (NDMMAP_SORT_PARTITION=0 keeps runs and merge, for tests). */
+export function partitionEnabled(): boolean {
+  return process.env.NDMMAP_SORT_PARTITION !== '0';
+}
+
+const PHASE = { sample: 0, count: 1, scatter: 2, buckets: 3 } as const;
+/** Table bytes all the count blocks may hold together. */
+const TABLE_BYTES = 32 * 2 ** 20;
+/** Input bytes of one count/scatter block (fewer when the table would outgrow TABLE_BYTES). */
+const BLOCK_BYTES = 8 * 2 ** 20;
+/** Bytes of buckets one bucket-pass block sorts. */
+const BUCKET_BLOCK_BYTES = 4 * 2 ** 20;
+
+function shared(bytes: number, pool: boolean): SharedArrayBuffer | ArrayBuffer {
+  return pool ? new SharedArrayBuffer(Math.max(8, bytes)) : new ArrayBuffer(Math.max(8, bytes));
+}
+
+/**
+ * Sort the 1-D `src` into the 1-D `dst` by partition: its values (mode 0: same dtype, may be the same
+ * memory) or int64 positions (mode 1). False when an argsort bucket came out too long for one piece
+ * (nothing written to dst yet): the caller then sorts by runs and a merge.
+ */
+export async function sortPartitioned(src: MemMap, dst: MemMap, mode: 0 | 1, opts: RunOptions): Promise<boolean> {
+  const vals = mode === 1 ? scratch(parseDtype(src.dtype.name), [src.shape[0]], dst.filename) : dst;
+  try {
+    return await partitioned(src, vals, mode === 1 ? dst : null, opts);
+  } finally {
+    if (vals !== dst) vals.close();
+  }
+}
+
+async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: RunOptions): Promise<boolean> {
+  const s = src.layout, d = dst.layout;
+  const si = s.dtype.itemsize;
+  const n = s.shape[0];
+  const direct = si <= 2;
+  let B = 0;
+  if (!direct) {
+    B = 2;
+    while (B < 4096 && B * bucketTarget() < n) B *= 2;
+  }
+  const nb = direct ? 2 ** (8 * si) : 2 * B;
+  const pool = !runsInline(n * si);
+  const desc = new Float64Array(contract.ORDER_PART.SIZE);
+  contract.packOrderPart(desc, {
+    phase: 0, dtype: s.dtype.code, n, buckets: B, tableLen: nb, i0: 0, i1: 0, maxLen: runElements(si),
+    srcId: src.mapping.id, srcSwap: isSwapped(s.dtype) ? 1 : 0, srcPos: s.byteOffset, srcStep: s.strides[0] * si,
+    dstId: dst.mapping.id, dstSwap: isSwapped(d.dtype) ? 1 : 0, dstPos: d.byteOffset, dstStep: d.strides[0] * si,
+    mode: aux === null ? 0 : 1, auxId: aux?.mapping.id ?? 0, auxSwap: aux !== null && isSwapped(aux.dtype) ? 1 : 0,
+    auxPos: aux?.layout.byteOffset ?? 0, auxStep: (aux?.layout.strides[0] ?? 0) * 8,
+  });
+  const splitters = shared(Math.max(1, B - 1) * 8, pool);
+  const task = (phase: number, table: SharedArrayBuffer | ArrayBuffer, blocks: OrderPartTask['blocks']): OrderPartTask => {
+    const t = desc.slice();
+    t[contract.ORDER_PART.phase] = phase;
+    return { kind: 'orderPart', control: newControl(!pool), desc: t, splitters, table, blocks };
+  };
+  const pass = async (t: OrderPartTask, bytes: number, name: string): Promise<void> => {
+    const ro: RunOptions = { threads: opts.threads, signal: opts.signal, onProgress: opts.onProgress && ((p) => (opts.onProgress as (q: object) => void)({ ...p, pass: name })) };
+    if (!pool) runInline(t, bytes, ro);
+    else await runCall(t, bytes, ro);
+    src.mapping.check();
+    dst.mapping.check();
+    aux?.mapping.check();
+  };
+  if (!direct) runInline(task(PHASE.sample, shared(8, false), [{ i0: 0, i1: 0, at: 0, len: 0, bytes: 0 }]), 0, { signal: opts.signal });
+  // count and scatter blocks: whole elements, fewer than 2^32 each, the table within TABLE_BYTES
+  const per = Math.max(Math.ceil(n / Math.max(1, Math.floor(TABLE_BYTES / (nb * 8)))), Math.ceil(BLOCK_BYTES / si), Math.ceil(n / (64 * threadsFor(opts))));
+  const blockLen = Math.min(per, 2 ** 31);
+  const blocks: OrderPartTask['blocks'] = [];
+  for (let i0 = 0, k = 0; i0 < n; i0 += blockLen, k++) {
+    const i1 = Math.min(n, i0 + blockLen);
+    blocks.push({ i0, i1, at: k * nb, len: nb, bytes: (i1 - i0) * si });
+  }
+  const tableBuf = shared(blocks.length * nb * 8, pool);
+  await pass(task(PHASE.count, tableBuf, blocks), n * si, 'count');
+  // counts -> each block's first slot per bucket (blocks in input order: stable), and the buckets' bounds
+  const table = new Float64Array(tableBuf);
+  const boundsBuf = shared((nb + 1) * 8, pool);
+  const bounds = new Float64Array(boundsBuf);
+  let run = 0;
+  for (let b = 0; b < nb; b++) {
+    bounds[b] = run;
+    for (let k = 0, at = b; k < blocks.length; k++, at += nb) { const c = table[at]; table[at] = run; run += c; }
+  }
+  bounds[nb] = run;
+  if (run !== n) throw new Error(`sort: bucket counts add up to ${run}, not ${n}`);
+  const maxLen = runElements(si);
+  if (aux !== null && !direct) for (let b = 0; b < nb; b += 2) if (bounds[b + 1] - bounds[b] > maxLen) return false;
+  // The scatter writes every bucket a run at a time: a fault there must not read ahead around it
+  // (under memory pressure each run's page is evicted and faulted in again, and readahead turned
+  // every 512 B written into ~128 KiB read); the buckets pass reads and writes runs in order again.
+  const advise = (m: MemMap | null, advice: number): void => {
+    if (m === null) return;
+    const [lo, hi] = byteExtent(m.layout);
+    try { native.advise(m.mapping.id, lo, hi - lo, advice); } catch { /* a hint */ }
+  };
+  advise(dst, ADVICE.random); advise(aux, ADVICE.random);
+  try {
+    await pass(task(PHASE.scatter, tableBuf, blocks), n * si, 'partition');
+  } finally {
+    advise(dst, ADVICE.normal); advise(aux, ADVICE.normal);
+  }
+  if (direct) return true;
+  // sort the splitter buckets (even ones): blocks of whole buckets, the long ones by runs and a merge
+  const groups: OrderPartTask['blocks'] = [];
+  const long: Array<[number, number]> = [];
+  for (let b0 = 0; b0 < nb;) {
+    let b1 = b0, bytes = 0;
+    while (b1 < nb && (b1 === b0 || bytes < BUCKET_BLOCK_BYTES)) {
+      const len = bounds[b1 + 1] - bounds[b1];
+      if (b1 % 2 === 0 && len > 1) {
+        if (len > maxLen) long.push([bounds[b1], bounds[b1 + 1]]); else bytes += len * si;
+      }
+      b1++;
+    }
+    if (bytes > 0) groups.push({ i0: b0, i1: b1, at: 0, len: nb + 1, bytes });
+    b0 = b1;
+  }
+  await pass(task(PHASE.buckets, boundsBuf, groups), groups.reduce((t, g) => t + g.bytes, 0), 'buckets');
+  for (const [lo, hi] of long) {
+    const v = dst.slice(`${lo}:${hi}`);
+    await sortLongRow(v, v, 0, opts);
+  }
+  return true;
+}
