@@ -5,6 +5,7 @@
  * one (NaT's becomes the largest), so the stable radix sort and the long rows' merge need nothing else.
  */
 import { type DType, dtype as parseDtype } from '../../dtype.js';
+import { fail } from '../../errors.js';
 import { MemMap } from '../../memmap.js';
 import { viewLayout } from '../../record.js';
 import { makeLayout } from '../../layout.js';
@@ -32,4 +33,26 @@ export function natLastKeys(counts: MemMap): MemMap {
   const l = counts.layout;
   const tagged = Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(l.dtype) as object) as object, l.dtype, { code: ORDER_DATETIME_KEY })) as DType;
   return new MemMap(counts.mapping, makeLayout(tagged, l.shape, l.strides, l.byteOffset), counts.offset);
+}
+
+/**
+ * The value side (searchsorted's `v`, isin's `test`) against a datetime64/timedelta64 array of dtype
+ * `dt`, as counts in dt's unit: a MemMap of the same kind and unit (its counts), else the JS values
+ * as given — `checkCounts` then requires them to be int64 (bigints, a BigInt64Array, integral numbers).
+ * @throws `ERR_NDMMAP_DTYPE`: numpy's cast error for the other kind; another unit (ndmmap does not convert units).
+ */
+export function datetimeValues(v: unknown, dt: DType, what: string): unknown {
+  if (!(v instanceof MemMap)) return v;
+  const vd = v.dtype;
+  if (!isDatetime(vd) || vd.kind !== dt.kind)
+    fail('ERR_NDMMAP_DTYPE', `Cannot cast array data from dtype('${vd.fields !== undefined ? String(vd) : vd.str}') to dtype('${dt.str}') according to the rule 'safe'`);
+  if (vd.unit !== dt.unit)
+    fail('ERR_NDMMAP_DTYPE', `${what} has dtype ${String(vd)} and the array ${String(dt)}: ndmmap compares the counts of one unit only (convert ${what} to [${dt.unit!}] first)`);
+  return countsOf(v);
+}
+
+/** JS values against a datetime array must be its int64 counts. @throws `ERR_NDMMAP_DTYPE` */
+export function checkCounts(got: DType, dt: DType, what: string): void {
+  if (got.name !== 'int64')
+    fail('ERR_NDMMAP_DTYPE', `${what} must hold ${dt.name} counts (a ${String(dt)} MemMap, bigints, integers or a BigInt64Array) against a ${dt.name} array, got ${got.name}`);
 }
