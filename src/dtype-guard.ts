@@ -16,8 +16,8 @@ function reprOf(dt: DType, str: boolean): string {
   return dt.fields !== undefined ? `dtype(${String(dt)})` : `dtype('${str ? dt.str : String(dt)}')`;
 }
 
-/** What to do instead, by kind. */
-function workaround(dt: DType): string {
+/** What to do instead, by kind (also named by the copies of src/engine/opaque.ts). */
+export function workaround(dt: DType): string {
   if (dt.fields !== undefined) return `take one field with a.field('${dt.names![0] ?? 'name'}') (a strided view every method accepts)`;
   if (dt.kind === 'c') return `view the real and imaginary parts as float${dt.itemsize * 4} pairs with a.view('float${dt.itemsize * 4}') (last axis doubled)`;
   if (dt.kind === 'M' || dt.kind === 'm') return "view the int64 counts with a.view('int64') (min, max, argmin, argmax, ptp, their nan-forms, sort, argsort, unique, searchsorted and timedelta64 sum/mean take datetime64/timedelta64 directly)";
