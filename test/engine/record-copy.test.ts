@@ -127,3 +127,25 @@ describe('datetime results in memory carry the unit; numpy\'s errors', () => {
     a.close(); other.close();
   });
 });
+
+describe('threads', () => {
+  it('1 vs 2 threads give the same bytes (a large padded record file to F order, a strided take)', async () => {
+    const dt = { names: ['a', 'b'], formats: ['<i4', '>f8'], offsets: [0, 8], itemsize: 20 };
+    const a = createNpy(tmp.file('big.npy'), { dtype: dt as never, shape: [3000, 40] });
+    const bytes = new Uint8Array(a.mapping.window(a.layout.byteOffset, a.nbytes));
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    const runs = [];
+    for (const threads of [1, 2]) {
+      const f = await copy(a, { out: tmp.file(`f${threads}.npy`), order: 'F', threads }) as MemMap;
+      const t = await take(a.slice('::-1', '::3'), [5, 0, 2999 - 2000, 7], { axis: 0, out: tmp.file(`t${threads}.npy`), threads }) as MemMap;
+      runs.push([fs.readFileSync(tmp.file(`f${threads}.npy`)), fs.readFileSync(tmp.file(`t${threads}.npy`))]);
+      f.close(); t.close();
+    }
+    expect(runs[0][0].equals(runs[1][0])).toBe(true);
+    expect(runs[0][1].equals(runs[1][1])).toBe(true);
+    // the F copy holds element [i, j] where numpy's asfortranarray puts it
+    const f = openNpy(tmp.file('f1.npy'), { mode: 'r' });
+    expect(f.get(1234, 17)).toEqual(a.get(1234, 17));
+    f.close(); a.close();
+  });
+});
