@@ -14,6 +14,10 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
     sort: np.sort(a) (a copy in memory); argsort_stable: np.argsort(a, kind='stable')
     unique: np.unique(a); unique_counts: np.unique(a, return_counts=True)
     searchsorted (EXTRA: queries.npy): np.searchsorted(a, queries)
+    take_rows (EXTRA: idx.npy): a[idx] (rows gathered into memory); compress_rows (EXTRA: mask.npy):
+        np.compress(mask, a, axis=0)
+    assign:DTYPE:ORDER (EXTRA: OUT, a raw file): out = np.memmap(OUT, DTYPE, 'r+', shape, order=ORDER);
+        out[:] = a; out.flush() (astype into a file, or a copy to F order)
 """
 import json
 import os
@@ -38,6 +42,11 @@ def main():
         cout = np.memmap(extra[0], dtype=dtype, mode='r+', shape=(int(np.prod(shape)),) if cax is None else shape)
     if op == 'searchsorted':
         queries = np.load(extra[0], mmap_mode='r')
+    if op in ('take_rows', 'compress_rows'):
+        sel = np.load(extra[0])
+    if op.startswith('assign:'):
+        _, odt, order = op.split(':')
+        aout = np.memmap(extra[0], dtype=odt, mode='r+', shape=shape, order=order)
     if op == 'standardise':
         a = np.load(path, mmap_mode='r+')
         mu, sd = np.load(extra[0]), np.load(extra[1])
@@ -111,6 +120,14 @@ def main():
             result = np.unique(a, return_counts=True)[1][:3]
         elif op == 'searchsorted':
             result = np.searchsorted(a, queries)[:3]
+        elif op == 'take_rows':
+            result = a[sel][:1, :3]
+        elif op == 'compress_rows':
+            result = np.compress(sel, a, axis=0)[:1, :3]
+        elif op.startswith('assign:'):
+            aout[:] = a
+            aout.flush()
+            result = aout.ravel(order='K')[:3]
         elif op == 'sqsum1':
             result = (a * a).sum(axis=1)[:3]
         elif op.startswith('cumsum:'):

@@ -12,7 +12,7 @@ import { findRedisServer } from '../scripts/local-redis.mjs';
 // distributed.mjs needs a local redis-server (Debian: apt-get install -y redis-server)
 const HAVE_REDIS = findRedisServer() !== undefined;
 if (!HAVE_REDIS) process.stderr.write('redis-server not found: skipping bench/distributed.mjs\n');
-const ALL = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'startup', 'cold', 'reductions', 'embed', 'dist', 'scan', 'order', 'lookup', ...(HAVE_REDIS ? ['distributed'] : [])];
+const ALL = ['sum', 'min-max', 'var-std', 'axis', 'apply', 'standardise', 'fill', 'small', 'startup', 'cold', 'reductions', 'embed', 'dist', 'scan', 'order', 'lookup', 'convert', ...(HAVE_REDIS ? ['distributed'] : [])];
 // BENCH_ONLY=reductions,small runs those files and replaces only their section of BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const files = ONLY ?? ALL;

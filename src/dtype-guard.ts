@@ -16,11 +16,11 @@ function reprOf(dt: DType, str: boolean): string {
   return dt.fields !== undefined ? `dtype(${String(dt)})` : `dtype('${str ? dt.str : String(dt)}')`;
 }
 
-/** What to do instead, by kind. */
-function workaround(dt: DType): string {
+/** What to do instead, by kind (also named by the copies of src/engine/opaque.ts). */
+export function workaround(dt: DType): string {
   if (dt.fields !== undefined) return `take one field with a.field('${dt.names![0] ?? 'name'}') (a strided view every method accepts)`;
   if (dt.kind === 'c') return `view the real and imaginary parts as float${dt.itemsize * 4} pairs with a.view('float${dt.itemsize * 4}') (last axis doubled)`;
-  if (dt.kind === 'M' || dt.kind === 'm') return "view the int64 counts with a.view('int64') (min, max, argmin, argmax and ptp take datetime64/timedelta64 directly)";
+  if (dt.kind === 'M' || dt.kind === 'm') return "view the int64 counts with a.view('int64') (min, max, argmin, argmax, ptp, their nan-forms, sort, argsort, unique, searchsorted and timedelta64 sum/mean take datetime64/timedelta64 directly)";
   return "view the bytes with a.view('uint8')";
 }
 
@@ -36,6 +36,8 @@ export function refuseReduction(name: string, dt: DType): void {
     if (ufunc !== undefined) fail('ERR_NDMMAP_DTYPE', `ufunc '${ufunc}' did not contain a loop with signature matching types (${reprOf(dt, false)}, ${reprOf(dt, false)}) -> None (${workaround(dt)})`);
     if (/argm/.test(name)) fail('ERR_NDMMAP_DTYPE', `data type not ordered (${workaround(dt)})`);
   }
+  if (dt.kind === 'm' && /var|std/.test(name))
+    fail('ERR_NDMMAP_DTYPE', "ufunc 'square' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
   if ((dt.kind === 'M' && ufunc !== undefined && !/min|max|ptp/.test(name)) || (dt.kind === 'm' && (ufunc === 'multiply')))
     fail('ERR_NDMMAP_DTYPE', `ufunc '${ufunc}' cannot use operands with types ${reprOf(dt, true)} and ${reprOf(dt, true)}`);
   fail('ERR_NDMMAP_DTYPE', `${name} is not supported for dtype ${String(dt)} in ndmmap: ${workaround(dt)}`);

@@ -52,7 +52,7 @@ Napi::Value OrderGlue(const Napi::CallbackInfo& info) {
   if (a.n < 0) Bad(env, "negative length");
   a.nOuter = (int)nOuter;
   a.srcDtype = (int)Int(env, d[O::kSrcDtype]);
-  int64_t item = ItemSize(a.srcDtype);
+  int64_t item = OrderItemSize(a.srcDtype);
   if (item == 0) Bad(env, "bad dtype");
   a.srcSwap = d[O::kSrcSwap] != 0;
   a.dstSwap = d[O::kDstSwap] != 0;
@@ -103,7 +103,7 @@ Napi::Value MergeGlue(const Napi::CallbackInfo& info) {
   m.runLen = Int(env, d[M::kRunLen]);
   m.o0 = Int(env, d[M::kO0]);
   m.o1 = Int(env, d[M::kO1]);
-  int64_t item = ItemSize(m.dtype);
+  int64_t item = OrderItemSize(m.dtype);
   if (item == 0 || (m.mode != kOrderSort && m.mode != kOrderArgsort)) Bad(env, "bad dtype or mode");
   if (m.n < 1 || m.runLen < 1 || m.o0 < 0 || m.o1 < m.o0 || m.o1 > m.n) ThrowCode(env, "ERR_OUT_OF_RANGE", "merge ranges out of range");
   m.runsSwap = d[M::kRunsSwap] != 0;

@@ -35,7 +35,7 @@ constexpr size_t kNoPrograms = 64;
 
 int Kind(const Napi::CallbackInfo& info, size_t i) {
   int64_t k = I64(info, i, "kind");
-  if (k < 0 || k > 2) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", "bad key kind");
+  if (k < 0 || k > lookup::kKindNat) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", "bad key kind");
   return (int)k;
 }
 
@@ -45,7 +45,7 @@ void ParsePass(const Napi::CallbackInfo& info, BlockArgs& b, int kind, int64_t t
   int64_t maxPos, count;
   ParseBlock(info, 0, kNoPrograms, b, &maxPos, &count, buffersArg);
   ReduceArgs& a = b.a;
-  const int want = kind == lookup::kKindF64 ? kFloat64 : kind == lookup::kKindI64 ? kInt64 : kUInt64;
+  const int want = lookup::KindType(kind);
   if (a.nOps != 1 || a.nOut != 0 || a.valueType != want || a.maskOperand >= 0)
     ThrowCode(info.Env(), "ERR_INVALID_ARG_VALUE", "order pass: one operand, every dim reduced, the kind's value type");
   int64_t lo = a.indexBase, hi = a.indexBase;
@@ -170,7 +170,7 @@ Napi::Value ValuesGlue(const Napi::CallbackInfo& info) {
   Napi::TypedArray out = info[4].As<Napi::TypedArray>();
   if ((int64_t)out.ByteLength() < n * ItemSize((int)dt)) ThrowCode(env, "ERR_OUT_OF_RANGE", "uniqueValues: out too small");
   uint8_t* dst = static_cast<uint8_t*>(out.ArrayBuffer().Data()) + out.ByteOffset();
-  const int from = kind == lookup::kKindF64 ? kFloat64 : kind == lookup::kKindI64 ? kInt64 : kUInt64;
+  const int from = lookup::KindType(kind);
   uint64_t chunk[1024];
   for (int64_t i = 0; i < n; i += 1024) {
     int64_t m = std::min<int64_t>(1024, n - i);
@@ -204,7 +204,7 @@ Napi::Value SearchGlue(const Napi::CallbackInfo& info) {
     int64_t id = DescInt(env, r[D::kId], "ERR_OUT_OF_RANGE", "bad id");
     s.dtype = (int)DescInt(env, r[D::kDtype], "ERR_OUT_OF_RANGE", "bad dtype");
     if (ItemSize(s.dtype) == 0) ThrowCode(env, "ERR_OUT_OF_RANGE", "bad dtype");
-    if (IsFloat(s.dtype) ? kind != lookup::kKindF64 : (kind == lookup::kKindU64 && !IsUnsigned(s.dtype)))
+    if (IsFloat(s.dtype) ? kind != lookup::kKindF64 : ((kind == lookup::kKindU64 && !IsUnsigned(s.dtype)) || (kind == lookup::kKindNat && s.dtype != kInt64)))
       ThrowCode(env, "ERR_INVALID_ARG_VALUE", "the key kind does not hold the sorted dtype");
     s.swap = r[D::kSwap] != 0;
     int64_t pos = DescInt(env, r[D::kPosition], "ERR_OUT_OF_RANGE", "bad position");

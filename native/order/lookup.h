@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 
+#include "core/dtype.h"
 #include "core/keys.h"
 #include "reduce/reduce.h"
 #include "stats/dist.h"  // FetchValues, ConvertValues
@@ -17,8 +18,14 @@ constexpr uint64_t kNanKey = ~uint64_t(0);
 constexpr uint64_t kNegZeroKey = 0x7fffffffffffffffull;
 constexpr uint64_t kPosZeroKey = 0x8000000000000000ull;
 
-// Kinds of value types keys are made for: the values are fetched as float64, int64 or uint64.
-enum KeyKind : int { kKindF64 = 0, kKindI64 = 1, kKindU64 = 2 };
+// Kinds of value types keys are made for: the values are fetched as float64, int64 or uint64; kKindNat:
+// datetime64/timedelta64 counts (int64) whose NaT (the int64 minimum) is numpy's NaN of times: it
+// gets kNanKey (sorts last, one run under equalNan, equal to nothing), the other counts keep their order.
+enum KeyKind : int { kKindF64 = 0, kKindI64 = 1, kKindU64 = 2, kKindNat = 3 };
+// Does the kind have NaN-like values (kNanKey): floats' NaN, datetimes' NaT?
+inline bool HasNanKey(int kind) { return kind == kKindF64 || kind == kKindNat; }
+// The value type (dtype code) a kind's values are fetched as.
+inline int KindType(int kind) { return kind == kKindF64 ? kFloat64 : kind == kKindU64 ? kUInt64 : kInt64; }
 
 // Keys of n values (fetched as the kind's 64-bit type), ordered as numpy orders them: floats by FloatKey
 // (NaN: kNanKey; -0.0 keeps its own key, just below +0.0's), int64 with the sign flipped, uint64 as is.
@@ -27,6 +34,9 @@ inline void MakeKeys(int kind, const uint64_t* v, int64_t n, uint64_t* k) {
     for (int64_t i = 0; i < n; ++i) k[i] = NanBits(v[i]) ? kNanKey : FloatKey(v[i]);
   } else if (kind == kKindI64) {
     for (int64_t i = 0; i < n; ++i) k[i] = v[i] ^ kSign64;
+  } else if (kind == kKindNat) {
+    // int64 keys rotated down by one: NaT's key 0 wraps to kNanKey
+    for (int64_t i = 0; i < n; ++i) k[i] = (v[i] ^ kSign64) - 1;
   } else {
     for (int64_t i = 0; i < n; ++i) k[i] = v[i];
   }
@@ -35,7 +45,7 @@ inline void MakeKeys(int kind, const uint64_t* v, int64_t n, uint64_t* k) {
 inline uint64_t Fold(int kind, uint64_t k) { return kind == kKindF64 && k == kNegZeroKey ? kPosZeroKey : k; }
 // The 64-bit value (float64 bits, int64 or uint64) a key stands for.
 inline uint64_t KeyValue(int kind, uint64_t k) {
-  return kind == kKindF64 ? KeyFloatBits(k) : kind == kKindI64 ? (k ^ kSign64) : k;
+  return kind == kKindF64 ? KeyFloatBits(k) : kind == kKindI64 ? (k ^ kSign64) : kind == kKindNat ? ((k + 1) ^ kSign64) : k;
 }
 
 // Calls use(keys, m, index, indexStep) for the block's values in runs of at most 8192, keyed; the

@@ -7,11 +7,18 @@
 #include <cstdint>
 
 #include "core/bounds.h"
+#include "core/dtype.h"
 
 namespace ndmmap {
 
 enum OrderMode : int { kOrderSort = 0, kOrderArgsort = 1 };
 enum OrderStatus : int { kOrderOk = 0, kOrderBadArgs = 1, kOrderNoMemory = 2, kOrderChanged = 3 };
+
+// Not a dtype: the int64 counts of datetime64/timedelta64, ordered with NaT (the int64 minimum) last,
+// as numpy sorts it (src/engine/order/datetime.ts ORDER_DATETIME_KEY). Taken where a dtype code is.
+constexpr int kOrderDatetimeKey = 100;
+/** The element size of an order dtype code (a dtype, or kOrderDatetimeKey); 0 for an unknown code. */
+inline int OrderItemSize(int code) { return code == kOrderDatetimeKey ? 8 : ItemSize(code); }
 
 struct OrderArgs {
   int mode = kOrderSort;

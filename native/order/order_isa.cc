@@ -52,6 +52,16 @@ NDM_SINT_TRAITS(kInt64, uint64_t)
 #undef NDM_UINT_TRAITS
 #undef NDM_SINT_TRAITS
 
+/** datetime64/timedelta64 counts: int64 keys rotated down by one, so NaT (int64 min, key 0) becomes the
+ * largest key and sorts last, as numpy puts it, while every other count keeps its order (a bijection,
+ * so a sorted key is its value back). */
+template <> struct Traits<kOrderDatetimeKey> {
+  using Key = uint64_t;
+  static constexpr bool kFloat = false;
+  static Key ToKey(uint64_t v, bool*) { return (v ^ IntKey<uint64_t>::kSign) - 1; }
+  static uint64_t FromKey(Key k) { return (k + 1) ^ IntKey<uint64_t>::kSign; }
+};
+
 /** IEEE keys of width K: exponent-all-ones-with-mantissa is NaN; special marks NaN or -0.0. */
 template <class K, K kExpMask>
 struct FloatTraits {
@@ -179,6 +189,7 @@ int OrderRows(const OrderArgs& a) {
     case kFloat16: return SortRowsSwap<kFloat16>(a);
     case kFloat32: return SortRowsSwap<kFloat32>(a);
     case kFloat64: return SortRowsSwap<kFloat64>(a);
+    case kOrderDatetimeKey: return SortRowsSwap<kOrderDatetimeKey>(a);
     default: return kOrderBadArgs;
   }
 }
@@ -199,6 +210,7 @@ int OrderMerge(const MergeArgs& m) {
     case kFloat16: return MergeSwap<kFloat16>(m);
     case kFloat32: return MergeSwap<kFloat32>(m);
     case kFloat64: return MergeSwap<kFloat64>(m);
+    case kOrderDatetimeKey: return MergeSwap<kOrderDatetimeKey>(m);
     default: return kOrderBadArgs;
   }
 }

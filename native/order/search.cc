@@ -39,12 +39,13 @@ inline uint64_t KeyAt(const Sorted& s, int kind, int64_t i) {
   T v = Load<T>(s.data + i * s.stride, s.swap);
   if (kind == kKindF64) return KeyOfDouble((double)v);
   if (kind == kKindI64) return (uint64_t)(int64_t)v ^ kSign64;
+  if (kind == kKindNat) return ((uint64_t)(int64_t)v ^ kSign64) - 1;
   return (uint64_t)v;
 }
 
 // Generic element read (float16, or any type): through the reduce layer's conversion.
 inline uint64_t KeyAtConverted(const Sorted& s, int kind, int64_t i) {
-  int to = kind == kKindF64 ? kFloat64 : kind == kKindI64 ? kInt64 : kUInt64;
+  int to = KindType(kind);
   uint64_t v = 0;
   ConvertValues(s.dtype, s.swap, to, s.data + i * s.stride, s.stride, 1, reinterpret_cast<uint8_t*>(&v));
   uint64_t k;
@@ -80,7 +81,7 @@ int Search(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, 
       const int64_t at = index + i * istep;
       if (at < 0 || at >= total) { status = EINVAL; continue; }
       if (mode == kLeft || mode == kRight) { static_cast<int64_t*>(out)[at] = lo; continue; }
-      const bool found = (kind != kKindF64 || q != kNanKey) && lo < n && get(lo) == q;  // NaN is in nothing (numpy's ==)
+      const bool found = (!HasNanKey(kind) || q != kNanKey) && lo < n && get(lo) == q;  // NaN is in nothing (numpy's ==)
       static_cast<uint8_t*>(out)[at] = (uint8_t)(found != (mode == kNotIn));
     }
   });
@@ -90,7 +91,7 @@ int Search(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, 
 }  // namespace
 
 int SearchBlock(const ReduceArgs& a, int kind, const Sorted& s, int mode, void* out, int64_t total) {
-  if (a.nOps != 1 || kind < 0 || kind > 2 || mode < 0 || mode > 3) return EINVAL;
+  if (a.nOps != 1 || kind < 0 || kind > kKindNat || mode < 0 || mode > 3) return EINVAL;
   if (s.keys != nullptr) return Search(a, kind, s, mode, out, total, [&](int64_t i) { return Fold(kind, s.keys[i]); });
   if (s.data == nullptr && s.n > 0) return EINVAL;
   switch (s.dtype) {

@@ -251,7 +251,7 @@ int64_t SortUnique(int kind, uint64_t* keys, uint64_t* idx, int64_t n, bool equa
   for (int64_t i = 0; i < n;) {
     const uint64_t f = Fold(kind, keys[i]);
     int64_t j = i + 1;
-    if (kind != kKindF64 || f != kNanKey || equalNan) while (j < n && Fold(kind, keys[j]) == f) ++j;
+    if (!HasNanKey(kind) || f != kNanKey || equalNan) while (j < n && Fold(kind, keys[j]) == f) ++j;
     // -0.0 sorts before +0.0: the first occurrence is the least index of the run, not its first entry.
     int64_t best = i;
     for (int64_t x = i + 1; x < j; ++x) if (idx[x] < idx[best]) best = x;

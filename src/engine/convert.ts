@@ -11,12 +11,14 @@ import { type DType, type DTypeName, dtype as parseDtype, typedArrayClass } from
 import { type DTypeSpec } from '../dtype-types.js';
 import { fail, NdmmapError, show } from '../errors.js';
 import { type Order, isContiguous } from '../layout.js';
-import { MemMap, checkMemMap, memmap } from '../memmap.js';
+import { MemMap, memmap } from '../memmap.js';
 import { openNpy } from '../npy.js';
+import { viewLayout } from '../record.js';
 import { writeAtomically } from '../save.js';
 import { type ApplyOptions, apply, applyNow } from './elementwise.js';
 import { promote } from './embed/operands.js';
 import { canCastSameKind } from './out-cast.js';
+import { checkAnyMemMap, checkHeld, checkOpaqueCast, copyOpaque, isOpaque, reprDtype, sameResult } from './opaque.js';
 import { type NDResult } from './reduce.js';
 import { type RunOptions, checkRunOptions } from './run.js';
 
@@ -81,7 +83,7 @@ export function checkTarget(out: unknown, shape: readonly number[], what: string
     if (out === '') fail('ERR_INVALID_ARG_TYPE', 'out must be a MemMap or a non-empty path');
     return out;
   }
-  const m = checkMemMap(out, 'out');
+  const m = checkAnyMemMap(out, 'out');  // records, datetimes, complex too: copies check their casts
   m.mapping.check();
   m.checkWritable();
   if (m.shape.join() !== shape.join())
@@ -90,7 +92,9 @@ export function checkTarget(out: unknown, shape: readonly number[], what: string
 }
 
 /** The C-order values of a scratch array, as an NDResult holds them (float16 as float32 values, bool as 0/1 bytes). */
-function readBack(m: MemMap, name: DTypeName): NDResult {
+function readBack(m0: MemMap, name: DTypeName): NDResult {
+  // datetime64/timedelta64 results are their int64 counts (their dtype keeps numpy's name)
+  const m = m0.dtype.kind === 'M' || m0.dtype.kind === 'm' ? new MemMap(m0.mapping, viewLayout(m0.layout, parseDtype('int64')), m0.offset) : m0;
   const Ctor = typedArrayClass(m.dtype)!;
   const data = m.size === 0 ? new Ctor(0) : (m.typedArray() as Uint8Array).slice();
   return { shape: m.shape, dtype: name, data } as NDResult;
@@ -156,6 +160,7 @@ export function scratch(dt: DType, shape: number[], near?: string): MemMap {
  * apply before anything is written, so the retry starts clean).
  */
 export async function copyInto(src: MemMap, dst: MemMap, expr: string, opts: ApplyOptions): Promise<void> {
+  if (isOpaque(src.dtype) || isOpaque(dst.dtype)) return copyOpaque(src, dst, opts);
   try {
     await apply(src, expr, { ...opts, out: dst });
   } catch (e) {
@@ -196,11 +201,12 @@ export function assignNow(dst: MemMap, v: unknown, call: string): void {
  * @example await a.astype('float32', { out: 'a32.npy' })
  */
 export async function astype(a: MemMap, dtype: DTypeSpec | DType, options: AstypeOptions = {}): Promise<MemMap | NDResult> {
-  checkMemMap(a, 'the array').mapping.check();
+  checkAnyMemMap(a, 'the array').mapping.check();
   const opts = checkRunOptions(options) as AstypeOptions;
   const dt = parseDtype(dtype as DTypeSpec);
   const casting = checkCasting(opts.casting, 'unsafe');
-  checkCast(a.dtype, dt, casting);
+  if (isOpaque(a.dtype) || isOpaque(dt)) checkOpaqueCast(a.dtype, dt, casting);
+  else checkCast(a.dtype, dt, casting);
   return convert(a, dt, opts, 'astype');
 }
 
@@ -210,7 +216,7 @@ export async function astype(a: MemMap, dtype: DTypeSpec | DType, options: Astyp
  * @example const f = await a.copy({ out: 'a_F.npy', order: 'F' })
  */
 export async function copy(a: MemMap, options: CopyOptions = {}): Promise<MemMap | NDResult> {
-  checkMemMap(a, 'the array').mapping.check();
+  checkAnyMemMap(a, 'the array').mapping.check();
   const opts = checkRunOptions(options) as CopyOptions;
   return convert(a, a.dtype, { ...opts, order: opts.order ?? 'C' }, 'copy');
 }
@@ -218,8 +224,9 @@ export async function copy(a: MemMap, options: CopyOptions = {}): Promise<MemMap
 async function convert(a: MemMap, dt: DType, opts: AstypeOptions, what: string): Promise<MemMap | NDResult> {
   const order = resolveOrder(opts.order, a, 'K');
   const out = checkTarget(opts.out, a.shape, what);
-  if (out instanceof MemMap && out.dtype.name !== dt.name)
-    fail('ERR_NDMMAP_DTYPE', `${what}: out has ${npDtype(out.dtype)}, the result is ${npDtype(dt)} (assign() casts into any dtype)`);
+  if (out instanceof MemMap && !sameResult(out.dtype, dt))
+    fail('ERR_NDMMAP_DTYPE', `${what}: out has ${reprDtype(out.dtype)}, the result is ${reprDtype(dt)} (assign() casts into any numeric dtype)`);
+  checkHeld(dt, out, what);
   if (out === undefined && order === 'F' && opts.order === 'F')
     fail('ERR_INVALID_ARG_VALUE', `${what}: an NDResult holds C order; give out (a path or a MemMap) for order 'F'`);
   const { threads, signal, onProgress } = opts;

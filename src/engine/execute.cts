@@ -197,8 +197,8 @@ function runOrderPart(t: tasks.OrderPartTask): void {
   });
 }
 
-/** value type codes of the key kinds (float64, int64, uint64) */
-const KIND_TYPES = ['float64', 'int64', 'uint64'].map((n) => contract.DTYPE_TABLE.find((d) => d.name === n)!.code);
+/** value type codes of the key kinds (float64, int64, uint64, datetime: int64 counts) */
+const KIND_TYPES = ['float64', 'int64', 'uint64', 'int64'].map((n) => contract.DTYPE_TABLE.find((d) => d.name === n)!.code);
 
 function runLookup(t: tasks.LookupTask): void {
   const r = {

@@ -10,6 +10,7 @@ import { fail, show } from '../errors.js';
 import { checkAxis, isContiguous, sizeOf } from '../layout.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { type OutTarget, checkTarget, copyInto, intoTarget, scratch } from './convert.js';
+import { checkAnyMemMap, checkHeld, checkOpaqueCast, isOpaque } from './opaque.js';
 import { type NDResult } from './reduce.js';
 import { type RunOptions, checkRunOptions } from './run.js';
 
@@ -108,7 +109,7 @@ function gatherBytes(src: MemMap, dst: MemMap, axis: number, idx: Float64Array):
  * @example const rows = await take(emb, found.indices, { axis: 0 }); // numpy's emb[ids]
  */
 export async function take(a: MemMap, indices: IndicesLike, options: TakeOptions = {}): Promise<MemMap | NDResult> {
-  checkMemMap(a, 'the array').mapping.check();
+  checkAnyMemMap(a, 'the array').mapping.check();
   const o = checkRunOptions(options) as TakeOptions;
   const flatA = o.axis === undefined || o.axis === null;
   const axis = flatA ? 0 : checkAxis(o.axis, a.ndim);
@@ -120,6 +121,9 @@ export async function take(a: MemMap, indices: IndicesLike, options: TakeOptions
   const slab = sizeOf(shapeA.slice(axis + 1)) * a.itemsize;
   if (slab > MAX_WINDOW) fail('ERR_OUT_OF_RANGE', `take: one slab along axis ${axis} is ${slab} bytes, more than the largest buffer of Node ${process.versions.node} (${MAX_WINDOW}); take along a later axis, or use Node 22`);
   const out = checkTarget(o.out, shape, 'take');
+  // records, datetimes, complex: byte copies (or numpy's casts between them), checked before any work
+  if (out instanceof MemMap && (isOpaque(a.dtype) || isOpaque(out.dtype))) checkOpaqueCast(a.dtype, out.dtype, 'unsafe');
+  checkHeld(a.dtype, out, 'take');
   const { threads, signal, onProgress } = o;
   // a C-contiguous source in its own bytes: views of other layouts are copied to C order first
   let src = a;
@@ -160,7 +164,7 @@ async function truthy(m: MemMap | ArrayLike<unknown>): Promise<Uint8Array> {
  * @example const kept = await compress(emb, mask, { axis: 0 });
  */
 export async function compress(a: MemMap, condition: MemMap | ArrayLike<unknown>, options: TakeOptions = {}): Promise<MemMap | NDResult> {
-  checkMemMap(a, 'the array').mapping.check();
+  checkAnyMemMap(a, 'the array').mapping.check();
   if (!(condition instanceof MemMap) && !ArrayBuffer.isView(condition) && !Array.isArray(condition))
     fail('ERR_INVALID_ARG_TYPE', `condition must be a bool MemMap, a typed array or an array of booleans, got ${show(condition)}`);
   if (condition instanceof MemMap && condition.ndim !== 1) fail('ERR_NDMMAP_SHAPE', 'condition must be a 1-d array');

@@ -5,10 +5,11 @@
 import { type DType, dtype as parseDtype } from '../dtype.js';
 import { type DTypeSpec } from '../dtype-types.js';
 import { fail, show } from '../errors.js';
-import { MemMap, checkMemMap } from '../memmap.js';
+import { MemMap } from '../memmap.js';
 import { type IndexSpec } from '../view.js';
 import { type Casting, type OutTarget, checkCast, checkCasting, checkTarget, copyInto, intoTarget, resolveOrder } from './convert.js';
 import { promote as promoteName } from './embed/operands.js';
+import { canonical, checkAnyMemMap, checkHeld, checkOpaqueCast, isOpaque, reprDtype, sameType } from './opaque.js';
 import { type NDResult } from './reduce.js';
 import { type RunOptions, checkRunOptions } from './run.js';
 
@@ -31,7 +32,7 @@ const KNOWN = new Set(['axis', 'out', 'dtype', 'casting', 'order', 'threads', 's
 function checkArrays(arrays: unknown, what: string): MemMap[] {
   if (!Array.isArray(arrays)) fail('ERR_INVALID_ARG_TYPE', `${what}: arrays must be an array of MemMaps, got ${show(arrays)}`);
   if (arrays.length === 0) fail('ERR_INVALID_ARG_VALUE', what === 'stack' ? 'need at least one array to stack' : 'need at least one array to concatenate');
-  return arrays.map((a, i) => { checkMemMap(a, `arrays[${i}]`).mapping.check(); return a as MemMap; });
+  return arrays.map((a, i) => { checkAnyMemMap(a, `arrays[${i}]`).mapping.check(); return a as MemMap; });
 }
 
 function normAxis(axis: number, ndim: number): number {
@@ -46,6 +47,15 @@ function resultDtype(arrays: readonly MemMap[], o: JoinOptions): DType {
     return parseDtype(o.dtype as DTypeSpec);
   }
   if (o.out instanceof MemMap) return o.out.dtype;
+  if (arrays.some((a) => isOpaque(a.dtype))) {
+    // records, datetimes, complex: numpy's promotion when every input has one canonical form (records
+    // packed or aligned again, native byte order); numpy's field-by-field promotion of others: give dtype
+    const first = canonical(arrays[0].dtype);
+    const other = arrays.find((a) => !sameType(canonical(a.dtype), first));
+    if (other !== undefined)
+      fail('ERR_NDMMAP_DTYPE', `ndmmap joins arrays of ${reprDtype(arrays[0].dtype)} and ${reprDtype(other.dtype)} only with dtype (or out) given: the inputs are cast to it`);
+    return first;
+  }
   let name = arrays[0].dtype.name;
   for (const a of arrays) name = promoteName(name, a.dtype.name);
   return parseDtype(name);
@@ -55,8 +65,12 @@ function resultDtype(arrays: readonly MemMap[], o: JoinOptions): DType {
 async function join(arrays: MemMap[], shape: number[], o: JoinOptions, what: string, slab: (m: MemMap, i: number) => MemMap): Promise<MemMap | NDResult> {
   const dt = resultDtype(arrays, o);
   const casting = checkCasting(o.casting, 'same_kind');
-  for (const a of arrays) checkCast(a.dtype, dt, casting);
+  for (const a of arrays) {
+    if (isOpaque(a.dtype) || isOpaque(dt)) checkOpaqueCast(a.dtype, dt, casting);
+    else checkCast(a.dtype, dt, casting);
+  }
   const out = checkTarget(o.out, shape, what);
+  checkHeld(dt, out, what);
   const order = resolveOrder(o.order, undefined, 'C');
   const { threads, signal, onProgress } = o;
   return intoTarget(out, dt, shape, order, async (m, expr) => {

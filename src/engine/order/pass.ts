@@ -10,13 +10,16 @@ import { planReduceCached } from '../plan.js';
 import { type RunOptions, newControl, runCall, runInline, runsInline } from '../run.js';
 import { type LookupTask } from '../tasks.cjs';
 
-/** The key kinds of native/order/lookup.h: what values are fetched as, so keys order them as numpy does. */
-export const KIND = { float64: 0, int64: 1, uint64: 2 } as const;
+/**
+ * The key kinds of native/order/lookup.h: what values are fetched as, so keys order them as numpy does
+ * ('datetime': int64 counts whose NaT sorts last and equals nothing, as numpy's NaN).
+ */
+export const KIND = { float64: 0, int64: 1, uint64: 2, datetime: 3 } as const;
 export type KindName = keyof typeof KIND;
 
-/** The key kind of a dtype (bool and signed integers as int64, unsigned as uint64, floats as float64). */
+/** The key kind of a dtype (bool and signed integers as int64, unsigned as uint64, floats as float64, datetime64/timedelta64 as datetime). */
 export function kindOf(dt: DType): KindName {
-  return dt.kind === 'f' ? 'float64' : dt.kind === 'u' ? 'uint64' : 'int64';
+  return dt.kind === 'f' ? 'float64' : dt.kind === 'u' ? 'uint64' : dt.kind === 'M' || dt.kind === 'm' ? 'datetime' : 'int64';
 }
 
 /** What a pass reads: a MemMap, or a typed array of `dtype` (1-D, native byte order). */

@@ -1,7 +1,8 @@
 /**
  * numpy's `searchsorted(a, v, side, sorter)` and `isin(element, test_elements, invert)`: binary searches
  * in parallel over the queries, comparing as numpy does in the two sides' common dtype (int64 sorted
- * and float queries compare as float64; NaN sorts last and equals nothing for isin). The sorted side
+ * and float queries compare as float64; NaN sorts last and equals nothing for isin; datetime64/timedelta64
+ * compare as counts of one unit, NaT as NaN). The sorted side
  * of searchsorted is read in place, never copied. An unsorted `a` gives numpy's undefined but safe
  * result (some index in [0, len]); a sorter's indices are checked, never read out of bounds.
  */
@@ -17,6 +18,7 @@ import { type NDResult } from '../reduce.js';
 import { checkRunOptions } from '../run.js';
 import { KIND, type Operand, type OrderRunOptions, inlineFor, kindOf, runPass, sharedLike } from './pass.js';
 import { type ValuesArg, values } from './values.js';
+import { checkCounts, countsOf, datetimeValues, isDatetime } from './datetime.js';
 
 /** Options of searchsorted(). */
 export interface SearchsortedOptions extends OrderRunOptions {
@@ -83,7 +85,10 @@ const SEARCH_KNOWN = new Set(['side', 'sorter', 'out', 'threads', 'signal', 'onP
  *   (a sorter index out of range: numpy's 'Sorter index out of range.'), `ABORT_ERR`
  * @example const idx = await searchsorted(sortedTimes, queries, { side: 'right' });
  */
-export async function searchsorted(a: MemMap, v: ValuesArg, options: SearchsortedOptions = {}): Promise<NDResult<'int64'> | MemMap | bigint> {
+export async function searchsorted(a0: MemMap, v: ValuesArg, options: SearchsortedOptions = {}): Promise<NDResult<'int64'> | MemMap | bigint> {
+  // datetime64/timedelta64: both sides as counts of a's unit, under the 'datetime' key kind (NaT last)
+  const dated = a0 instanceof MemMap && isDatetime(a0.dtype) ? a0.dtype : undefined;
+  const a = dated !== undefined ? countsOf(a0) : a0;
   checkMemMap(a, 'a');
   const opts = checkRunOptions(options as never) as SearchsortedOptions;
   for (const k of Object.keys(opts)) if (!SEARCH_KNOWN.has(k)) fail('ERR_INVALID_ARG_VALUE', `searchsorted() got an unexpected keyword argument '${k}'`);
@@ -91,9 +96,10 @@ export async function searchsorted(a: MemMap, v: ValuesArg, options: Searchsorte
   if (side !== 'left' && side !== 'right') fail('ERR_INVALID_ARG_VALUE', `search side must be 'left' or 'right' (got ${show(side)})`);
   a.mapping.check();
   if (a.ndim !== 1) fail('ERR_NDMMAP_SHAPE', 'object too deep for desired array');
-  const q = values(v, 'v');
+  const q = values(dated !== undefined ? datetimeValues(v, dated, 'v') : v, 'v');
+  if (dated !== undefined) checkCounts(q.op.dtype, dated, 'v');
   const sorter = sorterArg(opts.sorter, a.size);
-  const c = common(a.dtype, q.op.dtype);
+  const c = dated !== undefined ? { dt: 'int64', kind: 'datetime' as const } : common(a.dtype, q.op.dtype);
   const shape = [...q.op.layout.shape];
   const target = checkTarget(opts.out, shape, 'searchsorted');
   if (target instanceof MemMap) mappedOut(target);
@@ -124,14 +130,17 @@ export async function searchsorted(a: MemMap, v: ValuesArg, options: Searchsorte
  * @param options invert, threads, signal, onProgress
  * @example const mask = await isin(ids, [3, 5, 8]);
  */
-export async function isin(element: MemMap, test: ValuesArg, options: IsinOptions = {}): Promise<NDResult<'bool'> | boolean> {
+export async function isin(e0: MemMap, test: ValuesArg, options: IsinOptions = {}): Promise<NDResult<'bool'> | boolean> {
+  const dated = e0 instanceof MemMap && isDatetime(e0.dtype) ? e0.dtype : undefined;
+  const element = dated !== undefined ? countsOf(e0) : e0;
   checkMemMap(element, 'element');
   const opts = checkRunOptions(options as never) as IsinOptions;
   for (const k of Object.keys(opts)) if (!['invert', 'threads', 'signal', 'onProgress'].includes(k)) fail('ERR_INVALID_ARG_VALUE', `isin() got an unexpected keyword argument '${k}'`);
   if (opts.invert !== undefined && typeof opts.invert !== 'boolean') fail('ERR_INVALID_ARG_TYPE', `invert must be a boolean, got ${show(opts.invert)}`);
   element.mapping.check();
-  const t = values(test, 'test_elements');
-  const c = common(element.dtype, t.op.dtype);
+  const t = values(dated !== undefined ? datetimeValues(test, dated, 'test_elements') : test, 'test_elements');
+  if (dated !== undefined) checkCounts(t.op.dtype, dated, 'test_elements');
+  const c = dated !== undefined ? { dt: 'int64', kind: 'datetime' as const } : common(element.dtype, t.op.dtype);
   // test's keys in the common dtype, sorted and unique (the sort path of unique)
   const m = total(t.op);
   const keys = sharedLike(BigUint64Array, m * 8, !inlineFor(t.op));

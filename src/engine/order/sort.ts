@@ -13,6 +13,7 @@ import { MemMap, checkMemMap } from '../../memmap.js';
 import { type OutTarget, checkTarget, copyInto, intoTarget, npDtype, scratch } from '../convert.js';
 import { type NDResult } from '../reduce.js';
 import { type RunOptions, checkRunOptions } from '../run.js';
+import { countsOf, isDatetime, natLastKeys } from './datetime.js';
 import { type OrderMode, sortRows } from './rows.js';
 
 /** Options of `sort`, `argsort`, `partition`, `argpartition`. */
@@ -67,8 +68,10 @@ function checkKth(kth: unknown, n: number, size: number): void {
   }
 }
 
-/** Everything checked, then the rows sorted into the target. */
-async function ordered(a: MemMap, options: SortOptions, mode: OrderMode, what: string, select: boolean, kth?: unknown): Promise<MemMap | NDResult> {
+/** Everything checked, then the rows sorted into the target (datetime64/timedelta64: their counts, NaT last). */
+async function ordered(a0: MemMap, options: SortOptions, mode: OrderMode, what: string, select: boolean, kth?: unknown): Promise<MemMap | NDResult> {
+  const dated = a0 instanceof MemMap && isDatetime(a0.dtype) ? a0.dtype : undefined;
+  const a = dated !== undefined ? countsOf(a0) : a0;
   checkMemMap(a, 'the array').mapping.check();
   const opts = checkRunOptions(options) as SortOptions;
   checkOptions(opts, what, select);
@@ -76,13 +79,19 @@ async function ordered(a: MemMap, options: SortOptions, mode: OrderMode, what: s
   const shape = axis === null ? [a.size] : [...a.shape];
   if (select) checkKth(kth, axis === null ? a.size : a.shape[axis], a.size);
   const dt: DType = mode === 'argsort' ? parseDtype('int64') : a.dtype;
-  const out = checkTarget(opts.out, shape, what);
-  if (out instanceof MemMap && out.dtype.name !== dt.name)
-    fail('ERR_NDMMAP_DTYPE', `${what}: out has ${npDtype(out.dtype)}, the result is ${npDtype(parseDtype(dt.name))}`);
+  // what the caller sees: a datetime sort's values carry the unit (and the out/file dtype is the datetime's)
+  const shown = mode === 'sort' && dated !== undefined ? dated : dt;
+  // a datetime out is checked and written as its counts
+  const given = opts.out instanceof MemMap ? opts.out : undefined;
+  const out = checkTarget(given !== undefined && isDatetime(given.dtype) ? countsOf(given) : opts.out, shape, what);
+  if (given !== undefined && given.dtype.name !== shown.name)
+    fail('ERR_NDMMAP_DTYPE', `${what}: out has ${npDtype(given.dtype)}, the result is ${npDtype(parseDtype(shown.name))}`);
   const { threads, signal, onProgress } = opts;
   const run = { threads, signal, onProgress };
-  return intoTarget(out, parseDtype(dt.name), shape, 'C', async (m, expr) => {
-    const { src, axis: ax, temp } = await rowsOf(a, axis, run);
+  const got = await intoTarget(out, parseDtype(typeof out === 'string' ? shown.name : dt.name), shape, 'C', async (m0, expr) => {
+    const m = isDatetime(m0.dtype) ? countsOf(m0) : m0;
+    const { src: s0, axis: ax, temp } = await rowsOf(a, axis, run);
+    const src = dated !== undefined ? natLastKeys(s0) : s0;
     try {
       if (m.dtype.name === dt.name) { await sortRows(src, m, ax, mode, run); return; }
       // an NDResult of float16 holds float32 values: sort as float16, then widen
@@ -93,6 +102,8 @@ async function ordered(a: MemMap, options: SortOptions, mode: OrderMode, what: s
       } finally { t.close(); }
     } finally { temp?.close(); }
   });
+  if (given !== undefined) return given;
+  return got instanceof MemMap || shown === dt ? got : { ...got, dtype: shown.name as never };
 }
 
 /**
@@ -134,7 +145,9 @@ export function argpartition(a: MemMap, kth: number | readonly number[], options
  * temporary file: an aborted or failed call leaves the file unchanged.
  * @throws `ERR_NDMMAP_READONLY` for a read-only map, before anything is written.
  */
-export async function sortInPlace(a: MemMap, options: SortInPlaceOptions = {}): Promise<void> {
+export async function sortInPlace(a0: MemMap, options: SortInPlaceOptions = {}): Promise<void> {
+  const dated = a0 instanceof MemMap && isDatetime(a0.dtype);
+  const a = dated ? countsOf(a0) : a0;
   checkMemMap(a, 'the array').mapping.check();
   const opts = checkRunOptions(options) as SortInPlaceOptions;
   checkOptions(opts, 'sort', false);
@@ -147,7 +160,7 @@ export async function sortInPlace(a: MemMap, options: SortInPlaceOptions = {}): 
   // copy is not covered: no journal yet).
   const t = scratch(parseDtype(a.dtype.str), a.shape, a.filename);
   try {
-    await sortRows(a, t, axis, 'sort', { threads, signal, onProgress });
+    await sortRows(dated ? natLastKeys(a) : a, t, axis, 'sort', { threads, signal, onProgress });
     await copyInto(t, a, 'x', { threads });
   } finally { t.close(); }
   a.flush();

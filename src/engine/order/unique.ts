@@ -3,7 +3,8 @@
  * mapped array of any size and layout. Few distinct values (labels, classes): one parallel hash pass
  * counts them (no sort; memory bounded by the distinct values), a second writes the inverse. Many:
  * keys gathered at their flat index, one stable radix sort with the indices as payload, runs read off.
- * Both give numpy's order: values ascending, NaN last (one NaN under equalNan), the first occurrence's
+ * Both give numpy's order: values ascending, NaN last (one NaN under equalNan; datetime64/timedelta64's
+ * NaT likewise, values carrying the unit), the first occurrence's
  * index, and of tied -0.0 / +0.0 the first occurrence's value (numpy's, whenever its sort is stable).
  */
 import { type DTypeName, dtype as parseDtype } from '../../dtype.js';
@@ -16,7 +17,8 @@ import * as contract from '../../gen/contract.cjs';
 import { type OutTarget, checkTarget, intoTarget } from '../convert.js';
 import { type NDResult, allocate } from '../reduce.js';
 import { checkRunOptions } from '../run.js';
-import { type OrderRunOptions, inlineFor, kindOf, mapOperand, runPass, sharedLike, KIND } from './pass.js';
+import { type KindName, type OrderRunOptions, inlineFor, kindOf, mapOperand, runPass, sharedLike, KIND } from './pass.js';
+import { countsOf, isDatetime } from './datetime.js';
 
 /** Options of unique(). */
 export interface UniqueOptions extends OrderRunOptions {
@@ -77,8 +79,7 @@ function mappedOut(m: MemMap): Float64Array {
 interface Found { keys: BigUint64Array; counts: BigInt64Array; first: BigInt64Array; n: number }
 
 /** The hash path: the table's sorted values, or null when there are too many (or NaNs apart). */
-async function hashPath(a: MemMap, id: number, equalNan: boolean, opts: OrderRunOptions): Promise<Found | null> {
-  const kind = kindOf(a.dtype);
+async function hashPath(a: MemMap, kind: KindName, id: number, equalNan: boolean, opts: OrderRunOptions): Promise<Found | null> {
   await runPass(mapOperand(a), 'hash', kind, [id, hashBound], opts, 'count');
   let cap = 1024;
   for (;;) {
@@ -86,7 +87,7 @@ async function hashPath(a: MemMap, id: number, equalNan: boolean, opts: OrderRun
     const n = native.lookup.finish(id, f.keys, f.counts, f.first);
     if (n < 0) return null;
     if (n > cap) { cap = n; continue; }
-    if (!equalNan && kind === 'float64' && n > 0 && f.keys[n - 1] === NAN_KEY && f.counts[n - 1] > 1n) return null;
+    if (!equalNan && (kind === 'float64' || kind === 'datetime') && n > 0 && f.keys[n - 1] === NAN_KEY && f.counts[n - 1] > 1n) return null;
     return { ...f, n };
   }
 }
@@ -103,7 +104,10 @@ async function hashPath(a: MemMap, id: number, equalNan: boolean, opts: OrderRun
  */
 export async function unique(a: MemMap, options: UniqueOptions & ({ returnIndex: true } | { returnInverse: true } | { returnCounts: true })): Promise<UniqueResult>;
 export async function unique(a: MemMap, options?: UniqueOptions): Promise<NDResult | UniqueResult>;
-export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<NDResult | UniqueResult> {
+export async function unique(a0: MemMap, options: UniqueOptions = {}): Promise<NDResult | UniqueResult> {
+  // datetime64/timedelta64: their int64 counts under the 'datetime' key kind (NaT as numpy's NaN)
+  const dated = a0 instanceof MemMap && isDatetime(a0.dtype) ? a0.dtype : undefined;
+  const a = dated !== undefined ? countsOf(a0) : a0;
   checkMemMap(a, 'the array');
   const opts = checkRunOptions(options as never) as UniqueOptions;
   for (const k of Object.keys(opts)) if (!KNOWN.has(k)) fail('ERR_INVALID_ARG_VALUE', `unique() got an unexpected keyword argument '${k}'`);
@@ -117,7 +121,7 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
   a.mapping.check();
   const dt = a.dtype.name;
   const n = a.size;
-  const kind = kindOf(a.dtype);
+  const kind = dated !== undefined ? 'datetime' : kindOf(a.dtype);
   const pool = !inlineFor(mapOperand(a));
   let found: Found | null = null;
   let invMem: BigInt64Array | undefined;
@@ -126,7 +130,7 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
   // process-wide: the table registry is shared by every JS thread of the process
   const id = threadId * 2 ** 32 + (++calls % 2 ** 32);
   try {
-    if (n > 0) found = await hashPath(a, id, equalNan, opts);
+    if (n > 0) found = await hashPath(a, kind, id, equalNan, opts);
     else if (rv && opts.out !== undefined) inverse = await intoTarget(target, parseDtype('int64'), invShape, 'C', async () => {}) as MemMap;
     if (found !== null && rv) {
       const write = async (t: BigInt64Array | Float64Array): Promise<void> => runPass(mapOperand(a), 'inverse', kind, [id, t, n], opts, 'inverse');
@@ -151,7 +155,7 @@ export async function unique(a: MemMap, options: UniqueOptions = {}): Promise<ND
   const u = found?.n ?? 0;
   const values = allocate(dt, u);
   if (u > 0) native.lookup.values(found!.keys, u, KIND[kind], heldCode(dt), values);
-  const vr: NDResult = { shape: [u], dtype: dt, data: values } as NDResult;
+  const vr: NDResult = { shape: [u], dtype: dated?.name ?? dt, data: values } as NDResult;
   if (!ri && !rv && !rc) return vr;
   const i64 = (d: BigInt64Array | undefined): NDResult<'int64'> => ({ shape: [u], dtype: 'int64', data: d === undefined ? new BigInt64Array(0) : d.slice(0, u) });
   const r: UniqueResult = { values: vr };
