@@ -16,14 +16,14 @@
     {
       "target_name": "kernels_baseline",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc", "native/reduce/reduce_isa_products.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
+      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
       "defines": ["NDM_ISA=baseline"],
       "cflags_cc": ["-O2"]
     },
     {
       "target_name": "kernels_avx2",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa_products.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
+      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
       "defines": ["NDM_ISA=avx2"],
       "cflags_cc": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"],
       "conditions": [["target_arch!='x64'", {"cflags_cc!": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"]}]]
@@ -31,7 +31,7 @@
     {
       "target_name": "kernels_avx512",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa_products.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
+      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
       "defines": ["NDM_ISA=avx512"],
       "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-mf16c", "-mbmi2",
                     "-mprefer-vector-width=512"],
@@ -39,26 +39,8 @@
                                                             "-mfma", "-mf16c", "-mbmi2", "-mprefer-vector-width=512"]}]]
     },
     {
-      "target_name": "kernels_avx2_reduce",
-      "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc"],
-      "defines": ["NDM_ISA=avx2"],
-      "cflags_cc": ["-mavx2", "-mfma", "-mf16c", "-mbmi2", "-O2", "-fvect-cost-model=dynamic"],
-      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"]}]]
-    },
-    {
-      "target_name": "kernels_avx512_reduce",
-      "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc"],
-      "defines": ["NDM_ISA=avx512"],
-      "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-mf16c", "-mbmi2",
-                    "-mprefer-vector-width=512", "-O2", "-fvect-cost-model=dynamic"],
-      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2",
-                                                            "-mfma", "-mf16c", "-mbmi2", "-mprefer-vector-width=512"]}]]
-    },
-    {
       "target_name": "ndmmap",
-      "dependencies": ["kernels_baseline", "kernels_avx2", "kernels_avx512", "kernels_avx2_reduce", "kernels_avx512_reduce"],
+      "dependencies": ["kernels_baseline", "kernels_avx2", "kernels_avx512"],
       "sources": [
         "native/core/isa.cc",
         "native/core/registry.cc",

@@ -2,12 +2,6 @@
 // file three times with -DNDM_ISA=baseline | avx2 | avx512 and the matching -m flags, and reduce.cc
 // picks one table at load from what the CPU supports. Everything here has internal linkage (an
 // anonymous namespace), so no AVX code can leak into another instruction set's copy through the linker.
-//
-// Each instruction set's kernels are two objects, built in parallel: the products (reduce_isa_products.cc
-// includes this file with NDM_REDUCE_PRODUCTS=1; Run and Combine below hand product kernels to it) and
-// everything else. binding.gyp builds the AVX2/AVX-512 products at -O3 and the rest at -O2 with the
-// vectoriser's -O3 cost model: the same speed (the float32 axis-0 product lost half at -O2) for about
-// half the compile time (-O3's loop unswitching and peeling multiply the code of every instantiation).
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -15,10 +9,6 @@
 #include "core/isa_unit.h"
 #include "core/dtype.h"
 #include "reduce/reduce.h"
-
-#ifndef NDM_REDUCE_PRODUCTS
-#define NDM_REDUCE_PRODUCTS 0
-#endif
 
 namespace ndmmap {
 namespace NDM_ISA {
@@ -88,19 +78,17 @@ template <class V> using NanMoments = KMoments<V, true>;
 constexpr Entry Pick(int kernel, int vt) {
   using namespace kern;
   switch (kernel) {
-#if NDM_REDUCE_PRODUCTS
-    case kProdInt: return ForInts<KProdInt>(vt);
-    case kProdFloat: return ForAll<ProdFloat>(vt);
-    case kNanProd: return ForFloats<NanProd>(vt);
-#else
     case kSumInt: return ForInts<KSumInt>(vt);
     case kSumFloat: return ForSums<SumFloat>(vt);
+    case kProdInt: return ForInts<KProdInt>(vt);
+    case kProdFloat: return ForAll<ProdFloat>(vt);
     case kMin: return ForAll<Min>(vt);
     case kMax: return ForAll<Max>(vt);
     case kArgMin: return ForAll<ArgMin>(vt);
     case kArgMax: return ForAll<ArgMax>(vt);
     case kMoments: return ForAll<Moments>(vt);
     case kNanSum: return vt == kFloat16 ? E<NanSum<Half>, Half>() : ForFloats<NanSum>(vt);
+    case kNanProd: return ForFloats<NanProd>(vt);
     case kNanMin: return ForFloats<NanMin>(vt);
     case kNanMax: return ForFloats<NanMax>(vt);
     case kNanArgMin: return ForFloats<NanArgMin>(vt);
@@ -108,7 +96,6 @@ constexpr Entry Pick(int kernel, int vt) {
     case kNanMoments: return ForFloats<NanMoments>(vt);
     case kCountNonzero: return ForAll<KCountNonzero>(vt);
     case kMinMax: return ForAll<KMinMax>(vt);
-#endif
     default: return kNone;
   }
 }
@@ -131,11 +118,6 @@ void Configure(int kernel, const double* param) {
   round32 = hiExp <= 128;
 }
 
-constexpr bool IsProduct(int kernel) {
-  return kernel == kern::kProdInt || kernel == kern::kProdFloat || kernel == kern::kNanProd;
-}
-
-#if !NDM_REDUCE_PRODUCTS
 // float16 values widened to float32 (exact) a run at a time, with F16C/AVX-512 where the CPU has them.
 // (GCC 12's _mm512_cvtph_ps starts from _mm512_undefined_ps(), which -Wmaybe-uninitialized flags.)
 #pragma GCC diagnostic push
@@ -173,27 +155,13 @@ int64_t FetchBool(const ReduceArgs& a, const uint8_t* const* pos, const int64_t*
   return n;
 }
 
-#endif
-
 }  // namespace
-
-#if NDM_REDUCE_PRODUCTS
-namespace products {
-#else
-// The products' copy of Run and Combine (reduce_isa_products.cc).
-namespace products {
-int Run(const ReduceArgs& a, FetchFn fetch);
-int Combine(int kernel, int valueType, const double* param, const double* in, int64_t groups, int64_t outCount,
-            double* out);
-}  // namespace products
 
 FetchFn HalfFetch() { return &FetchHalf; }
 FetchFn BoolFetch() { return &FetchBool; }
-#endif
 
 int Run(const ReduceArgs& a, FetchFn fetch) {
   if (a.kernel < 0 || a.kernel >= kKernelCount) return 22;
-  if (!NDM_REDUCE_PRODUCTS && IsProduct(a.kernel)) return products::Run(a, fetch);
   Entry e = Pick(a.kernel, a.valueType);
   if (e.run == nullptr) return 22;
   Configure(a.kernel, a.param);
@@ -204,17 +172,12 @@ int Run(const ReduceArgs& a, FetchFn fetch) {
 int Combine(int kernel, int valueType, const double* param, const double* in, int64_t groups, int64_t outCount,
             double* out) {
   if (kernel < 0 || kernel >= kKernelCount) return 22;
-  if (!NDM_REDUCE_PRODUCTS && IsProduct(kernel)) return products::Combine(kernel, valueType, param, in, groups, outCount, out);
   Entry e = Pick(kernel, valueType);
   if (e.combine == nullptr) return 22;
   Configure(kernel, param);
   e.combine(in, groups, outCount, out, kKernelState[kernel]);
   return 0;
 }
-
-#if NDM_REDUCE_PRODUCTS
-}  // namespace products
-#endif
 
 }  // namespace NDM_ISA
 }  // namespace ndmmap
