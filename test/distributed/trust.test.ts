@@ -160,17 +160,25 @@ describe.skipIf(SKIP_REASON !== undefined)('Redis killed or restarted (17.15b)',
   it('the CLI submit stops at the first Ctrl-C with Redis gone', async () => {
     const r = await redisServer();
     const c = spawnCli(['submit', '--redis', r.url, '--queue', 'gone2', 'sum', F, '--dtype', 'f8']);
-    const conn = new IORedis(r.url);
-    await until('the jobs to be queued', async () => (await conn.llen('bull:gone2:wait')) > 0);
-    conn.disconnect();
-    await r.stop();
-    await new Promise((ok) => setTimeout(ok, 300));
-    c.proc.kill('SIGINT');
-    const end = await within(c.done, 8000);
-    if (end === 'hung') c.proc.kill('SIGKILL');
-    expect(end).toMatchObject({ code: 130 });
-    expect((end as { ms: number }).ms).toBeLessThan(15_000);
-    expect(c.out()).toMatch(/^ndmmap submit: lost Redis \(.*\); waiting for it to come back \(queue 'gone2' on redis:.*\)\nndmmap: submit: interrupted; the queued jobs were removed\n$/);
+    try {
+      const conn = new IORedis(r.url);
+      try {
+        await until('the jobs to be queued', async () => (await conn.llen('bull:gone2:wait')) > 0);
+      } finally {
+        conn.disconnect();
+      }
+      await r.stop();
+      await new Promise((ok) => setTimeout(ok, 300));
+      c.proc.kill('SIGINT');
+      const end = await within(c.done, 8000);
+      expect(end).toMatchObject({ code: 130 });
+      expect((end as { ms: number }).ms).toBeLessThan(15_000);
+      expect(c.out()).toMatch(/^ndmmap submit: lost Redis \(.*\); waiting for it to come back \(queue 'gone2' on redis:.*\)\nndmmap: submit: interrupted; the queued jobs were removed\n$/);
+    } finally {
+      // a submit that waits for Redis never exits on its own: a failed step must not leave it (or Redis) running
+      if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+      await r.stop();
+    }
   }, 30_000);
 
   it('a worker prints one line when Redis goes and one when it is back, and exits within seconds of SIGTERM with Redis gone', async () => {
