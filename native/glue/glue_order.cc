@@ -148,7 +148,7 @@ Napi::Value PartGlue(const Napi::CallbackInfo& info) {
   p.i0 = Int(env, d[P::kI0]);
   p.i1 = Int(env, d[P::kI1]);
   p.maxLen = Int(env, d[P::kMaxLen]);
-  int64_t item = ItemSize(p.dtype);
+  int64_t item = OrderItemSize(p.dtype);
   if (item == 0 || item > 8 || p.phase < kPartSample || p.phase > kPartBuckets) Bad(env, "bad dtype or phase");
   if (p.n < 1) ThrowCode(env, "ERR_OUT_OF_RANGE", "partition: empty row");
   if (item <= 2) {

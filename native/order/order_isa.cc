@@ -230,6 +230,7 @@ int OrderPart(const PartArgs& p) {
     case kFloat16: return PartSwap<kFloat16>(p);
     case kFloat32: return PartSwap<kFloat32>(p);
     case kFloat64: return PartSwap<kFloat64>(p);
+    case kOrderDatetimeKey: return PartSwap<kOrderDatetimeKey>(p);
     default: return kOrderBadArgs;
   }
 }
