@@ -20,6 +20,7 @@ import * as contract from '../../gen/contract.cjs';
 import { scratch } from '../convert.js';
 import { type RunOptions, newControl, runCall, runInline, runsInline, threadsFor } from '../run.js';
 import { type OrderPartTask } from '../tasks.cjs';
+import { ORDER_DATETIME_KEY, natLastKeys } from './datetime.js';
 import { runElements, sortLongRow } from './long.js';
 
 /** Elements a bucket aims at (a few MiB of keys: sorted in cache); NDMMAP_SORT_BUCKET overrides, for tests. */
@@ -149,8 +150,9 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
   }
   await pass(task(PHASE.buckets, boundsBuf, groups), groups.reduce((t, g) => t + g.bytes, 0), 'buckets');
   for (const [lo, hi] of long) {
+    // the bucket read keyed as the source is (datetime counts carry the NaT-last key code, not int64's)
     const v = dst.slice(`${lo}:${hi}`);
-    await sortLongRow(v, v, 0, opts);
+    await sortLongRow(s.dtype.code === ORDER_DATETIME_KEY ? natLastKeys(v) : v, v, 0, opts);
   }
   return true;
 }
