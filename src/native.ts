@@ -15,7 +15,7 @@ const DTYPE_CODES = DTYPE_TABLE.map((d) => d.name);
 export type { Native } from './addon.cjs';
 
 /** madvise hints, by name. */
-export const ADVICE = { normal: 0, sequential: 1, random: 2, willneed: 3, dontneed: 4 } as const;
+export const ADVICE = { normal: 0, sequential: 1, random: 2, willneed: 3, dontneed: 4, populateWrite: 5 } as const;
 /** Map modes of native/core/registry.h. */
 export const MAP_READ = 0;
 export const MAP_SHARED = 1;

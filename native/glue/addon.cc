@@ -50,8 +50,12 @@ Napi::Value Sync(const Napi::CallbackInfo& info) {
 }
 
 // madvise hints by index; the names are exported in the contract.
-const char* const kAdviceNames[] = {"normal", "sequential", "random", "willneed", "dontneed"};
-const int kAdvice[] = {MADV_NORMAL, MADV_SEQUENTIAL, MADV_RANDOM, MADV_WILLNEED, MADV_DONTNEED};
+// populateWrite: MADV_POPULATE_WRITE (Linux 5.14+; core/registry.h PrefaultWrite says why)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+const char* const kAdviceNames[] = {"normal", "sequential", "random", "willneed", "dontneed", "populateWrite"};
+const int kAdvice[] = {MADV_NORMAL, MADV_SEQUENTIAL, MADV_RANDOM, MADV_WILLNEED, MADV_DONTNEED, MADV_POPULATE_WRITE};
 
 Napi::Value Advise(const Napi::CallbackInfo& info) {
   const int* advice = kAdvice;

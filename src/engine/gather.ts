@@ -9,6 +9,7 @@ import { type DTypeName } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis, isContiguous, sizeOf } from '../layout.js';
 import { MemMap, checkMemMap } from '../memmap.js';
+import { ADVICE, native } from '../native.js';
 import { type OutTarget, checkTarget, copyInto, intoTarget, scratch } from './convert.js';
 import { checkAnyMemMap, checkHeld, checkOpaqueCast, isOpaque } from './opaque.js';
 import { type NDResult } from './reduce.js';
@@ -91,6 +92,8 @@ function gatherBytes(src: MemMap, dst: MemMap, axis: number, idx: Float64Array):
   const inner = sizeOf(shape.slice(axis + 1)) * src.itemsize;
   if (dst.size === 0 || inner === 0) return;
   const n = shape[axis];
+  // the fresh target's pages made writable in one call, not a fault per page (native/core/registry.h)
+  try { native.advise(dst.mapping.id, dst.layout.byteOffset, dst.nbytes, ADVICE.populateWrite); } catch { /* a hint */ }
   const s = src.nbytes <= MAX_WINDOW ? new Uint8Array(src.mapping.window(src.layout.byteOffset, src.nbytes)) : undefined;
   const d = dst.nbytes <= MAX_WINDOW ? new Uint8Array(dst.mapping.window(dst.layout.byteOffset, dst.nbytes)) : undefined;
   for (let o = 0, w = 0; o < outer; o++) {
