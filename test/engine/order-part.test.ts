@@ -4,16 +4,13 @@
 // come out as numpy's stable sort, 1 and 2 threads alike, with buckets in one piece, buckets too long
 // for one piece (runs and a merge) and equality buckets of duplicates; the native entry refuses
 // hostile tables before touching memory.
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type MemMap, type NDResult, apply, argsort, createNpy, openNpy, sort } from '../../dist/src/index.js';
+import { type NDResult, apply, argsort, createNpy, sort } from '../../dist/src/index.js';
 import { native } from '../../dist/src/native.js';
 import * as contract from '../../dist/src/gen/contract.cjs';
-import { FIXTURES, manifest, parseValue, tempDir } from '../helpers.js';
+import { tempDir } from '../helpers.js';
+import { checkOrderCases } from './order-fixtures.js';
 
-interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[]; argsort: string[] }
-const CASES = manifest<Case[]>('order');
-const DIR = join(FIXTURES, 'order');
 
 let tmp: ReturnType<typeof tempDir>;
 const env = (k: string, v: string | undefined): void => { if (v === undefined) delete process.env[k]; else process.env[k] = v; };
@@ -22,33 +19,14 @@ afterAll(() => { env('NDMMAP_SORT_RUN_BYTES', undefined); env('NDMMAP_SORT_BUCKE
 beforeEach(() => { tmp = tempDir(); });
 afterEach(() => tmp.remove());
 
-const viewOf = (a: MemMap, v: string): MemMap => (v === 'flip' ? a.slice('::-1', '::2') : v === 'T' ? a.transpose() : a);
 const bytes = (r: NDResult): Buffer => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-
-function same(got: ArrayLike<unknown>, want: string[], dtype: string, what: string): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const w = parseValue(want[i], dtype);
-    const g = typeof w === 'boolean' ? Boolean(got[i]) : got[i];
-    if (!Object.is(g, w)) expect(`${what}[${i}] = ${String(g)}`).toBe(`${what}[${i}] = ${String(w)}`);
-  }
-}
 
 describe('partition sort of long rows', () => {
   for (const [runBytes, bucket] of [['256', '4'], ['2048', '64']] as const) {
     it(`every fixture case as numpy (runs of ${runBytes} bytes, buckets of ${bucket})`, async () => {
       env('NDMMAP_SORT_RUN_BYTES', runBytes);
       env('NDMMAP_SORT_BUCKET', bucket);
-      for (const c of CASES) {
-        const a = viewOf(openNpy(join(DIR, c.file), { mode: 'r' }), c.view);
-        for (const threads of [1, 2]) {
-          const s = await sort(a, { axis: c.axis, threads }) as NDResult;
-          same(s.data as ArrayLike<unknown>, c.sort, c.dtype, `${c.file} ${c.view} ${c.axis} sort`);
-          const i = await argsort(a, { axis: c.axis, threads }) as NDResult;
-          same(i.data as ArrayLike<unknown>, c.argsort, '<i8', `${c.file} ${c.view} ${c.axis} argsort`);
-        }
-        a.close();
-      }
+      await checkOrderCases();
     });
   }
 

@@ -1,14 +1,11 @@
 // Rows longer than one run (NDMMAP_SORT_RUN_BYTES forced tiny): sorted runs, then the parallel k-way merge
 // through a temporary file. Every fixture case of test/fixtures/order must come out as numpy's stable
 // sort/argsort again, 1 and 2 threads alike, with progress reported per pass ('runs', 'merge').
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type MemMap, type NDResult, apply, argsort, createNpy, openNpy, sort } from '../../dist/src/index.js';
-import { FIXTURES, manifest, parseValue, tempDir } from '../helpers.js';
+import { type NDResult, apply, argsort, createNpy, sort } from '../../dist/src/index.js';
+import { tempDir } from '../helpers.js';
+import { checkOrderCases } from './order-fixtures.js';
 
-interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[]; argsort: string[] }
-const CASES = manifest<Case[]>('order');
-const DIR = join(FIXTURES, 'order');
 
 let tmp: ReturnType<typeof tempDir>;
 // sort's long rows take the partition sort by default (order-part.test.ts): here they take runs and a merge
@@ -17,16 +14,6 @@ afterAll(() => { delete process.env.NDMMAP_SORT_RUN_BYTES; delete process.env.ND
 beforeEach(() => { tmp = tempDir(); });
 afterEach(() => tmp.remove());
 
-const viewOf = (a: MemMap, v: string): MemMap => (v === 'flip' ? a.slice('::-1', '::2') : v === 'T' ? a.transpose() : a);
-
-function same(got: ArrayLike<unknown>, want: string[], dtype: string, what: string): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const w = parseValue(want[i], dtype);
-    const g = typeof w === 'boolean' ? Boolean(got[i]) : got[i];
-    if (!Object.is(g, w)) expect(`${what}[${i}] = ${String(g)}`).toBe(`${what}[${i}] = ${String(w)}`);
-  }
-}
 
 describe('runs and merge', () => {
   it('a merge cut into several output ranges (rows past 65536 elements): each range lands in its place', async () => {
@@ -55,16 +42,7 @@ describe('runs and merge', () => {
   }, 120_000);
 
   it('every fixture case (rows of 6 to 300 elements in runs of 6 to 13)', async () => {
-    for (const c of CASES) {
-      const a = viewOf(openNpy(join(DIR, c.file), { mode: 'r' }), c.view);
-      for (const threads of [1, 2]) {
-        const s = await sort(a, { axis: c.axis, threads }) as NDResult;
-        same(s.data as ArrayLike<unknown>, c.sort, c.dtype, `${c.file} ${c.view} ${c.axis} sort`);
-        const i = await argsort(a, { axis: c.axis, threads }) as NDResult;
-        same(i.data as ArrayLike<unknown>, c.argsort, '<i8', `${c.file} ${c.view} ${c.axis} argsort`);
-      }
-      a.close();
-    }
+    await checkOrderCases();
   });
 
   it('a long row: the merged result equals the one-piece sort, bit for bit; progress names the passes', async () => {
