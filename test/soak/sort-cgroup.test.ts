@@ -69,7 +69,8 @@ describe('sort out of core', () => {
     const script = tmp.file('child.mjs');
     fs.writeFileSync(script, `
       import fs from 'node:fs';
-      import { openNpy, createNpy, sort } from ${JSON.stringify(path.resolve('dist/src/index.js'))};
+      import { openNpy, createNpy, setThreads, sort } from ${JSON.stringify(path.resolve('dist/src/index.js'))};
+      setThreads(2); // the limit is sized for 2 workers, whatever the machine's cores
       const anon = () => Number(/RssAnon:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
       const a = openNpy(${JSON.stringify(inPath)}, { mode: 'r' });
       const out = createNpy(${JSON.stringify(outPath)}, { dtype: 'float64', shape: a.shape });
