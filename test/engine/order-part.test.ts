@@ -95,6 +95,24 @@ describe('partition sort of long rows', () => {
     a.close();
   });
 
+  it('a row whose scatter would dirty more than NDMMAP_SORT_PARTITION_MAX bytes takes runs and a merge, with the same result', async () => {
+    env('NDMMAP_SORT_RUN_BYTES', '4096');
+    env('NDMMAP_SORT_BUCKET', '50');
+    const a = createNpy(tmp.file('cap.npy'), { dtype: 'float64', shape: [20000] });
+    await apply(a, 'floor(sin(i * 12.9898) * 1000)');
+    const byPartition = await sort(a, { threads: 2 }) as NDResult;
+    const passes = new Set<string>();
+    env('NDMMAP_SORT_PARTITION_MAX', String(20000 * 8 - 1));
+    try {
+      const byMerge = await sort(a, { threads: 2, onProgress: (p) => passes.add((p as { pass?: string }).pass ?? '') }) as NDResult;
+      expect([...passes].sort()).toEqual(['merge', 'runs']);
+      expect(bytes(byMerge).equals(bytes(byPartition))).toBe(true);
+    } finally {
+      env('NDMMAP_SORT_PARTITION_MAX', undefined);
+    }
+    a.close();
+  });
+
   it('an abort in a pass rejects with ABORT_ERR and leaves an in-place file unchanged', async () => {
     env('NDMMAP_SORT_RUN_BYTES', '4096');
     env('NDMMAP_SORT_BUCKET', '50');

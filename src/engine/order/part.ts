@@ -12,6 +12,7 @@
  * scratch file (unlinked: gone on success, failure, abort or crash); each bucket's keys are sorted
  * carrying its positions. A bucket too long for one piece sends the whole row to runs and a merge.
  */
+import os from 'node:os';
 import { dtype as parseDtype, isSwapped } from '../../dtype.js';
 import { byteExtent } from '../../layout.js';
 import { type MemMap } from '../../memmap.js';
@@ -29,9 +30,18 @@ export function bucketTarget(): number {
   return Number.isSafeInteger(v) && v >= 2 ? v : 2 ** 17;
 }
 
-/** Whether long rows of `sort` take the partition sort (NDMMAP_SORT_PARTITION=0 keeps runs and merge, for tests). */
-export function partitionEnabled(): boolean {
-  return process.env.NDMMAP_SORT_PARTITION !== '0';
+/**
+ * Whether a long row whose scatter dirties `bytes` of file pages takes the partition sort
+ * (NDMMAP_SORT_PARTITION=0 keeps runs and merge, for tests). The scatter writes every bucket a run at a
+ * time, so once the dirty pages pass the kernel's writeback thresholds (10-20% of memory) pages are
+ * written back and dirtied again by later runs: a 6 GiB sort here wrote 3.4 TB in 10 minutes without
+ * finishing. Above 1/16 of the machine's memory (NDMMAP_SORT_PARTITION_MAX overrides) the row takes
+ * runs and a merge, which write each page once, in order.
+ */
+export function partitionEnabled(bytes = 0): boolean {
+  if (process.env.NDMMAP_SORT_PARTITION === '0') return false;
+  const v = Number(process.env.NDMMAP_SORT_PARTITION_MAX);
+  return bytes <= (Number.isFinite(v) && v > 0 ? v : os.totalmem() / 16);
 }
 
 const PHASE = { sample: 0, count: 1, scatter: 2, buckets: 3 } as const;
