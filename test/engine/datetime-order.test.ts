@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, argpartition, argsort, createNpy, openNpy, partition, sort } from '../../dist/src/index.js';
 import { FIXTURES, manifest, tempDir } from '../helpers.js';
+import { viewOf } from './order-fixtures.js';
 
 interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[]; argsort: string[] }
 const CASES = manifest<Case[]>('datetime', 'order.json');
@@ -15,11 +16,10 @@ const NAT = -(2n ** 63n);
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
 afterEach(() => tmp.remove());
-// rows longer than one run take the runs + merge path: forced for the long fixtures
+// tiny runs: the long fixtures take the long-row paths (partition, and runs + merge for its long buckets)
 beforeAll(() => { process.env.NDMMAP_SORT_RUN_BYTES = '1024'; });
 afterAll(() => { delete process.env.NDMMAP_SORT_RUN_BYTES; });
 
-const viewOf = (a: MemMap, v: string): MemMap => (v === 'flip' ? a.slice('::-1', '::2') : v === 'T' ? a.transpose() : a);
 const big = (xs: string[]): bigint[] => xs.map((x) => BigInt(x));
 const counts = (r: NDResult): bigint[] => Array.from(r.data as BigInt64Array);
 /** numpy's name of a dtype string: '<M8[s]' -> 'datetime64[s]'. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, apply, argpartition, argsort, createNpy, openNpy, partition, sort } from '../../dist/src/index.js';
 import { FIXTURES, flat, manifest, parseValue, tempDir } from '../helpers.js';
+import { viewOf } from './order-fixtures.js';
 
 interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[]; argsort: string[] }
 const CASES = manifest<Case[]>('order');
@@ -15,7 +16,6 @@ let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
 afterEach(() => tmp.remove());
 
-const viewOf = (a: MemMap, v: string): MemMap => (v === 'flip' ? a.slice('::-1', '::2') : v === 'T' ? a.transpose() : a);
 
 /** Element i as fixture strings compare: bools and ints exactly, floats with Object.is (NaN, -0.0). */
 function same(got: unknown[], want: string[], dtype: string, what: string): void {
