@@ -58,4 +58,6 @@ fi
 # test/soak/ (500 CLI processes, pool shutdown races) runs in npm run test:soak, not here: under ASan it
 # costs ~5 minutes of CI for JS-level races the sanitizers have nothing to add to.
 npx vitest run "${tests[@]}"
+# the open/reduce/close cycles (test/soak: thousands of cycles) leak nothing under the sanitizers either
+if [ $# -eq 0 ]; then npx vitest run --config vitest.soak.config.ts test/soak/resources.test.ts; fi
 echo "asan.sh: clean in $(( $(date +%s) - start ))s"

@@ -4,6 +4,7 @@
 // anonymous namespace), so no AVX code can leak into another instruction set's copy through the linker.
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 
 #include "core/isa_unit.h"

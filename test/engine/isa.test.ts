@@ -54,10 +54,10 @@ describe('instruction sets', () => {
     let s = 99;
     const rnd = (): number => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
     const n = 64 * 4096; // 2 MiB of float64: the pool path
-    const DTYPES = ['float64', 'float32', 'float16', 'int16', 'uint8', 'int64', 'bool'];
+    const DTYPES = ['float64', 'float32', 'float16', 'int16', 'uint16', 'uint8', 'int64', 'bool'];
     for (const dt of DTYPES) {
       const file = path.join(tmp.dir, `${dt}.bin`);
-      const size = { float64: 8, float32: 4, float16: 2, int16: 2, uint8: 1, int64: 8, bool: 1 }[dt]!;
+      const size = { float64: 8, float32: 4, float16: 2, int16: 2, uint16: 2, uint8: 1, int64: 8, bool: 1 }[dt]!;
       const b = Buffer.alloc(n * size);
       for (let i = 0; i < n; i++) {
         const x = (rnd() - 0.3) * 10 ** Math.floor(rnd() * 6 - 2);
@@ -65,6 +65,7 @@ describe('instruction sets', () => {
         else if (dt === 'float32') b.writeFloatLE(x, i * 4);
         else if (dt === 'float16') b.writeUInt16LE(Math.floor(rnd() * 0x7bff) | (rnd() < 0.5 ? 0x8000 : 0), i * 2);
         else if (dt === 'int16') b.writeInt16LE(Math.floor(rnd() * 65536) - 32768, i * 2);
+        else if (dt === 'uint16') b.writeUInt16LE(i % 1009 === 0 ? 65535 : Math.floor(rnd() * 65536), i * 2);
         else if (dt === 'uint8') b[i] = Math.floor(rnd() * 256);
         else if (dt === 'int64') b.writeBigInt64LE(BigInt(Math.floor((rnd() - 0.5) * 2 ** 52)), i * 8);
         else b[i] = rnd() < 0.5 ? 1 : 0;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectClean, lastJson, runChild, tmpDir, writeF8 } from './helpers.js';
+import { expectClean, lastJson, runChild, tmpDir, writeF8 } from '../reliability/helpers.js';
 
 const dir = tmpDir('resources');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
