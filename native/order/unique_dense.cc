@@ -76,6 +76,29 @@ struct Counter {
     if (t.used > bound) over = true;
   }
 
+  // Counts groups of 4 values of p[i, n) until one holds a value outside the window: returns where
+  // that group starts (or where fewer than 4 are left). 4 slots' OR is below kWin (a power of 2)
+  // exactly when all 4 are: one test per group. Apart from the object, so every pointer and the
+  // running OR stay in registers (restrict: the counts alias nothing read here).
+  static int64_t CountFast(const T* __restrict p, int64_t i, int64_t n, T b, uint32_t* __restrict c, U* accOut) {
+    uint32_t* __restrict c1 = c + kWin;
+    uint32_t* __restrict c2 = c + 2 * kWin;
+    uint32_t* __restrict c3 = c + 3 * kWin;
+    U acc = *accOut;
+    for (; i + 4 <= n; i += 4) {
+      const U d0 = Idx(p[i], b), d1 = Idx(p[i + 1], b), d2 = Idx(p[i + 2], b), d3 = Idx(p[i + 3], b);
+      const U any = (U)(d0 | d1 | d2 | d3);
+      if (!kWhole && any >= (U)kWin) break;
+      acc |= any;
+      ++c[d0];
+      ++c1[d1];
+      ++c2[d2];
+      ++c3[d3];
+    }
+    *accOut = acc;
+    return i;
+  }
+
   // One by one: values outside the window go to the hash table.
   void Slow(const T* p, int64_t n, int64_t index, int64_t istep, U& acc) {
     uint32_t* c = S.counts.data();
@@ -97,21 +120,15 @@ struct Counter {
       base = mn;
       set = true;
     }
-    uint32_t *c0 = S.counts.data(), *c1 = c0 + kWin, *c2 = c0 + 2 * kWin, *c3 = c0 + 3 * kWin;
     const T b = base;
-    // the OR of every slot counted bounds the highest (a flush reads no further), and 4 slots' OR is
-    // below kWin (a power of 2) exactly when all 4 are: one test per 4 values
+    // the OR of every slot counted bounds the highest (a flush reads no further)
     U acc = 0;
     int64_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const U d0 = Idx(p[i], b), d1 = Idx(p[i + 1], b), d2 = Idx(p[i + 2], b), d3 = Idx(p[i + 3], b);
-      const U any = (U)(d0 | d1 | d2 | d3);
-      if (!kWhole && any >= (U)kWin) { Slow(p + i, 4, index + i * istep, istep, acc); continue; }
-      acc |= any;
-      ++c0[d0];
-      ++c1[d1];
-      ++c2[d2];
-      ++c3[d3];
+    while (i + 4 <= n) {
+      i = CountFast(p, i, n, b, S.counts.data(), &acc);
+      if (i + 4 > n) break;
+      Slow(p + i, 4, index + i * istep, istep, acc);  // a group with a value outside the window
+      i += 4;
     }
     if (i < n) Slow(p + i, n - i, index + i * istep, istep, acc);
     if (needFirst) {
