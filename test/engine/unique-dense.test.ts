@@ -4,6 +4,9 @@
 // must give the same values, first indices and counts as a plain count in JS, 1 and 2 threads alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, apply, createNpy, unique } from '../../dist/src/index.js';
+import { native } from '../../dist/src/native.js';
+import { reduceDescriptor } from '../../dist/src/engine/execute.cjs';
+import { planReduceCached } from '../../dist/src/engine/plan.js';
 import { tempDir } from '../helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -123,4 +126,30 @@ describe('unique: the dense integer counting kernels (native/order/unique_dense.
     }
     a.close(); b.close();
   }, 120_000);
+});
+
+describe('unique: the hash pass glue refuses hostile calls', () => {
+  it('needFirst other than 0 or 1 (or missing) is ERR_OUT_OF_RANGE / ERR_INVALID_ARG_TYPE, before any block is counted', async () => {
+    const a = createNpy(tmp.file('g.npy'), { dtype: '<i4', shape: [1000] });
+    await apply(a, 'i % 10');
+    const int64 = 7; // DTYPE_TABLE code of int64, checked below against the table
+    const { DTYPE_TABLE } = await import('../../dist/src/gen/contract.cjs');
+    expect(DTYPE_TABLE.find((d: { name: string }) => d.name === 'int64')!.code).toBe(int64);
+    const task = { kernel: 0, valueType: int64, operands: [[a.mapping.id, a.dtype.code, 0]], maskOperand: -1, param: [0, 0], valueRound: -1 };
+    const block = planReduceCached(a.layout, null, 8).blocks[0];
+    const desc = reduceDescriptor(task as never, block).slice();
+    const id = 987654321;
+    const code = (f: () => unknown): unknown => { try { return f(); } catch (e) { return (e as { code?: string }).code; } };
+    const hash = native.lookup.hash as unknown as (...x: unknown[]) => number;
+    try {
+      for (const bad of [2, -1, 1.5, 2 ** 53]) expect(code(() => hash(desc, 1, id, 100, bad)), String(bad)).toMatch(/^ERR_(OUT_OF_RANGE|INVALID_ARG_TYPE)$/);
+      expect(code(() => hash(desc, 1, id, 100))).toMatch(/^ERR_(OUT_OF_RANGE|INVALID_ARG_TYPE)$/);
+      expect(native.lookup.finish(id, new BigUint64Array(16), new BigInt64Array(16), new BigInt64Array(16))).toBe(-1); // nothing counted
+      expect(hash(desc, 1, id, 100, 1)).toBe(0);
+      const counts = new BigInt64Array(16), first = new BigInt64Array(16);
+      expect(native.lookup.finish(id, new BigUint64Array(16), counts, first)).toBe(10);
+      expect(Array.from(counts.slice(0, 10), Number)).toEqual(Array(10).fill(100));
+      expect(Array.from(first.slice(0, 10), Number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    } finally { native.lookup.drop(id); a.close(); }
+  });
 });
