@@ -65,6 +65,7 @@
         "native/order/order.cc",
         "native/glue/glue_order.cc",
         "native/order/unique.cc",
+        "native/order/unique_dense.cc",
         "native/order/search.cc",
         "native/glue/glue_unique.cc"
       ]

@@ -116,8 +116,8 @@ export interface Native {
  * output is a Float64Array [mapping id, byte position] of a C-contiguous native-endian array.
  */
 export interface LookupNative {
-  /** Count the block's values into the call's table; 1 once it holds more than `bound` values. */
-  hash(desc: Float64Array, kind: number, callId: number, bound: number): number;
+  /** Count the block's values into the call's table; 1 once it holds more than `bound` values. needFirst 0: first indices may be 0. */
+  hash(desc: Float64Array, kind: number, callId: number, bound: number, needFirst: number): number;
   /** The call's table, sorted (first-occurrence keys, counts, first indices): its size (-1 none, -2 overflowed). */
   finish(callId: number, keys: BigUint64Array, counts: BigInt64Array, first: BigInt64Array): number;
   /** The inverse of the block's values (ranks from finish) into out[flat index]. */

@@ -85,14 +85,17 @@ int Run(Napi::Env env, BlockArgs& b, const Hold* out, const Hold* more, F kernel
   return Guarded(env, {b.holds[0].get(), out, more}, std::move(kernel));
 }
 
-// uniqueHash(desc, kind, callId, bound, buffers?): 0, or 1 once the call's table holds more than bound values.
+// uniqueHash(desc, kind, callId, bound, needFirst: 0 | 1, buffers?): 0, or 1 once the call's table holds
+// more than bound values.
 Napi::Value HashGlue(const Napi::CallbackInfo& info) {
   BlockArgs b;
   int kind = Kind(info, 1);
-  ParsePass(info, b, kind, INT64_MAX, 4);
+  ParsePass(info, b, kind, INT64_MAX, 5);
   uint64_t id = U64(info, 2, "callId");
   int64_t bound = (int64_t)U64(info, 3, "bound");
-  int s = Run(info.Env(), b, nullptr, nullptr, [&] { return lookup::HashBlock(b.a, kind, id, bound); });
+  uint64_t needFirst = U64(info, 4, "needFirst");
+  if (needFirst > 1) ThrowCode(info.Env(), "ERR_OUT_OF_RANGE", "needFirst must be 0 or 1");
+  int s = Run(info.Env(), b, nullptr, nullptr, [&] { return lookup::HashBlock(b.a, kind, id, bound, needFirst == 1); });
   return Napi::Number::New(info.Env(), s == 0 ? 0 : 1);
 }
 

@@ -54,8 +54,9 @@ template <class F>
 void WalkKeys(const ReduceArgs& a, int kind, uint64_t* vals, uint64_t* keys, F&& use);
 
 // Hash pass of unique(): counts and first indices of the block's values into the table `id`
-// (created by the first block). EOVERFLOW once the table holds more than `bound` values.
-int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound);
+// (created by the first block). EOVERFLOW once the table holds more than `bound` values. Without
+// needFirst the first indices of integer values may be left 0 (value counts need none).
+int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound, bool needFirst);
 // The table `id`, sorted: writes up to cap (key of the first occurrence, count, first index) and
 // returns the number of values (-1: no such table, -2: overflowed). Ranks are kept for InverseBlock.
 int64_t HashFinish(uint64_t id, uint64_t* keys, int64_t* counts, int64_t* first, int64_t cap);

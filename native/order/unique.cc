@@ -12,56 +12,11 @@
 
 #include "order/lookup.h"
 #include "order/radix.h"
+#include "order/unique_table.h"
 
 namespace ndmmap {
 namespace lookup {
 namespace {
-
-// One slot of a table: the folded key (equality), the first occurrence's own key (-0.0 or +0.0),
-// its flat index and the count (0: empty slot).
-struct Slot { uint64_t key, firstKey; int64_t first, count; };
-
-inline uint64_t Mix(uint64_t k) { k ^= k >> 33; k *= 0xff51afd7ed558ccdull; k ^= k >> 33; return k; }
-
-struct Table {
-  std::vector<Slot> slots;
-  int64_t used = 0;
-  uint64_t mask = 0;
-  void Reset(int64_t cap) {
-    slots.assign((size_t)cap, Slot{0, 0, 0, 0});
-    mask = (uint64_t)cap - 1;
-    used = 0;
-  }
-  // The slot of key k (an empty one if absent).
-  Slot& Find(uint64_t k) {
-    for (uint64_t h = Mix(k) & mask;; h = (h + 1) & mask) {
-      Slot& s = slots[h];
-      if (s.count == 0 || s.key == k) return s;
-    }
-  }
-  void Grow() {
-    std::vector<Slot> old;
-    old.swap(slots);
-    Reset((int64_t)old.size() * 2);
-    for (const Slot& s : old) if (s.count != 0) { Find(s.key) = s; ++used; }
-  }
-  // Add `count` occurrences whose first is (firstKey, first).
-  void Add(uint64_t k, uint64_t firstKey, int64_t first, int64_t count) {
-    if (2 * (used + 1) > (int64_t)slots.size()) Grow();
-    Slot& s = Find(k);
-    if (s.count == 0) { s = Slot{k, firstKey, first, count}; ++used; return; }
-    s.count += count;
-    if (first < s.first) { s.first = first; s.firstKey = firstKey; }
-  }
-};
-
-// A call's table, its rank per folded key after HashFinish.
-struct Call {
-  std::mutex mu;
-  Table t;
-  bool overflow = false;
-  std::vector<int64_t> rank;  // per slot of t
-};
 
 std::mutex gMu;
 std::unordered_map<uint64_t, std::shared_ptr<Call>>& Calls() {
@@ -107,7 +62,7 @@ Scratch& Local() {
 
 }  // namespace
 
-int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound) {
+int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound, bool needFirst) {
   std::shared_ptr<Call> c = GetCall(id, true);
   {
     std::lock_guard<std::mutex> g(c->mu);
@@ -119,7 +74,10 @@ int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound) {
   Dense& D = L.dense;
   D.set = false;
   bool over = false;
-  WalkKeys(a, kind, L.vals.data(), L.keys.data(), [&](const uint64_t* k, int64_t m, int64_t index, int64_t istep) {
+  // integer labels: counted by index over typed loads (unique_dense.cc); anything else keyed and walked
+  const int dense = DenseBlock(a, kind, needFirst, t, *c, bound);
+  if (dense == EOVERFLOW) over = true;
+  if (dense < 0) WalkKeys(a, kind, L.vals.data(), L.keys.data(), [&](const uint64_t* k, int64_t m, int64_t index, int64_t istep) {
     if (over) return;
     if (!D.set) {
       // the window starts at the first run's least key, so labels from 0 (or any least value) fit
@@ -170,7 +128,7 @@ int HashBlock(const ReduceArgs& a, int kind, uint64_t id, int64_t bound) {
   for (const Slot& s : t.slots) {
     if (s.count == 0) continue;
     c->t.Add(s.key, s.firstKey, s.first, s.count);
-    if (c->t.used > bound) { c->overflow = true; return EOVERFLOW; }
+    if (c->Used() > bound) { c->overflow = true; return EOVERFLOW; }
   }
   return 0;
 }
@@ -180,6 +138,7 @@ int64_t HashFinish(uint64_t id, uint64_t* keys, int64_t* counts, int64_t* first,
   if (!c) return -1;
   std::lock_guard<std::mutex> g(c->mu);
   if (c->overflow) return -2;
+  c->Drain();
   const int64_t n = c->t.used;
   if (n > cap) return n;
   std::vector<uint64_t> k, ix, kt, it;

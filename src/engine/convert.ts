@@ -133,10 +133,13 @@ export async function intoTarget(out: OutTarget | undefined, dt: DType, shape: n
 
 /**
  * A zero-filled C-order array in a temporary file that is unlinked as soon as it is mapped: next to
- * `near` (a file's path) when its directory takes it, else in os.tmpdir().
+ * `near` (a file's path) when its directory takes it, else in os.tmpdir(). Its blocks are reserved
+ * before it is mapped (`w+`), so a full disk is an `ENOSPC` here, never a SIGBUS in a kernel.
+ * @throws `ENOSPC` (naming both places when neither takes it, and the bytes needed), other OS errors.
  */
 export function scratch(dt: DType, shape: number[], near?: string): MemMap {
   const name = `ndmmap-scratch-${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
+  let nearError: unknown;
   if (near !== undefined) {
     // next to the user's file first (its disk is sized for it; os.tmpdir() is often a RAM-backed tmpfs)
     const file = path.join(path.dirname(near), `.${name}`);
@@ -144,14 +147,24 @@ export function scratch(dt: DType, shape: number[], near?: string): MemMap {
       const m = memmap(file, { dtype: dt, shape, mode: 'w+' });
       fs.rmSync(file, { force: true });
       return m;
-    } catch {
+    } catch (err) {
+      nearError = err;
       fs.rmSync(file, { force: true });
     }
   }
   const file = path.join(os.tmpdir(), name);
-  const m = memmap(file, { dtype: dt, shape, mode: 'w+' });
-  fs.rmSync(file, { force: true });
-  return m;
+  try {
+    const m = memmap(file, { dtype: dt, shape, mode: 'w+' });
+    fs.rmSync(file, { force: true });
+    return m;
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    // a user whose disk is full must learn that both places were tried, not only the second
+    if (nearError instanceof NdmmapError && err instanceof NdmmapError)
+      fail(err.code, `${err.message}; a scratch file of ${shape.reduce((t, n) => t * n, dt.itemsize)} bytes fits neither next to the file nor in os.tmpdir() (next to the file: ${nearError.message})`,
+        { syscall: err.syscall, path: err.path, cause: nearError });
+    throw err;
+  }
 }
 
 /**

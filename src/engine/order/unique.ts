@@ -79,8 +79,9 @@ function mappedOut(m: MemMap): Float64Array {
 interface Found { keys: BigUint64Array; counts: BigInt64Array; first: BigInt64Array; n: number }
 
 /** The hash path: the table's sorted values, or null when there are too many (or NaNs apart). */
-async function hashPath(a: MemMap, kind: KindName, id: number, equalNan: boolean, opts: OrderRunOptions): Promise<Found | null> {
-  await runPass(mapOperand(a), 'hash', kind, [id, hashBound], opts, 'count');
+async function hashPath(a: MemMap, kind: KindName, id: number, equalNan: boolean, needFirst: boolean, opts: OrderRunOptions): Promise<Found | null> {
+  // value counts need no first indices: the dense integer kernels then skip them
+  await runPass(mapOperand(a), 'hash', kind, [id, hashBound, needFirst ? 1 : 0], opts, 'count');
   let cap = 1024;
   for (;;) {
     const f = { keys: new BigUint64Array(cap), counts: new BigInt64Array(cap), first: new BigInt64Array(cap) };
@@ -130,7 +131,7 @@ export async function unique(a0: MemMap, options: UniqueOptions = {}): Promise<N
   // process-wide: the table registry is shared by every JS thread of the process
   const id = threadId * 2 ** 32 + (++calls % 2 ** 32);
   try {
-    if (n > 0) found = await hashPath(a, kind, id, equalNan, opts);
+    if (n > 0) found = await hashPath(a, kind, id, equalNan, ri, opts);
     else if (rv && opts.out !== undefined) inverse = await intoTarget(target, parseDtype('int64'), invShape, 'C', async () => {}) as MemMap;
     if (found !== null && rv) {
       const write = async (t: BigInt64Array | Float64Array): Promise<void> => runPass(mapOperand(a), 'inverse', kind, [id, t, n], opts, 'inverse');
