@@ -66,7 +66,9 @@
         "native/glue/glue_order.cc",
         "native/order/unique.cc",
         "native/order/search.cc",
-        "native/glue/glue_unique.cc"
+        "native/glue/glue_unique.cc",
+        "native/gather/gather.cc",
+        "native/glue/glue_gather.cc"
       ]
     }
   ]
