@@ -3,9 +3,13 @@
 // copied as bytes, so every dtype (records, datetimes) is the same code, with an optional byte swap.
 #include "gather/gather.h"
 
+#include <sys/mman.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include "core/dtype.h"
+#include "core/registry.h"
 
 namespace ndmmap {
 namespace {
@@ -126,6 +130,18 @@ bool GatherMaskAt(const GatherArgs& a, int64_t j) {
     case kFloat64: return (bits & 0x7fffffffffffffffull) != 0;
     default: return bits != 0;
   }
+}
+
+void GatherPrepareBuffer(uint8_t* p, uint64_t len, uint64_t lo, uint64_t hi) {
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  const uintptr_t a = ((uintptr_t)p + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t b = ((uintptr_t)p + len) & ~(kHuge - 1);
+  if (b > a) {
+    int saved = errno;
+    (void)madvise((void*)a, b - a, MADV_HUGEPAGE);
+    errno = saved;
+  }
+  if (hi > lo) PrefaultWrite(p + lo, hi - lo);
 }
 
 int Gather(const GatherArgs& a) {

@@ -35,6 +35,21 @@ bool SafeExtent(Napi::Env env, size_t ndim, const int64_t* shape, const int64_t*
   return true;
 }
 
+// The bytes of buffers[-3 - id] (the call's second argument).
+void BufferBytes(const Napi::CallbackInfo& info, int64_t id, uint8_t** raw, uint64_t* size) {
+  Napi::Env env = info.Env();
+  if (id > kBuffer0) Bad(env, "bad operand id");
+  const int64_t b = kBuffer0 - id;
+  if (b > 0xffffffffLL) Bad(env, "bad operand id");
+  Napi::Value arr = info.Length() > 1 && info[1].IsArray() ? info[1].As<Napi::Array>().Get((uint32_t)b) : env.Undefined();
+  if (!arr.IsTypedArray()) Bad(env, "buffer " + std::to_string(b) + " is missing");
+  Napi::TypedArray t = arr.As<Napi::TypedArray>();
+  void* p = nullptr;
+  if (napi_get_typedarray_info(env, t, nullptr, nullptr, &p, nullptr, nullptr) != napi_ok) Bad(env, "unreadable buffer");
+  *raw = static_cast<uint8_t*>(p);
+  *size = t.ByteLength();
+}
+
 // The memory of an operand spanning (shape, strides) from byte `pos`: a held mapping or buffers[b].
 uint8_t* Resolve(const Napi::CallbackInfo& info, int64_t id, int64_t pos, size_t ndim, const int64_t* shape,
                  const int64_t* strides, int64_t item, bool isOut, std::unique_ptr<Hold>& hold) {
@@ -49,17 +64,12 @@ uint8_t* Resolve(const Napi::CallbackInfo& info, int64_t id, int64_t pos, size_t
     if (!any) return hold->span.base;
     return hold->span.base + (pos - (int64_t)hold->span.fileStart);
   }
-  if (id > kBuffer0) Bad(env, "bad operand id");
-  const int64_t b = kBuffer0 - id;
-  if (b > 0xffffffffLL) Bad(env, "bad operand id");
-  Napi::Value arr = info.Length() > 1 && info[1].IsArray() ? info[1].As<Napi::Array>().Get((uint32_t)b) : env.Undefined();
-  if (!arr.IsTypedArray()) Bad(env, "buffer " + std::to_string(b) + " is missing");
-  Napi::TypedArray t = arr.As<Napi::TypedArray>();
-  void* raw = nullptr;
-  if (napi_get_typedarray_info(env, t, nullptr, nullptr, &raw, nullptr, nullptr) != napi_ok) Bad(env, "unreadable buffer");
-  if (any && (pos + lo < 0 || pos + hi > (int64_t)t.ByteLength())) ThrowCode(env, "ERR_OUT_OF_RANGE", "gather: block lies outside the buffer");
-  if (!any) return static_cast<uint8_t*>(raw);
-  return static_cast<uint8_t*>(raw) + pos;
+  uint8_t* raw = nullptr;
+  uint64_t size = 0;
+  BufferBytes(info, id, &raw, &size);
+  if (any && (pos + lo < 0 || pos + hi > (int64_t)size)) ThrowCode(env, "ERR_OUT_OF_RANGE", "gather: block lies outside the buffer");
+  if (!any) return raw;
+  return raw + pos;
 }
 
 // gather(desc: Float64Array, buffers?: TypedArray[], table?: Float64Array)
@@ -120,11 +130,24 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
     a.src = Resolve(info, Int(env, d[G::kSrcId]), Int(env, d[G::kSrcPos]), nd, shape, ss, a.item, false, hs);
     shape[nOuter] = a.nIdx;
     a.dst = Resolve(info, Int(env, d[G::kDstId]), Int(env, d[G::kDstPos]), nd, shape, ds, a.item, true, hd);
+    // a block of whole output slabs in a row: its pages made writable in one call (registry.h)
+    uint64_t from = 0, to = 0;
     if (a.p1 > a.p0 && nOuter == 0 && a.dstStep > 0) {
-      // a block of whole output slabs in a row: its pages made writable in one call (registry.h)
       int64_t lo = 0, hiB = 0;
-      if (SafeExtent(env, (size_t)nInner, a.innerLen, a.innerDst, a.item, &lo, &hiB))
-        PrefaultWrite(a.dst + a.p0 * a.dstStep + lo, (uint64_t)((a.p1 - a.p0 - 1) * a.dstStep + hiB - lo));
+      if (SafeExtent(env, (size_t)nInner, a.innerLen, a.innerDst, a.item, &lo, &hiB)) {
+        from = (uint64_t)(a.p0 * a.dstStep + lo);
+        to = from + (uint64_t)((a.p1 - a.p0 - 1) * a.dstStep + hiB - lo);
+      }
+    }
+    if (hd == nullptr && to > from) {
+      // an NDResult's fresh memory: huge pages asked for on the whole buffer before this block touches it
+      uint8_t* raw = nullptr;
+      uint64_t size = 0;
+      BufferBytes(info, Int(env, d[G::kDstId]), &raw, &size);
+      const uint64_t at = (uint64_t)(a.dst - raw);
+      GatherPrepareBuffer(raw, size, at + from, at + to);
+    } else if (to > from) {
+      PrefaultWrite(a.dst + from, to - from);
     }
   } else {
     if (a.p0 < 0 || a.p1 < a.p0 || a.p1 > a.nIdx) ThrowCode(env, "ERR_OUT_OF_RANGE", "gather: mask block out of range");
