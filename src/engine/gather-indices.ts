@@ -68,7 +68,7 @@ function flatStep(m: MemMap): number | undefined {
 
 /** An index MemMap read in place: min and max natively, then (only if one is out of bounds) the first bad one. */
 async function mappedIndices(ix: MemMap, step: number, n: number, axis: number): Promise<Operand1D> {
-  const op: Operand1D = { id: ix.mapping.id, dtype: ix.dtype.code, swap: isSwapped(ix.dtype) ? 1 : 0, pos: ix.layout.byteOffset, step, length: ix.size };
+  const op: Operand1D = { id: ix.mapping.id, dtype: ix.dtype.code, swap: isSwapped(ix.dtype) ? 1 : 0, pos: ix.layout.byteOffset, step, length: ix.size, mem: ix };
   if (ix.size === 0) return op;
   const lo = Number(await reduce('min', ix)), hi = Number(await reduce('max', ix));
   if (lo >= -n && hi < n) return op;

@@ -6,6 +6,7 @@
  * Callers validate every index before this runs; the kernel checks them again and refuses, never reads
  * past the source.
  */
+import { byteExtent } from '../layout.js';
 import { type MemMap } from '../memmap.js';
 import * as contract from '../gen/contract.cjs';
 import { type RunOptions, newControl, runCall, runInline, runsInline, threadsFor } from './run.js';
@@ -26,6 +27,16 @@ export interface Operand1D {
   step: number;
   length: number;
   buffer?: ArrayBufferView;
+  /** The MemMap a mapped operand reads (to tell whether a target overlaps it). */
+  mem?: MemMap;
+}
+
+/** Do `x` and `y` share bytes of one file? (Files compared by device and inode, as apply does.) */
+export function overlaps(x: MemMap, y: MemMap): boolean {
+  if (!x.mapping.sameFile(y.mapping)) return false;
+  const [a0, a1] = byteExtent(x.layout);
+  const [b0, b1] = byteExtent(y.layout);
+  return a0 < b1 && b0 < a1;
 }
 
 /** Where a take writes: a MemMap view of shape [outer..., N, inner...], or C-order bytes in memory. */

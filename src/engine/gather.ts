@@ -4,13 +4,14 @@
  * any layout, straight into `out` (same dtype, either byte order), a new `.npy` or an NDResult's
  * memory; a cast into another dtype goes through a C-order scratch of the result.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { type DType, type DTypeName, dtype as parseDtype, isSwapped, typedArrayClass } from '../dtype.js';
 import { fail, show } from '../errors.js';
 import { checkAxis, isContiguous, makeLayout, sizeOf } from '../layout.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { type OutTarget, checkTarget, copyInto, intoTarget, scratch } from './convert.js';
 import { indexOperand, maskOperand, valuesOf } from './gather-indices.js';
-import { type Operand1D, gatherTake, maskPositions, sharedBytes, takeOnPool } from './gather-native.js';
+import { type Operand1D, gatherTake, maskPositions, overlaps, sharedBytes, takeOnPool } from './gather-native.js';
 import { checkAnyMemMap, checkHeld, checkOpaqueCast, isOpaque, reprDtype } from './opaque.js';
 import { type NDResult } from './reduce.js';
 import { type RunOptions, checkRunOptions } from './run.js';
@@ -26,6 +27,9 @@ export interface TakeOptions extends RunOptions {
   /** A MemMap of the result's shape (any dtype: numpy's unsafe cast), or a path for a new `.npy`; default: an `NDResult`. */
   out?: OutTarget;
 }
+
+/** The largest buffer this Node makes (4 GiB on Node 20): an NDResult is one. */
+const MAX_BUFFER = bufferConstants.MAX_LENGTH;
 
 /** How a result of `from`'s elements lands in `to` as bytes: as they are, byte-swapped, or not at all (a cast). */
 function byteMode(from: DType, to: DType): 0 | 1 | undefined {
@@ -67,6 +71,8 @@ async function takeChecked(a: MemMap, flatA: boolean, axis: number, idx: Operand
   // records, datetimes, complex: byte copies (or numpy's casts between them), checked before any work
   if (out instanceof MemMap && (isOpaque(a.dtype) || isOpaque(out.dtype))) checkOpaqueCast(a.dtype, out.dtype, 'unsafe');
   checkHeld(a.dtype, out, 'take');
+  if (out === undefined && sizeOf(shape) * a.itemsize > MAX_BUFFER)
+    fail('ERR_OUT_OF_RANGE', `take: the result is ${sizeOf(shape) * a.itemsize} bytes, more than the largest buffer of Node ${process.versions.node} (${MAX_BUFFER}); give out (a MemMap or a path for a new .npy), or use Node 22`);
   const { threads, signal, onProgress } = o;
   const run = { threads, signal, onProgress };
   // axis None of a view that is not C-contiguous: flattened through a C-order copy first
@@ -79,7 +85,9 @@ async function takeChecked(a: MemMap, flatA: boolean, axis: number, idx: Operand
   }
   try {
     if (flatA) src = src.reshape(-1);
-    const direct = out instanceof MemMap ? byteMode(a.dtype, out.dtype) : undefined;
+    // an out sharing bytes with the source or the indices is written from a buffered result, as numpy does
+    const apart = out instanceof MemMap && !overlaps(a, out) && (idx.mem === undefined || !overlaps(idx.mem, out));
+    const direct = out instanceof MemMap && apart ? byteMode(a.dtype, out.dtype) : undefined;
     const target = out instanceof MemMap && direct !== undefined ? asGathered(out, axis, ishape, gshape) : undefined;
     if (target !== undefined) {
       await gatherTake(src, axis, idx, { mem: target, swap: direct! }, run);

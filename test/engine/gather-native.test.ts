@@ -179,6 +179,24 @@ describe('native take', () => {
     expect(fs.existsSync(tmp.file('never.npy'))).toBe(false);
   });
 
+  it('an out sharing bytes with the source or the indices gets numpy\'s buffered result', async () => {
+    const a = await source('<f8', [5, 3]);
+    const idx = [4, 0, 4, -2, 1];
+    const want = flat(refTake(a.toArray(), 0, idx));
+    expect(await take(a, idx, { axis: 0, out: a })).toBe(a);
+    expect(values(a)).toEqual(want);
+    const again = memmap(a.filename, { dtype: '<f8', mode: 'r+', offset: a.offset, shape: [5, 3] });
+    const row1 = (a.toArray() as number[][])[1];
+    await take(a, [1, 1, 1, 1, 1], { axis: 0, out: again.slice('::-1') }); // another mapping of the same file
+    expect(values(a)).toEqual([row1, row1, row1, row1, row1].flat());
+    const ids = createNpy(tmp.file('self.npy'), { dtype: '<i8', shape: [4] });
+    ids.assign(BigInt64Array.from([3n, 0n, 2n, 1n]));
+    const v = createNpy(tmp.file('v.npy'), { dtype: '<i8', shape: [4] });
+    v.assign(BigInt64Array.from([10n, 20n, 30n, 40n]));
+    await take(v, ids, { out: ids });
+    expect(Array.from(ids.typedArray() as BigInt64Array)).toEqual([40n, 10n, 30n, 20n]);
+  });
+
   it('an abort mid-call rejects with AbortError and leaves no new file', async () => {
     const a = await source('<f8', [20_000, 64], 'i');
     const before = fs.readdirSync(tmp.dir).sort();
