@@ -111,6 +111,8 @@ export async function gatherTake(src: MemMap, axis: number, idx: Operand1D, dst:
   const slabBytes = sizeOfDims(inner) * item;
   if (slabs === 0 || slabBytes === 0) return;
   const pool = takeOnPool(slabs, slabBytes);
+  // workers get a structured clone of each buffer: one they write must be shared, or its bytes are lost
+  if (pool && 'buf' in dst && !(dst.buf.buffer instanceof SharedArrayBuffer)) throw new Error('gatherTake: a pool call needs a shared target buffer');
   const buffers: ArrayBufferView[] = [];
   const idxId = refOf(buffers, idx);
   const dstId = 'mem' in dst ? dst.mem.mapping.id : refOf(buffers, { id: 0, buffer: dst.buf });
