@@ -67,7 +67,9 @@
         "native/order/unique.cc",
         "native/order/unique_dense.cc",
         "native/order/search.cc",
-        "native/glue/glue_unique.cc"
+        "native/glue/glue_unique.cc",
+        "native/gather/gather.cc",
+        "native/glue/glue_gather.cc"
       ]
     }
   ]

@@ -185,6 +185,14 @@ export const descriptors = {
       ['dstId', 'id'], ['dstSwap', 'bool'], ['dstPos', 'int'], ['dstStep', 'int'], ['mode', 'int'], ['auxId', 'id'],
       ['auxSwap', 'bool'], ['auxPos', 'int'], ['auxStep', 'int']],
   },
+  gather: {
+    doc: 'one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]',
+    fields: [['mode', 'int'], ['p0', 'int'], ['p1', 'int'], ['o0', 'int'], ['n', 'int'], ['nIdx', 'int'], ['nDst', 'int'],
+      ['idxId', 'id'], ['idxDtype', 'int'], ['idxSwap', 'bool'], ['idxPos', 'int'], ['idxStep', 'int'],
+      ['srcId', 'id'], ['srcPos', 'int'], ['srcStep', 'int'], ['dstId', 'id'], ['dstPos', 'int'], ['dstStep', 'int'],
+      ['item', 'int'], ['swap', 'bool'], ['nOuter', 'int'], ['nInner', 'int']],
+    tail: 'nOuter x (length, src byte stride, dst byte stride), then nInner x (length, src byte stride, dst byte stride)',
+  },
   distAxis: {
     doc: 'axis-mode parameters of native dist() (src/engine/stats/axis.ts)',
     fields: [['mode', 'int'], ['method', 'int'], ['nq', 'int'], ['n', 'int'], ['records', 'int'],

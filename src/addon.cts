@@ -96,6 +96,8 @@ export interface Native {
   orderMerge(desc: Float64Array, buffers?: ArrayBufferView[]): void;
   /** One phase of the partition sort of a long row (the `orderPart` descriptor; src/engine/order/part.ts). */
   orderPart(desc: Float64Array, splitters: BigUint64Array, table: Float64Array): void;
+  /** One block of a take, or of a mask's counts (into `table`) or positions (the `gather` descriptor; src/engine/gather-native.ts). */
+  gather(desc: Float64Array, buffers?: ArrayBufferView[], table?: Float64Array): void;
   /**
    * One block of an apply: descriptor [ndim, nOps, shape, out, operands…], each operand [source,
    * dtype, swap, position, ...strides] with source a mapping id, -1 (absent), -2 (an index variable)

@@ -275,6 +275,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<OrderCall>>("order"),
       InstanceMethod<&Addon::Call<OrderMergeCall>>("orderMerge"),
       InstanceMethod<&Addon::Call<OrderPartCall>>("orderPart"),
+      InstanceMethod<&Addon::Call<GatherCall>>("gather"),
       InstanceMethod<&Addon::SetErrorClassMethod>("setErrorClass"),
       InstanceValue("contract", Contract(env), napi_enumerable),
       InstanceValue("lookup", UniqueMethods(env), napi_enumerable),

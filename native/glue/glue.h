@@ -212,6 +212,9 @@ Napi::Value LibmCall(const Napi::CallbackInfo& info);
 Napi::Value SortPairsCall(const Napi::CallbackInfo& info);
 Napi::Object DistTable(Napi::Env env);
 
+// glue_gather.cc
+Napi::Value GatherCall(const Napi::CallbackInfo& info);
+
 // glue_scan.cc
 Napi::Value ScanCall(const Napi::CallbackInfo& info);
 Napi::Value ScanCarriesCall(const Napi::CallbackInfo& info);

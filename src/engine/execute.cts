@@ -197,6 +197,15 @@ function runOrderPart(t: tasks.OrderPartTask): void {
   });
 }
 
+function runGather(t: tasks.GatherTask): void {
+  const desc = t.desc.slice();
+  const table = t.table === null ? undefined : new Float64Array(t.table);
+  claimLoop(t.control, t.blocks, (b) => {
+    desc[contract.GATHER.p0] = b.p0; desc[contract.GATHER.p1] = b.p1; desc[contract.GATHER.o0] = b.o0;
+    native.gather(desc, t.buffers, table);
+  });
+}
+
 /** value type codes of the key kinds (float64, int64, uint64, datetime: int64 counts) */
 const KIND_TYPES = ['float64', 'int64', 'uint64', 'int64'].map((n) => contract.DTYPE_TABLE.find((d) => d.name === n)!.code);
 
@@ -248,6 +257,7 @@ export function runTask(t: tasks.Task): tasks.TaskResult {
     else if (t.kind === 'order') runOrder(t);
     else if (t.kind === 'orderMerge') runOrderMerge(t);
     else if (t.kind === 'orderPart') runOrderPart(t);
+    else if (t.kind === 'gather') runGather(t);
     else if (t.kind === 'warmup') warm(t);
     else if (t.kind === 'lookup') runLookup(t);
     else if (t.kind === 'crash' && process.env.NDMMAP_TEST_HOOKS === '1') process.exit(70);

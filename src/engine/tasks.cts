@@ -166,6 +166,19 @@ export interface OrderPartTask {
   blocks: Array<{ i0: number; i1: number; at: number; len: number; bytes: number }>;
 }
 
+/**
+ * Blocks of a take or of a mask's counts/positions (src/engine/gather-native.ts): the `gather`
+ * descriptor whole but p0/p1/o0, which come from each block; `table` takes the counts of mode 1.
+ */
+export interface GatherTask {
+  kind: 'gather';
+  control: SharedArrayBuffer | ArrayBuffer;
+  desc: Float64Array;
+  buffers: ArrayBufferView[];
+  table: SharedArrayBuffer | ArrayBuffer | null;
+  blocks: Array<{ p0: number; p1: number; o0: number; bytes: number }>;
+}
+
 /** Test-only: makes the worker die, to prove the pool heals (needs NDMMAP_TEST_HOOKS=1). */
 export interface CrashTask { kind: 'crash' }
 
@@ -202,7 +215,7 @@ export interface LookupTask {
   args: unknown[];
 }
 
-export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | OrderTask | OrderMergeTask | OrderPartTask | LookupTask | CrashTask | WarmupTask;
+export type Task = ReduceTask | ApplyTask | EmbedTask | TopKTask | DistTask | ScanTask | OrderTask | OrderMergeTask | OrderPartTask | GatherTask | LookupTask | CrashTask | WarmupTask;
 
 /** What a task resolves to: nothing, or an error description (piscina would drop `code`). */
 export type TaskResult = null | { error: { code: string; message: string; syscall?: string; path?: string } };

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = '269787a7bdd6e3bc';
+export const CONTRACT_HASH = '42f5315a67723b1d';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -281,6 +281,12 @@ export const ORDER_PART = { phase: 0, dtype: 1, n: 2, buckets: 3, tableLen: 4, i
 const ORDER_PART_FIELDS = ['phase', 'dtype', 'n', 'buckets', 'tableLen', 'i0', 'i1', 'maxLen', 'srcId', 'srcSwap', 'srcPos', 'srcStep', 'dstId', 'dstSwap', 'dstPos', 'dstStep', 'mode', 'auxId', 'auxSwap', 'auxPos', 'auxStep'] as const;
 /** Write the orderPart fields at offset at (default 0); returns the offset after them. */
 export const packOrderPart = (d: Float64Array, v: Readonly<Record<(typeof ORDER_PART_FIELDS)[number], number>>, at = 0): number => pack(ORDER_PART_FIELDS, d, v, at);
+
+/** The gather descriptor: one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]; then nOuter x (length, src byte stride, dst byte stride), then nInner x (length, src byte stride, dst byte stride). Field offsets, SIZE the head's length. */
+export const GATHER = { mode: 0, p0: 1, p1: 2, o0: 3, n: 4, nIdx: 5, nDst: 6, idxId: 7, idxDtype: 8, idxSwap: 9, idxPos: 10, idxStep: 11, srcId: 12, srcPos: 13, srcStep: 14, dstId: 15, dstPos: 16, dstStep: 17, item: 18, swap: 19, nOuter: 20, nInner: 21, SIZE: 22 } as const;
+const GATHER_FIELDS = ['mode', 'p0', 'p1', 'o0', 'n', 'nIdx', 'nDst', 'idxId', 'idxDtype', 'idxSwap', 'idxPos', 'idxStep', 'srcId', 'srcPos', 'srcStep', 'dstId', 'dstPos', 'dstStep', 'item', 'swap', 'nOuter', 'nInner'] as const;
+/** Write the gather fields at offset at (default 0); returns the offset after them. */
+export const packGather = (d: Float64Array, v: Readonly<Record<(typeof GATHER_FIELDS)[number], number>>, at = 0): number => pack(GATHER_FIELDS, d, v, at);
 
 /** The distAxis descriptor: axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles. Field offsets, SIZE the head's length. */
 export const DIST_AXIS = { mode: 0, method: 1, nq: 2, n: 3, records: 4, asDouble: 5, skipNan: 6, weighted: 7, finish: 8, SIZE: 9 } as const;

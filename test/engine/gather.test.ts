@@ -39,6 +39,8 @@ describe('take', () => {
     await expectBytes(await (await arange('>i8', [6])).take([5, 0], { out: tmp.file('be.npy') }), 'take_be');
     await expectBytes(await (await arange('<f2', [3, 2])).take(Uint8Array.from([2, 0]), { axis: 0 }) as NDResult, 'take_f2');
     await expectBytes(await (await arange('<f4', [5, 4], 'F')).take([1, 1, 2], { axis: 1 }) as NDResult, 'take_F_cols');
+    const be3 = (await arange('>f8', [2, 3, 4])).slice('::-1', null, '::2');
+    await expectBytes(await be3.take({ data: [1, -1, 0, 0], shape: [2, 2] }, { axis: -1, out: tmp.file('be3.npy') }), 'take_be3_last');
   });
 
   it('indices from a search result (int64 NDResult) and from an int MemMap, into a MemMap out of another layout and dtype', async () => {
@@ -93,6 +95,7 @@ describe('compress, nonzero, flatnonzero, argwhere', () => {
     await expectBytes(await a.compress([true, false, true], { axis: 0 }) as NDResult, 'compress_rows');
     await expectBytes(await compress(a, Uint8Array.from([0, 1, 1, 0]), { axis: 1 }) as NDResult, 'compress_cols');
     await expectBytes(await a.compress([1, 0, 0, 1, 1]) as NDResult, 'compress_flat');
+    await expectBytes(await a.compress([0, 1, 0, 0, 0, 0, 0, 0], { axis: 0 }) as NDResult, 'compress_long_false');
     const nz = openNpy(join(GATHER, 'nz.npy'), { mode: 'r' });
     const [r, c] = await nz.nonzero();
     await expectBytes(r, 'nonzero_0');

@@ -1,0 +1,325 @@
+// The native gather behind take/compress (src/engine/gather-native.ts, native/gather/): many blocks on
+// 2 threads equal 1 thread and a JS reference, every layout the kernel is handed (flipped, stepped,
+// transposed, F order, axis 1 and -1), byte order, records and datetimes as bytes, out as a MemMap or
+// a new .npy, abort with no file left, and the native entry refusing hostile descriptors.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type MemMap, type NDResult, apply, compress, createNpy, memmap, openNpy, take } from '../../dist/src/index.js';
+import { lastPoolCall } from '../../dist/src/engine/run.js';
+import { native } from '../../dist/src/native.js';
+import * as contract from '../../dist/src/gen/contract.cjs';
+import { flat, tempDir } from '../helpers.js';
+
+process.env.NDMMAP_TEST_SPREAD = '1';
+
+let tmp: ReturnType<typeof tempDir>;
+let made = 0;
+beforeEach(() => { tmp = tempDir(); });
+afterEach(() => tmp.remove());
+
+async function source(dtype: string, shape: number[], expr = 'i * 3 - 7', order: 'C' | 'F' = 'C'): Promise<MemMap> {
+  const a = createNpy(tmp.file(`src-${++made}.npy`), { dtype, shape, order });
+  await apply(a, expr);
+  return a;
+}
+
+/** numpy's take on nested arrays: the reference every result is compared with. */
+function refTake(v: unknown, axis: number, idx: readonly number[]): unknown {
+  const rows = v as unknown[];
+  if (axis === 0) return idx.map((i) => rows[i < 0 ? i + rows.length : i]);
+  return rows.map((x) => refTake(x, axis - 1, idx));
+}
+
+const values = (r: MemMap | NDResult): unknown[] => ('toArray' in r ? flat((r as MemMap).toArray()) : Array.from(r.data as ArrayLike<unknown>));
+const randomIdx = (count: number, n: number, seed: number): number[] => {
+  let s = seed >>> 0;
+  return Array.from({ length: count }, () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return (s % (2 * n)) - n; });
+};
+
+describe('native take', () => {
+  it('many blocks on 2 threads: both threads ran, the same bytes as 1 thread and the JS reference', async () => {
+    const a = await source('<f4', [3001, 64], 'sin(i * 0.001) * 1000');
+    const idx = randomIdx(20_000, 3001, 7);
+    const ref = flat(refTake(a.toArray(), 0, idx));
+    const one = await take(a, idx, { axis: 0, threads: 1 }) as NDResult;
+    const two = await take(a, Int32Array.from(idx), { axis: 0, threads: 2 }) as NDResult;
+    const ran = lastPoolCall();
+    expect(ran.blocks).toBeGreaterThanOrEqual(8);
+    expect(ran.workers).toBe(2);
+    expect(two.shape).toEqual([20_000, 64]);
+    expect(Buffer.from(two.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
+    expect(Array.from(two.data as Float32Array)).toEqual(ref);
+    // into a MemMap out and a new .npy, on 2 threads
+    const out = createNpy(tmp.file('out.npy'), { dtype: '<f4', shape: [20_000, 64] });
+    expect(await take(a, idx, { axis: 0, out, threads: 2 })).toBe(out);
+    expect(Buffer.from(out.typedArray().buffer, out.typedArray().byteOffset, out.nbytes).equals(Buffer.from(one.data.buffer))).toBe(true);
+    const saved = await take(a, idx, { axis: 0, out: tmp.file('new.npy'), threads: 2 }) as MemMap;
+    expect(Array.from(saved.typedArray() as Float32Array)).toEqual(ref);
+    expect(openNpy(tmp.file('new.npy'), { mode: 'r' }).shape).toEqual([20_000, 64]);
+  });
+
+  it('axis 1 and -1 of a large array on 2 threads (elements, not rows), 2-D indices', async () => {
+    const a = await source('<i2', [4000, 96], 'i % 30011');
+    const idx = [95, -1, 0, 3, 3, -96, 50];
+    const nested = a.toArray();
+    for (const axis of [1, -1]) {
+      const r = await take(a, idx, { axis, threads: 2 }) as NDResult;
+      expect(r.shape).toEqual([4000, 7]);
+      expect(Array.from(r.data as Int16Array)).toEqual(flat(refTake(nested, 1, idx)));
+    }
+    const r2 = await take(a, { data: Int32Array.from([1, 2, -1, 0]), shape: [2, 2] }, { axis: 1, threads: 2 }) as NDResult;
+    expect(r2.shape).toEqual([4000, 2, 2]);
+    expect(Array.from(r2.data as Int16Array)).toEqual(flat(refTake(nested, 1, [1, 2, -1, 0])));
+  });
+
+  it('negative and wrapping, repeated, empty indices, a 1-row source, 0-d index', async () => {
+    const a = await source('<f8', [5, 3]);
+    const nested = a.toArray();
+    const idx = [-5, 4, -1, 0, 0, 0, 2, -3];
+    expect(values(await take(a, idx, { axis: 0 }) as NDResult)).toEqual(flat(refTake(nested, 0, idx)));
+    const empty = await take(a, [], { axis: 0 }) as NDResult;
+    expect(empty.shape).toEqual([0, 3]);
+    expect(empty.data.length).toBe(0);
+    const one = await source('<f4', [1, 4]);
+    const r = await take(one, [0, -1, 0], { axis: 0 }) as NDResult;
+    expect(r.shape).toEqual([3, 4]);
+    expect(values(r)).toEqual(flat(refTake(one.toArray(), 0, [0, 0, 0])));
+    const scalar = await take(a, { data: [-2], shape: [] }, { axis: 0 }) as NDResult;
+    expect(scalar.shape).toEqual([3]);
+    expect(values(scalar)).toEqual(flat((nested as unknown[])[3]));
+    await expect(take(one, [1], { axis: 0 })).rejects.toMatchObject({ code: 'ERR_NDMMAP_INDEX', message: 'index 1 is out of bounds for axis 0 with size 1' });
+  });
+
+  it('views: flipped, stepped, transposed and F order, along every axis, into memory, a MemMap out and a .npy', async () => {
+    const base = await source('<f4', [40, 30, 6], 'i * 0.5');
+    const fsrc = await source('<f4', [40, 30, 6], 'i * 0.5', 'F');
+    const views: [string, MemMap][] = [
+      ['flipped', base.slice('::-1')], ['stepped', base.slice('1::3', '::-2', '1:5')], ['transposed', base.transpose()],
+      ['F order', fsrc], ['F flipped', fsrc.slice(null, '::-1')],
+    ];
+    for (const [name, v] of views) {
+      const nested = v.toArray();
+      for (let axis = 0; axis < v.ndim; axis++) {
+        const n = v.shape[axis];
+        const idx = [n - 1, 0, -1, Math.floor(n / 2), 0];
+        const want = flat(refTake(nested, axis, idx));
+        expect(values(await take(v, idx, { axis }) as NDResult), `${name} axis ${axis}`).toEqual(want);
+        const shape = [...v.shape.slice(0, axis), idx.length, ...v.shape.slice(axis + 1)];
+        const out = createNpy(tmp.file(`o${++made}.npy`), { dtype: '<f4', shape, order: 'F' });
+        await take(v, idx, { axis, out });
+        expect(values(out), `${name} axis ${axis} into F out`).toEqual(want);
+      }
+      expect(values(await take(v, [5, -1, 0]) as NDResult), `${name} flattened`).toEqual([5, -1, 0].map((i) => flat(nested).at(i)));
+    }
+  });
+
+  it('big-endian: native-order results, swapped into a little-endian out, kept in a big-endian one or .npy', async () => {
+    for (const dt of ['>f8', '>i2', '>u4', '>f4', '>i8']) {
+      const a = await source(dt, [50, 7], 'i * 3 - 70');
+      const idx = [49, 0, -3, 7, 7];
+      const want = flat(refTake(a.toArray(), 0, idx));
+      expect(values(await take(a, idx, { axis: 0 }) as NDResult), dt).toEqual(want);
+      const le = createNpy(tmp.file(`le${++made}.npy`), { dtype: `<${dt.slice(1)}`, shape: [5, 7] });
+      await take(a, idx, { axis: 0, out: le });
+      expect(values(le), `${dt} into <`).toEqual(want);
+      const be = await take(a, idx, { axis: 0, out: tmp.file(`be${++made}.npy`) }) as MemMap;
+      expect(be.dtype.str).toBe(dt);
+      expect(values(be), `${dt} .npy`).toEqual(want);
+      // and a cast out (another dtype) through the scratch path
+      const f64 = createNpy(tmp.file(`c${++made}.npy`), { dtype: 'float64', shape: [5, 7] });
+      await take(a, idx, { axis: 0, out: f64 });
+      expect(values(f64), `${dt} cast`).toEqual(want.map(Number));
+    }
+  });
+
+  it('records and datetimes are copied as bytes (out a MemMap of the same dtype, a .npy, int64 counts in memory)', async () => {
+    const dt = [['t', '<M8[s]'], ['v', '>i2'], ['pad', 'u1']] as unknown as string;
+    const recPath = tmp.file('rec.npy');
+    const rec = createNpy(recPath, { dtype: dt, shape: [9] });
+    const raw = new Uint8Array(rec.nbytes);
+    for (let k = 0; k < raw.length; k++) raw[k] = (k * 37 + 11) & 0xff;
+    const dataAt = fs.statSync(recPath).size - rec.nbytes;
+    rec.close();
+    const fd = fs.openSync(recPath, 'r+');
+    fs.writeSync(fd, raw, 0, raw.length, dataAt);
+    fs.closeSync(fd);
+    const r = openNpy(recPath, { mode: 'r' });
+    const item = r.itemsize;
+    const idx = [8, 0, -1, 3, 3];
+    const want = Buffer.concat(idx.map((i) => Buffer.from(raw.subarray(((i + 9) % 9) * item, ((i + 9) % 9 + 1) * item))));
+    const out = createNpy(tmp.file('recout.npy'), { dtype: dt, shape: [5] });
+    await take(r, idx, { out });
+    expect(Buffer.from(out.view('uint8').typedArray() as Uint8Array).equals(want)).toBe(true);
+    const saved = await take(r, idx, { out: tmp.file('recnew.npy') }) as MemMap;
+    expect(Buffer.from(saved.view('uint8').typedArray() as Uint8Array).equals(want)).toBe(true);
+    const times = createNpy(tmp.file('t.npy'), { dtype: '>M8[ns]', shape: [6] });
+    times.view('>i8').assign(BigInt64Array.from([5n, -9n, 0n, 7n, -9223372036854775808n, 3n]));
+    const held = await take(times, [4, 0, -5]) as NDResult;
+    expect(Array.from(held.data as BigInt64Array)).toEqual([-9223372036854775808n, 5n, -9n]);
+  });
+
+  it('indices from MemMaps read in place: int64, strided, 2-D, big-endian, uint64; the first bad one named', async () => {
+    const a = await source('<f4', [100, 8]);
+    const nested = a.toArray();
+    const ids = createNpy(tmp.file('ids.npy'), { dtype: '<i8', shape: [6] });
+    ids.assign(BigInt64Array.from([99n, -100n, 5n, 5n, 0n, -1n]));
+    const plain = [99, -100, 5, 5, 0, -1];
+    expect(values(await take(a, ids, { axis: 0, threads: 2 }) as NDResult)).toEqual(flat(refTake(nested, 0, plain)));
+    expect(values(await take(a, ids.slice('::-2'), { axis: 0 }) as NDResult)).toEqual(flat(refTake(nested, 0, [-1, 5, -100])));
+    const r2 = await take(a, ids.reshape([2, 3]), { axis: 0 }) as NDResult;
+    expect(r2.shape).toEqual([2, 3, 8]);
+    const be = createNpy(tmp.file('be.npy'), { dtype: '>i4', shape: [3] });
+    be.assign(Int32Array.from([-2, 1, 0]));
+    expect(values(await take(a, be, { axis: 0 }) as NDResult)).toEqual(flat(refTake(nested, 0, [-2, 1, 0])));
+    const u = createNpy(tmp.file('u.npy'), { dtype: '<u8', shape: [2] });
+    u.assign(BigUint64Array.from([3n, 18446744073709551615n]));
+    await expect(take(a, u, { axis: 0, out: tmp.file('never.npy') })).rejects.toMatchObject({ code: 'ERR_NDMMAP_INDEX', message: 'index 18446744073709551615 is out of bounds for axis 0 with size 100' });
+    ids.assign(BigInt64Array.from([1n, 100n, -101n, 0n, 0n, 0n]));
+    await expect(take(a, ids, { axis: 0, out: tmp.file('never.npy') })).rejects.toMatchObject({ code: 'ERR_NDMMAP_INDEX', message: 'index 100 is out of bounds for axis 0 with size 100' });
+    expect(fs.existsSync(tmp.file('never.npy'))).toBe(false);
+  });
+
+  it('an out sharing bytes with the source or the indices gets numpy\'s buffered result', async () => {
+    const a = await source('<f8', [5, 3]);
+    const idx = [4, 0, 4, -2, 1];
+    const want = flat(refTake(a.toArray(), 0, idx));
+    expect(await take(a, idx, { axis: 0, out: a })).toBe(a);
+    expect(values(a)).toEqual(want);
+    const again = memmap(a.filename, { dtype: '<f8', mode: 'r+', offset: a.offset, shape: [5, 3] });
+    const row1 = (a.toArray() as number[][])[1];
+    await take(a, [1, 1, 1, 1, 1], { axis: 0, out: again.slice('::-1') }); // another mapping of the same file
+    expect(values(a)).toEqual([row1, row1, row1, row1, row1].flat());
+    const ids = createNpy(tmp.file('self.npy'), { dtype: '<i8', shape: [4] });
+    ids.assign(BigInt64Array.from([3n, 0n, 2n, 1n]));
+    const v = createNpy(tmp.file('v.npy'), { dtype: '<i8', shape: [4] });
+    v.assign(BigInt64Array.from([10n, 20n, 30n, 40n]));
+    await take(v, ids, { out: ids });
+    expect(Array.from(ids.typedArray() as BigInt64Array)).toEqual([40n, 10n, 30n, 20n]);
+  });
+
+  it('an abort mid-call rejects with AbortError and leaves no new file', async () => {
+    const a = await source('<f8', [20_000, 64], 'i');
+    const before = fs.readdirSync(tmp.dir).sort();
+    const ac = new AbortController();
+    const idx = randomIdx(50_000, 20_000, 3);
+    const p = take(a, idx, { axis: 0, out: tmp.file('aborted.npy'), threads: 2, signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(p).rejects.toMatchObject({ code: 'ABORT_ERR', name: 'AbortError' });
+    expect(fs.readdirSync(tmp.dir).sort()).toEqual(before);
+  });
+});
+
+describe('native compress', () => {
+  it('a bool MemMap mask of 1e6 on 2 threads equals 1 thread and the JS reference', async () => {
+    const n = 1_000_000;
+    const a = await source('<f4', [n, 2], 'i');
+    const mask = createNpy(tmp.file('m.npy'), { dtype: 'bool', shape: [n] });
+    await apply(mask, 'sin(i * 1.7) > 0.8');
+    const m = mask.typedArray() as Uint8Array;
+    const want: number[] = [];
+    for (let i = 0; i < n; i++) if (m[i]) want.push(2 * i, 2 * i + 1);
+    const two = await compress(a, mask, { axis: 0, threads: 2 }) as NDResult;
+    expect(lastPoolCall().workers).toBe(2);
+    const one = await compress(a, mask, { axis: 0, threads: 1 }) as NDResult;
+    expect(two.shape).toEqual([want.length / 2, 2]);
+    expect(Buffer.from(two.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
+    expect(Array.from(two.data as Float32Array)).toEqual(want);
+  });
+
+  it('numeric and big-endian masks (NaN true, -0.0 false), typed arrays, strided masks, numpy\'s rule past the axis', async () => {
+    const a = await source('<i4', [6, 3]);
+    const nested = a.toArray() as unknown[];
+    const f = createNpy(tmp.file('f.npy'), { dtype: '>f8', shape: [6] });
+    f.assign(Float64Array.from([NaN, -0, 0, 2.5, -Infinity, 0]));
+    expect(values(await compress(a, f, { axis: 0 }) as NDResult)).toEqual(flat([nested[0], nested[3], nested[4]]));
+    expect(values(await compress(a, f.slice('::-2'), { axis: 0 }) as NDResult)).toEqual(flat([nested[1]])); // [0, 2.5, -0.0]
+    const h = createNpy(tmp.file('h.npy'), { dtype: '<f2', shape: [3] });
+    h.assign(Float32Array.from([-0, NaN, 1]));
+    expect(values(await compress(a, h, { axis: 1 }) as NDResult)).toEqual(flat(refTake(nested, 1, [1, 2])));
+    expect(values(await compress(a, Float32Array.from([0, -0, NaN]), { axis: 1 }) as NDResult)).toEqual(flat(refTake(nested, 1, [2])));
+    // numpy: take at nonzero(condition): false entries past the axis are ignored, a true one is an IndexError
+    expect(values(await compress(a, [1, 0, 0, 0, 0, 0, 0, 0], { axis: 0 }) as NDResult)).toEqual(flat([nested[0]]));
+    await expect(compress(a, [0, 1, 0, 0, 0, 0, 0, 1, 1], { axis: 0, out: tmp.file('never.npy') }))
+      .rejects.toMatchObject({ code: 'ERR_NDMMAP_INDEX', message: 'index 7 is out of bounds for axis 0 with size 6' });
+    expect(fs.existsSync(tmp.file('never.npy'))).toBe(false);
+    const none = await compress(a, new Uint8Array(0), { axis: 0 }) as NDResult;
+    expect(none.shape).toEqual([0, 3]);
+    const out = createNpy(tmp.file('o.npy'), { dtype: '<i4', shape: [2, 3] });
+    await compress(a, [0, 1, 0, 0, 0, 1], { axis: 0, out });
+    expect(values(out)).toEqual(flat([nested[1], nested[5]]));
+  });
+});
+
+describe('native gather refuses hostile descriptors', () => {
+  const F64 = 11; // float64's dtype code (contract/spec.mjs)
+  function desc(over: Partial<Record<keyof typeof contract.GATHER, number>>, tail: number[] = []): Float64Array {
+    const d = new Float64Array(contract.GATHER.SIZE + tail.length);
+    contract.packGather(d, {
+      mode: 0, p0: 0, p1: 2, o0: 0, n: 4, nIdx: 2, nDst: 2, idxId: -3, idxDtype: F64, idxSwap: 0, idxPos: 0, idxStep: 8,
+      srcId: -4, srcPos: 0, srcStep: 8, dstId: -5, dstPos: 0, dstStep: 8, item: 8, swap: 0, nOuter: 0, nInner: 0, ...over,
+    } as Record<keyof typeof contract.GATHER, number>);
+    d.set(tail, contract.GATHER.SIZE);
+    return d;
+  }
+  const codeOf = (f: () => void): string | undefined => { try { f(); return 'ok'; } catch (e) { return (e as { code?: string }).code; } };
+
+  it('wrong lengths, bad fields, indices out of range, extents past buffers and mappings, a read-only target', async () => {
+    const src = new Float64Array([1, 2, 3, 4]);
+    const dst = new Float64Array(2);
+    const bufs = (idx: number[]): ArrayBufferView[] => [Float64Array.from(idx), src, dst];
+    expect(codeOf(() => native.gather(desc({}), bufs([3, -4])))).toBe('ok');
+    expect(Array.from(dst)).toEqual([4, 1]);
+    expect(codeOf(() => native.gather(desc({}).subarray(0, 5), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ nOuter: 1 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ mode: 7 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ idxDtype: 99 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ item: 0 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ p1: 3 }), bufs([0, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ n: 5 }), bufs([0, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ srcPos: 8 }), bufs([0, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ srcStep: -8 }), bufs([0, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ dstStep: 2 ** 52 }), bufs([0, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ nOuter: 1 }, [2 ** 52, 2 ** 52, 2 ** 52]), bufs([0, 0])))).not.toBe('ok');
+    expect(codeOf(() => native.gather(desc({ nIdx: 3, p1: 3, nDst: 3 }), bufs([0, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ srcId: -9 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ srcId: -1 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ p0: 0.5 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
+    // indices the kernel itself refuses: past the axis, NaN, fractions, huge
+    for (const bad of [4, -5, NaN, 1.5, 2 ** 80, -Infinity]) expect(codeOf(() => native.gather(desc({}), bufs([0, bad]))), String(bad)).toBe('ERR_NDMMAP_INDEX');
+    const u64 = BigUint64Array.from([1n, 2n ** 64n - 1n]);
+    expect(codeOf(() => native.gather(desc({ idxDtype: 8 }), [u64, src, dst]))).toBe('ERR_NDMMAP_INDEX');
+    // mappings: past the end, read-only target, closed
+    const f = tmp.file('m.f8');
+    fs.writeFileSync(f, Buffer.alloc(32));
+    const m = memmap(f, { dtype: 'float64', mode: 'r' });
+    const w = memmap(f, { dtype: 'float64', mode: 'r+' });
+    expect(codeOf(() => native.gather(desc({ srcId: m.mapping.id, srcPos: m.layout.byteOffset }), bufs([3, 0])))).toBe('ok');
+    expect(codeOf(() => native.gather(desc({ srcId: m.mapping.id, srcPos: 8 }), bufs([3, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ srcId: m.mapping.id, srcPos: 2 ** 50 }), bufs([3, 0])))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ dstId: m.mapping.id }), bufs([3, 0])))).toBe('ERR_NDMMAP_READONLY');
+    expect(codeOf(() => native.gather(desc({ dstId: w.mapping.id, nIdx: 5, p1: 5, nDst: 5 }), [Float64Array.from([0, 0, 0, 0, 0]), src]))).toBe('ERR_OUT_OF_RANGE');
+    const id = w.mapping.id;
+    w.close();
+    expect(codeOf(() => native.gather(desc({ dstId: id }), bufs([3, 0])))).toBe('ERR_NDMMAP_CLOSED');
+    m.close();
+  });
+
+  it('mask modes: a table slot past the table, positions past their target refused', () => {
+    const mask = Uint8Array.from([1, 0, 1, 1]);
+    const table = new Float64Array(1);
+    const maskDesc = (over: Partial<Record<keyof typeof contract.GATHER, number>>): Float64Array =>
+      desc({ mode: 1, p0: 0, p1: 4, nIdx: 4, idxDtype: 2, idxStep: 1, srcId: -1, ...over });
+    expect(codeOf(() => native.gather(maskDesc({}), [mask], table))).toBe('ok');
+    expect(table[0]).toBe(3);
+    expect(codeOf(() => native.gather(maskDesc({ o0: 1 }), [mask], table))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(maskDesc({}), [mask]))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(codeOf(() => native.gather(maskDesc({ p1: 5 }), [mask], table))).toBe('ERR_OUT_OF_RANGE');
+    const pos = new BigInt64Array(3);
+    const posDesc = (over: Partial<Record<keyof typeof contract.GATHER, number>>): Float64Array =>
+      maskDesc({ mode: 2, dstId: -4, dstStep: 8, nDst: 3, ...over });
+    expect(codeOf(() => native.gather(posDesc({}), [mask, pos]))).toBe('ok');
+    expect(Array.from(pos)).toEqual([0n, 2n, 3n]);
+    expect(codeOf(() => native.gather(posDesc({ o0: 1 }), [mask, pos]))).toBe('ERR_NDMMAP_PARTIAL');
+    expect(codeOf(() => native.gather(posDesc({ nDst: 4 }), [mask, pos]))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(posDesc({ o0: 4 }), [mask, pos]))).toBe('ERR_OUT_OF_RANGE');
+  });
+});
