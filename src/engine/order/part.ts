@@ -31,17 +31,26 @@ export function bucketTarget(): number {
 }
 
 /**
- * Whether a long row whose scatter dirties `bytes` of file pages takes the partition sort
- * (NDMMAP_SORT_PARTITION=0 keeps runs and merge, for tests). The scatter writes every bucket a run at a
- * time, so once the dirty pages pass the kernel's writeback thresholds (10-20% of memory) pages are
- * written back and dirtied again by later runs: a 6 GiB sort here wrote 3.4 TB in 10 minutes without
- * finishing. Above 1/16 of the machine's memory (NDMMAP_SORT_PARTITION_MAX overrides) the row takes
- * runs and a merge, which write each page once, in order.
+ * Whether a long row of `itemsize`-byte elements whose scatter dirties `bytes` of file pages takes the
+ * partition sort (NDMMAP_SORT_PARTITION=0 keeps runs and merge, for tests; a row dirtying more than
+ * NDMMAP_SORT_PARTITION_MAX bytes, if set, takes them too). Keys of 4 and 8 bytes are scattered a
+ * whole page at a time (part.inc PageStage), so each page of the target is written about once whatever
+ * the row's size. 2-byte keys are their own 65536 buckets, scattered element by element: once the dirty
+ * pages pass the kernel's writeback thresholds (10-20% of memory) half-filled pages would be written
+ * back and dirtied again (a 6 GiB sort by short runs wrote 3.4 TB in 10 minutes without finishing), so
+ * above 1/16 of the machine's memory they take runs and a merge, which write each page once, in order.
  */
-export function partitionEnabled(bytes = 0): boolean {
+export function partitionEnabled(bytes = 0, itemsize = 8): boolean {
   if (process.env.NDMMAP_SORT_PARTITION === '0') return false;
   const v = Number(process.env.NDMMAP_SORT_PARTITION_MAX);
-  return bytes <= (Number.isFinite(v) && v > 0 ? v : os.totalmem() / 16);
+  if (Number.isFinite(v) && v > 0) return bytes <= v;
+  return itemsize !== 2 || bytes <= os.totalmem() / 16;
+}
+
+/** Input bytes of one count/scatter block, forced (NDMMAP_SORT_BLOCK_BYTES, for tests: many blocks on a small row); 0 when unset. */
+function forcedBlockBytes(): number {
+  const v = Number(process.env.NDMMAP_SORT_BLOCK_BYTES);
+  return Number.isSafeInteger(v) && v >= 1 ? v : 0;
 }
 
 const PHASE = { sample: 0, count: 1, scatter: 2, buckets: 3 } as const;
@@ -49,6 +58,11 @@ const PHASE = { sample: 0, count: 1, scatter: 2, buckets: 3 } as const;
 const TABLE_BYTES = 32 * 2 ** 20;
 /** Input bytes of one count/scatter block (fewer when the table would outgrow TABLE_BYTES). */
 const BLOCK_BYTES = 8 * 2 ** 20;
+/** Bytes of the per-bucket page stages one scatter thread holds (one 4 KiB page a bucket and target). */
+const STAGE_BYTES = 16 * 2 ** 20;
+/** Bytes of one page of a target: a scatter block sends each bucket about this many pages or more. */
+const PAGE = 4096;
+const BLOCK_PAGES = 4;
 /** Bytes of buckets one bucket-pass block sorts. */
 const BUCKET_BLOCK_BYTES = 4 * 2 ** 20;
 
@@ -77,8 +91,10 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
   const direct = si <= 2;
   let B = 0;
   if (!direct) {
+    // 2B buckets, each with a page of stage per target (values; argsort also positions) per thread
+    const maxB = STAGE_BYTES / (2 * PAGE * (aux === null ? 1 : 2));
     B = 2;
-    while (B < 4096 && B * bucketTarget() < n) B *= 2;
+    while (B < maxB && B * bucketTarget() < n) B *= 2;
   }
   const nb = direct ? 2 ** (8 * si) : 2 * B;
   const pool = !runsInline(n * si);
@@ -106,7 +122,14 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
   };
   if (!direct) runInline(task(PHASE.sample, shared(8, false), [{ i0: 0, i1: 0, at: 0, len: 0, bytes: 0 }]), 0, { signal: opts.signal });
   // count and scatter blocks: whole elements, fewer than 2^32 each, the table within TABLE_BYTES
-  const per = Math.max(Math.ceil(n / Math.max(1, Math.floor(TABLE_BYTES / (nb * 8)))), Math.ceil(BLOCK_BYTES / si), Math.ceil(n / (64 * threadsFor(opts))));
+  // A block's share of each bucket is a range of slots written page by page; where two blocks' ranges
+  // meet a page is written twice, so a long row takes blocks that give each bucket BLOCK_PAGES pages
+  // (an aborted call still stops within one block: ≤ 64 MiB of float64 at 4096 buckets).
+  const pageElems = PAGE / (aux === null ? si : 8);
+  const wide = direct ? 0 : Math.min(Math.ceil(n / (4 * threadsFor(opts))), nb * BLOCK_PAGES * pageElems);
+  const least = Math.ceil(n / Math.max(1, Math.floor(TABLE_BYTES / (nb * 8))));
+  const forced = forcedBlockBytes();
+  const per = forced > 0 ? Math.max(least, Math.ceil(forced / si)) : Math.max(least, Math.ceil(BLOCK_BYTES / si), Math.ceil(n / (64 * threadsFor(opts))), wide);
   const blockLen = Math.min(per, 2 ** 31);
   const blocks: OrderPartTask['blocks'] = [];
   for (let i0 = 0, k = 0; i0 < n; i0 += blockLen, k++) {
