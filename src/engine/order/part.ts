@@ -1,13 +1,15 @@
 /**
  * The partition sort of a long row (native/order/part.inc), numpy's `np.sort` of a row too long to
- * sort in one piece: splitter keys from a sample of the row ('sample', on the calling thread), then
+ * sort in one piece: splitter keys from a sample of the row ('sample', on a worker), then
  * per block of the input the count of each bucket ('count') and the scatter of its elements into their
  * buckets' slots of the target ('partition'), blocks in input order so equal keys keep their input
  * order, then each bucket sorted in place on the pool ('buckets'). Nothing is merged and no temporary
  * file is needed: the target holds the buckets. Keys of 1 or 2 bytes are their own buckets (a counting
  * sort: no splitters and no bucket pass). A bucket too long for one piece (a skewed sample) is sorted
- * by runs and a merge (long.ts). Extra memory: the bucket table (blocks × buckets doubles, ≤ 32 MiB)
- * and one bucket's scratch per thread.
+ * by runs and a merge (long.ts). The scatter writes each bucket a whole page at a time (part.inc
+ * PageStage), so each page of the target is written about once, whatever the row's size. Extra
+ * memory: the bucket table (blocks × buckets doubles, ≤ 32 MiB) and per thread the page stages
+ * (STAGE_BYTES) or one bucket's scratch.
  * argsort: the scatter writes the positions into the int64 target and the values beside them into a
  * scratch file (unlinked: gone on success, failure, abort or crash); each bucket's keys are sorted
  * carrying its positions. A bucket too long for one piece sends the whole row to runs and a merge.
@@ -120,7 +122,14 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
     dst.mapping.check();
     aux?.mapping.check();
   };
-  if (!direct) runInline(task(PHASE.sample, shared(8, false), [{ i0: 0, i1: 0, at: 0, len: 0, bytes: 0 }]), 0, { signal: opts.signal });
+  if (!direct) {
+    // up to 64 × B random reads of the row and a sort: on a worker when the call runs on the pool, so
+    // the event loop is not held (its progress is not reported: the sample has no bytes to count)
+    const sample = task(PHASE.sample, shared(8, pool), [{ i0: 0, i1: 0, at: 0, len: 0, bytes: 0 }]);
+    if (!pool) runInline(sample, 0, { signal: opts.signal });
+    else await runCall(sample, 0, { threads: 1, signal: opts.signal });
+    src.mapping.check();
+  }
   // count and scatter blocks: whole elements, fewer than 2^32 each, the table within TABLE_BYTES
   // A block's share of each bucket is a range of slots written page by page; where two blocks' ranges
   // meet a page is written twice, so a long row takes blocks that give each bucket BLOCK_PAGES pages
