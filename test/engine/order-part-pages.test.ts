@@ -64,7 +64,7 @@ describe('page-staged partition scatter', () => {
       expect([...passes].sort(), dt).toEqual(['buckets', 'count', 'partition']);
       a.close();
     }
-  }, 120_000);
+  }, 240_000);
 
   it('targets off the page grid (an odd offset), strided and big-endian, and in place', async () => {
     const a = createNpy(tmp.file('a.npy'), { dtype: '<f8', shape: [n] });
@@ -94,7 +94,7 @@ describe('page-staged partition scatter', () => {
     await copy.sort({ threads: 2 });
     expect(Float64Array.from(copy.toArray() as number[])).toEqual(whole.data);
     for (const m of [a, odd, wide, oddIdx, wideIdx, copy]) m.close();
-  }, 60_000);
+  }, 240_000);
 
   it('an abort in each pass rejects with ABORT_ERR and leaves an in-place file unchanged', async () => {
     paged('many'); // buckets in many bucket-pass blocks: there is a block to stop before
