@@ -146,12 +146,16 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
     blocks.push({ i0, i1, at: k * nb, len: nb, bytes: (i1 - i0) * si });
   }
   const tableBuf = shared(blocks.length * nb * 8, pool);
-  // The count pass prefaults the targets and the scatter writes them a page at a time, both all over
-  // the targets: faults there must not read ahead around them, and must make single pages. A fault
-  // that reads ahead allocates large folios (Linux 6.x), and a page written into a clean large folio
-  // dirties, and writes back, the whole folio: under memory pressure, with pages written back between
-  // the scatter's writes, a 6 GiB sort dirtied 88 GB in 4 minutes. The buckets pass reads and writes
-  // in order again.
+  // The count pass prefaults the targets and the scatter writes them a page at a time, all over them.
+  // A fault that reads ahead allocates large folios (Linux 6.x), and a page written into a clean large
+  // folio dirties, and writes back, the whole folio: once the dirty pages pass the kernel's background
+  // writeback threshold (10% of memory by default) folios are cleaned between the scatter's writes (a
+  // 6 GiB sort dirtied 88 GB in 4 minutes). Such rows advise the targets random before the count, so
+  // faults make single pages; smaller rows keep large folios (a 512 MiB sort took twice as long with
+  // single pages: a write fault per page) and advise random only for the scatter, whose faults must
+  // not read ahead around them. The buckets pass reads and writes in order again.
+  const dirtied = n * si + (aux === null ? 0 : n * 8);
+  const early = dirtied > os.totalmem() / 10;
   const advise = (m: MemMap | null, advice: number): void => {
     if (m === null || m.mapping === src.mapping) return;
     const [lo, hi] = byteExtent(m.layout);
@@ -160,7 +164,7 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
   const boundsBuf = shared((nb + 1) * 8, pool);
   const bounds = new Float64Array(boundsBuf);
   const maxLen = runElements(si);
-  advise(dst, ADVICE.random); advise(aux, ADVICE.random);
+  if (early) { advise(dst, ADVICE.random); advise(aux, ADVICE.random); }
   try {
     await pass(task(PHASE.count, tableBuf, blocks), n * si, 'count');
     // counts -> each block's first slot per bucket (blocks in input order: stable), and the buckets' bounds
@@ -173,6 +177,7 @@ async function partitioned(src: MemMap, dst: MemMap, aux: MemMap | null, opts: R
     bounds[nb] = run;
     if (run !== n) throw new Error(`sort: bucket counts add up to ${run}, not ${n}`);
     if (aux !== null && !direct) for (let b = 0; b < nb; b += 2) if (bounds[b + 1] - bounds[b] > maxLen) return false;
+    if (!early) { advise(dst, ADVICE.random); advise(aux, ADVICE.random); }
     await pass(task(PHASE.scatter, tableBuf, blocks), n * si, 'partition');
   } finally {
     advise(dst, ADVICE.normal); advise(aux, ADVICE.normal);
