@@ -10,6 +10,9 @@
 #include <cstring>
 
 #include "core/isa_unit.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>  // the partition scatter's streaming stores (part.inc PageStage)
+#endif
 #include "core/dtype.h"
 #include "core/keys.h"
 #include "order/order.h"

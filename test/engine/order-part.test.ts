@@ -170,6 +170,9 @@ describe('native orderPart refuses hostile arguments', () => {
     const aux = { mode: 1, auxId: idx.mapping.id, auxPos: idx.layout.byteOffset, auxStep: 8 };
     expect(call(aux)).toBe('ok');
     expect(call({ ...aux, auxStep: 16 })).toBe('ERR_OUT_OF_RANGE');
+    // the page-staged scatter of values and positions: offsets past the end refused for both targets
+    expect(call({ ...aux, phase: 2 }, new Float64Array(nb).fill(n - 1))).toBe('ERR_NDMMAP_PARTIAL');
+    expect(call({ ...aux, phase: 2, auxSwap: 1 }, new Float64Array(nb).fill(n - 1))).toBe('ERR_NDMMAP_PARTIAL');
     idx.close();
     // 1- and 2-byte keys take no splitters
     const b = createNpy(tmp.file('b.npy'), { dtype: 'int16', shape: [100] });

@@ -39,7 +39,7 @@ export async function sortRows(src: MemMap, dst: MemMap, axis: number, mode: Ord
       for (let j = outer.length - 1; j >= 0; j--) { at[outer[j]] = rest % s.shape[outer[j]]; rest = Math.floor(rest / s.shape[outer[j]]); }
       const sv = src.slice(...(at as Array<number | string>)), dv = dst.slice(...(at as Array<number | string>));
       const dirtied = n * (si + (mode === 'argsort' ? 8 : 0));
-      if (!(partitionEnabled(dirtied) && await sortPartitioned(sv, dv, MODES[mode] as 0 | 1, opts))) await sortLongRow(sv, dv, MODES[mode] as 0 | 1, opts);
+      if (!(partitionEnabled(dirtied, si) && await sortPartitioned(sv, dv, MODES[mode] as 0 | 1, opts))) await sortLongRow(sv, dv, MODES[mode] as 0 | 1, opts);
     }
     return;
   }
