@@ -34,13 +34,27 @@ export function fail(code: string, message: string, extra?: { syscall?: string; 
 export function show(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return `(${v.map(show).join(', ')}${v.length === 1 ? ',' : ''})`;
-  try {
-    return String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
+  // a long array or typed array (a mask, indices) names its length and first items, not every item
+  if (Array.isArray(v)) {
+    if (v.length > SHOW_ITEMS) return `(${v.slice(0, SHOW_ITEMS).map(show).join(', ')}, … ${v.length} items)`;
+    return `(${v.map(show).join(', ')}${v.length === 1 ? ',' : ''})`;
   }
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView) && (v as unknown as ArrayLike<unknown>).length > SHOW_ITEMS) {
+    const t = v as unknown as ArrayLike<unknown>;
+    const head = Array.from({ length: SHOW_ITEMS }, (_, i) => String(t[i])).join(', ');
+    return `${v.constructor.name}(${t.length}) [${head}, …]`;
+  }
+  let s: string;
+  try {
+    s = String(v);
+  } catch {
+    s = Object.prototype.toString.call(v);
+  }
+  return s.length > SHOW_CHARS ? `${s.slice(0, SHOW_CHARS)}… (${s.length} characters)` : s;
 }
+/** Items of an array, characters of any other value, that an error message quotes. */
+const SHOW_ITEMS = 16;
+const SHOW_CHARS = 200;
 
 /**
  * Re-attach `path` to an OS error from the addon or `fs`, keeping `code` and `syscall`.
