@@ -4,7 +4,7 @@
 // on int16 data.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDUCE_NAMES, memmap, mergePartials, reducePartial, setThreads, shutdown, type MemMap, type NDResult } from '../../dist/src/index.js';
+import { REDUCE_NAMES, memmap, mergePartials, reducePartial, setThreads, shutdown, warmup, type MemMap, type NDResult } from '../../dist/src/index.js';
 import { REDUCTIONS } from '../../dist/src/engine/reductions/index.js';
 import { lastPoolCall } from '../../dist/src/engine/run.js';
 import { CLI } from '../cli/helpers.js';
@@ -18,8 +18,11 @@ let f8: MemMap, i2: MemMap;
 // 24 MiB of float64 and 12 MiB of int16: the pool path, several 4 MiB blocks for each axis
 const ROWS = 2 ** 15, COLS = 96;
 
-beforeAll(() => {
+beforeAll(async () => {
   setThreads(2);
+  // the pool's threads up before the first comparison: until they join, a call's blocks run on this
+  // thread, and on a loaded machine 50 small calls could all finish before they did (workers 0)
+  await warmup();
   f8 = memmap(tmp.file('a.f8'), { dtype: 'float64', mode: 'w+', shape: [ROWS, COLS] });
   const t = f8.typedArray() as Float64Array;
   let s = 7;
