@@ -10,6 +10,7 @@ export default defineConfig({
     // files wait on children, workers or the disk part of the time, so one per core keeps both busy.
     maxWorkers: os.availableParallelism(),
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/unfinished-reporter.ts'],
     // The tests import the built JS (dist/), plain ES modules: Node loads them itself, as the engine's
     // workers and users do, instead of vite transforming and serving every module again to each test
     // file's fork (a third of a small file's time went there).

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
@@ -46,6 +47,41 @@ int64_t g_next = 1;
 
 const uint64_t kPage = (uint64_t)sysconf(_SC_PAGESIZE);
 
+// NDMMAP_DEBUG_GUARD=1 (tests): every mapping and window gets an inaccessible page on each side, so a
+// kernel that reads or writes past its operand's ends faults at once instead of when the neighbouring
+// range happens to be unmapped (an intermittent SIGSEGV that ASan does not see in mapped memory).
+const bool kGuard = [] {
+  const char* v = getenv("NDMMAP_DEBUG_GUARD");
+  return v != nullptr && v[0] == '1';
+}();
+
+uint64_t RoundPage(uint64_t n) { return (n + kPage - 1) / kPage * kPage; }
+
+// mmap(nullptr, len, ...) with guard pages around the range under NDMMAP_DEBUG_GUARD.
+void* MapRange(uint64_t len, int prot, int flags, int fd, off_t off) {
+  if (!kGuard) return mmap(nullptr, len, prot, flags, fd, off);
+  const uint64_t whole = RoundPage(len) + 2 * kPage;
+  void* r = mmap(nullptr, whole, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (r == MAP_FAILED) return MAP_FAILED;
+  uint8_t* at = static_cast<uint8_t*>(r) + kPage;
+  void* p = mmap(at, len, prot, flags | MAP_FIXED, fd, off);
+  if (p == MAP_FAILED) {
+    int err = errno;
+    munmap(r, whole);
+    errno = err;
+  }
+  return p;
+}
+
+// munmap of a MapRange range, its guard pages included.
+void UnmapRange(void* p, uint64_t len) {
+  if (!kGuard) {
+    munmap(p, len);
+    return;
+  }
+  munmap(static_cast<uint8_t*>(p) - kPage, RoundPage(len) + 2 * kPage);
+}
+
 // Replaces [p, p + len) by anonymous zero pages in one step: MAP_FIXED swaps the mapping atomically,
 // so the range is never unmapped (free for another mmap to take) in between.
 void Anonymize(void* p, uint64_t len) {
@@ -57,7 +93,7 @@ void Anonymize(void* p, uint64_t len) {
 }
 
 void Unmap(const Unmaps& u) {
-  for (const auto& r : u) munmap(r.first, r.second);
+  for (const auto& r : u) UnmapRange(r.first, r.second);
 }
 
 // Erases a retired entry with no windows left; its main range goes to `u` if still mapped.
@@ -81,7 +117,7 @@ void Settle(int64_t id) {
   if (e.windows.empty()) {
     g_entries->erase(it);
     lock.unlock();
-    if (s.base != nullptr) munmap(s.base, mapped);  // outside the lock: a large munmap takes a while
+    if (s.base != nullptr) UnmapRange(s.base, mapped);  // outside the lock: a large munmap takes a while
     FileUnref(s.fd);
     return;
   }
@@ -92,7 +128,7 @@ void Settle(int64_t id) {
   lock.unlock();
   if (s.base != nullptr) {
     if (keepMain) Anonymize(s.base, mapped);
-    else munmap(s.base, mapped);
+    else UnmapRange(s.base, mapped);
   }
   for (const Window& w : priv) Anonymize(w.priv, w.len);
   FileUnref(s.fd);
@@ -119,7 +155,7 @@ int MapFile(int fd, int mode, uint64_t fileStart, uint64_t length, const std::st
   if (length > 0) {
     int prot = mode == kMapRead ? PROT_READ : PROT_READ | PROT_WRITE;
     int flags = mode == kMapShared ? MAP_SHARED : MAP_PRIVATE;
-    void* p = mmap(nullptr, length, prot, flags, fd, (off_t)fileStart);
+    void* p = MapRange(length, prot, flags, fd, (off_t)fileStart);
     if (p == MAP_FAILED) return errno;
     e.span.base = static_cast<uint8_t*>(p);
     e.mappedLength = length;
@@ -127,7 +163,7 @@ int MapFile(int fd, int mode, uint64_t fileStart, uint64_t length, const std::st
   // A shared mapping's fd is open for writing (mmap checked it): its shared descriptor can reserve blocks.
   int err = FileRef(fd, mode == kMapShared, &e.span.fd);
   if (err) {
-    if (e.span.base != nullptr) munmap(e.span.base, e.mappedLength);
+    if (e.span.base != nullptr) UnmapRange(e.span.base, e.mappedLength);
     return err;
   }
   std::lock_guard<std::mutex> lock(g_mutex);
@@ -176,7 +212,7 @@ int OpenWindow(int64_t id, uint64_t pos, uint64_t len, uint8_t** ptr, uint64_t* 
   if (!err && len > 0 && s.mode == kMapRead) {
     // A private copy-on-write remap: a store through it cannot fault on the PROT_READ mapping.
     uint64_t delta = pos % kPage;
-    void* q = mmap(nullptr, len + delta, PROT_READ | PROT_WRITE, MAP_PRIVATE, s.fd, (off_t)(pos - delta));
+    void* q = MapRange(len + delta, PROT_READ | PROT_WRITE, MAP_PRIVATE, s.fd, (off_t)(pos - delta));
     if (q == MAP_FAILED) {
       err = errno;
     } else {
