@@ -41,6 +41,9 @@ function blocks(file: string): Block[] {
 
 const DOCS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const ALL = DOCS.flatMap(blocks);
+// bash with a socket on stdin (spawnSync's default pipes) and SHLVL < 2 sources /etc/bash.bashrc (a
+// Debian build option), whose unset PS1 fails under -u: the snippets get no stdin at all.
+const NO_STDIN: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
 
 /** Blocks that are not programs, or need what a test machine lacks: matched by their first line. */
 const NOT_RUN: Array<[RegExp, string]> = [
@@ -152,7 +155,7 @@ describe('docs', () => {
 
   for (const b of ALL.filter((x) => ['sh', 'bash', ''].includes(x.lang) && notRun(x) === undefined)) {
     it(`${b.file}:${b.line} runs (shell)`, () => {
-      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', shellScript(b.code)], { cwd: t.dir, env, encoding: 'utf8', timeout: 240_000 });
+      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', shellScript(b.code)], { cwd: t.dir, env, encoding: 'utf8', timeout: 240_000, stdio: NO_STDIN });
       expect(r.stderr.replace(/^created .*\n|^wrote .*\n/gm, ''), `${b.file}:${b.line}\n${shellScript(b.code)}`).toBe('');
       expect(r.status).toBe(0);
     }, 300_000);
@@ -171,7 +174,7 @@ describe('docs', () => {
     const r = spawnSync('bash', ['-euo', 'pipefail', '-c', [
       'ndmmap histogram n.f8 --dtype f8 --bins 6 --range -3,3',
       'ndmmap merge --fan-in 16 part-*.json',
-    ].join('\n')], { cwd: t.dir, env, encoding: 'utf8', timeout: 280_000 });
+    ].join('\n')], { cwd: t.dir, env, encoding: 'utf8', timeout: 280_000, stdio: NO_STDIN });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\[-3\.0, -2\.0\)/);

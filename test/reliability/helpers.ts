@@ -42,7 +42,8 @@ export function runChild(dir: string, name: string, body: string, opts: { env?: 
   const timeout = opts.timeout ?? 60_000;
   if (opts.shell !== undefined) {
     const cmd = `${opts.shell} ${[process.execPath, ...args].map((a) => `'${a}'`).join(' ')}`;
-    return spawnSync('bash', ['-c', cmd], { env, encoding: 'utf8', timeout });
+    // stdin not a socket: bash run with a socket on stdin and SHLVL < 2 sources /etc/bash.bashrc (Debian)
+    return spawnSync('bash', ['-c', cmd], { env, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
   }
   return spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout });
 }
