@@ -10,7 +10,7 @@
 import { type DTypeName, dtype as parseDtype } from '../../dtype.js';
 import { fail, show } from '../../errors.js';
 import { threadId } from 'node:worker_threads';
-import { isContiguous } from '../../layout.js';
+import { checkAxis, isContiguous } from '../../layout.js';
 import { MemMap, checkMemMap } from '../../memmap.js';
 import { native } from '../../native.js';
 import * as contract from '../../gen/contract.cjs';
@@ -19,6 +19,7 @@ import { type NDResult, allocate } from '../reduce.js';
 import { checkRunOptions } from '../run.js';
 import { type KindName, type OrderRunOptions, inlineFor, kindOf, mapOperand, runPass, sharedLike, KIND } from './pass.js';
 import { countsOf, isDatetime } from './datetime.js';
+import { uniqueAlongAxis } from './unique-axis.js';
 
 /** Options of unique(). */
 export interface UniqueOptions extends OrderRunOptions {
@@ -28,7 +29,11 @@ export interface UniqueOptions extends OrderRunOptions {
   returnInverse?: boolean;
   /** Also return how many times each value occurs (int64). */
   returnCounts?: boolean;
-  /** Only null (the flattened array): numpy's unique along an axis is not implemented. */
+  /**
+   * null (default): the flattened array. An integer: the distinct slices along that axis (numpy's rows
+   * for axis 0), compared field by field as numpy does (NaN slices all distinct), read into memory; bool,
+   * integer and float dtypes. The inverse is then 1-D.
+   */
   axis?: number | null;
   /** One NaN for all NaNs (default true, numpy's); false: every NaN is its own value. */
   equalNan?: boolean;
@@ -97,9 +102,9 @@ async function hashPath(a: MemMap, kind: KindName, id: number, equalNan: boolean
  * numpy's `unique`: the sorted unique values of `a` (flattened), and with the flags their first
  * indices, the inverse and the counts.
  * @param options returnIndex, returnInverse, returnCounts (default false), equalNan (default true),
- *   axis (null only), out (the inverse's target), threads, signal, onProgress ({ pass, doneBytes, totalBytes })
+ *   axis (null: flattened; an integer: distinct slices along it), out (the inverse's target), threads, signal, onProgress ({ pass, doneBytes, totalBytes })
  * @returns the values (an NDResult in a's dtype, native byte order), or with any flag a UniqueResult
- * @throws `ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE` (unknown option, axis not null), `ERR_NDMMAP_SHAPE`
+ * @throws `ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE` (unknown option), `ERR_NDMMAP_AXIS`, `ERR_NDMMAP_SHAPE`
  *   (out's shape), `ERR_NDMMAP_DTYPE` (out not C-contiguous int64), `ABORT_ERR`
  * @example const { values, counts } = await unique(labels, { returnCounts: true });
  */
@@ -114,9 +119,13 @@ export async function unique(a0: MemMap, options: UniqueOptions = {}): Promise<N
   for (const k of Object.keys(opts)) if (!KNOWN.has(k)) fail('ERR_INVALID_ARG_VALUE', `unique() got an unexpected keyword argument '${k}'`);
   const ri = flag(opts, 'returnIndex', false), rv = flag(opts, 'returnInverse', false), rc = flag(opts, 'returnCounts', false);
   const equalNan = flag(opts, 'equalNan', true);
-  if (opts.axis !== undefined && opts.axis !== null)
-    fail('ERR_INVALID_ARG_VALUE', `unique() along an axis (axis=${show(opts.axis)}) is not implemented: only axis=null (the flattened array)`);
   if (opts.out !== undefined && !rv) fail('ERR_INVALID_ARG_VALUE', 'out is the inverse\'s target: it needs returnInverse: true');
+  // numpy: a 1-D array along its axis is the flattened case (NaNs merged under equalNan)
+  if (opts.axis !== undefined && opts.axis !== null && a.ndim === 1) checkAxis(opts.axis, 1);
+  else if (opts.axis !== undefined && opts.axis !== null) {
+    if (opts.out instanceof MemMap) mappedOut(opts.out);
+    return uniqueAlongAxis(a0, opts.axis, { ri, rv, rc }, opts.out, opts);
+  }
   const target = checkTarget(opts.out, a.shape, 'unique');
   if (target instanceof MemMap) mappedOut(target);
   a.mapping.check();
