@@ -3,6 +3,7 @@
  * the shared Mapping; views share the Mapping and write through to the same memory.
  */
 import { constants as bufferConstants } from 'node:buffer';
+import fs from 'node:fs';
 import { type DType, type DTypeName, type Scalar, typedArrayClass } from './dtype.js';
 import { castAny as castScalar, readAny as readScalar, writeAny as writeScalar, type Prepared } from './record-values.js';
 import { type DTypeSpec, type ExtDTypeSpec, type NameOf, type ScalarOf, type TypedArrays } from './dtype-types.js';
@@ -13,6 +14,7 @@ import { type Layout, type Order, type ShapeLike, byteExtent, contiguousStrides,
 import { type Mapping, type Mode, type ModeName } from './mapping.js';
 import { type Checked, type OpenOptions, checkOpenOptions, openChecked } from './open.js';
 import { type IndexSpec, indexLayout, reshapeLayout, transposeLayout } from './view.js';
+import { JOURNAL_DATA, type Replayer, recoverJournal } from './journal.js';
 
 /** The largest ArrayBuffer this Node makes: 4 GiB on Node 20, 2^53 - 1 bytes from Node 22 on. */
 const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
@@ -56,7 +58,63 @@ export function memmap<D extends DTypeName = never, const S extends DTypeSpec | 
   filename: string, options?: MemmapOptions & { dtype?: S }): MemMap<[D] extends [never] ? NameOf<S> : D>;
 export function memmap(filename: string, options: MemmapOptions = {}): MemMap {
   const c = checkOpenOptions(filename, options);
+  // an in-place sort that committed and was cut short during its copy back is completed first (journal.ts)
+  if (!replaying.has(c.filename)) recoverJournal(c.filename, c.mode === 'w+', REPLAYER);
   return wrapMapping(c, openChecked(c));
+}
+
+/** @internal Replays the committed journal of `file` now (sortInPlace after a failed copy back). */
+export function replayJournal(file: string): void {
+  recoverJournal(file, false, REPLAYER);
+}
+
+/** Files whose journal this thread is replaying (their own memmap() calls must not replay it again). */
+const replaying = new Set<string>();
+
+/** Writes a journal's values into the view of the file it was taken from, then syncs the file. */
+const REPLAYER: Replayer = {
+  copy(journal, dt, file, layout) {
+    replaying.add(file);
+    try {
+      if (isContiguous(layout, 'C')) copyBytes(journal, JOURNAL_DATA, file, byteExtent(layout)[0], sizeOf(layout.shape) * dt.itemsize);
+      else {
+        const src = memmap(journal, { dtype: dt, shape: [...layout.shape], offset: JOURNAL_DATA, mode: 'r' });
+        const whole = memmap(file, { dtype: 'uint8', mode: 'r+' });
+        try {
+          const dst = new MemMap(whole.mapping, layout, 0);
+          dst.assign(src);
+          dst.flush();
+        } finally {
+          src.close();
+          whole.close();
+        }
+      }
+    } finally {
+      replaying.delete(file);
+    }
+  },
+};
+
+/** `bytes` bytes from `from` at `at` into `to` at `pos`, in 16 MiB pieces, then fsync. */
+function copyBytes(from: string, at: number, to: string, pos: number, bytes: number): void {
+  const r = fs.openSync(from, 'r');
+  try {
+    const w = fs.openSync(to, 'r+');
+    try {
+      const b = Buffer.allocUnsafe(Math.min(bytes, 16 * 2 ** 20));
+      for (let done = 0; done < bytes;) {
+        const n = fs.readSync(r, b, 0, Math.min(b.length, bytes - done), at + done);
+        if (n <= 0) fail('ERR_NDMMAP_TRUNCATED', `${from} ends before its ${bytes} bytes`);
+        for (let k = 0; k < n;) k += fs.writeSync(w, b, k, n - k, pos + done + k);
+        done += n;
+      }
+      fs.fsyncSync(w);
+    } finally {
+      fs.closeSync(w);
+    }
+  } finally {
+    fs.closeSync(r);
+  }
 }
 
 /** @internal The MemMap over a fresh mapping of a checked open (a contiguous array at `c.offset`). */

@@ -4,7 +4,8 @@
  * can hold one: the call rejects with ENOSPC naming the directories and the bytes, the user's file
  * keeps its bytes (an in-place a.sort() too), no scratch file is left and the process lives (a
  * scratch file written through a sparse mapping on a full tmpfs would be a SIGBUS). Then os.tmpdir()
- * with room: the in-place sort falls back to it when next-to-the-file is full. Each scenario runs in
+ * with room: an in-place sort still needs its journal next to the file (src/journal.ts), so it is
+ * ENOSPC there, while sort(a, { out }) into os.tmpdir() works. Each scenario runs in
  * a child process (mounting needs root: without it the tests are skipped, with the reason printed).
  */
 import { spawnSync } from 'node:child_process';
@@ -95,42 +96,26 @@ describe('a full disk for the scratch file of sort, argsort and unique (issue 21
     expect(out).toMatchObject({ tmpdir: true, inPlaceSame: true, sameAfterAll: true, left: [], files: ['data.f8'], uniqueCount: true });
   });
 
-  it('an in-place sort whose file system and os.tmpdir() are both too small: ENOSPC naming both', ({ skip }) => {
+  it('an in-place sort writes its journal next to the file: no room there is ENOSPC even with room in os.tmpdir(), nothing changed or left; sort into os.tmpdir() works', ({ skip }) => {
     if (!mounted) return skip(why);
-    const r = child('both', `${PRELUDE}
+    const r = child('journal', `${PRELUDE}
       const out = {};
       const a = memmap(file, { dtype: 'float64', mode: 'r+' });
       out.inPlace = await settle(() => a.sort());
       out.same = hash() === before;
       out.left = [...left('$MNT'), ...left(os.tmpdir())];
-      a.close();
-      await shutdown();
-      console.log(JSON.stringify(out));
-    `, small);
-    expectClean(r);
-    const out = lastJson<{ inPlace: { code: string; message: string } }>(r);
-    expect(out.inPlace.code).toBe('ENOSPC');
-    expect(out.inPlace.message).toContain(small);
-    expect(out.inPlace.message).toContain(mnt);
-    expect(out.inPlace.message).toMatch(/scratch file of 5242880 bytes fits neither next to the file nor in os\.tmpdir\(\)/);
-    expect(out).toEqual({ inPlace: out.inPlace, same: true, left: [] });
-  });
-
-  it('an in-place sort falls back to os.tmpdir() when next to the file is full, and leaves nothing behind', ({ skip }) => {
-    if (!mounted) return skip(why);
-    const r = child('fallback', `${PRELUDE}
-      const out = {};
-      const a = memmap(file, { dtype: 'float64', mode: 'r+' });
-      out.inPlace = await settle(() => a.sort());
-      const sorted = Float64Array.from(v).sort((x, y) => (Number.isNaN(x) ? 1 : Number.isNaN(y) ? -1 : x - y));
-      const got = new Float64Array(new Uint8Array(fs.readFileSync(file)).buffer);
-      out.sorted = got.length === N && got.every((x, i) => Object.is(x, sorted[i]) || (x === 0 && sorted[i] === 0));
-      out.left = [...left('$MNT'), ...left(os.tmpdir())];
+      out.journals = fs.readdirSync('$MNT').filter((f) => f.includes('journal'));
+      out.elsewhere = await settle(() => sort(a, { out: os.tmpdir() + '/sorted.npy' }));
       a.close();
       await shutdown();
       console.log(JSON.stringify(out));
     `, roomy);
     expectClean(r);
-    expect(lastJson(r)).toEqual({ inPlace: { ok: true }, sorted: true, left: [] });
+    const out = lastJson<{ inPlace: { code: string; message: string } }>(r);
+    expect(out.inPlace.code).toBe('ENOSPC');
+    expect(out.inPlace.message).toContain(mnt);
+    expect(out.inPlace.message).toMatch(/needs \d+ bytes/);
+    expect(out.inPlace.message).toMatch(/journal \(the sorted array\) next to the file/);
+    expect(out).toEqual({ inPlace: out.inPlace, same: true, left: [], journals: [], elsewhere: { ok: true } });
   });
 });

@@ -7,9 +7,11 @@
  * return that full stable sort, which meets numpy's guarantee for every kth at once.
  */
 import { type DType, dtype as parseDtype } from '../../dtype.js';
-import { fail, show } from '../../errors.js';
+import { NdmmapError, fail, show } from '../../errors.js';
 import { checkAxis, isContiguous } from '../../layout.js';
-import { MemMap, checkMemMap } from '../../memmap.js';
+import fs from 'node:fs';
+import { MemMap, checkMemMap, memmap, replayJournal } from '../../memmap.js';
+import { JOURNAL_DATA, claimJournal, commitJournal, dropJournal, markJournal } from '../../journal.js';
 import { type OutTarget, checkTarget, copyInto, intoTarget, npDtype, scratch } from '../convert.js';
 import { type NDResult } from '../reduce.js';
 import { type RunOptions, checkRunOptions } from '../run.js';
@@ -141,9 +143,13 @@ export function argpartition(a: MemMap, kth: number | readonly number[], options
 }
 
 /**
- * numpy's `a.sort(axis, kind)`: sorts the MemMap's file in place along an (integer) axis, through a
- * temporary file: an aborted or failed call leaves the file unchanged.
- * @throws `ERR_NDMMAP_READONLY` for a read-only map, before anything is written.
+ * numpy's `a.sort(axis, kind)`: sorts the MemMap's file in place along an (integer) axis. The sorted
+ * array is written into a journal next to the file first (src/journal.ts), committed, then copied back:
+ * an aborted or failed call before the commit leaves the file unchanged, and a crash after it is
+ * completed by the next open of the file — never a mixture of the two.
+ * @throws `ERR_NDMMAP_READONLY` for a read-only map, `ENOSPC` when the journal (the array's bytes) does
+ *   not fit next to the file, `EBUSY` when another process sorts the same file in place — before
+ *   anything of the file is written.
  */
 export async function sortInPlace(a0: MemMap, options: SortInPlaceOptions = {}): Promise<void> {
   const dated = a0 instanceof MemMap && isDatetime(a0.dtype);
@@ -154,14 +160,48 @@ export async function sortInPlace(a0: MemMap, options: SortInPlaceOptions = {}):
   if (opts.axis === null) fail('ERR_INVALID_ARG_TYPE', "'NoneType' object cannot be interpreted as an integer (a.sort needs an integer axis; sort(a, { axis: null }) flattens)");
   const axis = checkAxis(opts.axis ?? -1, a.ndim);
   a.checkWritable();
+  if (a.size <= 1) return; // nothing moves
   const { threads, signal, onProgress } = opts;
-  // Sorted into a temporary file (next to the file, else in os.tmpdir()) first, copied back only once
-  // complete: an abort or a failure while sorting leaves the file as it was (a crash during the final
-  // copy is not covered: no journal yet).
-  const t = scratch(parseDtype(a.dtype.str), a.shape, a.filename);
+  const file = a.filename;
+  const temp = claimJournal(file);
+  let t: MemMap | undefined;
+  let committed = false;
   try {
+    try {
+      t = memmap(temp, { dtype: parseDtype(a.dtype.str), shape: a.shape, offset: JOURNAL_DATA, mode: 'w+' });
+    } catch (e) {
+      if (!(e instanceof NdmmapError) || e.code !== 'ENOSPC') throw e;
+      fail('ENOSPC', `${e.message}; an in-place sort writes its journal (the sorted array) next to the file before it changes a byte of it: free that space, or sort(a, { out }) into a file elsewhere`,
+        { syscall: e.syscall, path: e.path, cause: e });
+    }
+    markJournal(temp);
     await sortRows(dated ? natLastKeys(a) : a, t, axis, 'sort', { threads, signal, onProgress });
+    t.flush();
+    testCrash('commit');
+    commitJournal(temp, file, a.layout);
+    committed = true;
+    if (CRASH === 'copy') { // test-only: half of the values copied back, then the process dies
+      const h = Math.ceil(a.shape[0] / 2);
+      await copyInto(t.slice(`0:${h}`), a.slice(`0:${h}`), 'x', { threads });
+      a.flush();
+      testCrash('copy');
+    }
     await copyInto(t, a, 'x', { threads });
-  } finally { t.close(); }
-  a.flush();
+    a.flush();
+    dropJournal(file);
+  } catch (e) {
+    // before the commit the file is untouched: the journal goes; after it, the copy back is redone
+    // from the journal here (and else by the next open of the file)
+    if (!committed) fs.rmSync(temp, { force: true });
+    else { try { replayJournal(file); } catch { /* the next open replays it */ } }
+    throw e;
+  } finally {
+    t?.close();
+  }
+}
+
+/** Test-only (NDMMAP_TEST_HOOKS=1, NDMMAP_TEST_JOURNAL_CRASH=commit|copy): the process dies there. */
+const CRASH = process.env.NDMMAP_TEST_HOOKS === '1' ? process.env.NDMMAP_TEST_JOURNAL_CRASH : undefined;
+function testCrash(at: string): void {
+  if (CRASH === at) process.kill(process.pid, 'SIGKILL');
 }
