@@ -37,6 +37,24 @@ describe('ndmmap unique', () => {
     expect(openNpy(`${prefix}.counts.npy`, { mode: 'r' }).typedArray()).toEqual(wantCounts.typedArray());
   });
 
+  it('--axis K: the distinct slices (numpy fixtures of make_unique_axis_fixtures.py), a count table of slices, JSON', () => {
+    const U = (f: string): string => path.join(FIX, 'unique-axis', f);
+    for (const axis of ['0', '1', '-1']) {
+      const r = ndmmap(['unique', U('i4.npy'), '--axis', axis, '--counts', '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      const values = openNpy(U(`i4.ax${axis}.values.npy`), { mode: 'r' });
+      const counts = openNpy(U(`i4.ax${axis}.counts.npy`), { mode: 'r' });
+      expect(json(r)).toEqual({ values: values.toArray(), counts: Array.from(counts.typedArray() as BigInt64Array, Number) });
+    }
+    const t = ndmmap(['unique', U('i4.npy'), '--axis', '0', '--counts', '--top', '1']);
+    expect(t.status, t.stderr).toBe(0);
+    const lines = t.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/slice\s+count\s+share/);
+    expect(lines[1]).toMatch(/^\s*\[\d+ \d+ \d+\]\s+\d+\s+[\d.]+%/);
+    expect(lines[2]).toMatch(/^\d+ distinct slices in 14 slices along axis 0 \(top 1 shown\)$/);
+    expectError(ndmmap(['unique', U('i4.npy'), '--axis', '2']), 2, /axis 2 is out of bounds for array of dimension 2/);
+  });
+
   it('usage errors', () => {
     expectError(ndmmap(['unique', O('u_lei4.npy'), '--out', path.join(dir, 'x.npy')]), 2, /--out takes a PREFIX/);
     expectError(ndmmap(['unique', O('u_lei4.npy'), '--top', '-1']), 2, /top/);
