@@ -70,7 +70,9 @@ export function windowOf(buffer: ArrayBufferLike): { mapping: Mapping; pos: numb
 
 export class Mapping {
   /** Windows for get/set, by index: [view, file position of view byte 0]. */
-  private readonly views = new Map<number, [DataView, number]>();
+  // A true private field: structural formatters (a test failure printing a MemMap) never walk the
+  // windows' DataViews, which can span the whole mapping (vitest ran out of heap printing one).
+  readonly #views = new Map<number, [DataView, number]>();
   private open = true;
 
   constructor(
@@ -117,12 +119,12 @@ export class Mapping {
   dataViewAt(pos: number): [DataView, number] {
     this.check();
     const k = Math.floor((pos - this.fileStart) / WINDOW);
-    let v = this.views.get(k);
+    let v = this.#views.get(k);
     if (v === undefined) {
       const start = this.fileStart + k * WINDOW;
       const len = Math.min(this.fileStart + this.length, start + WINDOW + WINDOW_SLACK) - start;
       v = [new DataView(this.window(start, len)), start];
-      this.views.set(k, v);
+      this.#views.set(k, v);
     }
     return v;
   }
@@ -202,7 +204,7 @@ export class Mapping {
   close(): void {
     if (!this.open) return;
     this.open = false;
-    this.views.clear();
+    this.#views.clear();
     leaked.unregister(this);
     native.unmap(this.id);
   }

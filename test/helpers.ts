@@ -49,3 +49,23 @@ export function caught(fn: () => unknown): { code?: string; message: string; nam
   }
   throw new Error('expected a throw');
 }
+
+/**
+ * An abort from a call's first progress report, landing while the call runs: `start(signal,
+ * onProgress)` again (after `undo(result)`) when the call finished first — on a busy machine every
+ * block can be done before the first report reaches this thread, and only the final report (all
+ * bytes done) comes. Returns what the aborted call rejected with.
+ */
+export async function abortMidCall<T>(
+  start: (signal: AbortSignal, onProgress: (p: { doneBytes: number; totalBytes: number }) => void) => Promise<T>,
+  undo: (result: T) => unknown, when = (p: { doneBytes: number; totalBytes: number }): boolean => p.doneBytes < p.totalBytes, tries = 20,
+): Promise<{ code?: string; name?: string; message?: string }> {
+  for (let k = 1; ; k++) {
+    const c = new AbortController();
+    const r = await start(c.signal, (p) => { if (when(p)) c.abort(); })
+      .then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+    if (!r.ok) return r.e as { code?: string };
+    await undo(r.v);
+    if (k >= tries) throw new Error(`the call finished before its first progress report, ${tries} times`);
+  }
+}

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, NdmmapError, shutdown } from '../../dist/src/index.js';
-import { tempDir } from '../helpers.js';
+import { abortMidCall, tempDir } from '../helpers.js';
 
 const tmp = tempDir('ndmmap-apply-partial-');
 afterAll(async () => { await shutdown(); tmp.remove(); });
@@ -64,11 +64,8 @@ describe('a failure after writes began says so', () => {
   it('abort in the middle of a pool apply: ABORT_ERR with partial: true, written in (0, 1) and "written: N%" in the message', async () => {
     const n = 8_000_000;
     const a = memmap(tmp.file('abort.f8'), { dtype: 'float64', mode: 'w+', shape: [n] });
-    const ac = new AbortController();
-    const err = await a.apply('sin(i * 0.001) * 2', {
-      threads: 1, signal: ac.signal,
-      onProgress: (p) => { if (p.doneBytes > 0 && p.doneBytes < p.totalBytes) ac.abort(); },
-    }).catch((e: unknown) => e) as NdmmapError & { partial?: boolean; written?: number };
+    const err = await abortMidCall((signal, onProgress) => a.apply('sin(i * 0.001) * 2', { threads: 1, signal, onProgress }), () => undefined,
+      (p) => p.doneBytes > 0 && p.doneBytes < p.totalBytes) as NdmmapError & { partial?: boolean; written?: number };
     expect(err).toBeInstanceOf(NdmmapError);
     expect(err.code).toBe('ABORT_ERR');
     expect(err.partial).toBe(true);
