@@ -53,6 +53,13 @@ export interface Native {
   fileInUse(dev: bigint, ino: bigint): boolean;
   /** Mappings of files not yet released (closed mappings still in use by a call count). */
   liveMappings(): number;
+  /**
+   * Fresh zero-filled memory the addon owns (huge-page advised), as an ArrayBuffer JS reads and an id
+   * the pool's threads write through (a gather's dstArena); freed once the buffer is collected.
+   */
+  resultBuffer(bytes: number): { id: number; buffer: ArrayBuffer };
+  /** Result buffers (resultBuffer) not yet freed: those still referenced, or held by a running call. */
+  liveArenas(): number;
   /** Address ranges of closed mappings kept reserved (anonymous) until their buffers are collected. */
   reservedRanges(): number;
   /** One block of a reduction (descriptor format in src/engine/descriptor.cts). */
