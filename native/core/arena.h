@@ -15,14 +15,16 @@
 
 namespace ndmmap {
 
-// New memory of `len` bytes (zero-filled, as fresh anonymous pages are) held once by its JS owner.
-// Returns 0 or an errno value (ENOMEM).
-int ArenaNew(uint64_t len, int64_t* id, uint8_t** ptr);
+// New memory of `len` bytes held once by its JS owner: zero-filled, as fresh anonymous pages are, or
+// when `dirty` (a caller that writes every byte) possibly a freed block of a earlier result, its pages
+// already faulted in (up to 256 MiB of freed blocks are kept for that). Returns 0 or an errno value.
+int ArenaNew(uint64_t len, bool dirty, int64_t* id, uint8_t** ptr);
 // A hold for one native call: *ptr, *len of block `id`; EBADF when it is gone.
 int ArenaAcquire(int64_t id, uint8_t** ptr, uint64_t* len);
 // Drops one hold (the owner's or a call's); the memory is unmapped with the last.
 void ArenaRelease(int64_t id);
-// Blocks alive, for leak tests.
+// Blocks alive (not counting the cache), for leak tests; bytes of freed blocks kept for reuse.
 int LiveArenas();
+uint64_t CachedArenaBytes();
 
 }  // namespace ndmmap

@@ -185,17 +185,19 @@ void DisownArena(ArenaOwner* o) {
 void ArenaStoreFreed(Napi::Env, void*, ArenaOwner* o) { DisownArena(o); }
 void ArenaObjectGone(Napi::Env, ArenaOwner* o) { DisownArena(o); }
 
-// resultBuffer(bytes: number) -> { id, buffer }: fresh memory the pool's threads write through `id`
-// (a gather's dstArena) and JS reads through `buffer`; freed when the buffer is collected.
+// resultBuffer(bytes: number, dirty?: boolean) -> { id, buffer }: memory the pool's threads write
+// through `id` (a gather's dstArena) and JS reads through `buffer`, zero-filled unless `dirty` (then
+// perhaps an earlier result's block: the caller writes every byte); freed when the buffer is collected.
 Napi::Value ResultBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsNumber()) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "resultBuffer(bytes: number)");
   const double want = info[0].As<Napi::Number>().DoubleValue();
   if (!(want >= 0 && want <= (double)kMaxWindow) || want != std::floor(want)) ThrowCode(env, "ERR_OUT_OF_RANGE", "resultBuffer: bad length");
   const uint64_t len = (uint64_t)want;
+  const bool dirty = info.Length() > 1 && info[1].ToBoolean().Value();
   int64_t id = 0;
   uint8_t* p = nullptr;
-  int err = ArenaNew(len, &id, &p);
+  int err = ArenaNew(len, dirty, &id, &p);
   if (err) ThrowErrno(env, err, "mmap");
   ArenaOwner* o = new ArenaOwner{id};
   Napi::ArrayBuffer ab;
@@ -213,8 +215,12 @@ Napi::Value ResultBuffer(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// liveArenas() -> [blocks alive, bytes of freed blocks cached]
 Napi::Value LiveArenaCount(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), LiveArenas());
+  Napi::Array r = Napi::Array::New(info.Env(), 2);
+  r.Set(0u, Napi::Number::New(info.Env(), LiveArenas()));
+  r.Set(1u, Napi::Number::New(info.Env(), (double)CachedArenaBytes()));
+  return r;
 }
 
 // fileInUse(dev: bigint, ino: bigint): does an open mapping (of any thread) map this file?

@@ -50,11 +50,12 @@ export type GatherTarget = { mem: MemMap; swap: 0 | 1 } | { buf: Uint8Array; swa
  * Memory for an in-memory take result of `bytes`: on the pool, a result buffer of the addon (an
  * ArrayBuffer the calling isolate frees as soon as it is dropped, unlike a SharedArrayBuffer, which
  * lives until every isolate it was posted to runs a full collection: a loop of calls then faulted in
- * fresh memory for every result, ~10x the copy); inline, a plain ArrayBuffer.
+ * fresh memory for every result, ~10x the copy) — and the block of a result freed earlier is reused
+ * as it is, its pages already faulted in; inline, a plain ArrayBuffer.
  */
 export function resultMemory(bytes: number, pool: boolean): { buffer: ArrayBuffer; target: { arena: number } | { buf: Uint8Array } } {
   if (!pool) { const buffer = new ArrayBuffer(bytes); return { buffer, target: { buf: new Uint8Array(buffer) } }; }
-  const { id, buffer } = native.resultBuffer(bytes);
+  const { id, buffer } = native.resultBuffer(bytes, true); // dirty: a take writes every byte of its result
   return { buffer, target: { arena: id } };
 }
 

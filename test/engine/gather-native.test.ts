@@ -346,15 +346,50 @@ describe('native gather refuses hostile descriptors', () => {
   it('result buffers are freed once collected (a loop of takes does not keep every result)', async () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
+    const settle = async (): Promise<void> => { for (let k = 0; k < 20; k++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
     const a = await source('<f4', [3001, 64], 'i');
-    const before = native.liveArenas();
-    let last: NDResult | undefined;
-    for (let k = 0; k < 5; k++) last = await take(a, randomIdx(5000, 3001, k), { axis: 0, threads: 2 }) as NDResult;
-    expect(last!.data.buffer).toBeInstanceOf(ArrayBuffer);
-    expect(native.liveArenas()).toBeGreaterThan(before);
-    last = undefined;
-    for (let k = 0; k < 50 && native.liveArenas() > before; k++) { gc(); await new Promise((r) => setTimeout(r, 10)); }
-    expect(native.liveArenas()).toBe(before);
+    await settle();
+    const before = native.liveArenas()[0];
+    let kept: NDResult[] = [];
+    for (let k = 0; k < 5; k++) kept.push(await take(a, randomIdx(5000, 3001, k), { axis: 0, threads: 2 }) as NDResult);
+    expect(kept[4].data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(native.liveArenas()[0]).toBe(before + 5);
+    kept = [];
+    await settle();
+    expect(native.liveArenas()[0]).toBe(before);
+  });
+
+  it('freed result blocks are reused for dirty requests only; zero-filled requests stay zero', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const settle = async (): Promise<void> => { for (let k = 0; k < 20; k++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+    await settle();
+    const len = 37 * 2 ** 20 + 5; // larger than any result of the tests above: the block reused is this one
+    let r: { id: number; buffer: ArrayBuffer } | undefined = native.resultBuffer(len, true);
+    new Uint8Array(r.buffer).fill(0xab);
+    r = undefined;
+    await settle();
+    const [, cached] = native.liveArenas();
+    expect(cached).toBeGreaterThanOrEqual(len);
+    const zero = new Uint8Array(native.resultBuffer(len).buffer); // a fresh block, never a freed one
+    expect([zero[0], zero[2 ** 21], zero[len - 1]]).toEqual([0, 0, 0]);
+    const again = native.resultBuffer(len - 100, true); // the freed block, as it was left
+    expect(new Uint8Array(again.buffer)[0]).toBe(0xab);
+    expect(again.buffer.byteLength).toBe(len - 100);
+    expect(native.liveArenas()[1]).toBeLessThan(cached);
+    // a take into a reused block: every byte rewritten (equal to a take into a fresh one)
+    const a = await source('<f4', [3001, 64], 'i * 0.5');
+    const idx = randomIdx(9000, 3001, 3);
+    const first = await take(a, idx, { axis: 0, threads: 2 }) as NDResult;
+    const bytes = Buffer.from(first.data.buffer).toString('hex');
+    let other: NDResult | undefined = await take(a, randomIdx(9000, 3001, 4), { axis: 0, threads: 2 }) as NDResult;
+    expect(Buffer.from(other.data.buffer).toString('hex')).not.toBe(bytes);
+    other = undefined;
+    await settle();
+    const before = native.liveArenas()[1];
+    const second = await take(a, idx, { axis: 0, threads: 2 }) as NDResult;
+    expect(native.liveArenas()[1]).toBeLessThan(before); // it took a freed block
+    expect(Buffer.from(second.data.buffer).toString('hex')).toBe(bytes);
   });
 
   it('mask modes: a table slot past the table, positions past their target refused', () => {
