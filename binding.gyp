@@ -44,6 +44,7 @@
       "sources": [
         "native/core/isa.cc",
         "native/core/registry.cc",
+        "native/core/arena.cc",
         "native/core/files.cc",
         "native/core/guard.cc",
         "native/reduce/reduce.cc",

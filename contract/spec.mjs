@@ -186,11 +186,11 @@ export const descriptors = {
       ['auxSwap', 'bool'], ['auxPos', 'int'], ['auxStep', 'int']],
   },
   gather: {
-    doc: 'one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]',
+    doc: 'one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]; dstArena > 0: the target is that arena block (core/arena.h), dstId ignored',
     fields: [['mode', 'int'], ['p0', 'int'], ['p1', 'int'], ['o0', 'int'], ['n', 'int'], ['nIdx', 'int'], ['nDst', 'int'],
       ['idxId', 'id'], ['idxDtype', 'int'], ['idxSwap', 'bool'], ['idxPos', 'int'], ['idxStep', 'int'],
       ['srcId', 'id'], ['srcPos', 'int'], ['srcStep', 'int'], ['dstId', 'id'], ['dstPos', 'int'], ['dstStep', 'int'],
-      ['item', 'int'], ['swap', 'bool'], ['nOuter', 'int'], ['nInner', 'int']],
+      ['item', 'int'], ['swap', 'bool'], ['nOuter', 'int'], ['nInner', 'int'], ['dstArena', 'int']],
     tail: 'nOuter x (length, src byte stride, dst byte stride), then nInner x (length, src byte stride, dst byte stride)',
   },
   distAxis: {

@@ -53,6 +53,17 @@ export interface Native {
   fileInUse(dev: bigint, ino: bigint): boolean;
   /** Mappings of files not yet released (closed mappings still in use by a call count). */
   liveMappings(): number;
+  /**
+   * Memory the addon owns (huge-page advised), as an ArrayBuffer JS reads and an id the pool's threads
+   * write through (a gather's dstArena); zero-filled unless `dirty` (then perhaps the block of a freed
+   * result, its pages already faulted in: for a caller that writes every byte); freed once collected.
+   */
+  resultBuffer(bytes: number, dirty?: boolean): { id: number; buffer: ArrayBuffer };
+  /**
+   * [result buffers not yet freed (still referenced, or held by a running call), bytes of freed ones
+   * kept mapped for the next dirty resultBuffer (at most 256 MiB)].
+   */
+  liveArenas(): [number, number];
   /** Address ranges of closed mappings kept reserved (anonymous) until their buffers are collected. */
   reservedRanges(): number;
   /** One block of a reduction (descriptor format in src/engine/descriptor.cts). */

@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "42f5315a67723b1d";
+constexpr const char* kContractHash = "a4da7f2878b36be3";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -177,8 +177,8 @@ namespace order { enum : size_t { kMode = 0, kN = 1, kNOuter = 2, kRowStart = 3,
 namespace orderMerge { enum : size_t { kMode = 0, kDtype = 1, kN = 2, kRunLen = 3, kRunsId = 4, kRunsSwap = 5, kRunsPos = 6, kRunsStep = 7, kSrcId = 8, kSrcSwap = 9, kSrcPos = 10, kSrcStep = 11, kOutId = 12, kOutSwap = 13, kOutPos = 14, kOutStep = 15, kO0 = 16, kO1 = 17, kSize = 18 }; }
 // one phase of the partition sort of a long row (src/engine/order/part.ts -> native/glue/glue_order.cc)
 namespace orderPart { enum : size_t { kPhase = 0, kDtype = 1, kN = 2, kBuckets = 3, kTableLen = 4, kI0 = 5, kI1 = 6, kMaxLen = 7, kSrcId = 8, kSrcSwap = 9, kSrcPos = 10, kSrcStep = 11, kDstId = 12, kDstSwap = 13, kDstPos = 14, kDstStep = 15, kMode = 16, kAuxId = 17, kAuxSwap = 18, kAuxPos = 19, kAuxStep = 20, kSize = 21 }; }
-// one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]; then nOuter x (length, src byte stride, dst byte stride), then nInner x (length, src byte stride, dst byte stride)
-namespace gather { enum : size_t { kMode = 0, kP0 = 1, kP1 = 2, kO0 = 3, kN = 4, kNIdx = 5, kNDst = 6, kIdxId = 7, kIdxDtype = 8, kIdxSwap = 9, kIdxPos = 10, kIdxStep = 11, kSrcId = 12, kSrcPos = 13, kSrcStep = 14, kDstId = 15, kDstPos = 16, kDstStep = 17, kItem = 18, kSwap = 19, kNOuter = 20, kNInner = 21, kSize = 22 }; }
+// one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]; dstArena > 0: the target is that arena block (core/arena.h), dstId ignored; then nOuter x (length, src byte stride, dst byte stride), then nInner x (length, src byte stride, dst byte stride)
+namespace gather { enum : size_t { kMode = 0, kP0 = 1, kP1 = 2, kO0 = 3, kN = 4, kNIdx = 5, kNDst = 6, kIdxId = 7, kIdxDtype = 8, kIdxSwap = 9, kIdxPos = 10, kIdxStep = 11, kSrcId = 12, kSrcPos = 13, kSrcStep = 14, kDstId = 15, kDstPos = 16, kDstStep = 17, kItem = 18, kSwap = 19, kNOuter = 20, kNInner = 21, kDstArena = 22, kSize = 23 }; }
 // axis-mode parameters of native dist() (src/engine/stats/axis.ts); then nq quantiles
 namespace distAxis { enum : size_t { kMode = 0, kMethod = 1, kNq = 2, kN = 3, kRecords = 4, kAsDouble = 5, kSkipNan = 6, kWeighted = 7, kFinish = 8, kSize = 9 }; }
 // one block of native scan() (src/engine/scan/ -> native/glue/glue_scan.cc); outId -1: totals mode; then nLines x (length, in byte stride, out byte stride)

@@ -20,6 +20,7 @@
 #include "core/guard.h"
 #include "reduce/reduce.h"
 #include "core/registry.h"
+#include "core/arena.h"
 #include "vm/vm.h"
 
 namespace ndmmap {
@@ -168,6 +169,60 @@ Napi::Value MakeWindow(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// An arena block (core/arena.h) as an ArrayBuffer: its JS owner's hold is dropped once both the
+// backing store and the object are gone (as a window's, above).
+struct ArenaOwner {
+  int64_t id;
+  std::atomic<int> owners{2};
+};
+
+void DisownArena(ArenaOwner* o) {
+  if (--o->owners != 0) return;
+  ArenaRelease(o->id);
+  delete o;
+}
+
+void ArenaStoreFreed(Napi::Env, void*, ArenaOwner* o) { DisownArena(o); }
+void ArenaObjectGone(Napi::Env, ArenaOwner* o) { DisownArena(o); }
+
+// resultBuffer(bytes: number, dirty?: boolean) -> { id, buffer }: memory the pool's threads write
+// through `id` (a gather's dstArena) and JS reads through `buffer`, zero-filled unless `dirty` (then
+// perhaps an earlier result's block: the caller writes every byte); freed when the buffer is collected.
+Napi::Value ResultBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) ThrowCode(env, "ERR_INVALID_ARG_TYPE", "resultBuffer(bytes: number)");
+  const double want = info[0].As<Napi::Number>().DoubleValue();
+  if (!(want >= 0 && want <= (double)kMaxWindow) || want != std::floor(want)) ThrowCode(env, "ERR_OUT_OF_RANGE", "resultBuffer: bad length");
+  const uint64_t len = (uint64_t)want;
+  const bool dirty = info.Length() > 1 && info[1].ToBoolean().Value();
+  int64_t id = 0;
+  uint8_t* p = nullptr;
+  int err = ArenaNew(len, dirty, &id, &p);
+  if (err) ThrowErrno(env, err, "mmap");
+  ArenaOwner* o = new ArenaOwner{id};
+  Napi::ArrayBuffer ab;
+  try {
+    ab = Napi::ArrayBuffer::New(env, p, len, ArenaStoreFreed, o);
+  } catch (...) {
+    ArenaRelease(id);
+    delete o;
+    throw;
+  }
+  ab.AddFinalizer(ArenaObjectGone, o);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("id", Napi::Number::New(env, (double)id));
+  r.Set("buffer", ab);
+  return r;
+}
+
+// liveArenas() -> [blocks alive, bytes of freed blocks cached]
+Napi::Value LiveArenaCount(const Napi::CallbackInfo& info) {
+  Napi::Array r = Napi::Array::New(info.Env(), 2);
+  r.Set(0u, Napi::Number::New(info.Env(), LiveArenas()));
+  r.Set(1u, Napi::Number::New(info.Env(), (double)CachedArenaBytes()));
+  return r;
+}
+
 // fileInUse(dev: bigint, ino: bigint): does an open mapping (of any thread) map this file?
 Napi::Value FileInUseGlue(const Napi::CallbackInfo& info) {
   if (info.Length() < 2 || !info[0].IsBigInt() || !info[1].IsBigInt())
@@ -256,6 +311,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod<&Addon::Call<ReserveBlocksGlue>>("reserveBlocks"),
       InstanceMethod<&Addon::Call<MakeWindow>>("window"),
       InstanceMethod<&Addon::Call<LiveCount>>("liveMappings"),
+      InstanceMethod<&Addon::Call<ResultBuffer>>("resultBuffer"),
+      InstanceMethod<&Addon::Call<LiveArenaCount>>("liveArenas"),
       InstanceMethod<&Addon::Call<FileInUseGlue>>("fileInUse"),
       InstanceMethod<&Addon::Call<ReduceCall>>("reduce"),
       InstanceMethod<&Addon::Call<CombineCall>>("combine"),

@@ -2,6 +2,7 @@
 // take/compress. Every descriptor field and the byte extent of every operand are checked here, against
 // the held mapping or the JS buffer, before the kernel touches memory; indices are range-checked by the
 // kernel itself (a status, never a stray read), so a hostile call is refused, never a crash.
+#include "core/arena.h"
 #include "gather/gather.h"
 #include "glue/glue.h"
 
@@ -72,6 +73,30 @@ uint8_t* Resolve(const Napi::CallbackInfo& info, int64_t id, int64_t pos, size_t
   return raw + pos;
 }
 
+// A hold on an arena block (core/arena.h) for the length of one call: the target of a take whose
+// result is an NDResult's memory, written here while JS may already have dropped it.
+struct ArenaHold {
+  int64_t id = 0;
+  uint8_t* base = nullptr;
+  uint64_t len = 0;
+  ArenaHold(Napi::Env env, int64_t id_) : id(id_) {
+    if (ArenaAcquire(id, &base, &len) != 0) Bad(env, "unknown result block");
+  }
+  ~ArenaHold() { ArenaRelease(id); }
+  ArenaHold(const ArenaHold&) = delete;
+  ArenaHold& operator=(const ArenaHold&) = delete;
+};
+
+// The target of a take in arena block `id` spanning (shape, strides) from byte `pos`.
+uint8_t* ResolveArena(Napi::Env env, int64_t id, int64_t pos, size_t ndim, const int64_t* shape, const int64_t* strides,
+                      int64_t item, std::unique_ptr<ArenaHold>& hold) {
+  int64_t lo = 0, hi = 0;
+  const bool any = SafeExtent(env, ndim, shape, strides, item, &lo, &hi);
+  hold.reset(new ArenaHold(env, id));
+  if (any && (pos + lo < 0 || pos + hi > (int64_t)hold->len)) ThrowCode(env, "ERR_OUT_OF_RANGE", "gather: block lies outside the buffer");
+  return any ? hold->base + pos : hold->base;
+}
+
 // gather(desc: Float64Array, buffers?: TypedArray[], table?: Float64Array)
 Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -104,6 +129,9 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
   a.item = Int(env, d[G::kItem]);
   a.swap = d[G::kSwap] != 0;
   std::unique_ptr<Hold> hi, hs, hd;
+  std::unique_ptr<ArenaHold> ha;
+  const int64_t arena = Int(env, d[G::kDstArena]);
+  if (arena < 0 || (arena > 0 && a.mode != kGatherTake)) Bad(env, "bad result block");
   a.idx = Resolve(info, Int(env, d[G::kIdxId]), Int(env, d[G::kIdxPos]), 1, &a.nIdx, &a.idxStep, idxItem, false, hi);
   if (a.mode == kGatherTake) {
     if (a.item < 1 || a.item > kMaxItem) Bad(env, "bad item size");
@@ -129,7 +157,8 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
     shape[nOuter] = a.n; ss[nOuter] = a.srcStep; ds[nOuter] = a.dstStep;
     a.src = Resolve(info, Int(env, d[G::kSrcId]), Int(env, d[G::kSrcPos]), nd, shape, ss, a.item, false, hs);
     shape[nOuter] = a.nIdx;
-    a.dst = Resolve(info, Int(env, d[G::kDstId]), Int(env, d[G::kDstPos]), nd, shape, ds, a.item, true, hd);
+    a.dst = arena > 0 ? ResolveArena(env, arena, Int(env, d[G::kDstPos]), nd, shape, ds, a.item, ha)
+                      : Resolve(info, Int(env, d[G::kDstId]), Int(env, d[G::kDstPos]), nd, shape, ds, a.item, true, hd);
     // a block of whole output slabs in a row: its pages made writable in one call (registry.h)
     uint64_t from = 0, to = 0;
     if (a.p1 > a.p0 && nOuter == 0 && a.dstStep > 0) {
@@ -139,7 +168,10 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
         to = from + (uint64_t)((a.p1 - a.p0 - 1) * a.dstStep + hiB - lo);
       }
     }
-    if (hd == nullptr && to > from) {
+    if (ha != nullptr && to > from) {
+      // arena memory (2 MiB aligned, huge-page advised at birth): this block's pages in one call
+      PrefaultWrite(a.dst + from, to - from);
+    } else if (hd == nullptr && to > from) {
       // an NDResult's fresh memory: huge pages asked for on the whole buffer before this block touches it
       uint8_t* raw = nullptr;
       uint64_t size = 0;

@@ -9,6 +9,7 @@
 import { byteExtent } from '../layout.js';
 import { type MemMap } from '../memmap.js';
 import * as contract from '../gen/contract.cjs';
+import { native } from '../native.js';
 import { type RunOptions, newControl, runCall, runInline, runsInline, threadsFor } from './run.js';
 import { type GatherTask } from './tasks.cjs';
 
@@ -39,8 +40,24 @@ export function overlaps(x: MemMap, y: MemMap): boolean {
   return a0 < b1 && b0 < a1;
 }
 
-/** Where a take writes: a MemMap view of shape [outer..., N, inner...], or C-order bytes in memory. */
-export type GatherTarget = { mem: MemMap; swap: 0 | 1 } | { buf: Uint8Array; swap: 0 | 1 };
+/**
+ * Where a take writes: a MemMap view of shape [outer..., N, inner...], or C-order bytes in memory — a
+ * JS buffer, or a result buffer of the addon (`arena`: native.resultBuffer's id) the pool writes into.
+ */
+export type GatherTarget = { mem: MemMap; swap: 0 | 1 } | { buf: Uint8Array; swap: 0 | 1 } | { arena: number; swap: 0 | 1 };
+
+/**
+ * Memory for an in-memory take result of `bytes`: on the pool, a result buffer of the addon (an
+ * ArrayBuffer the calling isolate frees as soon as it is dropped, unlike a SharedArrayBuffer, which
+ * lives until every isolate it was posted to runs a full collection: a loop of calls then faulted in
+ * fresh memory for every result, ~10x the copy) — and the block of a result freed earlier is reused
+ * as it is, its pages already faulted in; inline, a plain ArrayBuffer.
+ */
+export function resultMemory(bytes: number, pool: boolean): { buffer: ArrayBuffer; target: { arena: number } | { buf: Uint8Array } } {
+  if (!pool) { const buffer = new ArrayBuffer(bytes); return { buffer, target: { buf: new Uint8Array(buffer) } }; }
+  const { id, buffer } = native.resultBuffer(bytes, true); // dirty: a take writes every byte of its result
+  return { buffer, target: { arena: id } };
+}
 
 /** Bytes of a buffer that workers can share (a SharedArrayBuffer for pool calls). */
 export function sharedBytes(bytes: number, pool: boolean): ArrayBuffer | SharedArrayBuffer {
@@ -115,14 +132,14 @@ export async function gatherTake(src: MemMap, axis: number, idx: Operand1D, dst:
   if (pool && 'buf' in dst && !(dst.buf.buffer instanceof SharedArrayBuffer)) throw new Error('gatherTake: a pool call needs a shared target buffer');
   const buffers: ArrayBufferView[] = [];
   const idxId = refOf(buffers, idx);
-  const dstId = 'mem' in dst ? dst.mem.mapping.id : refOf(buffers, { id: 0, buffer: dst.buf });
+  const dstId = 'mem' in dst ? dst.mem.mapping.id : 'buf' in dst ? refOf(buffers, { id: 0, buffer: dst.buf }) : -1;
   const desc = new Float64Array(contract.GATHER.SIZE + 3 * (outer.length + inner.length));
   let k = contract.packGather(desc, {
     mode: MODE.take, p0: 0, p1: 0, o0: 0, n: shape[axis], nIdx: N, nDst: N,
     idxId, idxDtype: idx.dtype, idxSwap: idx.swap, idxPos: idx.pos, idxStep: idx.step,
     srcId: src.mapping.id, srcPos: s.byteOffset, srcStep: s.strides[axis] * item,
     dstId, dstPos: 'mem' in dst ? dst.mem.layout.byteOffset : 0, dstStep: dstStrides[axis],
-    item, swap: dst.swap, nOuter: outer.length, nInner: inner.length,
+    item, swap: dst.swap, nOuter: outer.length, nInner: inner.length, dstArena: 'arena' in dst ? dst.arena : 0,
   });
   for (const d of [...outer, ...inner]) { desc[k++] = d[0]; desc[k++] = d[1]; desc[k++] = d[2]; }
   const per = Math.max(1, Math.min(Math.floor(BLOCK_BYTES / slabBytes), Math.ceil(slabs / (4 * threadsFor(opts)))));
@@ -171,7 +188,7 @@ export async function maskPositions(mask: Operand1D, opts: RunOptions, held: Mem
     contract.packGather(desc, {
       mode, p0: 0, p1: 0, o0: 0, n: 0, nIdx: n, nDst, idxId, idxDtype: mask.dtype, idxSwap: mask.swap, idxPos: mask.pos,
       idxStep: mask.step, srcId: -1, srcPos: 0, srcStep: 0, dstId: dst.id, dstPos: dst.pos, dstStep: dst.step, item: 8, swap: 0,
-      nOuter: 0, nInner: 0,
+      nOuter: 0, nInner: 0, dstArena: 0,
     });
     return desc;
   };

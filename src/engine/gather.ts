@@ -11,7 +11,7 @@ import { checkAxis, isContiguous, makeLayout, sizeOf } from '../layout.js';
 import { MemMap, checkMemMap } from '../memmap.js';
 import { type OutTarget, checkTarget, copyInto, intoTarget, scratch } from './convert.js';
 import { indexOperand, maskOperand, valuesOf } from './gather-indices.js';
-import { type Operand1D, gatherTake, maskPositions, overlaps, sharedBytes, takeOnPool } from './gather-native.js';
+import { type Operand1D, gatherTake, maskPositions, overlaps, resultMemory, sharedBytes, takeOnPool } from './gather-native.js';
 import { checkAnyMemMap, checkHeld, checkOpaqueCast, isOpaque, reprDtype } from './opaque.js';
 import { type NDResult } from './reduce.js';
 import { type RunOptions, checkRunOptions } from './run.js';
@@ -97,9 +97,9 @@ async function takeChecked(a: MemMap, flatA: boolean, axis: number, idx: Operand
       return await intoTarget(out, a.dtype, shape, 'C', (m) => gatherTake(src, axis, idx, { mem: asGathered(m, axis, ishape, gshape)!, swap: 0 }, run));
     if (out === undefined && a.dtype.name !== 'float16') {
       const bytes = sizeOf(gshape) * a.itemsize;
-      const buf = sharedBytes(bytes, takeOnPool(sizeOf(gshape), a.itemsize));
-      await gatherTake(src, axis, idx, { buf: new Uint8Array(buf), swap: isSwapped(a.dtype) ? 1 : 0 }, run);
-      return heldResult(a.dtype, shape, buf);
+      const { buffer, target } = resultMemory(bytes, takeOnPool(sizeOf(gshape), a.itemsize));
+      await gatherTake(src, axis, idx, { ...target, swap: isSwapped(a.dtype) ? 1 : 0 }, run);
+      return heldResult(a.dtype, shape, buffer);
     }
     // a cast (another dtype, float16 held as float32) or an out whose index axes do not step as one
     const gathered = scratch(src.dtype, gshape);

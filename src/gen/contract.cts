@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = '42f5315a67723b1d';
+export const CONTRACT_HASH = 'a4da7f2878b36be3';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -282,9 +282,9 @@ const ORDER_PART_FIELDS = ['phase', 'dtype', 'n', 'buckets', 'tableLen', 'i0', '
 /** Write the orderPart fields at offset at (default 0); returns the offset after them. */
 export const packOrderPart = (d: Float64Array, v: Readonly<Record<(typeof ORDER_PART_FIELDS)[number], number>>, at = 0): number => pack(ORDER_PART_FIELDS, d, v, at);
 
-/** The gather descriptor: one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]; then nOuter x (length, src byte stride, dst byte stride), then nInner x (length, src byte stride, dst byte stride). Field offsets, SIZE the head's length. */
-export const GATHER = { mode: 0, p0: 1, p1: 2, o0: 3, n: 4, nIdx: 5, nDst: 6, idxId: 7, idxDtype: 8, idxSwap: 9, idxPos: 10, idxStep: 11, srcId: 12, srcPos: 13, srcStep: 14, dstId: 15, dstPos: 16, dstStep: 17, item: 18, swap: 19, nOuter: 20, nInner: 21, SIZE: 22 } as const;
-const GATHER_FIELDS = ['mode', 'p0', 'p1', 'o0', 'n', 'nIdx', 'nDst', 'idxId', 'idxDtype', 'idxSwap', 'idxPos', 'idxStep', 'srcId', 'srcPos', 'srcStep', 'dstId', 'dstPos', 'dstStep', 'item', 'swap', 'nOuter', 'nInner'] as const;
+/** The gather descriptor: one block of native gather() (src/engine/gather-native.ts -> native/glue/glue_gather.cc); ids <= -3 are buffers[-3 - id]; dstArena > 0: the target is that arena block (core/arena.h), dstId ignored; then nOuter x (length, src byte stride, dst byte stride), then nInner x (length, src byte stride, dst byte stride). Field offsets, SIZE the head's length. */
+export const GATHER = { mode: 0, p0: 1, p1: 2, o0: 3, n: 4, nIdx: 5, nDst: 6, idxId: 7, idxDtype: 8, idxSwap: 9, idxPos: 10, idxStep: 11, srcId: 12, srcPos: 13, srcStep: 14, dstId: 15, dstPos: 16, dstStep: 17, item: 18, swap: 19, nOuter: 20, nInner: 21, dstArena: 22, SIZE: 23 } as const;
+const GATHER_FIELDS = ['mode', 'p0', 'p1', 'o0', 'n', 'nIdx', 'nDst', 'idxId', 'idxDtype', 'idxSwap', 'idxPos', 'idxStep', 'srcId', 'srcPos', 'srcStep', 'dstId', 'dstPos', 'dstStep', 'item', 'swap', 'nOuter', 'nInner', 'dstArena'] as const;
 /** Write the gather fields at offset at (default 0); returns the offset after them. */
 export const packGather = (d: Float64Array, v: Readonly<Record<(typeof GATHER_FIELDS)[number], number>>, at = 0): number => pack(GATHER_FIELDS, d, v, at);
 

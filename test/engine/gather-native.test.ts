@@ -3,6 +3,8 @@
 // transposed, F order, axis 1 and -1), byte order, records and datetimes as bytes, out as a MemMap or
 // a new .npy, abort with no file left, and the native entry refusing hostile descriptors.
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, apply, compress, createNpy, memmap, openNpy, take } from '../../dist/src/index.js';
 import { lastPoolCall } from '../../dist/src/engine/run.js';
@@ -50,6 +52,9 @@ describe('native take', () => {
       if (ran.workers === 2 || Date.now() > until) { expect(ran.workers).toBe(2); break; }
     }
     expect(two.shape).toEqual([20_000, 64]);
+    // plain ArrayBuffers, freed when dropped (a SharedArrayBuffer lived until every worker ran a full GC)
+    expect(two.data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(one.data.buffer).toBeInstanceOf(ArrayBuffer);
     expect(Buffer.from(two.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
     expect(Array.from(two.data as Float32Array)).toEqual(ref);
     // into a MemMap out and a new .npy, on 2 threads
@@ -265,7 +270,7 @@ describe('native gather refuses hostile descriptors', () => {
     const d = new Float64Array(contract.GATHER.SIZE + tail.length);
     contract.packGather(d, {
       mode: 0, p0: 0, p1: 2, o0: 0, n: 4, nIdx: 2, nDst: 2, idxId: -3, idxDtype: F64, idxSwap: 0, idxPos: 0, idxStep: 8,
-      srcId: -4, srcPos: 0, srcStep: 8, dstId: -5, dstPos: 0, dstStep: 8, item: 8, swap: 0, nOuter: 0, nInner: 0, ...over,
+      srcId: -4, srcPos: 0, srcStep: 8, dstId: -5, dstPos: 0, dstStep: 8, item: 8, swap: 0, nOuter: 0, nInner: 0, dstArena: 0, ...over,
     } as Record<keyof typeof contract.GATHER, number>);
     d.set(tail, contract.GATHER.SIZE);
     return d;
@@ -311,6 +316,80 @@ describe('native gather refuses hostile descriptors', () => {
     w.close();
     expect(codeOf(() => native.gather(desc({ dstId: id }), bufs([3, 0])))).toBe('ERR_NDMMAP_CLOSED');
     m.close();
+  });
+
+  it('result buffers (native.resultBuffer): a take into one, unknown ids, extents past it and mask modes refused', () => {
+    const src = new Float64Array([1, 2, 3, 4]);
+    const r = native.resultBuffer(16);
+    expect(r.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(Array.from(new Float64Array(r.buffer))).toEqual([0, 0]);
+    expect(codeOf(() => native.gather(desc({ dstArena: r.id, dstId: -1 }), [Float64Array.from([3, -4]), src]))).toBe('ok');
+    expect(Array.from(new Float64Array(r.buffer))).toEqual([4, 1]);
+    expect(codeOf(() => native.gather(desc({ dstArena: r.id, dstPos: 8 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ dstArena: r.id, dstStep: -8 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ dstArena: r.id, nIdx: 3, p1: 3, nDst: 3 }), [Float64Array.from([0, 0, 0]), src]))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(desc({ dstArena: 2 ** 40 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ dstArena: -1 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => native.gather(desc({ dstArena: 0.5 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_INVALID_ARG_VALUE');
+    const mask = Uint8Array.from([1, 0, 1, 1]);
+    expect(codeOf(() => native.gather(desc({ mode: 1, p0: 0, p1: 4, nIdx: 4, idxDtype: 2, idxStep: 1, srcId: -1, dstArena: r.id }), [mask], new Float64Array(1)))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(Array.from(new Float64Array(r.buffer))).toEqual([4, 1]);
+    for (const bad of [-1, 1.5, NaN, 2 ** 60, '8']) expect(codeOf(() => native.resultBuffer(bad as number)), String(bad)).not.toBe('ok');
+    expect(native.resultBuffer(0).buffer.byteLength).toBe(0);
+    const big = native.resultBuffer(5 * 2 ** 20 + 3); // past 2 MiB: aligned for huge pages, still zero-filled to its end
+    const b = new Uint8Array(big.buffer);
+    expect([b.length, b[0], b[2 ** 21], b[b.length - 1]]).toEqual([5 * 2 ** 20 + 3, 0, 0, 0]);
+    b[b.length - 1] = 7;
+    expect(b[b.length - 1]).toBe(7);
+  });
+
+  it('result buffers are freed once collected (a loop of takes does not keep every result)', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const settle = async (): Promise<void> => { for (let k = 0; k < 20; k++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+    const a = await source('<f4', [3001, 64], 'i');
+    await settle();
+    const before = native.liveArenas()[0];
+    let kept: NDResult[] = [];
+    for (let k = 0; k < 5; k++) kept.push(await take(a, randomIdx(5000, 3001, k), { axis: 0, threads: 2 }) as NDResult);
+    expect(kept[4].data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(native.liveArenas()[0]).toBe(before + 5);
+    kept = [];
+    await settle();
+    expect(native.liveArenas()[0]).toBe(before);
+  });
+
+  it('freed result blocks are reused for dirty requests only; zero-filled requests stay zero', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const settle = async (): Promise<void> => { for (let k = 0; k < 20; k++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+    await settle();
+    const len = 37 * 2 ** 20 + 5; // larger than any result of the tests above: the block reused is this one
+    let r: { id: number; buffer: ArrayBuffer } | undefined = native.resultBuffer(len, true);
+    new Uint8Array(r.buffer).fill(0xab);
+    r = undefined;
+    await settle();
+    const [, cached] = native.liveArenas();
+    expect(cached).toBeGreaterThanOrEqual(len);
+    const zero = new Uint8Array(native.resultBuffer(len).buffer); // a fresh block, never a freed one
+    expect([zero[0], zero[2 ** 21], zero[len - 1]]).toEqual([0, 0, 0]);
+    const again = native.resultBuffer(len - 100, true); // the freed block, as it was left
+    expect(new Uint8Array(again.buffer)[0]).toBe(0xab);
+    expect(again.buffer.byteLength).toBe(len - 100);
+    expect(native.liveArenas()[1]).toBeLessThan(cached);
+    // a take into a reused block: every byte rewritten (equal to a take into a fresh one)
+    const a = await source('<f4', [3001, 64], 'i * 0.5');
+    const idx = randomIdx(9000, 3001, 3);
+    const first = await take(a, idx, { axis: 0, threads: 2 }) as NDResult;
+    const bytes = Buffer.from(first.data.buffer).toString('hex');
+    let other: NDResult | undefined = await take(a, randomIdx(9000, 3001, 4), { axis: 0, threads: 2 }) as NDResult;
+    expect(Buffer.from(other.data.buffer).toString('hex')).not.toBe(bytes);
+    other = undefined;
+    await settle();
+    const before = native.liveArenas()[1];
+    const second = await take(a, idx, { axis: 0, threads: 2 }) as NDResult;
+    expect(native.liveArenas()[1]).toBeLessThan(before); // it took a freed block
+    expect(Buffer.from(second.data.buffer).toString('hex')).toBe(bytes);
   });
 
   it('mask modes: a table slot past the table, positions past their target refused', () => {
