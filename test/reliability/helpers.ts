@@ -32,7 +32,8 @@ export function writeF8(file: string, n: number, f: (i: number) => number = (i) 
 
 /**
  * Run `body` (an ES module's text; `$DIST` is replaced by the dist/ path) in a fresh node process.
- * `shell` wraps the command, e.g. `ulimit -f 64; exec`.
+ * `shell` wraps the command, e.g. `ulimit -f 64; exec`. It runs in `dir`: the core file of a child
+ * killed on purpose (core dumps are on in CI) lands there, not in the repository.
  */
 export function runChild(dir: string, name: string, body: string, opts: { env?: Record<string, string>; shell?: string; args?: string[]; timeout?: number } = {}): SpawnSyncReturns<string> {
   const file = path.join(dir, `${name}.mjs`);
@@ -43,9 +44,9 @@ export function runChild(dir: string, name: string, body: string, opts: { env?: 
   if (opts.shell !== undefined) {
     const cmd = `${opts.shell} ${[process.execPath, ...args].map((a) => `'${a}'`).join(' ')}`;
     // stdin not a socket: bash run with a socket on stdin and SHLVL < 2 sources /etc/bash.bashrc (Debian)
-    return spawnSync('bash', ['-c', cmd], { env, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawnSync('bash', ['-c', cmd], { cwd: dir, env, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
   }
-  return spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout });
+  return spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8', timeout });
 }
 
 /** A readable description of how a child ended, for assertion messages. */
