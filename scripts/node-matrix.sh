@@ -12,7 +12,8 @@ majors=("$@")
 [ ${#majors[@]} -eq 0 ] && majors=(22 24)
 tests=(test/memmap.test.ts test/dtype.test.ts test/npy.test.ts test/view.test.ts test/engine/reduce.test.ts
   test/engine/elementwise.test.ts test/engine/run.test.ts test/cli/info.test.ts test/cli/reduce.test.ts
-  test/cli/apply.test.ts test/package.test.ts)
+  test/cli/apply.test.ts test/package.test.ts test/engine/gather.test.ts test/engine/gather-native.test.ts
+  test/reliability/sort-journal.test.ts)
 cache="$root/node_modules/.cache/node-matrix"
 npx tsc -p tsconfig.json
 for major in "${majors[@]}"; do

@@ -1,5 +1,6 @@
 // take, compress, nonzero, flatnonzero, argwhere: numpy's results byte for byte (fixtures from
 // test/fixtures/make_gather_fixtures.py), numpy's IndexError text before anything is created.
+import { constants as bufferConstants } from 'node:buffer';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,8 +67,9 @@ describe('take', () => {
     const r = await a.take([-1, 0], { axis: 0 }) as NDResult;
     expect(r.shape).toEqual([2, 256]);
     expect(Array.from(r.data as Float32Array).slice(0, 5)).toEqual([0, 0, 0, 7.5, 0]);
-    // one window of it all aborted the process in the addon (a double free): refused in TS now
-    expect(() => a.mapping.window(0, 5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    // one window of it all aborted the process in the addon (a double free): refused in TS now, where
+    // Node caps a buffer below it (Node 20: 4 GiB; Node 22 and later take it)
+    if (bufferConstants.MAX_LENGTH < 5 * 2 ** 30) expect(() => a.mapping.window(0, 5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     a.close();
   });
 
