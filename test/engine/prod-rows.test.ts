@@ -1,7 +1,8 @@
 // Products along axis 0 (the tiled loop's lane-wise rows, native/reduce/reduce_prod_rows.inc) against
 // numpy (trust/prod_rows.json, make_trust_fixtures.py prod_rows()): mid-column overflow and flush to
 // zero, up-then-down columns, zeros of both signs, inf * 0 = NaN, NaN (skipped by nanprod), negative
-// factors, float32 rounding of each step, byte-swapped and cast values, 77 columns (two lane blocks of
+// factors, float32 rounding of each step, byte-swapped and cast values, gradual ramps (each column
+// saturating at its own row: the lanes stop at a fold and go on), 77 columns (two lane blocks of
 // 32, one of 8, five left over). Within one block each column is numpy's sequential product, bit for
 // bit; across blocks the partial products merge (1e-12 / float32 ulps of numpy), and 1 and 2 threads
 // give the same bits.
@@ -11,7 +12,7 @@ import { dtype, memmap, type NDResult } from '../../dist/src/index.js';
 import { manifest, parseValue, tempDir } from '../helpers.js';
 
 interface Case {
-  name: string; dtype: string; shape: [number, number]; set: [number, number, string][]; op: 'prod' | 'nanprod';
+  name: string; dtype: string; shape: [number, number]; ramp: number; set: [number, number, string][]; op: 'prod' | 'nanprod';
   kwargs: { dtype?: string }; exact: boolean; result_dtype: string; expected: string[];
 }
 
@@ -33,6 +34,12 @@ function build(c: Case, file: string): void {
   };
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < w; j++) {
+      if (c.ramp) {
+        const g = (i * 131 + j * 71 + ((i * j) % 17)) % 1024;
+        const t = ((i * 7 + j * 3) % 23) - 11 + c.ramp * ((j % 5) - 2);
+        put(i * w + j, ((i * 5 + j * 3) % 7 === 0 ? -1 : 1) * (1 + g / 1024) * 2 ** t);
+        continue;
+      }
       const act = (i + j) % 8 === 0;
       const h = act ? (i * 131 + j * 71 + ((i * j) % 17)) % 1024 : 0;
       const s = act && (i * 13 + j * 7) % 9 < 4 ? -1 : 0;
