@@ -8,7 +8,9 @@ import { type DTypeSpec, type NameOf } from './dtype-types.js';
 import { MemMap } from './memmap.js';
 import { type AstypeOptions, type CopyOptions, assignNow, astype, copy } from './engine/convert.js';
 import { type NDResult } from './engine/reduce.js';
-import { type IndicesLike, type TakeOptions, compress, nonzero, take } from './engine/gather.js';
+import { type IndicesLike, type TakeOptions, compress, take } from './engine/gather.js';
+import { nonzero } from './engine/nonzero.js';
+import { type RunOptions } from './engine/run.js';
 
 /** What astype/copy resolve to: the `out` MemMap, a MemMap of the new file for a path, else an NDResult. */
 type ConvertResult<O, R extends DTypeName> = O extends { out: MemMap<any> } ? MemMap<R> : O extends { out: string } ? MemMap<R> : NDResult<R>;
@@ -24,7 +26,7 @@ declare module './memmap.js' {
     /** numpy's `a.compress(condition, axis)` (see `compress`). */
     compress<const O extends TakeOptions = {}>(condition: MemMap | ArrayLike<unknown>, options?: O): Promise<ConvertResult<O, D>>;
     /** numpy's `a.nonzero()`: one int64 index array per axis. */
-    nonzero(): Promise<NDResult<'int64'>[]>;
+    nonzero(options?: RunOptions): Promise<NDResult<'int64'>[]>;
   }
 }
 
@@ -49,7 +51,7 @@ const METHODS: Record<string, (this: MemMap, ...args: never[]) => unknown> = {
   copy(this: MemMap, options?: CopyOptions) { return copy(this, options); },
   take(this: MemMap, indices: IndicesLike, options?: TakeOptions) { return take(this, indices, options); },
   compress(this: MemMap, condition: MemMap | ArrayLike<unknown>, options?: TakeOptions) { return compress(this, condition, options); },
-  nonzero(this: MemMap) { return nonzero(this); },
+  nonzero(this: MemMap, options?: RunOptions) { return nonzero(this, options); },
 };
 for (const [name, value] of Object.entries(METHODS))
   Object.defineProperty(MemMap.prototype, name, { value, writable: true, configurable: true });

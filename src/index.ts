@@ -44,6 +44,7 @@ export { concatenate, stack, type JoinOptions } from './engine/join.js';
 export { sort, argsort, partition, argpartition, type SortOptions, type SortInPlaceOptions } from './engine/order/sort.js';
 export { unique, type UniqueOptions, type UniqueResult } from './engine/order/unique.js';
 export { searchsorted, isin, type SearchsortedOptions, type IsinOptions } from './engine/order/search.js';
-export { take, compress, nonzero, flatnonzero, argwhere, type TakeOptions, type IndicesLike } from './engine/gather.js';
+export { take, compress, type TakeOptions, type IndicesLike } from './engine/gather.js';
+export { nonzero, flatnonzero, argwhere } from './engine/nonzero.js';
 export { cumsum, cumprod, nancumsum, nancumprod, type CumulativeOptions } from './engine/scan/cumulative.js';
 export { diff, type DiffOptions, type DiffEdge } from './engine/scan/diff.js';

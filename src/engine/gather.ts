@@ -1,5 +1,5 @@
 /**
- * numpy's `take`, `compress`, `nonzero`, `flatnonzero` and `argwhere` on memmaps. A take copies
+ * numpy's `take` and `compress` on memmaps (`nonzero`, `flatnonzero`, `argwhere`: nonzero.ts). A take copies
  * whole slabs natively (a row of `e[ids]` is one memcpy; gather-native.ts) from the source's mapping,
  * any layout, straight into `out` (same dtype, either byte order), a new `.npy` or an NDResult's
  * memory; a cast into another dtype goes through a C-order scratch of the result.
@@ -180,55 +180,4 @@ export async function compress(a: MemMap, condition: MemMap | ArrayLike<unknown>
   } finally {
     file?.close();
   }
-}
-
-/** True where the C-order values are non-zero (NaN counts, -0.0 does not, as numpy's bool cast). */
-async function truthy(m: MemMap | ArrayLike<unknown>): Promise<Uint8Array> {
-  const v = m instanceof MemMap ? await valuesOf(m) : m;
-  const t = new Uint8Array(v.length);
-  for (let i = 0; i < v.length; i++) { const x = v[i]; t[i] = x === 0 || x === 0n || x === false ? 0 : 1; }
-  return t;
-}
-
-/** Flat C-order indices of the non-zero elements, as int64. */
-async function flatIds(a: MemMap): Promise<BigInt64Array> {
-  checkMemMap(a, 'the array').mapping.check();
-  const t = await truthy(a);
-  let k = 0;
-  for (let i = 0; i < t.length; i++) k += t[i];
-  const ids = new BigInt64Array(k);
-  for (let i = 0, j = 0; i < t.length; i++) if (t[i]) ids[j++] = BigInt(i);
-  return ids;
-}
-
-const int64 = (data: BigInt64Array, shape: number[]): NDResult<'int64'> => ({ shape, dtype: 'int64' as DTypeName as 'int64', data });
-
-/** numpy's `np.flatnonzero(a)`: int64 indices of the non-zero elements of the flattened array (C order). @example await flatnonzero(mask) */
-export async function flatnonzero(a: MemMap): Promise<NDResult<'int64'>> {
-  const ids = await flatIds(a);
-  return int64(ids, [ids.length]);
-}
-
-/** numpy's `np.argwhere(a)`: an (N, ndim) int64 array of the indices of the non-zero elements. @example await argwhere(a) */
-export async function argwhere(a: MemMap): Promise<NDResult<'int64'>> {
-  const ids = await flatIds(a);
-  const nd = a.ndim, shape = a.shape;
-  const out = new BigInt64Array(ids.length * nd);
-  for (let j = 0; j < ids.length; j++) {
-    let r = Number(ids[j]);
-    for (let d = nd - 1; d >= 0; d--) { out[j * nd + d] = BigInt(r % shape[d]); r = Math.floor(r / shape[d]); }
-  }
-  return int64(out, [ids.length, nd]);
-}
-
-/**
- * numpy's `a.nonzero()`: one int64 array per axis of the indices of the non-zero elements, C order
- * (a 0-d array raises numpy's ValueError, as numpy 2 does).
- * @example const [rows, cols] = await a.nonzero();
- */
-export async function nonzero(a: MemMap): Promise<NDResult<'int64'>[]> {
-  if (a.ndim === 0) fail('ERR_INVALID_ARG_VALUE', 'Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead. If the context of this error is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.');
-  const w = await argwhere(a);
-  const n = w.shape[0], nd = a.ndim;
-  return Array.from({ length: nd }, (_, d) => int64(BigInt64Array.from({ length: n }, (_, j) => w.data[j * nd + d]), [n]));
 }
