@@ -169,8 +169,8 @@ export const descriptors = {
     doc: 'one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc)',
     fields: [['mode', 'int'], ['n', 'int'], ['nOuter', 'int'], ['rowStart', 'int'], ['rowCount', 'int'],
       ['srcId', 'id'], ['srcDtype', 'int'], ['srcSwap', 'bool'], ['srcPos', 'int'], ['srcStep', 'int'],
-      ['dstId', 'id'], ['dstSwap', 'bool'], ['dstPos', 'int'], ['dstStep', 'int'], ['indexStep', 'int']],
-    tail: 'nOuter x (length, src byte stride, dst byte stride); ids <= -3 are buffers[-3 - id]',
+      ['dstId', 'id'], ['dstSwap', 'bool'], ['dstPos', 'int'], ['dstStep', 'int'], ['indexStep', 'int'], ['nKth', 'int']],
+    tail: 'nOuter x (length, src byte stride, dst byte stride), then nKth ascending kth positions (partition: select, not sort); ids <= -3 are buffers[-3 - id]',
   },
   orderMerge: {
     doc: 'one output range [o0, o1) of the k-way merge of sorted runs (src/engine/order/long.ts -> native/glue/glue_order.cc)',

@@ -6,7 +6,7 @@
 namespace ndmmap {
 
 // sha256 of the spec (first 16 hex digits); the addon exports it, src/native.ts compares it at load.
-constexpr const char* kContractHash = "a4da7f2878b36be3";
+constexpr const char* kContractHash = "a647465cfdea1ff9";
 
 // X(id, name, itemsize, kind, char)
 #define NDM_DTYPES(X) \
@@ -171,8 +171,8 @@ namespace distKeySpec { enum : size_t { kMode = 0, kOutputs = 1, kBucketBits = 2
 namespace distWindow { enum : size_t { kLo = 0, kHi = 1, kShift = 2, kBase = 3, kCap = 4, kCursor = 5, kSize = 6 }; }
 // bin-mode parameters of native dist() (src/engine/stats/histogram.ts, weighted.ts)
 namespace distBins { enum : size_t { kMode = 0, kBins = 1, kFirst = 2, kDenom = 3, kSub = 4, kWeightsOperand = 5, kLo = 6, kHi = 7, kDiv = 8, kSlot0 = 9, kSlots = 10, kType = 11, kSequential = 12, kSize = 13 }; }
-// one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc); then nOuter x (length, src byte stride, dst byte stride); ids <= -3 are buffers[-3 - id]
-namespace order { enum : size_t { kMode = 0, kN = 1, kNOuter = 2, kRowStart = 3, kRowCount = 4, kSrcId = 5, kSrcDtype = 6, kSrcSwap = 7, kSrcPos = 8, kSrcStep = 9, kDstId = 10, kDstSwap = 11, kDstPos = 12, kDstStep = 13, kIndexStep = 14, kSize = 15 }; }
+// one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc); then nOuter x (length, src byte stride, dst byte stride), then nKth ascending kth positions (partition: select, not sort); ids <= -3 are buffers[-3 - id]
+namespace order { enum : size_t { kMode = 0, kN = 1, kNOuter = 2, kRowStart = 3, kRowCount = 4, kSrcId = 5, kSrcDtype = 6, kSrcSwap = 7, kSrcPos = 8, kSrcStep = 9, kDstId = 10, kDstSwap = 11, kDstPos = 12, kDstStep = 13, kIndexStep = 14, kNKth = 15, kSize = 16 }; }
 // one output range [o0, o1) of the k-way merge of sorted runs (src/engine/order/long.ts -> native/glue/glue_order.cc)
 namespace orderMerge { enum : size_t { kMode = 0, kDtype = 1, kN = 2, kRunLen = 3, kRunsId = 4, kRunsSwap = 5, kRunsPos = 6, kRunsStep = 7, kSrcId = 8, kSrcSwap = 9, kSrcPos = 10, kSrcStep = 11, kOutId = 12, kOutSwap = 13, kOutPos = 14, kOutStep = 15, kO0 = 16, kO1 = 17, kSize = 18 }; }
 // one phase of the partition sort of a long row (src/engine/order/part.ts -> native/glue/glue_order.cc)

@@ -1,6 +1,8 @@
 // N-API glue of the order kernels (order/order.h): order() sorts one block of rows along an axis, from a
 // mapping or a buffer into a mapping or a buffer. Every field is checked here (bounds of both extents,
 // dtypes, a read-only target) so the kernel only sees valid arguments.
+#include <vector>
+
 #include "glue/glue.h"
 #include "order/order.h"
 
@@ -48,8 +50,17 @@ Napi::Value OrderGlue(const Napi::CallbackInfo& info) {
   a.n = Int(env, d[O::kN]);
   int64_t nOuter = Int(env, d[O::kNOuter]);
   if (a.mode != kOrderSort && a.mode != kOrderArgsort) Bad(env, "bad mode");
-  if (nOuter < 0 || nOuter + 1 > kMaxDims || len != O::kSize + 3 * (size_t)nOuter) Bad(env, "wrong length");
+  int64_t nKth = Int(env, d[O::kNKth]);
+  if (nOuter < 0 || nOuter + 1 > kMaxDims || nKth < 0 || nKth > a.n || len != O::kSize + 3 * (size_t)nOuter + (size_t)nKth)
+    Bad(env, "wrong length");
   if (a.n < 0) Bad(env, "negative length");
+  std::vector<int64_t> kth((size_t)nKth);
+  for (int64_t i = 0; i < nKth; ++i) {
+    kth[(size_t)i] = Int(env, d[O::kSize + 3 * nOuter + i]);
+    if (kth[(size_t)i] < (i == 0 ? 0 : kth[(size_t)i - 1] + 1) || kth[(size_t)i] >= a.n) Bad(env, "kth positions must ascend within the row");
+  }
+  a.nKth = nKth;
+  a.kth = kth.data();
   a.nOuter = (int)nOuter;
   a.srcDtype = (int)Int(env, d[O::kSrcDtype]);
   int64_t item = OrderItemSize(a.srcDtype);

@@ -36,6 +36,10 @@ struct OrderArgs {
   bool dstSwap = false;  // dst dtype: src's (sort) or int64 (argsort)
   int64_t dstStep = 0;
   int64_t indexStep = 0;  // argsort: row r's positions start at (r - 0) * indexStep (runs of one long row)
+  // partition/argpartition: nKth ascending positions in [0, n); each row is selected there (the
+  // element of the stable sort at each kth, smaller-or-tied-earlier ones before it), not sorted
+  int64_t nKth = 0;
+  const int64_t* kth = nullptr;
 };
 
 // The k-way merge of a long row's sorted runs (each runLen long, the last shorter), for output ranks

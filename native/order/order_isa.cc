@@ -165,8 +165,66 @@ int SortRowsT(const OrderArgs& a) {
   return kOrderOk;
 }
 
+/**
+ * Partition/argpartition of the block's rows: each row's (key, position) pairs selected at every kth
+ * in turn (nth_element on the part after the previous kth), so the pair at kth is the stable sort's
+ * and every pair before it is no greater (key, then position): numpy's guarantee, with ties in the
+ * stable order's sides. Values are written from the raw elements (NaN payloads, -0.0 exactly). Keys
+ * of 32 bits or less ride with the position in one uint64 (rows below 2^32).
+ */
+template <int DT, bool SrcSwap, bool DstSwap>
+int SelectRowsT(const OrderArgs& a) {
+  using Tr = Traits<DT>;
+  using K = typename Tr::Key;
+  struct Pair { uint64_t key, pos; };
+  const int64_t n = a.n;
+  constexpr bool kPacked = sizeof(K) <= 4;
+  const size_t bytes = (size_t)n * (sizeof(K) + (kPacked ? sizeof(uint64_t) : sizeof(Pair)));
+  if (kPacked && n > (int64_t)0xffffffff) return kOrderBadArgs;  // rows of one block are far shorter
+  uint8_t* mem = static_cast<uint8_t*>(std::malloc(bytes ? bytes : 1));
+  if (mem == nullptr) return kOrderNoMemory;
+  uint64_t* packed = reinterpret_cast<uint64_t*>(mem);
+  Pair* pairs = reinterpret_cast<Pair*>(mem);
+  K* raw = reinterpret_cast<K*>(mem + (size_t)n * (kPacked ? sizeof(uint64_t) : sizeof(Pair)));
+  const bool arg = a.mode == kOrderArgsort;
+  auto less = [](const Pair& x, const Pair& y) { return x.key < y.key || (x.key == y.key && x.pos < y.pos); };
+  for (int64_t r = a.rowStart; r < a.rowStart + a.rowCount; ++r) {
+    int64_t so, dof;
+    RowOffsets(a, r, &so, &dof);
+    const uint8_t* s = a.src + so;
+    uint8_t* d = a.dst + dof;
+    bool special = false;
+    for (int64_t i = 0; i < n; ++i) {
+      K v = Load<K, SrcSwap>(s + i * a.srcStep);
+      raw[i] = v;
+      uint64_t key = (uint64_t)Tr::ToKey(v, &special);
+      if constexpr (kPacked) packed[i] = (key << 32) | (uint64_t)i;
+      else pairs[i] = Pair{key, (uint64_t)i};
+    }
+    int64_t lo = 0;
+    for (int64_t t = 0; t < a.nKth; ++t) {
+      const int64_t k = a.kth[t];
+      if constexpr (kPacked) std::nth_element(packed + lo, packed + k, packed + n);
+      else std::nth_element(pairs + lo, pairs + k, pairs + n, less);
+      lo = k + 1;
+    }
+    const uint64_t base = (uint64_t)(r * a.indexStep);
+    for (int64_t i = 0; i < n; ++i) {
+      const uint64_t at = kPacked ? (packed[i] & 0xffffffffull) : pairs[i].pos;
+      if (arg) Store<uint64_t, DstSwap>(d + i * a.dstStep, at + base);
+      else Store<K, DstSwap>(d + i * a.dstStep, raw[at]);
+    }
+  }
+  std::free(mem);
+  return kOrderOk;
+}
+
 template <int DT>
 int SortRowsSwap(const OrderArgs& a) {
+  if (a.nKth > 0) {
+    if (a.srcSwap) return a.dstSwap ? SelectRowsT<DT, true, true>(a) : SelectRowsT<DT, true, false>(a);
+    return a.dstSwap ? SelectRowsT<DT, false, true>(a) : SelectRowsT<DT, false, false>(a);
+  }
   if (a.srcSwap) return a.dstSwap ? SortRowsT<DT, true, true>(a) : SortRowsT<DT, true, false>(a);
   return a.dstSwap ? SortRowsT<DT, false, true>(a) : SortRowsT<DT, false, false>(a);
 }

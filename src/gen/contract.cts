@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /** sha256 of contract/spec.mjs (first 16 hex digits); the addon exports the hash it was built from. */
-export const CONTRACT_HASH = 'a4da7f2878b36be3';
+export const CONTRACT_HASH = 'a647465cfdea1ff9';
 
 /** numpy element types by native code: name, itemsize, kind, char. */
 export const DTYPE_TABLE = [
@@ -264,9 +264,9 @@ const DIST_BINS_FIELDS = ['mode', 'bins', 'first', 'denom', 'sub', 'weightsOpera
 /** Write the distBins fields at offset at (default 0); returns the offset after them. */
 export const packDistBins = (d: Float64Array, v: Readonly<Record<(typeof DIST_BINS_FIELDS)[number], number>>, at = 0): number => pack(DIST_BINS_FIELDS, d, v, at);
 
-/** The order descriptor: one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc); then nOuter x (length, src byte stride, dst byte stride); ids <= -3 are buffers[-3 - id]. Field offsets, SIZE the head's length. */
-export const ORDER = { mode: 0, n: 1, nOuter: 2, rowStart: 3, rowCount: 4, srcId: 5, srcDtype: 6, srcSwap: 7, srcPos: 8, srcStep: 9, dstId: 10, dstSwap: 11, dstPos: 12, dstStep: 13, indexStep: 14, SIZE: 15 } as const;
-const ORDER_FIELDS = ['mode', 'n', 'nOuter', 'rowStart', 'rowCount', 'srcId', 'srcDtype', 'srcSwap', 'srcPos', 'srcStep', 'dstId', 'dstSwap', 'dstPos', 'dstStep', 'indexStep'] as const;
+/** The order descriptor: one block of rows of native order() (src/engine/order/rows.ts -> native/glue/glue_order.cc); then nOuter x (length, src byte stride, dst byte stride), then nKth ascending kth positions (partition: select, not sort); ids <= -3 are buffers[-3 - id]. Field offsets, SIZE the head's length. */
+export const ORDER = { mode: 0, n: 1, nOuter: 2, rowStart: 3, rowCount: 4, srcId: 5, srcDtype: 6, srcSwap: 7, srcPos: 8, srcStep: 9, dstId: 10, dstSwap: 11, dstPos: 12, dstStep: 13, indexStep: 14, nKth: 15, SIZE: 16 } as const;
+const ORDER_FIELDS = ['mode', 'n', 'nOuter', 'rowStart', 'rowCount', 'srcId', 'srcDtype', 'srcSwap', 'srcPos', 'srcStep', 'dstId', 'dstSwap', 'dstPos', 'dstStep', 'indexStep', 'nKth'] as const;
 /** Write the order fields at offset at (default 0); returns the offset after them. */
 export const packOrder = (d: Float64Array, v: Readonly<Record<(typeof ORDER_FIELDS)[number], number>>, at = 0): number => pack(ORDER_FIELDS, d, v, at);
 

@@ -47,7 +47,7 @@ export async function sortLongRow(src: MemMap, dst: MemMap, mode: 0 | 1, opts: R
     const at = contract.packOrder(desc, {
       mode, n: len, nOuter: 1, rowStart: 0, rowCount: 0,
       srcId: src.mapping.id, srcDtype: s.dtype.code, srcSwap: isSwapped(s.dtype) ? 1 : 0, srcPos: s.byteOffset, srcStep: s.strides[0] * si,
-      dstId: dst.mapping.id, dstSwap: isSwapped(d.dtype) ? 1 : 0, dstPos: d.byteOffset, dstStep: d.strides[0] * di, indexStep: runLen,
+      dstId: dst.mapping.id, dstSwap: isSwapped(d.dtype) ? 1 : 0, dstPos: d.byteOffset, dstStep: d.strides[0] * di, indexStep: runLen, nKth: 0,
     });
     desc.set([rows, runLen * s.strides[0] * si, runLen * d.strides[0] * di], at);
     return desc;

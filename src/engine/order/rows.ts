@@ -21,9 +21,12 @@ export const BLOCK_BYTES = 1 << 20;
 
 /**
  * Sort `src` along `axis` into `dst` (same shape; src's dtype for 'sort', int64 for 'argsort'), on the
- * pool when large. Both are checked by the caller (shape, dtype, writable).
+ * pool when large. Both are checked by the caller (shape, dtype, writable). With `kth` (ascending
+ * positions in the row, partition/argpartition), rows that fit one block are selected there instead
+ * (native nth_element on (key, position): the stable sort's element at each kth); longer rows are
+ * sorted, which meets the same guarantee.
  */
-export async function sortRows(src: MemMap, dst: MemMap, axis: number, mode: OrderMode, opts: RunOptions): Promise<void> {
+export async function sortRows(src: MemMap, dst: MemMap, axis: number, mode: OrderMode, opts: RunOptions, kth: readonly number[] = []): Promise<void> {
   const s = src.layout, d = dst.layout;
   const si = s.dtype.itemsize, di = d.dtype.itemsize;
   const n = s.shape[axis];
@@ -43,13 +46,15 @@ export async function sortRows(src: MemMap, dst: MemMap, axis: number, mode: Ord
     }
     return;
   }
-  const desc = new Float64Array(contract.ORDER.SIZE + 3 * outer.length);
+  const desc = new Float64Array(contract.ORDER.SIZE + 3 * outer.length + kth.length);
   let at = contract.packOrder(desc, {
     mode: MODES[mode], n, nOuter: outer.length, rowStart: 0, rowCount: 0,
     srcId: src.mapping.id, srcDtype: s.dtype.code, srcSwap: isSwapped(s.dtype) ? 1 : 0, srcPos: s.byteOffset, srcStep: s.strides[axis] * si,
     dstId: dst.mapping.id, dstSwap: isSwapped(d.dtype) ? 1 : 0, dstPos: d.byteOffset, dstStep: d.strides[axis] * di, indexStep: 0,
+    nKth: kth.length,
   });
   for (const k of outer) { desc[at++] = s.shape[k]; desc[at++] = s.strides[k] * si; desc[at++] = d.strides[k] * di; }
+  for (const k of kth) desc[at++] = k;
   const rowBytes = n * si;
   const per = Math.max(1, Math.floor(BLOCK_BYTES / rowBytes));
   const blocks: OrderTask['blocks'] = [];

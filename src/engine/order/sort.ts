@@ -4,7 +4,8 @@
  * dtype and byte order, any view. One stable order serves every `kind`: NaN last (whatever its sign
  * or payload, in input order), -0.0 and 0.0 tied in input order, ties in input order — numpy's
  * kind='stable' result, which is also a valid result of numpy's other kinds. partition/argpartition
- * return that full stable sort, which meets numpy's guarantee for every kth at once.
+ * select rather than sort (rows that fit one block: native nth_element on (key, position) at each kth,
+ * so the element at kth is the stable sort's); longer rows are sorted, which meets the same guarantee.
  */
 import { type DType, dtype as parseDtype } from '../../dtype.js';
 import { NdmmapError, fail, show } from '../../errors.js';
@@ -59,8 +60,8 @@ function axisOf(a: MemMap, axis: unknown): number | null {
   return checkAxis(axis ?? -1, a.ndim);
 }
 
-/** Checked kth values (numpy's texts): integers, each in -n … n-1. */
-function checkKth(kth: unknown, n: number, size: number): void {
+/** Checked kth values (numpy's texts): integers, each in -n … n-1; returned as ascending distinct positions. */
+function checkKth(kth: unknown, n: number, size: number): number[] {
   const list = typeof kth === 'number' || typeof kth === 'bigint' ? [kth] : Array.isArray(kth) || ArrayBuffer.isView(kth) ? Array.from(kth as ArrayLike<unknown>) : null;
   if (list === null) fail('ERR_INVALID_ARG_TYPE', 'Partition index must be integer');
   for (const v of list) {
@@ -68,6 +69,9 @@ function checkKth(kth: unknown, n: number, size: number): void {
     if (typeof k !== 'number' || !Number.isInteger(k)) fail('ERR_INVALID_ARG_TYPE', 'Partition index must be integer');
     if (size > 0 && (k < -n || k >= n)) fail('ERR_OUT_OF_RANGE', `kth(=${k < 0 ? k + n : k}) out of bounds (${n})`);
   }
+  if (size === 0) return [];
+  const at = list.map((v) => { const k = Number(v); return k < 0 ? k + n : k; });
+  return [...new Set(at)].sort((x, y) => x - y);
 }
 
 /** Everything checked, then the rows sorted into the target (datetime64/timedelta64: their counts, NaT last). */
@@ -79,7 +83,7 @@ async function ordered(a0: MemMap, options: SortOptions, mode: OrderMode, what: 
   checkOptions(opts, what, select);
   const axis = axisOf(a, opts.axis);
   const shape = axis === null ? [a.size] : [...a.shape];
-  if (select) checkKth(kth, axis === null ? a.size : a.shape[axis], a.size);
+  const kths = select ? checkKth(kth, axis === null ? a.size : a.shape[axis], a.size) : [];
   const dt: DType = mode === 'argsort' ? parseDtype('int64') : a.dtype;
   // what the caller sees: a datetime sort's values carry the unit (and the out/file dtype is the datetime's)
   const shown = mode === 'sort' && dated !== undefined ? dated : dt;
@@ -95,11 +99,11 @@ async function ordered(a0: MemMap, options: SortOptions, mode: OrderMode, what: 
     const { src: s0, axis: ax, temp } = await rowsOf(a, axis, run);
     const src = dated !== undefined ? natLastKeys(s0) : s0;
     try {
-      if (m.dtype.name === dt.name) { await sortRows(src, m, ax, mode, run); return; }
+      if (m.dtype.name === dt.name) { await sortRows(src, m, ax, mode, run, kths); return; }
       // an NDResult of float16 holds float32 values: sort as float16, then widen
       const t = scratch(parseDtype(dt.name), shape);
       try {
-        await sortRows(src, t, ax, mode, run);
+        await sortRows(src, t, ax, mode, run, kths);
         await copyInto(t, m, expr, { threads });
       } finally { t.close(); }
     } finally { temp?.close(); }
@@ -129,8 +133,9 @@ export function argsort(a: MemMap, options: SortOptions = {}): Promise<MemMap | 
 
 /**
  * numpy's `np.partition(a, kth, axis)`: element kth (an int or several, negative from the end) in its
- * sorted place, smaller ones before it, larger ones after. The result is the full stable sort, which
- * meets that guarantee for every kth.
+ * sorted place, smaller ones before it, larger ones after (NaN last). Each row is selected at every kth
+ * (the element there is the stable sort's); a row too long for one block (src/engine/order/long.ts) is
+ * sorted in full, which meets the same guarantee.
  * @throws `ERR_OUT_OF_RANGE` `kth(=10) out of bounds (5)`, `ERR_INVALID_ARG_TYPE` `Partition index must be integer`.
  */
 export function partition(a: MemMap, kth: number | readonly number[], options: SortOptions = {}): Promise<MemMap | NDResult> {
