@@ -1,4 +1,4 @@
-// datetime64/timedelta64 through sort, argsort, partition, argpartition and a.sort(): numpy's np.sort /
+// datetime64/timedelta64 through sort, argsort, partition, argpartition (their guarantee) and a.sort(): numpy's np.sort /
 // np.argsort(kind='stable') on the counts, NaT last (fixtures from test/fixtures/make_datetime_fixtures.py),
 // a few units, both byte orders, views, rows longer than a run (the merge); results carry the unit.
 import fs from 'node:fs';
@@ -26,6 +26,19 @@ const counts = (r: NDResult): bigint[] => Array.from(r.data as BigInt64Array);
 const nameOf = (s: string): string => `${s[1] === 'M' ? 'datetime64' : 'timedelta64'}${s.slice(3)}`;
 const fileCounts = (m: MemMap): bigint[] => Array.from(m.view(m.dtype.byteorder === '>' ? '>i8' : '<i8').toArray().flat(Infinity) as bigint[]);
 
+/** The rows along `axis` (null: the flattened array) as lists of flat C-order positions of `shape`. */
+function rowsOf(shape: number[], axis: number | null): number[][] {
+  const size = shape.reduce((p, x) => p * x, 1);
+  if (size === 0) return [];
+  if (axis === null) return [Array.from({ length: size }, (_, i) => i)];
+  const ax = axis < 0 ? axis + shape.length : axis;
+  const inner = shape.slice(ax + 1).reduce((p, x) => p * x, 1), n = shape[ax];
+  const rows: number[][] = [];
+  for (let o = 0; o < size / (n * inner); o++)
+    for (let k = 0; k < inner; k++) rows.push(Array.from({ length: n }, (_, j) => (o * n + j) * inner + k));
+  return rows;
+}
+
 describe('sort/argsort of datetime64/timedelta64 match numpy (NaT last, stable)', () => {
   for (const c of CASES) {
     it(`${c.file} ${c.view || 'array'} axis ${c.axis}`, async () => {
@@ -35,12 +48,24 @@ describe('sort/argsort of datetime64/timedelta64 match numpy (NaT last, stable)'
         expect(s.shape).toEqual(c.shape);
         expect(s.dtype).toBe(nameOf(c.dtype));
         expect(counts(s)).toEqual(big(c.sort));
-        const p = await partition(a, 0, { axis: c.axis }) as NDResult;
-        expect(counts(p)).toEqual(big(c.sort));
+        // partition selects: per row, kth 0 holds the sort's first, argpartition's kth -1 the argsort's last
+        // (the stable order's: NaT last, ties by position), and each row is a permutation of the input's
+        const rows = rowsOf(c.shape, c.axis);
+        const p = counts(await partition(a, 0, { axis: c.axis }) as NDResult), want = big(c.sort);
+        for (const row of rows) {
+          expect(p[row[0]]).toBe(want[row[0]]);
+          expect(row.map((k) => p[k]).sort()).toEqual(row.map((k) => want[k]).sort());
+        }
         const i = await argsort(a, { axis: c.axis, kind: 'stable' }) as NDResult;
         expect(i.dtype).toBe('int64');
         expect(counts(i)).toEqual(big(c.argsort));
-        if (a.size > 0) expect(counts(await argpartition(a, -1, { axis: c.axis }) as NDResult)).toEqual(big(c.argsort));
+        if (a.size > 0) {
+          const ip = counts(await argpartition(a, -1, { axis: c.axis }) as NDResult), wi = big(c.argsort);
+          for (const row of rows) {
+            expect(ip[row[row.length - 1]]).toBe(wi[row[row.length - 1]]);
+            expect(row.map((k) => ip[k]).sort()).toEqual(row.map((k) => wi[k]).sort());
+          }
+        }
         if (c.axis !== null) {
           const f = tmp.file(c.file);
           fs.copyFileSync(join(DIR, c.file), f);
