@@ -55,7 +55,8 @@ if [ ${#tests[@]} -eq 0 ]; then
          test/engine/order-unique.test.ts test/engine/order-search.test.ts test/engine/scan.test.ts test/engine/scan-attack.test.ts
          test/record.test.ts test/record-views.test.ts test/engine/gather-native.test.ts test/engine/gather.test.ts
          test/engine/unique-dense.test.ts test/engine/order-part.test.ts test/engine/order-part-pages.test.ts
-         test/engine/moments-int16.test.ts test/engine/arg-bound.test.ts test/engine/datetime-order.test.ts)
+         test/engine/moments-int16.test.ts test/engine/arg-bound.test.ts test/engine/datetime-order.test.ts
+         test/engine/order-select.test.ts test/engine/nonzero.test.ts)
 fi
 # test/soak/ (500 CLI processes, pool shutdown races) runs in npm run test:soak, not here: under ASan it
 # costs ~5 minutes of CI for JS-level races the sanitizers have nothing to add to.
