@@ -12,6 +12,7 @@ OP: sum mean min max var std argmax sum0 sum1 apply apply_flush median quantile3
     cumsum:AXIS (EXTRA: OUT, a raw file of the same dtype and size): np.cumsum(a, axis=AXIS or None for N,
         out=OUT's memmap), then OUT flushed (ndmmap's cumsum into an out MemMap flushes too)
     sort: np.sort(a) (a copy in memory); argsort_stable: np.argsort(a, kind='stable')
+    partition:KTH:AXIS / argpartition:KTH:AXIS: np.partition(a, KTH, axis=AXIS or None for N) (a copy in memory)
     unique: np.unique(a); unique_counts: np.unique(a, return_counts=True)
     searchsorted (EXTRA: queries.npy): np.searchsorted(a, queries)
     take_rows (EXTRA: idx.npy): a[idx] (rows gathered into memory); compress_rows (EXTRA: mask.npy):
@@ -112,6 +113,9 @@ def main():
             result = (a @ v)[:3]
         elif op == 'sort':
             result = np.sort(a)[:3]
+        elif op.startswith('partition:') or op.startswith('argpartition:'):
+            name, kth, ax = op.split(':')
+            result = getattr(np, name)(a, int(kth), axis=None if ax == 'N' else int(ax))[:3]
         elif op == 'argsort_stable':
             result = np.argsort(a, kind='stable')[:3]
         elif op == 'unique':
