@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -68,4 +69,34 @@ export async function abortMidCall<T>(
     await undo(r.v);
     if (k >= tries) throw new Error(`the call finished before its first progress report, ${tries} times`);
   }
+}
+
+/**
+ * Equal in a way toEqual agrees with: primitives by Object.is, arrays and typed arrays of one class
+ * element by element, plain objects key by key; anything else is "not known equal". (An array's named
+ * properties besides its elements are not looked at: the arrays compared are results and their copies.)
+ */
+function strictlyEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const tag = Object.prototype.toString.call(a);
+  if (Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView))) {
+    const x = a as ArrayLike<unknown>, y = b as ArrayLike<unknown>;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i]) && !strictlyEqual(x[i], y[i])) return false;
+    return true;
+  }
+  if (tag !== '[object Object]' || Object.getOwnPropertySymbols(a).length + Object.getOwnPropertySymbols(b).length > 0) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && strictlyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * `expect(got, what).toEqual(want)`, checked by a plain loop first: vitest's deep equality walks an array
+ * of 100,000 elements slowly (most of some files' time). Only when the loop cannot tell them equal does
+ * toEqual run, so a failure reads as toEqual's.
+ */
+export function expectEqual(got: unknown, want: unknown, what?: string): void {
+  if (!strictlyEqual(got, want)) expect(got, what).toEqual(want);
 }
