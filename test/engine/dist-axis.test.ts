@@ -10,7 +10,7 @@ import * as dist from '../../dist/src/engine/stats/quantile.js';
 import { METHODS, lerp, planQ } from '../../dist/src/engine/stats/methods.js';
 import { tempDir } from '../helpers.js';
 
-const t = tempDir();
+const t = tempDir('ndmmap-test-', { memory: true });
 afterAll(() => t.remove());
 
 describe('numpy indexes: native and methods.ts agree', () => {

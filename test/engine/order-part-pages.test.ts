@@ -15,7 +15,7 @@ const env = (k: string, v: string | undefined): void => { if (v === undefined) d
 const KNOBS = ['NDMMAP_SORT_RUN_BYTES', 'NDMMAP_SORT_BUCKET', 'NDMMAP_SORT_BLOCK_BYTES', 'NDMMAP_SORT_PARTITION_MAX'];
 beforeAll(() => { env('NDMMAP_SORT_PARTITION', undefined); });
 afterAll(() => { for (const k of KNOBS) env(k, undefined); });
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 
 const bytes = (r: NDResult | MemMap): Buffer => {

@@ -18,7 +18,7 @@ function open(c: UCase): MemMap {
 }
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => { tmp.remove(); setHashBound(1 << 18); });
 afterAll(() => shutdown());
 

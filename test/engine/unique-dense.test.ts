@@ -10,7 +10,7 @@ import { planReduceCached } from '../../dist/src/engine/plan.js';
 import { expectEqual, tempDir } from '../helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 
 /** values (ascending, -0.0/0.0 as one, NaNs as one), first flat index, counts — from the flat C-order values. */
