@@ -39,7 +39,7 @@ export function flat(v: unknown): unknown[] {
 }
 
 /** Where `tempDir(…, { memory: true })` goes: a tmpfs when the machine has one (Linux's /dev/shm), else the temp directory. */
-const MEMORY_TMP = ((): string => {
+export const MEMORY_TMP = ((): string => {
   try { accessSync('/dev/shm', constants.W_OK); return statfsSync('/dev/shm').type === TMPFS_MAGIC ? '/dev/shm' : tmpdir(); } catch { return tmpdir(); }
 })();
 
