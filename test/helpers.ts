@@ -1,8 +1,12 @@
 // Shared by the test files: fixture manifests, numpy's value strings as JS values, temp files.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+/** statfs f_type of tmpfs (linux/magic.h). */
+const TMPFS_MAGIC = 0x01021994;
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -34,9 +38,19 @@ export function flat(v: unknown): unknown[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v];
 }
 
-/** A fresh temp directory and a function to remove it. */
-export function tempDir(prefix = 'ndmmap-test-'): { dir: string; file: (name: string) => string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+/** Where `tempDir(…, { memory: true })` goes: a tmpfs when the machine has one (Linux's /dev/shm), else the temp directory. */
+export const MEMORY_TMP = ((): string => {
+  try { accessSync('/dev/shm', constants.W_OK); return statfsSync('/dev/shm').type === TMPFS_MAGIC ? '/dev/shm' : tmpdir(); } catch { return tmpdir(); }
+})();
+
+/**
+ * A fresh temp directory and a function to remove it. `memory`: in a tmpfs, for files whose tests create
+ * and flush thousands of small files and are not about the disk (on this machine's disk creating, msyncing
+ * and removing them took 3/4 of such a file's time); tests of disk behaviour (ENOSPC, page state,
+ * durability, sparse reads of GiBs) keep the default.
+ */
+export function tempDir(prefix = 'ndmmap-test-', { memory = false } = {}): { dir: string; file: (name: string) => string; remove: () => void } {
+  const dir = mkdtempSync(join(memory ? MEMORY_TMP : tmpdir(), prefix));
   return { dir, file: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -68,4 +82,34 @@ export async function abortMidCall<T>(
     await undo(r.v);
     if (k >= tries) throw new Error(`the call finished before its first progress report, ${tries} times`);
   }
+}
+
+/**
+ * Equal in a way toEqual agrees with: primitives by Object.is, arrays and typed arrays of one class
+ * element by element, plain objects key by key; anything else is "not known equal". (An array's named
+ * properties besides its elements are not looked at: the arrays compared are results and their copies.)
+ */
+function strictlyEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const tag = Object.prototype.toString.call(a);
+  if (Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView))) {
+    const x = a as ArrayLike<unknown>, y = b as ArrayLike<unknown>;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i]) && !strictlyEqual(x[i], y[i])) return false;
+    return true;
+  }
+  if (tag !== '[object Object]' || Object.getOwnPropertySymbols(a).length + Object.getOwnPropertySymbols(b).length > 0) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && strictlyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * `expect(got, what).toEqual(want)`, checked by a plain loop first: vitest's deep equality walks an array
+ * of 100,000 elements slowly (most of some files' time). Only when the loop cannot tell them equal does
+ * toEqual run, so a failure reads as toEqual's.
+ */
+export function expectEqual(got: unknown, want: unknown, what?: string): void {
+  if (!strictlyEqual(got, want)) expect(got, what).toEqual(want);
 }

@@ -7,9 +7,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MEMORY_TMP } from '../helpers.js';
 
 export const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 export const CLI = path.join(ROOT, 'dist/src/cli.js');
@@ -81,9 +81,9 @@ export async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promis
   return out;
 }
 
-/** A fresh temporary directory. */
+/** A fresh temporary directory, in memory where the machine has a tmpfs: the CLI tests are not about the disk (test/reliability is). */
 export function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'ndmmap-cli-'));
+  return fs.mkdtempSync(path.join(MEMORY_TMP, 'ndmmap-cli-'));
 }
 
 /** The error contract: exit status, one `ndmmap: ` line on stderr, no stack, nothing on stdout. */

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, shutdown } from '../../dist/src/index.js';
 import { tempDir } from '../helpers.js';
 
-const tmp = tempDir('ndmmap-argbound-');
+const tmp = tempDir('ndmmap-argbound-', { memory: true });
 afterAll(async () => { await shutdown(); tmp.remove(); });
 
 const TYPES = {

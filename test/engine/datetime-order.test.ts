@@ -14,7 +14,7 @@ const DIR = join(FIXTURES, 'datetime');
 const NAT = -(2n ** 63n);
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 // tiny runs: the long fixtures take the long-row paths (partition, and runs + merge for its long buckets)
 beforeAll(() => { process.env.NDMMAP_SORT_RUN_BYTES = '1024'; });

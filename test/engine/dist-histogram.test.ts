@@ -61,7 +61,7 @@ describe('histogram and bincount match numpy (dist/cases.json)', () => {
 });
 
 describe('many blocks, any thread count', () => {
-  const t = tempDir();
+  const t = tempDir('ndmmap-test-', { memory: true });
   afterAll(() => t.remove());
   it('counts of a 24 MiB file agree for 1 and 2 threads, with a found and a given range, and equal a JS count', async () => {
     const n = 3_000_000;
@@ -107,7 +107,7 @@ describe('bad input fails before any worker runs', () => {
 });
 
 describe('expressions and views', () => {
-  const t = tempDir();
+  const t = tempDir('ndmmap-test-', { memory: true });
   afterAll(() => t.remove());
   it('histogram and quantiles of an expression equal those of a file holding its values; views work', async () => {
     const { quantile, median } = await import('../../dist/src/engine/stats/quantile.js');

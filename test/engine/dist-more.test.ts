@@ -25,7 +25,7 @@ const STR: Record<string, string> = {
   float16: '<f2', float32: '<f4', float64: '<f8',
 };
 
-const t = tempDir();
+const t = tempDir('ndmmap-test-', { memory: true });
 afterAll(() => t.remove());
 
 /** The generator's values, cast as numpy's astype does for the dtypes the script uses. */

@@ -94,7 +94,7 @@ describe('quantiles match numpy (dist/cases.json)', () => {
 });
 
 describe('the radix select on large inputs', () => {
-  const t = tempDir();
+  const t = tempDir('ndmmap-test-', { memory: true });
   afterAll(() => t.remove());
 
   function make(n: number, fn: (i: number, r: () => number) => number): { a: MemMap; x: Float64Array } {
@@ -178,7 +178,7 @@ describe('bad input fails before any worker runs', () => {
 });
 
 describe('many q, abort and close', () => {
-  const t = tempDir();
+  const t = tempDir('ndmmap-test-', { memory: true });
   afterAll(() => t.remove());
   const n = 2_400_000;
   const x = new Float64Array(n);

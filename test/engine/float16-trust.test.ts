@@ -17,7 +17,7 @@ interface Case {
 }
 
 const cases = manifest<Case[]>('trust', 'float16.json');
-const tmp = tempDir('ndmmap-f16-trust-');
+const tmp = tempDir('ndmmap-f16-trust-', { memory: true });
 afterAll(() => tmp.remove());
 
 const bases = new Map<string, MemMap>();

@@ -10,7 +10,7 @@ import { type MemMap, type NDResult, apply, compress, createNpy, memmap, openNpy
 import { lastPoolCall } from '../../dist/src/engine/run.js';
 import { native } from '../../dist/src/native.js';
 import * as contract from '../../dist/src/gen/contract.cjs';
-import { abortMidCall, flat, tempDir } from '../helpers.js';
+import { abortMidCall, flat, expectEqual, tempDir } from '../helpers.js';
 
 process.env.NDMMAP_TEST_SPREAD = '1';
 
@@ -51,19 +51,19 @@ describe('native take', () => {
       expect(ran.blocks).toBeGreaterThanOrEqual(8);
       if (ran.workers === 2 || Date.now() > until) { expect(ran.workers).toBe(2); break; }
     }
-    expect(two.shape).toEqual([20_000, 64]);
+    expectEqual(two.shape, [20_000, 64]);
     // plain ArrayBuffers, freed when dropped (a SharedArrayBuffer lived until every worker ran a full GC)
     expect(two.data.buffer).toBeInstanceOf(ArrayBuffer);
     expect(one.data.buffer).toBeInstanceOf(ArrayBuffer);
     expect(Buffer.from(two.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
-    expect(Array.from(two.data as Float32Array)).toEqual(ref);
+    expectEqual(Array.from(two.data as Float32Array), ref);
     // into a MemMap out and a new .npy, on 2 threads
     const out = createNpy(tmp.file('out.npy'), { dtype: '<f4', shape: [20_000, 64] });
     expect(await take(a, idx, { axis: 0, out, threads: 2 })).toBe(out);
     expect(Buffer.from(out.typedArray().buffer, out.typedArray().byteOffset, out.nbytes).equals(Buffer.from(one.data.buffer))).toBe(true);
     const saved = await take(a, idx, { axis: 0, out: tmp.file('new.npy'), threads: 2 }) as MemMap;
-    expect(Array.from(saved.typedArray() as Float32Array)).toEqual(ref);
-    expect(openNpy(tmp.file('new.npy'), { mode: 'r' }).shape).toEqual([20_000, 64]);
+    expectEqual(Array.from(saved.typedArray() as Float32Array), ref);
+    expectEqual(openNpy(tmp.file('new.npy'), { mode: 'r' }).shape, [20_000, 64]);
   });
 
   it('axis 1 and -1 of a large array on 2 threads (elements, not rows), 2-D indices', async () => {
@@ -72,29 +72,29 @@ describe('native take', () => {
     const nested = a.toArray();
     for (const axis of [1, -1]) {
       const r = await take(a, idx, { axis, threads: 2 }) as NDResult;
-      expect(r.shape).toEqual([4000, 7]);
-      expect(Array.from(r.data as Int16Array)).toEqual(flat(refTake(nested, 1, idx)));
+      expectEqual(r.shape, [4000, 7]);
+      expectEqual(Array.from(r.data as Int16Array), flat(refTake(nested, 1, idx)));
     }
     const r2 = await take(a, { data: Int32Array.from([1, 2, -1, 0]), shape: [2, 2] }, { axis: 1, threads: 2 }) as NDResult;
-    expect(r2.shape).toEqual([4000, 2, 2]);
-    expect(Array.from(r2.data as Int16Array)).toEqual(flat(refTake(nested, 1, [1, 2, -1, 0])));
+    expectEqual(r2.shape, [4000, 2, 2]);
+    expectEqual(Array.from(r2.data as Int16Array), flat(refTake(nested, 1, [1, 2, -1, 0])));
   });
 
   it('negative and wrapping, repeated, empty indices, a 1-row source, 0-d index', async () => {
     const a = await source('<f8', [5, 3]);
     const nested = a.toArray();
     const idx = [-5, 4, -1, 0, 0, 0, 2, -3];
-    expect(values(await take(a, idx, { axis: 0 }) as NDResult)).toEqual(flat(refTake(nested, 0, idx)));
+    expectEqual(values(await take(a, idx, { axis: 0 }) as NDResult), flat(refTake(nested, 0, idx)));
     const empty = await take(a, [], { axis: 0 }) as NDResult;
-    expect(empty.shape).toEqual([0, 3]);
+    expectEqual(empty.shape, [0, 3]);
     expect(empty.data.length).toBe(0);
     const one = await source('<f4', [1, 4]);
     const r = await take(one, [0, -1, 0], { axis: 0 }) as NDResult;
-    expect(r.shape).toEqual([3, 4]);
-    expect(values(r)).toEqual(flat(refTake(one.toArray(), 0, [0, 0, 0])));
+    expectEqual(r.shape, [3, 4]);
+    expectEqual(values(r), flat(refTake(one.toArray(), 0, [0, 0, 0])));
     const scalar = await take(a, { data: [-2], shape: [] }, { axis: 0 }) as NDResult;
-    expect(scalar.shape).toEqual([3]);
-    expect(values(scalar)).toEqual(flat((nested as unknown[])[3]));
+    expectEqual(scalar.shape, [3]);
+    expectEqual(values(scalar), flat((nested as unknown[])[3]));
     await expect(take(one, [1], { axis: 0 })).rejects.toMatchObject({ code: 'ERR_NDMMAP_INDEX', message: 'index 1 is out of bounds for axis 0 with size 1' });
   });
 
@@ -111,13 +111,13 @@ describe('native take', () => {
         const n = v.shape[axis];
         const idx = [n - 1, 0, -1, Math.floor(n / 2), 0];
         const want = flat(refTake(nested, axis, idx));
-        expect(values(await take(v, idx, { axis }) as NDResult), `${name} axis ${axis}`).toEqual(want);
+        expectEqual(values(await take(v, idx, { axis }) as NDResult), want, `${name} axis ${axis}`);
         const shape = [...v.shape.slice(0, axis), idx.length, ...v.shape.slice(axis + 1)];
         const out = createNpy(tmp.file(`o${++made}.npy`), { dtype: '<f4', shape, order: 'F' });
         await take(v, idx, { axis, out });
-        expect(values(out), `${name} axis ${axis} into F out`).toEqual(want);
+        expectEqual(values(out), want, `${name} axis ${axis} into F out`);
       }
-      expect(values(await take(v, [5, -1, 0]) as NDResult), `${name} flattened`).toEqual([5, -1, 0].map((i) => flat(nested).at(i)));
+      expectEqual(values(await take(v, [5, -1, 0]) as NDResult), [5, -1, 0].map((i) => flat(nested).at(i)), `${name} flattened`);
     }
   });
 
@@ -126,17 +126,17 @@ describe('native take', () => {
       const a = await source(dt, [50, 7], 'i * 3 - 70');
       const idx = [49, 0, -3, 7, 7];
       const want = flat(refTake(a.toArray(), 0, idx));
-      expect(values(await take(a, idx, { axis: 0 }) as NDResult), dt).toEqual(want);
+      expectEqual(values(await take(a, idx, { axis: 0 }) as NDResult), want, dt);
       const le = createNpy(tmp.file(`le${++made}.npy`), { dtype: `<${dt.slice(1)}`, shape: [5, 7] });
       await take(a, idx, { axis: 0, out: le });
-      expect(values(le), `${dt} into <`).toEqual(want);
+      expectEqual(values(le), want, `${dt} into <`);
       const be = await take(a, idx, { axis: 0, out: tmp.file(`be${++made}.npy`) }) as MemMap;
       expect(be.dtype.str).toBe(dt);
-      expect(values(be), `${dt} .npy`).toEqual(want);
+      expectEqual(values(be), want, `${dt} .npy`);
       // and a cast out (another dtype) through the scratch path
       const f64 = createNpy(tmp.file(`c${++made}.npy`), { dtype: 'float64', shape: [5, 7] });
       await take(a, idx, { axis: 0, out: f64 });
-      expect(values(f64), `${dt} cast`).toEqual(want.map(Number));
+      expectEqual(values(f64), want.map(Number), `${dt} cast`);
     }
   });
 
@@ -163,7 +163,7 @@ describe('native take', () => {
     const times = createNpy(tmp.file('t.npy'), { dtype: '>M8[ns]', shape: [6] });
     times.view('>i8').assign(BigInt64Array.from([5n, -9n, 0n, 7n, -9223372036854775808n, 3n]));
     const held = await take(times, [4, 0, -5]) as NDResult;
-    expect(Array.from(held.data as BigInt64Array)).toEqual([-9223372036854775808n, 5n, -9n]);
+    expectEqual(Array.from(held.data as BigInt64Array), [-9223372036854775808n, 5n, -9n]);
   });
 
   it('indices from MemMaps read in place: int64, strided, 2-D, big-endian, uint64; the first bad one named', async () => {
@@ -172,13 +172,13 @@ describe('native take', () => {
     const ids = createNpy(tmp.file('ids.npy'), { dtype: '<i8', shape: [6] });
     ids.assign(BigInt64Array.from([99n, -100n, 5n, 5n, 0n, -1n]));
     const plain = [99, -100, 5, 5, 0, -1];
-    expect(values(await take(a, ids, { axis: 0, threads: 2 }) as NDResult)).toEqual(flat(refTake(nested, 0, plain)));
-    expect(values(await take(a, ids.slice('::-2'), { axis: 0 }) as NDResult)).toEqual(flat(refTake(nested, 0, [-1, 5, -100])));
+    expectEqual(values(await take(a, ids, { axis: 0, threads: 2 }) as NDResult), flat(refTake(nested, 0, plain)));
+    expectEqual(values(await take(a, ids.slice('::-2'), { axis: 0 }) as NDResult), flat(refTake(nested, 0, [-1, 5, -100])));
     const r2 = await take(a, ids.reshape([2, 3]), { axis: 0 }) as NDResult;
-    expect(r2.shape).toEqual([2, 3, 8]);
+    expectEqual(r2.shape, [2, 3, 8]);
     const be = createNpy(tmp.file('be.npy'), { dtype: '>i4', shape: [3] });
     be.assign(Int32Array.from([-2, 1, 0]));
-    expect(values(await take(a, be, { axis: 0 }) as NDResult)).toEqual(flat(refTake(nested, 0, [-2, 1, 0])));
+    expectEqual(values(await take(a, be, { axis: 0 }) as NDResult), flat(refTake(nested, 0, [-2, 1, 0])));
     const u = createNpy(tmp.file('u.npy'), { dtype: '<u8', shape: [2] });
     u.assign(BigUint64Array.from([3n, 18446744073709551615n]));
     await expect(take(a, u, { axis: 0, out: tmp.file('never.npy') })).rejects.toMatchObject({ code: 'ERR_NDMMAP_INDEX', message: 'index 18446744073709551615 is out of bounds for axis 0 with size 100' });
@@ -192,17 +192,17 @@ describe('native take', () => {
     const idx = [4, 0, 4, -2, 1];
     const want = flat(refTake(a.toArray(), 0, idx));
     expect(await take(a, idx, { axis: 0, out: a })).toBe(a);
-    expect(values(a)).toEqual(want);
+    expectEqual(values(a), want);
     const again = memmap(a.filename, { dtype: '<f8', mode: 'r+', offset: a.offset, shape: [5, 3] });
     const row1 = (a.toArray() as number[][])[1];
     await take(a, [1, 1, 1, 1, 1], { axis: 0, out: again.slice('::-1') }); // another mapping of the same file
-    expect(values(a)).toEqual([row1, row1, row1, row1, row1].flat());
+    expectEqual(values(a), [row1, row1, row1, row1, row1].flat());
     const ids = createNpy(tmp.file('self.npy'), { dtype: '<i8', shape: [4] });
     ids.assign(BigInt64Array.from([3n, 0n, 2n, 1n]));
     const v = createNpy(tmp.file('v.npy'), { dtype: '<i8', shape: [4] });
     v.assign(BigInt64Array.from([10n, 20n, 30n, 40n]));
     await take(v, ids, { out: ids });
-    expect(Array.from(ids.typedArray() as BigInt64Array)).toEqual([40n, 10n, 30n, 20n]);
+    expectEqual(Array.from(ids.typedArray() as BigInt64Array), [40n, 10n, 30n, 20n]);
   });
 
   it('an abort mid-call rejects with AbortError and leaves no new file', async () => {
@@ -212,7 +212,7 @@ describe('native take', () => {
     const e = await abortMidCall((signal, onProgress) => take(a, idx, { axis: 0, out: tmp.file('aborted.npy'), threads: 2, signal, onProgress }),
       (m) => { (m as MemMap).close(); fs.rmSync(tmp.file('aborted.npy')); });
     expect(e).toMatchObject({ code: 'ABORT_ERR', name: 'AbortError' });
-    expect(fs.readdirSync(tmp.dir).sort()).toEqual(before);
+    expectEqual(fs.readdirSync(tmp.dir).sort(), before);
   });
 });
 
@@ -235,9 +235,9 @@ describe('native compress', () => {
       if (ran.workers === 2 || Date.now() > until) { expect(ran.workers).toBe(2); break; }
     }
     const one = await compress(a, mask, { axis: 0, threads: 1 }) as NDResult;
-    expect(two.shape).toEqual([want.length / 2, 2]);
+    expectEqual(two.shape, [want.length / 2, 2]);
     expect(Buffer.from(two.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
-    expect(Array.from(two.data as Float32Array)).toEqual(want);
+    expectEqual(Array.from(two.data as Float32Array), want);
   });
 
   it('numeric and big-endian masks (NaN true, -0.0 false), typed arrays, strided masks, numpy\'s rule past the axis', async () => {
@@ -245,22 +245,22 @@ describe('native compress', () => {
     const nested = a.toArray() as unknown[];
     const f = createNpy(tmp.file('f.npy'), { dtype: '>f8', shape: [6] });
     f.assign(Float64Array.from([NaN, -0, 0, 2.5, -Infinity, 0]));
-    expect(values(await compress(a, f, { axis: 0 }) as NDResult)).toEqual(flat([nested[0], nested[3], nested[4]]));
-    expect(values(await compress(a, f.slice('::-2'), { axis: 0 }) as NDResult)).toEqual(flat([nested[1]])); // [0, 2.5, -0.0]
+    expectEqual(values(await compress(a, f, { axis: 0 }) as NDResult), flat([nested[0], nested[3], nested[4]]));
+    expectEqual(values(await compress(a, f.slice('::-2'), { axis: 0 }) as NDResult), flat([nested[1]])); // [0, 2.5, -0.0]
     const h = createNpy(tmp.file('h.npy'), { dtype: '<f2', shape: [3] });
     h.assign(Float32Array.from([-0, NaN, 1]));
-    expect(values(await compress(a, h, { axis: 1 }) as NDResult)).toEqual(flat(refTake(nested, 1, [1, 2])));
-    expect(values(await compress(a, Float32Array.from([0, -0, NaN]), { axis: 1 }) as NDResult)).toEqual(flat(refTake(nested, 1, [2])));
+    expectEqual(values(await compress(a, h, { axis: 1 }) as NDResult), flat(refTake(nested, 1, [1, 2])));
+    expectEqual(values(await compress(a, Float32Array.from([0, -0, NaN]), { axis: 1 }) as NDResult), flat(refTake(nested, 1, [2])));
     // numpy: take at nonzero(condition): false entries past the axis are ignored, a true one is an IndexError
-    expect(values(await compress(a, [1, 0, 0, 0, 0, 0, 0, 0], { axis: 0 }) as NDResult)).toEqual(flat([nested[0]]));
+    expectEqual(values(await compress(a, [1, 0, 0, 0, 0, 0, 0, 0], { axis: 0 }) as NDResult), flat([nested[0]]));
     await expect(compress(a, [0, 1, 0, 0, 0, 0, 0, 1, 1], { axis: 0, out: tmp.file('never.npy') }))
       .rejects.toMatchObject({ code: 'ERR_NDMMAP_INDEX', message: 'index 7 is out of bounds for axis 0 with size 6' });
     expect(fs.existsSync(tmp.file('never.npy'))).toBe(false);
     const none = await compress(a, new Uint8Array(0), { axis: 0 }) as NDResult;
-    expect(none.shape).toEqual([0, 3]);
+    expectEqual(none.shape, [0, 3]);
     const out = createNpy(tmp.file('o.npy'), { dtype: '<i4', shape: [2, 3] });
     await compress(a, [0, 1, 0, 0, 0, 1], { axis: 0, out });
-    expect(values(out)).toEqual(flat([nested[1], nested[5]]));
+    expectEqual(values(out), flat([nested[1], nested[5]]));
   });
 });
 
@@ -282,7 +282,7 @@ describe('native gather refuses hostile descriptors', () => {
     const dst = new Float64Array(2);
     const bufs = (idx: number[]): ArrayBufferView[] => [Float64Array.from(idx), src, dst];
     expect(codeOf(() => native.gather(desc({}), bufs([3, -4])))).toBe('ok');
-    expect(Array.from(dst)).toEqual([4, 1]);
+    expectEqual(Array.from(dst), [4, 1]);
     expect(codeOf(() => native.gather(desc({}).subarray(0, 5), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
     expect(codeOf(() => native.gather(desc({ nOuter: 1 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
     expect(codeOf(() => native.gather(desc({ mode: 7 }), bufs([0, 0])))).toBe('ERR_INVALID_ARG_VALUE');
@@ -322,9 +322,9 @@ describe('native gather refuses hostile descriptors', () => {
     const src = new Float64Array([1, 2, 3, 4]);
     const r = native.resultBuffer(16);
     expect(r.buffer).toBeInstanceOf(ArrayBuffer);
-    expect(Array.from(new Float64Array(r.buffer))).toEqual([0, 0]);
+    expectEqual(Array.from(new Float64Array(r.buffer)), [0, 0]);
     expect(codeOf(() => native.gather(desc({ dstArena: r.id, dstId: -1 }), [Float64Array.from([3, -4]), src]))).toBe('ok');
-    expect(Array.from(new Float64Array(r.buffer))).toEqual([4, 1]);
+    expectEqual(Array.from(new Float64Array(r.buffer)), [4, 1]);
     expect(codeOf(() => native.gather(desc({ dstArena: r.id, dstPos: 8 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_OUT_OF_RANGE');
     expect(codeOf(() => native.gather(desc({ dstArena: r.id, dstStep: -8 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_OUT_OF_RANGE');
     expect(codeOf(() => native.gather(desc({ dstArena: r.id, nIdx: 3, p1: 3, nDst: 3 }), [Float64Array.from([0, 0, 0]), src]))).toBe('ERR_OUT_OF_RANGE');
@@ -333,12 +333,12 @@ describe('native gather refuses hostile descriptors', () => {
     expect(codeOf(() => native.gather(desc({ dstArena: 0.5 }), [Float64Array.from([0, 0]), src]))).toBe('ERR_INVALID_ARG_VALUE');
     const mask = Uint8Array.from([1, 0, 1, 1]);
     expect(codeOf(() => native.gather(desc({ mode: 1, p0: 0, p1: 4, nIdx: 4, idxDtype: 2, idxStep: 1, srcId: -1, dstArena: r.id }), [mask], new Float64Array(1)))).toBe('ERR_INVALID_ARG_VALUE');
-    expect(Array.from(new Float64Array(r.buffer))).toEqual([4, 1]);
+    expectEqual(Array.from(new Float64Array(r.buffer)), [4, 1]);
     for (const bad of [-1, 1.5, NaN, 2 ** 60, '8']) expect(codeOf(() => native.resultBuffer(bad as number)), String(bad)).not.toBe('ok');
     expect(native.resultBuffer(0).buffer.byteLength).toBe(0);
     const big = native.resultBuffer(5 * 2 ** 20 + 3); // past 2 MiB: aligned for huge pages, still zero-filled to its end
     const b = new Uint8Array(big.buffer);
-    expect([b.length, b[0], b[2 ** 21], b[b.length - 1]]).toEqual([5 * 2 ** 20 + 3, 0, 0, 0]);
+    expectEqual([b.length, b[0], b[2 ** 21], b[b.length - 1]], [5 * 2 ** 20 + 3, 0, 0, 0]);
     b[b.length - 1] = 7;
     expect(b[b.length - 1]).toBe(7);
   });
@@ -372,7 +372,7 @@ describe('native gather refuses hostile descriptors', () => {
     const [, cached] = native.liveArenas();
     expect(cached).toBeGreaterThanOrEqual(len);
     const zero = new Uint8Array(native.resultBuffer(len).buffer); // a fresh block, never a freed one
-    expect([zero[0], zero[2 ** 21], zero[len - 1]]).toEqual([0, 0, 0]);
+    expectEqual([zero[0], zero[2 ** 21], zero[len - 1]], [0, 0, 0]);
     const again = native.resultBuffer(len - 100, true); // the freed block, as it was left
     expect(new Uint8Array(again.buffer)[0]).toBe(0xab);
     expect(again.buffer.byteLength).toBe(len - 100);
@@ -406,7 +406,7 @@ describe('native gather refuses hostile descriptors', () => {
     const posDesc = (over: Partial<Record<keyof typeof contract.GATHER, number>>): Float64Array =>
       maskDesc({ mode: 2, dstId: -4, dstStep: 8, nDst: 3, ...over });
     expect(codeOf(() => native.gather(posDesc({}), [mask, pos]))).toBe('ok');
-    expect(Array.from(pos)).toEqual([0n, 2n, 3n]);
+    expectEqual(Array.from(pos), [0n, 2n, 3n]);
     expect(codeOf(() => native.gather(posDesc({ o0: 1 }), [mask, pos]))).toBe('ERR_NDMMAP_PARTIAL');
     expect(codeOf(() => native.gather(posDesc({ nDst: 4 }), [mask, pos]))).toBe('ERR_OUT_OF_RANGE');
     expect(codeOf(() => native.gather(posDesc({ o0: 4 }), [mask, pos]))).toBe('ERR_OUT_OF_RANGE');

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memmap, shutdown } from '../../dist/src/index.js';
 import { tempDir } from '../helpers.js';
 
-const tmp = tempDir('ndmmap-moments16-');
+const tmp = tempDir('ndmmap-moments16-', { memory: true });
 afterAll(async () => { await shutdown(); tmp.remove(); });
 
 type Kind = 'int16' | 'uint16';

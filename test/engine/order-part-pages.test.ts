@@ -8,14 +8,14 @@
 // an abort in any pass leaves an in-place file unchanged.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, apply, argsort, createNpy, memmap, sort } from '../../dist/src/index.js';
-import { tempDir } from '../helpers.js';
+import { expectEqual, tempDir } from '../helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 const env = (k: string, v: string | undefined): void => { if (v === undefined) delete process.env[k]; else process.env[k] = v; };
 const KNOBS = ['NDMMAP_SORT_RUN_BYTES', 'NDMMAP_SORT_BUCKET', 'NDMMAP_SORT_BLOCK_BYTES', 'NDMMAP_SORT_PARTITION_MAX'];
 beforeAll(() => { env('NDMMAP_SORT_PARTITION', undefined); });
 afterAll(() => { for (const k of KNOBS) env(k, undefined); });
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 
 const bytes = (r: NDResult | MemMap): Buffer => {
@@ -61,7 +61,7 @@ describe('page-staged partition scatter', () => {
           expect(bytes(i).equals(bytes(wholeIdx)), `${dt} argsort, ${shape}, ${threads} threads`).toBe(true);
         }
       }
-      expect([...passes].sort(), dt).toEqual(['buckets', 'count', 'partition']);
+      expectEqual([...passes].sort(), ['buckets', 'count', 'partition'], dt);
       a.close();
     }
   }, 240_000);
@@ -82,17 +82,17 @@ describe('page-staged partition scatter', () => {
       expect(bytes(odd).equals(bytes(whole)), `odd offset, ${threads} threads`).toBe(true);
       const strided = wide.slice('1::2');
       await sort(a, { out: strided, threads });
-      expect(Float64Array.from(strided.toArray() as number[]), `strided, ${threads} threads`).toEqual(whole.data);
+      expectEqual(Float64Array.from(strided.toArray() as number[]), whole.data, `strided, ${threads} threads`);
       await argsort(a, { out: oddIdx, kind: 'stable', threads });
       expect(bytes(oddIdx).equals(bytes(wholeIdx)), `argsort odd offset, ${threads} threads`).toBe(true);
       const stridedIdx = wideIdx.slice('::-2');
       await argsort(a, { out: stridedIdx, kind: 'stable', threads });
-      expect(BigInt64Array.from(stridedIdx.toArray() as bigint[]), `argsort strided, ${threads} threads`).toEqual(wholeIdx.data);
+      expectEqual(BigInt64Array.from(stridedIdx.toArray() as bigint[]), wholeIdx.data, `argsort strided, ${threads} threads`);
     }
     const copy = createNpy(tmp.file('c.npy'), { dtype: '>f8', shape: [n] });
     await apply(copy, fill('<f8'));
     await copy.sort({ threads: 2 });
-    expect(Float64Array.from(copy.toArray() as number[])).toEqual(whole.data);
+    expectEqual(Float64Array.from(copy.toArray() as number[]), whole.data);
     for (const m of [a, odd, wide, oddIdx, wideIdx, copy]) m.close();
   }, 240_000);
 

@@ -16,7 +16,7 @@ let tmp: ReturnType<typeof tempDir>;
 const env = (k: string, v: string | undefined): void => { if (v === undefined) delete process.env[k]; else process.env[k] = v; };
 beforeAll(() => { env('NDMMAP_SORT_PARTITION', undefined); });
 afterAll(() => { env('NDMMAP_SORT_RUN_BYTES', undefined); env('NDMMAP_SORT_BUCKET', undefined); });
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 
 const bytes = (r: NDResult): Buffer => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);

@@ -14,7 +14,7 @@ const m = manifest<{ search: SCase[]; isin: ICase[] }>('lookup');
 const open = (f: string): MemMap => openNpy(join(DIR, f), { mode: 'r' });
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 afterAll(() => shutdown());
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, apply, createNpy, openNpy, shutdown, unique } from '../../dist/src/index.js';
 import { setHashBound } from '../../dist/src/engine/order/unique.js';
-import { manifest, tempDir } from '../helpers.js';
+import { manifest, expectEqual, tempDir } from '../helpers.js';
 import { ORDER as DIR, fileShape, fileValues, resultValues } from './lookup-helpers.js';
 
 interface UCase { input: string; view: string[] | null; equal_nan: boolean; values: string; indices: string; inverse: string; counts: string }
@@ -18,7 +18,7 @@ function open(c: UCase): MemMap {
 }
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => { tmp.remove(); setHashBound(1 << 18); });
 afterAll(() => shutdown());
 
@@ -29,13 +29,13 @@ describe.each([['hash', 1 << 18], ['sort', 0]])('unique fixtures, %s path', (_pa
     const cs = c as UCase;
     const r = await unique(a, { returnIndex: true, returnInverse: true, returnCounts: true, equalNan: cs.equal_nan });
     expect(r.values.dtype).toBe(a.dtype.name);
-    expect(resultValues(r.values)).toEqual(fileValues(cs.values));
-    expect(resultValues(r.indices!)).toEqual(fileValues(cs.indices));
-    expect((r.inverseIndices as NDResult).shape).toEqual(fileShape(cs.inverse));
-    expect(resultValues(r.inverseIndices!)).toEqual(fileValues(cs.inverse));
-    expect(resultValues(r.counts!)).toEqual(fileValues(cs.counts));
+    expectEqual(resultValues(r.values), fileValues(cs.values));
+    expectEqual(resultValues(r.indices!), fileValues(cs.indices));
+    expectEqual((r.inverseIndices as NDResult).shape, fileShape(cs.inverse));
+    expectEqual(resultValues(r.inverseIndices!), fileValues(cs.inverse));
+    expectEqual(resultValues(r.counts!), fileValues(cs.counts));
     const plain = await unique(a, { equalNan: cs.equal_nan });
-    expect(resultValues(plain as NDResult)).toEqual(fileValues(cs.values));
+    expectEqual(resultValues(plain as NDResult), fileValues(cs.values));
   });
 });
 
@@ -51,9 +51,9 @@ describe('unique on the pool', () => {
     const keys = [...want.keys()].sort((x, y) => x - y);
     for (const threads of [1, 2]) {
       const r = await unique(labels, { returnCounts: true, returnIndex: true, returnInverse: true, threads });
-      expect(Array.from(r.values.data as Int32Array)).toEqual(keys);
-      expect(Array.from(r.counts!.data, Number)).toEqual(keys.map((k) => want.get(k)));
-      expect(Array.from(r.indices!.data, Number)).toEqual(keys.map((k) => first.get(k)));
+      expectEqual(Array.from(r.values.data as Int32Array), keys);
+      expectEqual(Array.from(r.counts!.data, Number), keys.map((k) => want.get(k)));
+      expectEqual(Array.from(r.indices!.data, Number), keys.map((k) => first.get(k)));
       const inv = (r.inverseIndices as NDResult).data as BigInt64Array;
       for (let i = 0; i < n; i += 997) expect(keys[Number(inv[i])]).toBe(lv[i]);
     }
@@ -63,10 +63,10 @@ describe('unique on the pool', () => {
     const sorted = Array.from(new Set(bv)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
     const r1 = await unique(big, { returnCounts: true, returnInverse: true, threads: 1 });
     const r2 = await unique(big, { returnCounts: true, returnInverse: true, threads: 2 });
-    expect(Array.from(r1.values.data as BigInt64Array)).toEqual(sorted);
-    expect(r2.values.data).toEqual(r1.values.data);
-    expect(r2.counts!.data).toEqual(r1.counts!.data);
-    expect((r2.inverseIndices as NDResult).data).toEqual((r1.inverseIndices as NDResult).data);
+    expectEqual(Array.from(r1.values.data as BigInt64Array), sorted);
+    expectEqual(r2.values.data, r1.values.data);
+    expectEqual(r2.counts!.data, r1.counts!.data);
+    expectEqual((r2.inverseIndices as NDResult).data, (r1.inverseIndices as NDResult).data);
     const inv = (r1.inverseIndices as NDResult).data as BigInt64Array;
     for (let i = 0; i < n; i += 1009) expect(sorted[Number(inv[i])]).toBe(bv[i]);
   }, 180_000);
@@ -78,11 +78,11 @@ describe('unique on the pool', () => {
     const passes = new Set<string>();
     const r = await unique(a, { returnInverse: true, out, onProgress: (p) => passes.add(p.pass) });
     expect(r.inverseIndices).toBe(out);
-    expect(passes).toEqual(new Set(['count', 'inverse']));
+    expectEqual(passes, new Set(['count', 'inverse']));
     const mem = await unique(a, { returnInverse: true });
-    expect(out.typedArray()).toEqual((mem.inverseIndices as NDResult).data);
+    expectEqual(out.typedArray(), (mem.inverseIndices as NDResult).data);
     const r2 = await unique(a, { returnInverse: true, out: tmp.file('inv2.npy') });
-    expect((r2.inverseIndices as MemMap).typedArray()).toEqual((mem.inverseIndices as NDResult).data);
+    expectEqual((r2.inverseIndices as MemMap).typedArray(), (mem.inverseIndices as NDResult).data);
     const ac = new AbortController();
     ac.abort();
     await expect(unique(a, { signal: ac.signal })).rejects.toMatchObject({ code: 'ABORT_ERR' });

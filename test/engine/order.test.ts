@@ -13,7 +13,7 @@ const CASES = manifest<Case[]>('order');
 const DIR = join(FIXTURES, 'order');
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 
 

@@ -8,7 +8,7 @@ import { REDUCE_NAMES, memmap, mergePartials, reducePartial, setThreads, shutdow
 import { REDUCTIONS } from '../../dist/src/engine/reductions/index.js';
 import { lastPoolCall } from '../../dist/src/engine/run.js';
 import { CLI } from '../cli/helpers.js';
-import { tempDir } from '../helpers.js';
+import { expectEqual, tempDir } from '../helpers.js';
 
 // Workers started from here on hold back after their first block until the call's other thread has
 // joined (src/engine/execute.cts), so the two-thread runs compared below really use both threads.
@@ -62,7 +62,7 @@ describe('every reduction of the registry', () => {
     for (const red of REDUCTIONS) expect(help).toContain(`  ${red.name} `);
     // one entry per name, and the public list is the registry's
     expect(new Set(REDUCTIONS.map((r) => r.name)).size).toBe(REDUCTIONS.length);
-    expect([...REDUCE_NAMES].sort()).toEqual(REDUCTIONS.map((r) => r.name).sort());
+    expectEqual([...REDUCE_NAMES].sort(), REDUCTIONS.map((r) => r.name).sort());
   });
 
   it.each(cases)('%s %s axis=%s: 1 and 2 threads give the same bits; 4 shards merge to the whole', async (dt, op, axis) => {
@@ -83,14 +83,14 @@ describe('every reduction of the registry', () => {
       expect(ran.blocks).toBeGreaterThanOrEqual(3);
       if (ran.workers === 2 || Date.now() > until) { expect(ran.workers).toBe(2); break; }
     }
-    expect(bits(two)).toEqual(bits(one));
+    expectEqual(bits(two), bits(one));
     const cuts = [0, 1000, 5000, 5001, a.shape[0]];
     const parts = [];
     for (let k = 0; k < 4; k++) parts.push(await reducePartial(op, a, { axis, rows: [cuts[k], cuts[k + 1]] }));
     const merged = mergePartials(parts.reverse());
     // integers and extremes are exact; float sums within the merge's reassociation
     const exact = (dt === 'i2' && !/var|std|mean/.test(op)) || /min|max|arg|any|all|count|ptp/.test(op);
-    if (exact) expect(bits(merged)).toEqual(bits(one));
+    if (exact) expectEqual(bits(merged), bits(one));
     else {
       const g = (v: unknown): number[] => (typeof v === 'object' && v !== null ? [...(v as NDResult).data].map(Number) : [Number(v)]);
       const x = g(merged), y = g(one);
@@ -101,7 +101,7 @@ describe('every reduction of the registry', () => {
           : Math.abs(v - y[i]) <= 1e-12 * Math.max(1, Math.abs(y[i])) * (op.includes('var') || op.includes('std') ? 1e3 : 1);
         if (!ok) off.push(`[${i}] ${v} vs ${y[i]}`);
       });
-      expect(off.slice(0, 5)).toEqual([]);
+      expectEqual(off.slice(0, 5), []);
     }
   });
 });

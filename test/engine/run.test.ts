@@ -13,7 +13,7 @@ import { FIXTURES, tempDir } from '../helpers.js';
 // Workers started from here on hold back after their first block until the call's other thread has
 // joined (src/engine/execute.cts), so the two-thread runs compared below really use both threads.
 process.env.NDMMAP_TEST_SPREAD = '1';
-const tmp = tempDir('ndmmap-run-');
+const tmp = tempDir('ndmmap-run-', { memory: true });
 let big: MemMap;      // 40 MiB float64, 1-D
 let big2d: MemMap;    // the same bytes as (5 * 2^18, 4) C
 const N = 5 * 2 ** 20;

@@ -15,7 +15,7 @@ interface Case {
 }
 
 const cases = manifest<Case[]>('trust', 'trig.json');
-const tmp = tempDir('ndmmap-trig-');
+const tmp = tempDir('ndmmap-trig-', { memory: true });
 afterAll(() => tmp.remove());
 
 /** One unit in the last place of `v` as a value of dtype `dt`. */

@@ -14,7 +14,7 @@ interface Case {
 }
 
 const cases = manifest<Case[]>('trust');
-const tmp = tempDir('ndmmap-trust-');
+const tmp = tempDir('ndmmap-trust-', { memory: true });
 afterAll(() => tmp.remove());
 
 /** Write the case's array (fill, then the listed elements) straight as bytes. */

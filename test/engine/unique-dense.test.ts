@@ -7,10 +7,10 @@ import { type MemMap, apply, createNpy, unique } from '../../dist/src/index.js';
 import { native } from '../../dist/src/native.js';
 import { reduceDescriptor } from '../../dist/src/engine/execute.cjs';
 import { planReduceCached } from '../../dist/src/engine/plan.js';
-import { tempDir } from '../helpers.js';
+import { expectEqual, tempDir } from '../helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => { tmp = tempDir('ndmmap-test-', { memory: true }); });
 afterEach(() => tmp.remove());
 
 /** values (ascending, -0.0/0.0 as one, NaNs as one), first flat index, counts — from the flat C-order values. */
@@ -51,8 +51,8 @@ describe('unique: the dense window and the hash table together', () => {
           const got = Array.from(r.values.data as ArrayLike<V>);
           expect(got.length, what).toBe(want.values.length);
           for (let k = 0; k < got.length; k++) if (!Object.is(got[k], want.values[k])) expect(`${what} values[${k}] = ${got[k]}`).toBe(`${what} values[${k}] = ${want.values[k]}`);
-          expect(Array.from(r.indices!.data, Number), what).toEqual(want.first);
-          expect(Array.from(r.counts!.data, Number), what).toEqual(want.counts);
+          expectEqual(Array.from(r.indices!.data, Number), want.first, what);
+          expectEqual(Array.from(r.counts!.data, Number), want.counts, what);
         }
         a.close();
       }
@@ -89,15 +89,15 @@ describe('unique: the dense integer counting kernels (native/order/unique_dense.
         for (const threads of [1, 2]) {
           const r = await unique(v, { returnIndex: true, returnCounts: true, threads });
           const got = Array.from(r.values.data as ArrayLike<V>, (x) => (dt === '|b1' ? x === 1 : x));
-          expect(got, what).toEqual(want.values);
-          expect(Array.from(r.indices!.data, Number), what).toEqual(want.first);
-          expect(Array.from(r.counts!.data, Number), what).toEqual(want.counts);
+          expectEqual(got, want.values, what);
+          expectEqual(Array.from(r.indices!.data, Number), want.first, what);
+          expectEqual(Array.from(r.counts!.data, Number), want.counts, what);
           const c = await unique(v, { returnCounts: true, threads });
-          expect(c.values.data, `${what} counts alone`).toEqual(r.values.data);
-          expect(c.counts!.data, `${what} counts alone`).toEqual(r.counts!.data);
+          expectEqual(c.values.data, r.values.data, `${what} counts alone`);
+          expectEqual(c.counts!.data, r.counts!.data, `${what} counts alone`);
           runs.push(r);
         }
-        expect(runs[1], `${what}: 2 threads as 1`).toEqual(runs[0]);
+        expectEqual(runs[1], runs[0], `${what}: 2 threads as 1`);
       }
       a.close();
     }
