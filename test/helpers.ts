@@ -38,9 +38,17 @@ export function flat(v: unknown): unknown[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v];
 }
 
-/** Where `tempDir(…, { memory: true })` goes: a tmpfs when the machine has one (Linux's /dev/shm), else the temp directory. */
+/**
+ * Where `tempDir(…, { memory: true })` goes: a tmpfs when the machine has one (Linux's /dev/shm) with
+ * room for the largest of these files' temp files (2 GiB free: a container's default /dev/shm is 64 MiB,
+ * where a write past it would be ENOSPC), else the temp directory.
+ */
 export const MEMORY_TMP = ((): string => {
-  try { accessSync('/dev/shm', constants.W_OK); return statfsSync('/dev/shm').type === TMPFS_MAGIC ? '/dev/shm' : tmpdir(); } catch { return tmpdir(); }
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    const s = statfsSync('/dev/shm');
+    return s.type === TMPFS_MAGIC && s.bavail * s.bsize >= 2 ** 31 ? '/dev/shm' : tmpdir();
+  } catch { return tmpdir(); }
 })();
 
 /**
