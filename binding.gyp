@@ -1,4 +1,14 @@
 {
+  "variables": {
+    "isa_sources": ["native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc",
+                    "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
+    "reduce_sources": ["native/reduce/reduce_isa.cc", "native/reduce/reduce_isa_prod.cc",
+                       "native/reduce/reduce_isa_extreme.cc", "native/reduce/reduce_isa_moments.cc"],
+    "reduce_flags": ["--param=inline-unit-growth=1000"],
+    "avx2_flags": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"],
+    "avx512_flags": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-mf16c", "-mbmi2",
+                     "-mprefer-vector-width=512"]
+  },
   "target_defaults": {
     "include_dirs": ["native", "native/vendor/node-addon-api"],
     "defines": [
@@ -16,31 +26,52 @@
     {
       "target_name": "kernels_baseline",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
+      "sources": ["<@(isa_sources)"],
       "defines": ["NDM_ISA=baseline"],
       "cflags_cc": ["-O2"]
     },
     {
       "target_name": "kernels_avx2",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
+      "sources": ["<@(isa_sources)"],
       "defines": ["NDM_ISA=avx2"],
-      "cflags_cc": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"],
-      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["-mavx2", "-mfma", "-mf16c", "-mbmi2"]}]]
+      "cflags_cc": ["<@(avx2_flags)"],
+      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["<@(avx2_flags)"]}]]
     },
     {
       "target_name": "kernels_avx512",
       "type": "static_library",
-      "sources": ["native/reduce/reduce_isa.cc", "native/vm/vm_isa.cc", "native/embed/embed_isa.cc", "native/stats/dist_isa.cc", "native/scan/scan_isa.cc", "native/order/order_isa.cc"],
+      "sources": ["<@(isa_sources)"],
       "defines": ["NDM_ISA=avx512"],
-      "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-mf16c", "-mbmi2",
-                    "-mprefer-vector-width=512"],
-      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2",
-                                                            "-mfma", "-mf16c", "-mbmi2", "-mprefer-vector-width=512"]}]]
+      "cflags_cc": ["<@(avx512_flags)"],
+      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["<@(avx512_flags)"]}]]
+    },
+    {
+      "target_name": "reduce_baseline",
+      "type": "static_library",
+      "sources": ["<@(reduce_sources)"],
+      "defines": ["NDM_ISA=baseline"],
+      "cflags_cc": ["-O2", "<@(reduce_flags)"]
+    },
+    {
+      "target_name": "reduce_avx2",
+      "type": "static_library",
+      "sources": ["<@(reduce_sources)"],
+      "defines": ["NDM_ISA=avx2"],
+      "cflags_cc": ["<@(avx2_flags)", "<@(reduce_flags)"],
+      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["<@(avx2_flags)"]}]]
+    },
+    {
+      "target_name": "reduce_avx512",
+      "type": "static_library",
+      "sources": ["<@(reduce_sources)"],
+      "defines": ["NDM_ISA=avx512"],
+      "cflags_cc": ["<@(avx512_flags)", "<@(reduce_flags)"],
+      "conditions": [["target_arch!='x64'", {"cflags_cc!": ["<@(avx512_flags)"]}]]
     },
     {
       "target_name": "ndmmap",
-      "dependencies": ["kernels_baseline", "kernels_avx2", "kernels_avx512"],
+      "dependencies": ["kernels_baseline", "kernels_avx2", "kernels_avx512", "reduce_baseline", "reduce_avx2", "reduce_avx512"],
       "sources": [
         "native/core/isa.cc",
         "native/core/registry.cc",

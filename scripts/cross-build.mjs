@@ -46,10 +46,14 @@ const X86_FLAG = /^-m(avx|fma|f16c|bmi|prefer-vector-width)/;
 /**
  * Compile binding.gyp's targets with `cxx` (`cxxArgs` first: e.g. `c++ -target x86_64-linux-musl`)
  * into `objDir`, then link them with `link` (the whole command but the objects) into `out`.
- * `x86`: the target is x86-64 (keep the AVX2/AVX-512 flags of the ISA kernel sets).
+ * `x86`: the target is x86-64 (keep the AVX2/AVX-512 flags of the ISA kernel sets). `gcc`: `cxx` is GCC
+ * (keep its `--param` tuning; clang has no such parameters).
  */
-export async function crossBuild({ cxx, cxxArgs = [], objDir, x86, link, out, say }) {
+export async function crossBuild({ cxx, cxxArgs = [], objDir, x86, gcc = false, link, out, say }) {
   const gyp = JSON.parse(fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8').replace(/<!\([^)]*\)/g, '""'));
+  // gyp's list variables ("<@(name)" in a list stands for the variable's items)
+  const expand = (list = []) => list.flatMap((x) => { const v = /^<@\((\w+)\)$/.exec(x); return v ? gyp.variables[v[1]] : [x]; });
+  for (const t of gyp.targets) { t.sources = expand(t.sources); t.cflags_cc = expand(t.cflags_cc); }
   const d = gyp.target_defaults;
   const base = [...cxxArgs, '-c', '-fPIC', ...d.cflags_cc.filter((f) => f !== '-fPIC'), '-fexceptions', `-I${nodeInclude}`,
     ...d.include_dirs.map((i) => `-I${path.join(root, i)}`), ...d.defines.map((x) => `-D${x}`), '-DBUILDING_NODE_EXTENSION'];
@@ -57,7 +61,8 @@ export async function crossBuild({ cxx, cxxArgs = [], objDir, x86, link, out, sa
   const jobs = gyp.targets.flatMap((t) => t.sources.map((src) => ({
     src,
     o: path.join(objDir, `${t.target_name}-${path.basename(src, '.cc')}.o`),
-    args: [...(t.defines ?? []).map((x) => `-D${x}`), ...(t.cflags_cc ?? []).filter((f) => x86 || !X86_FLAG.test(f))],
+    args: [...(t.defines ?? []).map((x) => `-D${x}`),
+      ...(t.cflags_cc ?? []).filter((f) => (x86 || !X86_FLAG.test(f)) && (gcc || !f.startsWith('--param')))],
   })));
   const todo = jobs.filter((j) => stale(j.o));
   const failed = [];

@@ -16,7 +16,7 @@ import { crossBuild, root, sayer } from './cross-build.mjs';
 const say = sayer('prebuild-arm64');
 const cxx = process.env.CXX_ARM64 ?? 'aarch64-linux-gnu-g++';
 await crossBuild({
-  cxx, objDir: path.join(root, 'build-arm64'), x86: false, say,
+  cxx, objDir: path.join(root, 'build-arm64'), x86: false, gcc: /g\+\+$/.test(cxx), say,
   // Node-API symbols stay undefined: the node binary provides them
   link: [cxx, '-shared', '-s', '-static-libstdc++', '-static-libgcc', '-Wl,--unresolved-symbols=ignore-all'],
   out: path.join(root, 'prebuilds/linux-arm64/ndmmap.glibc.node'),
