@@ -131,7 +131,7 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
   std::unique_ptr<Hold> hi, hs, hd;
   std::unique_ptr<ArenaHold> ha;
   const int64_t arena = Int(env, d[G::kDstArena]);
-  if (arena < 0 || (arena > 0 && a.mode != kGatherTake)) Bad(env, "bad result block");
+  if (arena < 0 || (arena > 0 && a.mode == kGatherCount)) Bad(env, "bad result block");
   a.idx = Resolve(info, Int(env, d[G::kIdxId]), Int(env, d[G::kIdxPos]), 1, &a.nIdx, &a.idxStep, idxItem, false, hi);
   if (a.mode == kGatherTake) {
     if (a.item < 1 || a.item > kMaxItem) Bad(env, "bad item size");
@@ -189,7 +189,9 @@ Napi::Value GatherGlue(const Napi::CallbackInfo& info) {
       a.count = table.Data();
     } else {
       if (a.o0 < 0 || a.o0 > a.nDst) ThrowCode(env, "ERR_OUT_OF_RANGE", "gather: index slot out of range");
-      a.dst = Resolve(info, Int(env, d[G::kDstId]), Int(env, d[G::kDstPos]), 1, &a.nDst, &a.dstStep, 8, true, hd);
+      // positions into a mapping, a buffer, or a result block of the addon (huge-page advised, no copy after)
+      a.dst = arena > 0 ? ResolveArena(env, arena, Int(env, d[G::kDstPos]), 1, &a.nDst, &a.dstStep, 8, ha)
+                        : Resolve(info, Int(env, d[G::kDstId]), Int(env, d[G::kDstPos]), 1, &a.nDst, &a.dstStep, 8, true, hd);
     }
   }
   const int status = Guarded(env, {hi.get(), hs.get(), hd.get()}, [&] { return Gather(a); });

@@ -28,6 +28,8 @@ export interface Operand1D {
   step: number;
   length: number;
   buffer?: ArrayBufferView;
+  /** A result block of the addon (native.resultBuffer's id) as the target of maskPositions' write. */
+  arena?: number;
   /** The MemMap a mapped operand reads (to tell whether a target overlaps it). */
   mem?: MemMap;
 }
@@ -183,12 +185,12 @@ export async function maskPositions(mask: Operand1D, opts: RunOptions, held: Mem
   const per = Math.max(1, Math.min(MASK_BLOCK, Math.ceil(n / (4 * threadsFor(opts)))));
   const blocks: GatherTask['blocks'] = [];
   for (let p0 = 0, b = 0; p0 < n; p0 += per, b++) blocks.push({ p0, p1: Math.min(n, p0 + per), o0: b, bytes: (Math.min(n, p0 + per) - p0) * itemBytes });
-  const head = (mode: number, nDst: number, dst: { id: number; pos: number; step: number }): Float64Array => {
+  const head = (mode: number, nDst: number, dst: { id: number; pos: number; step: number; arena?: number }): Float64Array => {
     const desc = new Float64Array(contract.GATHER.SIZE);
     contract.packGather(desc, {
       mode, p0: 0, p1: 0, o0: 0, n: 0, nIdx: n, nDst, idxId, idxDtype: mask.dtype, idxSwap: mask.swap, idxPos: mask.pos,
       idxStep: mask.step, srcId: -1, srcPos: 0, srcStep: 0, dstId: dst.id, dstPos: dst.pos, dstStep: dst.step, item: 8, swap: 0,
-      nOuter: 0, nInner: 0, dstArena: 0,
+      nOuter: 0, nInner: 0, dstArena: dst.arena ?? 0,
     });
     return desc;
   };
@@ -205,8 +207,8 @@ export async function maskPositions(mask: Operand1D, opts: RunOptions, held: Mem
       const bufs = [...buffers];
       const toRef = { ...to, buffer: to.buffer === undefined ? undefined : shareable(to.buffer, pool) };
       if (toRef.buffer !== to.buffer) throw new Error('maskPositions: the target buffer must be shared for a pool call');
-      const dstId = refOf(bufs, toRef);
-      const t: GatherTask = { kind: 'gather', control: newControl(!pool), desc: head(MODE.indices, count, { id: dstId, pos: to.pos, step: to.step }), buffers: bufs, table: null, blocks: starts };
+      const dstId = to.arena !== undefined ? -1 : refOf(bufs, toRef);
+      const t: GatherTask = { kind: 'gather', control: newControl(!pool), desc: head(MODE.indices, count, { id: dstId, pos: to.pos, step: to.step, arena: to.arena }), buffers: bufs, table: null, blocks: starts };
       await run(t, n * itemBytes, pool, opts, held);
     },
   };

@@ -10,11 +10,15 @@ import { dtype as parseDtype, isSwapped } from '../dtype.js';
 import { fail } from '../errors.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
 import { maskOperand } from './gather-indices.js';
-import { type Operand1D, maskPositions, sharedBytes } from './gather-native.js';
+import { type Operand1D, maskPositions } from './gather-native.js';
+import { native } from '../native.js';
 import { type NDResult } from './reduce.js';
 import { type RunOptions, checkRunOptions } from './run.js';
 
 const int64 = (data: BigInt64Array, shape: number[]): NDResult<'int64'> => ({ shape, dtype: 'int64', data });
+
+/** Zeroed int64 memory for a result: from 2 MiB on, a block of the addon (huge-page advised), else V8's. */
+const zeros64 = (n: number): BigInt64Array => (n * 8 >= 2 ** 21 ? new BigInt64Array(native.resultBuffer(n * 8, false).buffer) : new BigInt64Array(n));
 
 /** The byte step of `a`'s elements in C order when it is one stride through the mapping (length-1 dims aside), else undefined. */
 function flatStep(a: MemMap): number | undefined {
@@ -46,10 +50,18 @@ async function flatIds(a: MemMap, options: RunOptions): Promise<BigInt64Array> {
   if (a.size === 0) return new BigInt64Array(0);
   const found = await maskPositions(await flatOperand(a, o), { threads: o.threads, signal: o.signal }, [a]);
   const K = found.count;
-  const ids = new BigInt64Array(sharedBytes(K * 8, found.pool));
-  await found.write({ id: 0, dtype: parseDtype('int64').code, swap: 0, pos: 0, step: 8, length: K, buffer: ids });
-  // a pool call wrote into a SharedArrayBuffer: the result is a plain one (slice copies K * 8 bytes)
-  return ids.buffer instanceof SharedArrayBuffer ? ids.slice() : ids;
+  if (K === 0) return new BigInt64Array(0);
+  // the pool writes straight into a zeroed result block of the addon (a plain ArrayBuffer, huge-page
+  // advised: fresh memory faulted 4 KiB at a time cost most of the call in a virtual machine, and a
+  // SharedArrayBuffer had to be copied out); inline, into JS memory
+  if (!found.pool) {
+    const ids = new BigInt64Array(K);
+    await found.write({ id: 0, dtype: parseDtype('int64').code, swap: 0, pos: 0, step: 8, length: K, buffer: ids });
+    return ids;
+  }
+  const { id, buffer } = native.resultBuffer(K * 8, false);
+  await found.write({ id: -1, arena: id, dtype: parseDtype('int64').code, swap: 0, pos: 0, step: 8, length: K });
+  return new BigInt64Array(buffer);
 }
 
 /**
@@ -101,7 +113,7 @@ export async function flatnonzero(a: MemMap, options: RunOptions = {}): Promise<
 export async function argwhere(a: MemMap, options: RunOptions = {}): Promise<NDResult<'int64'>> {
   const ids = await flatIds(a, options);
   if (a.ndim === 1) return int64(ids, [ids.length, 1]);
-  const out = new BigInt64Array(ids.length * a.ndim);
+  const out = zeros64(ids.length * a.ndim);
   unravel(ids, a.shape, [out], a.ndim);
   return int64(out, [ids.length, a.ndim]);
 }
@@ -115,7 +127,7 @@ export async function nonzero(a: MemMap, options: RunOptions = {}): Promise<NDRe
   if (a.ndim === 0) fail('ERR_INVALID_ARG_VALUE', 'Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead. If the context of this error is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.');
   const ids = await flatIds(a, options);
   if (a.ndim === 1) return [int64(ids, [ids.length])];
-  const outs = a.shape.map(() => new BigInt64Array(ids.length));
+  const outs = a.shape.map(() => zeros64(ids.length));
   unravel(ids, a.shape, outs, 1);
   return outs.map((d) => int64(d, [ids.length]));
 }

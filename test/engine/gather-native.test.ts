@@ -318,7 +318,7 @@ describe('native gather refuses hostile descriptors', () => {
     m.close();
   });
 
-  it('result buffers (native.resultBuffer): a take into one, unknown ids, extents past it and mask modes refused', () => {
+  it('result buffers (native.resultBuffer): a take or mask positions into one, unknown ids, extents past it and the count mode refused', () => {
     const src = new Float64Array([1, 2, 3, 4]);
     const r = native.resultBuffer(16);
     expect(r.buffer).toBeInstanceOf(ArrayBuffer);
@@ -334,6 +334,14 @@ describe('native gather refuses hostile descriptors', () => {
     const mask = Uint8Array.from([1, 0, 1, 1]);
     expect(codeOf(() => native.gather(desc({ mode: 1, p0: 0, p1: 4, nIdx: 4, idxDtype: 2, idxStep: 1, srcId: -1, dstArena: r.id }), [mask], new Float64Array(1)))).toBe('ERR_INVALID_ARG_VALUE');
     expectEqual(Array.from(new Float64Array(r.buffer)), [4, 1]);
+    // the positions of a mask (nonzero's write) go into a result block too, within its extent only
+    const pos = native.resultBuffer(24);
+    const ix = (over: Record<string, number>): Float64Array => desc({ mode: 2, p0: 0, p1: 4, nIdx: 4, idxDtype: 2, idxStep: 1, srcId: -1, dstId: -1, dstArena: pos.id, nDst: 3, dstStep: 8, ...over });
+    expect(codeOf(() => native.gather(ix({}), [mask]))).toBe('ok');
+    expectEqual(Array.from(new BigInt64Array(pos.buffer)), [0n, 2n, 3n]);
+    expect(codeOf(() => native.gather(ix({ nDst: 4 }), [mask]))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(ix({ dstPos: 8 }), [mask]))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.gather(ix({ dstArena: 2 ** 40 }), [mask]))).toBe('ERR_INVALID_ARG_VALUE');
     for (const bad of [-1, 1.5, NaN, 2 ** 60, '8']) expect(codeOf(() => native.resultBuffer(bad as number)), String(bad)).not.toBe('ok');
     expect(native.resultBuffer(0).buffer.byteLength).toBe(0);
     const big = native.resultBuffer(5 * 2 ** 20 + 3); // past 2 MiB: aligned for huge pages, still zero-filled to its end
