@@ -121,3 +121,16 @@ function strictlyEqual(a: unknown, b: unknown): boolean {
 export function expectEqual(got: unknown, want: unknown, what?: string): void {
   if (!strictlyEqual(got, want)) expect(got, what).toEqual(want);
 }
+
+/** The rows along `axis` of a C-order array of `shape` (null: the flattened array) as lists of flat positions. */
+export function rowsOf(shape: readonly number[], axis: number | null): number[][] {
+  const size = shape.reduce((p, x) => p * x, 1);
+  if (size === 0) return [];
+  if (axis === null) return [Array.from({ length: size }, (_, i) => i)];
+  const ax = axis < 0 ? axis + shape.length : axis;
+  const inner = shape.slice(ax + 1).reduce((p, x) => p * x, 1), n = shape[ax];
+  const rows: number[][] = [];
+  for (let o = 0; o < size / (n * inner); o++)
+    for (let k = 0; k < inner; k++) rows.push(Array.from({ length: n }, (_, j) => (o * n + j) * inner + k));
+  return rows;
+}

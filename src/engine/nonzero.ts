@@ -5,7 +5,6 @@
  * is one stride through it (any contiguous array, a strided 1-d view), else from a native C-order
  * copy. Coordinates are unravelled into int64 arrays through their 32-bit halves: no BigInt per value.
  */
-import { endianness } from 'node:os';
 import { dtype as parseDtype, isSwapped } from '../dtype.js';
 import { fail } from '../errors.js';
 import { type MemMap, checkMemMap } from '../memmap.js';
@@ -71,15 +70,9 @@ async function flatIds(a: MemMap, options: RunOptions): Promise<BigInt64Array> {
 export function unravel(ids: BigInt64Array, shape: readonly number[], outs: BigInt64Array[], stride: number): void {
   const nd = shape.length;
   const K = ids.length;
-  if (endianness() !== 'LE') {
-    for (let j = 0; j < K; j++) {
-      let r = Number(ids[j]);
-      for (let d = nd - 1; d >= 0; d--) { outs[stride === 1 ? d : 0][stride === 1 ? j : j * nd + d] = BigInt(r % shape[d]); r = Math.floor(r / shape[d]); }
-    }
-    return;
-  }
-  // positions and coordinates are below 2^53: each int64 is its two little-endian 32-bit halves (the
-  // high half stays zero below 2^31, where int32 division does)
+  // positions and coordinates are below 2^53: each int64 is its two 32-bit halves, low first (the host
+  // is little-endian, as dtype.ts assumes throughout; the high half stays zero below 2^31, where int32
+  // division does)
   const src = new Int32Array(ids.buffer, ids.byteOffset, 2 * K);
   const dst = outs.map((b) => new Int32Array(b.buffer, b.byteOffset, 2 * b.length));
   const small = shape.reduce((p, n) => p * n, 1) <= 2 ** 31;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, argpartition, argsort, createNpy, openNpy, partition, sort } from '../../dist/src/index.js';
-import { FIXTURES, manifest, tempDir } from '../helpers.js';
+import { FIXTURES, manifest, rowsOf, tempDir } from '../helpers.js';
 import { viewOf } from './order-fixtures.js';
 
 interface Case { file: string; dtype: string; view: string; axis: number | null; shape: number[]; sort: string[]; argsort: string[] }
@@ -25,19 +25,6 @@ const counts = (r: NDResult): bigint[] => Array.from(r.data as BigInt64Array);
 /** numpy's name of a dtype string: '<M8[s]' -> 'datetime64[s]'. */
 const nameOf = (s: string): string => `${s[1] === 'M' ? 'datetime64' : 'timedelta64'}${s.slice(3)}`;
 const fileCounts = (m: MemMap): bigint[] => Array.from(m.view(m.dtype.byteorder === '>' ? '>i8' : '<i8').toArray().flat(Infinity) as bigint[]);
-
-/** The rows along `axis` (null: the flattened array) as lists of flat C-order positions of `shape`. */
-function rowsOf(shape: number[], axis: number | null): number[][] {
-  const size = shape.reduce((p, x) => p * x, 1);
-  if (size === 0) return [];
-  if (axis === null) return [Array.from({ length: size }, (_, i) => i)];
-  const ax = axis < 0 ? axis + shape.length : axis;
-  const inner = shape.slice(ax + 1).reduce((p, x) => p * x, 1), n = shape[ax];
-  const rows: number[][] = [];
-  for (let o = 0; o < size / (n * inner); o++)
-    for (let k = 0; k < inner; k++) rows.push(Array.from({ length: n }, (_, j) => (o * n + j) * inner + k));
-  return rows;
-}
 
 describe('sort/argsort of datetime64/timedelta64 match numpy (NaT last, stable)', () => {
   for (const c of CASES) {

@@ -6,7 +6,7 @@
 // A pool-sized array gives the same bytes on 1 and 2 threads.
 import { afterAll, describe, expect, it } from 'vitest';
 import { type MemMap, type NDResult, argpartition, createNpy, partition } from '../../dist/src/index.js';
-import { tempDir } from '../helpers.js';
+import { rowsOf, tempDir } from '../helpers.js';
 
 const tmp = tempDir('ndmmap-select-');
 afterAll(() => tmp.remove());
@@ -45,17 +45,6 @@ function fill(a: MemMap): void {
     for (let d = a.ndim - 1; d >= 0; d--) { idx[d] = r % a.shape[d]; r = Math.floor(r / a.shape[d]); }
     a.set(idx, vals[i] as never);
   }
-}
-
-/** The rows along `axis` (null: the flattened array) as lists of flat C-order element positions. */
-function rowsOf(shape: number[], axis: number | null): number[][] {
-  const size = shape.reduce((p, x) => p * x, 1);
-  if (axis === null) return [Array.from({ length: size }, (_, i) => i)];
-  const inner = shape.slice(axis + 1).reduce((p, x) => p * x, 1), n = shape[axis];
-  const rows: number[][] = [];
-  for (let o = 0; o < size / (n * inner); o++)
-    for (let k = 0; k < inner; k++) rows.push(Array.from({ length: n }, (_, j) => (o * n + j) * inner + k));
-  return rows;
 }
 
 const DTYPES = ['float64', '>f8', 'float32', '>f4', 'float16', '>f2', 'int8', 'uint8', 'int16', '>i4', 'int64', '>u8', 'bool'];
